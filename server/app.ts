@@ -1,0 +1,96 @@
+// Builds the Hono application from its parts. Tests call createApp with a temp
+// database and use app.request(); only main.ts opens a port.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorBody } from '../shared/errors.js';
+import { systemClock, type Clock } from './clock.js';
+import type { AppConfig } from './config.js';
+import type { AppContext } from './context.js';
+import type { Store } from './db/create-db.js';
+import { ApiError } from './errors.js';
+import { createKeyring } from './keyring.js';
+import type { Mailer } from './mail/mailer.js';
+import { createOutboxMailer } from './mail/outbox.js';
+import type { Operation } from './openapi/operation.js';
+import { adminOperations, adminRoutes } from './routes/admin.js';
+import { configOperations, configRoutes } from './routes/config.js';
+import { docsOperations, docsRoutes } from './routes/docs.js';
+import { healthOperations, healthRoutes } from './routes/health.js';
+import { keyOperations, keyRoutes } from './routes/keys.js';
+
+export interface AppDeps {
+  db: Store;
+  config: AppConfig;
+  clock?: Clock;
+  mailer?: Mailer;
+}
+
+interface RouteModule {
+  routes: (ctx: AppContext) => Hono<any>;
+  operations: Operation[];
+}
+
+/** Every route module, mounted in this order; each describes itself for /openapi.json. */
+const routeModules: RouteModule[] = [
+  { routes: healthRoutes, operations: healthOperations },
+  { routes: adminRoutes, operations: adminOperations },
+  { routes: keyRoutes, operations: keyOperations },
+  { routes: configRoutes, operations: configOperations },
+];
+
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** Routes that accept more than the default 64 KiB (CONTRACT.md §0 "unless an endpoint says otherwise"). */
+const largerBodies: Array<{ pattern: RegExp; maxSize: number }> = [
+  { pattern: /^\/v1\/subjects\/[^/]+\/records\//, maxSize: 1024 * 1024 },
+];
+
+export function createContext(deps: AppDeps): AppContext {
+  const clock = deps.clock ?? systemClock;
+  const keyring = createKeyring(deps.config.secret);
+  return {
+    store: deps.db,
+    db: deps.db.db,
+    config: deps.config,
+    clock,
+    keyring,
+    mailer: deps.mailer ?? createOutboxMailer(deps.db.db, keyring, clock),
+  };
+}
+
+export function createApp(deps: AppDeps | AppContext) {
+  const ctx = 'store' in deps ? deps : createContext(deps);
+  const app = new Hono();
+
+  const tooLarge = () => {
+    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+  };
+  const limits = [...largerBodies.map((l) => ({ ...l, limit: bodyLimit({ maxSize: l.maxSize, onError: tooLarge }) }))];
+  const defaultLimit = bodyLimit({ maxSize: DEFAULT_BODY_LIMIT, onError: tooLarge });
+  app.use('*', (c, next) => (limits.find((l) => l.pattern.test(c.req.path))?.limit ?? defaultLimit)(c, next));
+
+  const operations = routeModules.flatMap((m) => m.operations).concat(docsOperations);
+  for (const module of routeModules) app.route('/', module.routes(ctx));
+  app.route('/', docsRoutes(ctx, () => operations));
+
+  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } }, 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      const body: ErrorBody = { error: { ...error.extra, code: error.code, message: error.message } };
+      if (error.issues) body.error.issues = error.issues;
+      return c.json(body, error.status);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      const malformed = status === 400 && /json/i.test(error.message);
+      const code = malformed ? 'MALFORMED_JSON' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : 'VALIDATION_FAILED';
+      return c.json<ErrorBody>({ error: { code, message: malformed ? 'The body is not valid JSON' : error.message || 'Bad request' } }, status);
+    }
+    // Unexpected: log the error itself, never the request (it may hold personal data).
+    console.error('unhandled error', error);
+    return c.json<ErrorBody>({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500);
+  });
+  return app;
+}

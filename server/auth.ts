@@ -1,0 +1,79 @@
+// Who is calling: the bootstrap admin token, a tenant's secret key (by hash, with
+// scopes), or a tenant's public key (the banner). A missing or unknown credential
+// is 401; a key without the scope is 403 (CONTRACT.md §0).
+import crypto from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import type { Scope } from '../shared/scopes.js';
+import type { AppContext } from './context.js';
+import { ApiError } from './errors.js';
+import { sha256Hex } from './ids.js';
+
+export interface KeyAuth {
+  tenantId: string;
+  keyId: string;
+  scopes: Scope[];
+}
+
+export type AuthEnv = { Variables: { auth: KeyAuth } };
+
+function bearer(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match ? match[1] : null;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(sha256Hex(a), 'hex');
+  const right = Buffer.from(sha256Hex(b), 'hex');
+  return crypto.timingSafeEqual(left, right);
+}
+
+/** Only the operator's bootstrap token; the admin API does not exist without one. */
+export function requireAdminToken(ctx: AppContext) {
+  return createMiddleware(async (c, next) => {
+    if (!ctx.config.adminToken) throw new ApiError(404, 'NOT_FOUND', 'The admin API is off: set AKKOORD_ADMIN_TOKEN');
+    const token = bearer(c.req.header('authorization'));
+    if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token');
+    if (!safeEqual(token, ctx.config.adminToken)) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown token');
+    await next();
+  });
+}
+
+/** Resolves a secret key to its tenant and scopes; null when unknown or revoked. */
+export async function resolveSecretKey(ctx: AppContext, secretKey: string): Promise<KeyAuth | null> {
+  const row = await ctx.db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .select(['api_keys.id', 'api_keys.tenant_id', 'api_keys.scopes', 'api_keys.revoked_at', 'tenants.status'])
+    .where('api_keys.key_hash', '=', sha256Hex(secretKey))
+    .executeTakeFirst();
+  if (!row || row.revoked_at !== null || row.status !== 'active') return null;
+  return { tenantId: row.tenant_id, keyId: row.id, scopes: JSON.parse(row.scopes) as Scope[] };
+}
+
+/** A secret key that carries at least one of `anyOf`. */
+export function requireScope(ctx: AppContext, ...anyOf: Scope[]) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token: Authorization: Bearer sk_...');
+    if (!token.startsWith('sk_')) throw new ApiError(401, 'UNAUTHORIZED', 'Not a secret key');
+    const auth = await resolveSecretKey(ctx, token);
+    if (!auth) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked key');
+    if (!anyOf.some((scope) => auth.scopes.includes(scope))) {
+      throw new ApiError(403, 'FORBIDDEN', `This key lacks the scope ${anyOf.join(' or ')}`);
+    }
+    c.set('auth', auth);
+    await next();
+  });
+}
+
+/** The tenant a public key (pk_...) belongs to; 401 when it is unknown. */
+export async function tenantForPublicKey(ctx: AppContext, publicKey: string | undefined): Promise<{ id: string; allowedOrigins: string[] }> {
+  if (!publicKey) throw new ApiError(401, 'UNAUTHORIZED', 'Missing public key');
+  const row = await ctx.db
+    .selectFrom('tenants')
+    .select(['id', 'allowed_origins', 'status'])
+    .where('public_key', '=', publicKey)
+    .executeTakeFirst();
+  if (!row || row.status !== 'active') throw new ApiError(401, 'UNAUTHORIZED', 'Unknown public key');
+  return { id: row.id, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
+}

@@ -1,0 +1,74 @@
+// The only reader of process.env: validates the environment of CONTRACT.md §1 once,
+// fails fast naming the variable, and returns a frozen configuration.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly publicUrl: string;
+  readonly adminToken: string | null;
+  readonly secret: string;
+  readonly smtpUrl: string | null;
+  readonly production: boolean;
+  readonly dataDir: string;
+}
+
+export class ConfigError extends Error {}
+
+const MIN_SECRET_LENGTH = 32;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const port = parsePort(env.PORT ?? '8080');
+  const host = env.HOST ?? '127.0.0.1';
+  const databaseUrl = env.DATABASE_URL ?? 'sqlite:./data/akkoord.db';
+  if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be sqlite:PATH or postgres://...');
+  }
+  const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError('PUBLIC_URL must be an http(s) URL');
+  const adminToken = env.AKKOORD_ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('AKKOORD_ADMIN_TOKEN must be at least 16 characters');
+  }
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must be smtp:// or smtps://');
+  const dataDir = path.resolve(env.AKKOORD_DATA_DIR ?? defaultDataDir(databaseUrl));
+  const secret = env.AKKOORD_SECRET ?? readOrCreateSecret(dataDir);
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`AKKOORD_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return Object.freeze({
+    port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir,
+    production: env.NODE_ENV === 'production',
+  });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+function defaultDataDir(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:') {
+    return path.dirname(databaseUrl.slice('sqlite:'.length));
+  }
+  return './data';
+}
+
+/** The root secret is made once and kept beside the data, readable by its owner only. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}

@@ -1,0 +1,23 @@
+// What every route and service gets: the store, the frozen config, the clock, the
+// mailer and the keys derived from the root secret. Built once by createApp.
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { AppConfig } from './config.js';
+import type { Database } from './db/database.js';
+import type { Store } from './db/create-db.js';
+import type { Keyring } from './keyring.js';
+import type { Mailer } from './mail/mailer.js';
+
+export interface AppContext {
+  store: Store;
+  db: Kysely<Database>;
+  config: AppConfig;
+  clock: Clock;
+  mailer: Mailer;
+  keyring: Keyring;
+}
+
+/** The ISO 8601 UTC time with milliseconds that every stored time uses. */
+export function nowIso(ctx: { clock: Clock }): string {
+  return ctx.clock.now().toISOString();
+}

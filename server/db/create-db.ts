@@ -1,0 +1,99 @@
+// The only module that knows which database is behind Kysely: SQLite through
+// better-sqlite3 (the default, one file) or PostgreSQL through pg (several servers).
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './database.js';
+import { migrations } from './migrations/index.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** The better-sqlite3 handle, for the few paths that need it (backup); null on PostgreSQL. */
+  sqlite: SQLite.Database | null;
+  /**
+   * Make deleted rows unreadable in the files: SQLite overwrites freed pages
+   * (secure_delete) and this checkpoints the WAL so no old copy of a page remains;
+   * PostgreSQL vacuums the tables personal data lives in.
+   */
+  scrub(): Promise<void>;
+  /** Apply every pending migration; throws with the failing migration's name. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// int8 (COUNT, SUM) arrives as a string from pg; our counts fit a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export function createStore(databaseUrl: string): Store {
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl);
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:"`);
+}
+
+function openSqlite(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const handle = new SQLite(file);
+  handle.pragma('journal_mode = WAL');
+  // FULL: a write acknowledged to a client is on disk even after power loss, not only kill -9.
+  handle.pragma('synchronous = FULL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('secure_delete = ON');
+  handle.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite: handle,
+    async scrub() {
+      handle.pragma('wal_checkpoint(TRUNCATE)');
+    },
+    migrate: () => migrate(db),
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function openPostgres(url: string): Store {
+  const parsed = new URL(url);
+  // ?schema=NAME keeps several databases in one (the test suite runs each file in its own).
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    sqlite: null,
+    async scrub() {
+      for (const table of ['subjects', 'records', 'outbox', 'tokens', 'subject_visitors', 'consent_events']) {
+        await sql`VACUUM ${sql.table(table)}`.execute(db);
+      }
+    },
+    async migrate() {
+      if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
+      await migrate(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`);
+  }
+}

@@ -1,0 +1,8 @@
+// Every migration, in a static map so bundlers and tsx need no directory scan.
+// Names sort by time: YYYY_MM_DD_HHMM_verb_noun.
+import type { Migration } from 'kysely';
+import * as createSchema from './2026_11_29_1200_create_schema.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026_11_29_1200_create_schema': createSchema,
+};

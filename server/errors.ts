@@ -1,0 +1,21 @@
+// One error type for every expected failure; app.onError turns it into the
+// contract's `{ error: { code, message } }` body.
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode, ErrorIssue } from '../shared/errors.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorIssue[],
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'resource') => new ApiError(404, 'NOT_FOUND', `No such ${what}`);
+export const badRequest = (code: ErrorCode, message: string) => new ApiError(400, code, message);
+export const unprocessable = (code: ErrorCode, message: string, extra?: Record<string, unknown>) =>
+  new ApiError(422, code, message, undefined, extra);

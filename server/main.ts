@@ -1,0 +1,35 @@
+// The only place that opens a port: read the environment, migrate, serve.
+import { serve } from '@hono/node-server';
+import { createApp, createContext } from './app.js';
+import { loadConfig } from './config.js';
+import { createStore } from './db/create-db.js';
+import { ensureDemoTenant } from './services/demo.js';
+
+const config = loadConfig();
+const store = createStore(config.databaseUrl);
+await store.migrate();
+const ctx = createContext({ db: store, config });
+const demo = await ensureDemoTenant(ctx);
+const app = createApp(ctx);
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const base = config.publicUrl;
+  console.log(`Akkoord listening on http://${info.address}:${info.port} (${store.dialect})`);
+  if (demo) {
+    console.log(`  demo shop:      ${base}/`);
+    console.log(`  demo tenant:    ${demo.tenantId}`);
+    console.log(`  public key:     ${demo.publicKey}`);
+    if (demo.secretKey) console.log(`  secret key:     ${demo.secretKey}   (shown once; every scope)`);
+  }
+  console.log(`  API reference:  ${base}/docs`);
+  console.log(`  e-mail:         ${config.smtpUrl ? 'SMTP_URL' : config.production ? 'the outbox table' : `the outbox, ${base}/dev/outbox`}`);
+});
+
+const shutdown = () => {
+  server.close(async () => {
+    await store.close();
+    process.exit(0);
+  });
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,116 @@
+// Tenants and their keys (CONTRACT.md §2). Secret keys are shown once and stored
+// only as SHA-256 hashes (GDPR Art. 32); a revoked key stops working at once.
+import { scopes as allScopes, type Scope } from '../../shared/scopes.js';
+import type { AppContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { newId, newSecret, sha256Hex } from '../ids.js';
+import { appendAudit } from './audit.js';
+import { createHead } from './ledger-head.js';
+
+export interface CreatedTenant {
+  tenant: { id: string; name: string; allowedOrigins: string[]; createdAt: string };
+  publicKey: string;
+  secretKey: string;
+}
+
+export async function createTenant(ctx: AppContext, input: { name: string; allowedOrigins: string[] }, actor = 'bootstrap'): Promise<CreatedTenant> {
+  const id = newId('ten');
+  const publicKey = newSecret('pk', 16);
+  const createdAt = ctx.clock.now().toISOString();
+  const secretKey = await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('tenants')
+      .values({
+        id,
+        name: input.name,
+        allowed_origins: JSON.stringify(input.allowedOrigins),
+        public_key: publicKey,
+        settings: '{}',
+        status: 'active',
+        delete_after: null,
+        created_at: createdAt,
+      })
+      .execute();
+    await createHead(trx, id);
+    const key = await insertKey(trx, id, [...allScopes], createdAt);
+    await appendAudit(trx, id, { actor, action: 'tenant.created', target: id }, createdAt);
+    await appendAudit(trx, id, { actor, action: 'key.created', target: key.id, details: { scopes: key.scopes } }, createdAt);
+    return key.secretKey;
+  });
+  return { tenant: { id, name: input.name, allowedOrigins: input.allowedOrigins, createdAt }, publicKey, secretKey };
+}
+
+async function insertKey(trx: AppContext['db'], tenantId: string, scopes: Scope[], createdAt: string) {
+  const id = newId('key');
+  const secretKey = newSecret('sk', 32);
+  await trx
+    .insertInto('api_keys')
+    .values({
+      id,
+      tenant_id: tenantId,
+      key_hash: sha256Hex(secretKey),
+      prefix: secretKey.slice(0, 10),
+      scopes: JSON.stringify(scopes),
+      created_at: createdAt,
+      revoked_at: null,
+    })
+    .execute();
+  return { id, secretKey, scopes, createdAt };
+}
+
+export async function createKey(ctx: AppContext, tenantId: string, scopes: Scope[], actor: string) {
+  const createdAt = ctx.clock.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const key = await insertKey(trx, tenantId, [...new Set(scopes)], createdAt);
+    await appendAudit(trx, tenantId, { actor, action: 'key.created', target: key.id, details: { scopes: key.scopes } }, createdAt);
+    return key;
+  });
+}
+
+export async function listKeys(ctx: AppContext, tenantId: string) {
+  const rows = await ctx.db
+    .selectFrom('api_keys')
+    .select(['id', 'prefix', 'scopes', 'created_at', 'revoked_at'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    prefix: r.prefix,
+    scopes: JSON.parse(r.scopes) as Scope[],
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+  }));
+}
+
+export async function revokeKey(ctx: AppContext, tenantId: string, keyId: string, actor: string): Promise<void> {
+  const at = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    const key = await trx
+      .selectFrom('api_keys')
+      .select(['id', 'revoked_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', keyId)
+      .executeTakeFirst();
+    if (!key) throw notFound('key');
+    if (key.revoked_at) return;
+    await trx.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).execute();
+    await appendAudit(trx, tenantId, { actor, action: 'key.revoked', target: keyId }, at);
+  });
+}
+
+export async function getTenant(ctx: AppContext, tenantId: string) {
+  const row = await ctx.db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    publicKey: row.public_key,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    settings: JSON.parse(row.settings) as Record<string, unknown>,
+    status: row.status,
+    deleteAfter: row.delete_after,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,69 @@
+// A whole Akkoord app on a real database, for route tests through app.request().
+import { createApp, createContext } from '../../server/app.js';
+import { fixedClock, systemClock, type Clock } from '../../server/clock.js';
+import { loadConfig, type AppConfig } from '../../server/config.js';
+import type { AppContext } from '../../server/context.js';
+import type { Dialect } from '../../server/db/create-db.js';
+import type { Mailer } from '../../server/mail/mailer.js';
+import type { TenantConfig } from '../../shared/schemas/config.js';
+import { demoConfig } from '../../server/services/demo.js';
+import { openTestStore, type TestStore } from './db.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  ctx: AppContext;
+  config: AppConfig;
+  testStore: TestStore;
+  /** app.request with JSON in and out. */
+  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(dialect: Dialect, options: { clock?: Clock; mailer?: Mailer; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const testStore = await openTestStore(dialect);
+  const config = loadConfig({
+    DATABASE_URL: testStore.url,
+    AKKOORD_ADMIN_TOKEN: ADMIN_TOKEN,
+    AKKOORD_SECRET: TEST_SECRET,
+    PUBLIC_URL: 'http://127.0.0.1:8080',
+    ...options.env,
+  });
+  const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer });
+  const app = createApp(ctx);
+  return {
+    app, ctx, config, testStore,
+    call(method, path, { token, body, headers } = {}) {
+      return app.request(path, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    close: () => testStore.cleanup(),
+  };
+}
+
+export interface TestTenant {
+  tenantId: string;
+  publicKey: string;
+  secretKey: string;
+}
+
+/** Creates a tenant over HTTP and publishes a configuration (the demo one by default). */
+export async function createTestTenant(t: TestApp, config: TenantConfig = demoConfig('https://shop.example'), allowedOrigins = ['https://shop.example']): Promise<TestTenant> {
+  const created = await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Shop BV', allowedOrigins } });
+  if (created.status !== 201) throw new Error(`tenant creation failed: ${created.status} ${await created.text()}`);
+  const body = (await created.json()) as { tenant: { id: string }; publicKey: string; secretKey: string };
+  const published = await t.call('PUT', '/v1/config', { token: body.secretKey, body: config });
+  if (published.status !== 201) throw new Error(`config publish failed: ${published.status} ${await published.text()}`);
+  return { tenantId: body.tenant.id, publicKey: body.publicKey, secretKey: body.secretKey };
+}
+
+export { fixedClock };

@@ -1,0 +1,53 @@
+// Real databases for tests: a fresh SQLite file per call, and, when
+// TEST_DATABASE_URL is set, a fresh PostgreSQL schema per call. Storage tests loop
+// over `dialects` so the same suite runs on both (no mocks).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createStore, type Dialect, type Store } from '../../server/db/create-db.js';
+
+export const dialects: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export interface TestStore {
+  store: Store;
+  url: string;
+  /** The SQLite file, for tests that read its bytes. */
+  file: string | null;
+  cleanup(): Promise<void>;
+}
+
+export async function openTestStore(dialect: Dialect): Promise<TestStore> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-test-'));
+    const file = path.join(dir, 'akkoord.db');
+    const url = `sqlite:${file}`;
+    const store = createStore(url);
+    await store.migrate();
+    return {
+      store, url, file,
+      async cleanup() {
+        await store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const separator = base.includes('?') ? '&' : '?';
+  const url = `${base}${separator}schema=${schema}`;
+  const store = createStore(url);
+  await store.migrate();
+  return {
+    store, url, file: null,
+    async cleanup() {
+      await store.close();
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
