@@ -19,6 +19,8 @@ import { configOperations, configRoutes } from './routes/config.js';
 import { docsOperations, docsRoutes } from './routes/docs.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { keyOperations, keyRoutes } from './routes/keys.js';
+import { demoOperations, demoRoutes } from './routes/demo.js';
+import { widgetOperations, widgetRoutes } from './routes/widget.js';
 
 export interface AppDeps {
   db: Store;
@@ -38,6 +40,8 @@ const routeModules: RouteModule[] = [
   { routes: adminRoutes, operations: adminOperations },
   { routes: keyRoutes, operations: keyOperations },
   { routes: configRoutes, operations: configOperations },
+  { routes: (ctx) => widgetRoutes(ctx), operations: widgetOperations },
+  { routes: demoRoutes, operations: demoOperations },
 ];
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;

@@ -36,7 +36,7 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
   return {
     app, ctx, config, testStore,
     call(method, path, { token, body, headers } = {}) {
-      return app.request(path, {
+      return Promise.resolve(app.request(path, {
         method,
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -44,7 +44,7 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
           ...headers,
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
+      }));
     },
     close: () => testStore.cleanup(),
   };

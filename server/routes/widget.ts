@@ -1,0 +1,81 @@
+// GET /widget.js?key=pk_...: the banner bundle with the tenant's current config bound inside it,
+// so the banner needs no second request (CONTRACT §4). Cacheable for a short while, revalidated
+// by ETag; a new config version gives a new ETag.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { tenantForPublicKey } from '../auth.js';
+import type { AppContext } from '../context.js';
+import type { Operation } from '../openapi/operation.js';
+import { getPublishedConfig } from '../services/config.js';
+import { toWidgetConfig } from './widget-config.js';
+
+export const WIDGET_BUNDLE_PATH = fileURLToPath(new URL('../../dist/widget/widget.js', import.meta.url));
+
+export const widgetOperations: Operation[] = [
+  {
+    method: 'get', path: '/widget.js', tag: 'Banner', auth: 'public-key',
+    summary: 'The banner script with the tenant configuration inlined',
+    description: 'Embed with <script src="/widget.js?key=pk_..." async>. Revalidate with If-None-Match.',
+    query: v.object({ key: v.string() }),
+    responses: {
+      200: { description: 'The widget', contentType: 'text/javascript' },
+      304: 'Not modified',
+      404: { description: 'Unknown key or no published configuration (a JavaScript comment)', contentType: 'text/javascript' },
+    },
+  },
+];
+
+const CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
+const JS = 'text/javascript; charset=utf-8';
+
+export function widgetRoutes(ctx: AppContext, bundlePath = WIDGET_BUNDLE_PATH) {
+  let bundle: string | undefined;
+  // Compressed bodies by ETag; a handful of tenants at a time is the common case.
+  const gzipped = new Map<string, Uint8Array>();
+
+  return new Hono().get('/widget.js', async (c) => {
+    const key = c.req.query('key') ?? '';
+    const tenant = await tenantForPublicKey(ctx, key).catch(() => null);
+    const published = tenant && (await getPublishedConfig(ctx.db, tenant.id));
+    if (!tenant || !published) {
+      return c.body('/* akkoord: unknown key or no published configuration */\n', 404, { 'content-type': JS });
+    }
+    try {
+      bundle ??= readFileSync(bundlePath, 'utf8');
+    } catch {
+      return c.body('/* akkoord: the widget is not built; run npm run build */\n', 503, { 'content-type': JS });
+    }
+    const config = toWidgetConfig(published, { id: tenant.id, publicKey: key }, ctx.config.publicUrl);
+    // The bundle reads the free name __akkoordConfig; binding it as a parameter keeps it off window.
+    const body = `(function(__akkoordConfig){${bundle}\n})(${JSON.stringify(config)});\n`;
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    const headers: Record<string, string> = {
+      'content-type': JS,
+      'cache-control': CACHE_CONTROL,
+      etag,
+      vary: 'Accept-Encoding',
+      'x-content-type-options': 'nosniff',
+      // Sites with Cross-Origin-Embedder-Policy may still load it.
+      'cross-origin-resource-policy': 'cross-origin',
+    };
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    if (!/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return c.body(body, 200, headers);
+    let compressed = gzipped.get(etag);
+    if (!compressed) {
+      if (gzipped.size >= 100) gzipped.clear();
+      compressed = gzipSync(body);
+      gzipped.set(etag, compressed);
+    }
+    return c.body(compressed as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-encoding': 'gzip' });
+  });
+}
+
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
