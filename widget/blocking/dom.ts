@@ -1,0 +1,74 @@
+// Turns gated scripts and iframes on once their purposes are granted (CONTRACT §4): each script
+// runs once, all in document order (an external script is awaited before the next one starts,
+// as the parser would), also for elements the page adds later.
+
+import { activatedScriptType, isAllowed, scriptAttributesToCopy } from './core';
+
+const BLANK = 'about:blank';
+const GATED = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
+
+export interface Gate {
+  /** Applies a new consent: runs what became allowed, unloads iframes no longer allowed. */
+  update(consent: Record<string, boolean>): void;
+}
+
+export function startGate(doc: Document): Gate {
+  let consent: Record<string, boolean> = {};
+  const ran = new WeakSet<Element>();
+  // One chain, so activations from the observer and from choices never interleave.
+  let queue: Promise<void> = Promise.resolve();
+
+  const activateAll = () => {
+    queue = queue.then(async () => {
+      for (const el of Array.from(doc.querySelectorAll(GATED))) {
+        if (el instanceof HTMLIFrameElement) toggleIframe(el, isAllowed(el.dataset.consent ?? null, consent));
+        else if (!ran.has(el) && isAllowed(el.getAttribute('data-consent'), consent)) {
+          ran.add(el);
+          await runScript(el as HTMLScriptElement, doc);
+        }
+      }
+    });
+  };
+
+  new MutationObserver((records) => {
+    if (records.some((r) => Array.from(r.addedNodes).some(mayContainGated))) activateAll();
+  }).observe(doc.documentElement, { childList: true, subtree: true });
+
+  return {
+    update(next) {
+      consent = next;
+      activateAll();
+    },
+  };
+}
+
+function mayContainGated(node: Node): boolean {
+  return node instanceof Element && (node.matches(GATED) || node.querySelector(GATED) !== null);
+}
+
+function toggleIframe(frame: HTMLIFrameElement, allowed: boolean): void {
+  const src = frame.getAttribute('data-src') ?? '';
+  if (allowed && frame.getAttribute('src') !== src) frame.src = src;
+  // A withdrawal stops an embedded player at once (GDPR-09: processing stops from withdrawal).
+  if (!allowed && frame.src && frame.getAttribute('src') !== BLANK) frame.src = BLANK;
+}
+
+/** Replaces the inert script by a live copy; resolves when an external one has loaded or failed. */
+function runScript(inert: HTMLScriptElement, doc: Document): Promise<void> {
+  const live = doc.createElement('script');
+  for (const name of scriptAttributesToCopy(inert.getAttributeNames())) {
+    live.setAttribute(name, inert.getAttribute(name) ?? '');
+  }
+  live.type = activatedScriptType(inert.getAttribute('data-consent-type'));
+  live.setAttribute('data-consent-ran', '');
+  const external = inert.hasAttribute('src');
+  // Dynamically inserted scripts are async by default; order is kept by awaiting instead.
+  live.async = false;
+  const done = new Promise<void>((resolve) => {
+    if (!external) return resolve();
+    live.onload = live.onerror = () => resolve();
+  });
+  if (!external) live.text = inert.text;
+  inert.replaceWith(live);
+  return done;
+}

@@ -1,0 +1,81 @@
+// The person's current choice on this page: read from the cookie at load, changed only by an
+// affirmative action (GDPR-02), written back to the cookie, recorded on the server, and told to
+// whoever listens (the gate, Consent Mode, window.akkoord).
+
+import type { WidgetConfig } from './config';
+import {
+  encodeChoiceCookie,
+  parseChoiceCookie,
+  readCookieValue,
+  serializeCookie,
+  type StoredChoice,
+} from './consent/cookie';
+import { completeDecisions, effectiveConsent, type Decisions } from './consent/decisions';
+import { randomId } from './consent/random-id';
+import type { Recorder } from './consent/recorder';
+import { needsPrompt } from './consent/reprompt';
+
+export interface ConsentStore {
+  /** Every banner purpose → granted?; required purposes always true. */
+  consent(): Decisions;
+  /** True while there is no valid choice: none yet, a material change, or expired. */
+  mustAsk(): boolean;
+  /** Whether a valid choice exists at all (cookie written on this device). */
+  hasChoice(): boolean;
+  /** Records a choice for the optional purposes; missing ones are denied. */
+  decide(changes: Decisions): void;
+  subscribe(listener: (consent: Decisions) => void): () => void;
+}
+
+export interface StoreEnvironment {
+  doc: Document;
+  nowSeconds: () => number;
+  locale: string;
+  gpc: boolean;
+  recorder: () => Recorder;
+}
+
+export function createConsentStore(config: WidgetConfig, env: StoreEnvironment): ConsentStore {
+  const stored = parseChoiceCookie(readCookieValue(env.doc.cookie));
+  let choice: StoredChoice | null = needsPrompt(stored, config, env.nowSeconds()) ? null : stored;
+  // Kept across re-prompts: the same browser stays the same pseudonymous subject.
+  const visitorId = stored?.visitorId;
+  const listeners = new Set<(consent: Decisions) => void>();
+
+  const consent = () => effectiveConsent(config.purposes, choice?.decisions ?? {});
+
+  return {
+    consent,
+    mustAsk: () => choice === null,
+    hasChoice: () => choice !== null,
+    decide(changes) {
+      const decisions = completeDecisions(config.purposes, choice?.decisions ?? {}, changes);
+      choice = {
+        visitorId: choice?.visitorId ?? visitorId ?? randomId('v_'),
+        configVersion: config.configVersion,
+        materialVersion: config.materialVersion,
+        madeAt: env.nowSeconds(),
+        decisions,
+        gpc: env.gpc,
+      };
+      const secure = env.doc.location.protocol === 'https:';
+      env.doc.cookie = serializeCookie(encodeChoiceCookie(choice), config.consentTtlDays, secure);
+      void env.recorder().record({
+        key: config.publicKey,
+        visitorId: choice.visitorId,
+        decisions,
+        configVersion: config.configVersion,
+        locale: env.locale,
+        source: 'banner',
+        gpc: env.gpc,
+        clientEventId: randomId('ce_'),
+      });
+      const current = consent();
+      for (const listener of listeners) listener(current);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

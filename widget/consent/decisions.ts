@@ -1,0 +1,47 @@
+// What each button means, as pure functions of the purposes (GDPR-01: one decision per purpose).
+
+import type { WidgetPurpose } from '../config';
+
+export type Decisions = Record<string, boolean>;
+
+/** The purposes the banner asks about: everything not strictly necessary. */
+export function optionalPurposes(purposes: WidgetPurpose[]): WidgetPurpose[] {
+  return purposes.filter((p) => !p.required);
+}
+
+/**
+ * "Accept all" grants every optional purpose, except marketing ones while the browser sends
+ * Global Privacy Control: a signal can never be overridden by a bulk button (GPC-04).
+ */
+export function acceptAllDecisions(purposes: WidgetPurpose[], gpc: boolean): Decisions {
+  const decisions: Decisions = {};
+  for (const p of optionalPurposes(purposes)) decisions[p.key] = !(gpc && p.marketing);
+  return decisions;
+}
+
+/** "Reject all" (and closing without a choice, BAN-11) denies every optional purpose. */
+export function rejectAllDecisions(purposes: WidgetPurpose[]): Decisions {
+  const decisions: Decisions = {};
+  for (const p of optionalPurposes(purposes)) decisions[p.key] = false;
+  return decisions;
+}
+
+/**
+ * Merges a partial choice (`akkoord.set`, the settings dialog) over the previous one. Unknown
+ * and required keys are dropped; anything not decided is denied (GDPR-50, privacy by default).
+ */
+export function completeDecisions(purposes: WidgetPurpose[], previous: Decisions, changes: Decisions): Decisions {
+  const decisions: Decisions = {};
+  for (const p of optionalPurposes(purposes)) {
+    const value = changes[p.key] ?? previous[p.key];
+    decisions[p.key] = value === true;
+  }
+  return decisions;
+}
+
+/** Every banner purpose with its effective value: required ones always true. */
+export function effectiveConsent(purposes: WidgetPurpose[], decisions: Decisions): Decisions {
+  const consent: Decisions = {};
+  for (const p of purposes) consent[p.key] = p.required || decisions[p.key] === true;
+  return consent;
+}

@@ -1,0 +1,59 @@
+// The first layer: who asks, for what, how to withdraw later (GDPR-07), and three equal buttons
+// (BAN-01, BAN-03, BAN-04). It is modal while shown (A11Y-02), so nothing it covers can take
+// focus (A11Y-01); the panel takes focus first, Accept all is one Tab away and Reject all two
+// (A11Y-03).
+
+import type { BannerMessages } from '../i18n';
+import { el } from './dom';
+import { trapTab } from './focus';
+
+export interface BannerProps {
+  messages: BannerMessages;
+  intro: string;
+  gpcNotice: string | null;
+  privacyNoticeUrl: string | undefined;
+  manageDataUrl: string;
+  onAcceptAll(): void;
+  onRejectAll(): void;
+  onChoose(): void;
+  onEscape(): void;
+}
+
+export function renderBanner(props: BannerProps): { panel: HTMLElement; chooseButton: HTMLElement } {
+  const { messages } = props;
+  const link = (href: string, text: string) => el('a', { href, target: '_blank', rel: 'noopener' }, text);
+  const chooseButton = el('button', { type: 'button', onclick: props.onChoose }, messages.choose);
+  const panel = el(
+    'div',
+    {
+      class: 'layer banner',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': 'ak-title',
+      'aria-describedby': 'ak-intro',
+      tabindex: -1,
+      onkeydown: (event) => {
+        if ((event as KeyboardEvent).key === 'Escape') props.onEscape();
+        trapTab(event as KeyboardEvent, panel);
+      },
+    },
+    el('h2', { id: 'ak-title' }, messages.title),
+    el('p', { id: 'ak-intro' }, props.intro),
+    props.gpcNotice && el('p', {}, props.gpcNotice),
+    el('p', {}, messages.withdraw),
+    el(
+      'div',
+      { class: 'actions' },
+      el('button', { type: 'button', onclick: props.onAcceptAll }, messages.acceptAll),
+      el('button', { type: 'button', onclick: props.onRejectAll }, messages.rejectAll),
+      chooseButton,
+    ),
+    el(
+      'p',
+      { class: 'links' },
+      props.privacyNoticeUrl && link(props.privacyNoticeUrl, messages.privacyNotice),
+      link(props.manageDataUrl, messages.manageData),
+    ),
+  );
+  return { panel, chooseButton };
+}
