@@ -1,0 +1,29 @@
+// A widget config like the server inlines for the demo tenant, built fresh for each test.
+import type { WidgetConfig, WidgetPurpose } from '../../widget/config';
+
+const text = (name: string) => ({ nl: { name, description: `${name} (nl)` }, en: { name, description: `${name} (en)` } });
+
+export function purposes(): WidgetPurpose[] {
+  return [
+    { key: 'necessary', required: true, marketing: false, googleConsentMode: [], text: text('Necessary') },
+    { key: 'analytics', required: false, marketing: false, googleConsentMode: ['analytics_storage'], text: text('Analytics') },
+    { key: 'ads', required: false, marketing: true, googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'], text: text('Ads') },
+  ];
+}
+
+export function widgetConfig(overrides: Partial<WidgetConfig> = {}): WidgetConfig {
+  return {
+    tenantId: 'ten_test',
+    publicKey: 'pk_test',
+    configVersion: 3,
+    materialVersion: 2,
+    apiBase: 'https://cmp.example',
+    defaultLocale: 'nl',
+    locales: ['nl', 'en'],
+    controllerName: 'Shop BV',
+    privacyNoticeUrl: { nl: 'https://shop.example/privacy' },
+    consentTtlDays: 365,
+    purposes: purposes(),
+    ...overrides,
+  };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createRecorder, type ConsentEvent } from '../../widget/consent/recorder';
+
+class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem'> {
+  values = new Map<string, string>();
+  getItem(key: string) {
+    return this.values.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.values.set(key, value);
+  }
+}
+
+const event = (clientEventId: string): ConsentEvent => ({
+  key: 'pk_test', visitorId: 'v_1', decisions: { analytics: true }, configVersion: 1,
+  locale: 'nl', source: 'banner', gpc: false, clientEventId,
+});
+
+/** A fetch that answers from a script of statuses and remembers every attempt that reached it. */
+function scriptedFetch(statuses: Array<number | 'offline'>) {
+  const sent: ConsentEvent[] = [];
+  const send = (async (_url: string, init: RequestInit) => {
+    const status = statuses.shift() ?? 201;
+    if (status === 'offline') throw new TypeError('Failed to fetch');
+    sent.push(JSON.parse(String(init.body)) as ConsentEvent);
+    return new Response(JSON.stringify({ id: 'cns_1', receipt: `jws-${sent.length}`, state: {} }), { status });
+  }) as typeof fetch;
+  return { send, sent };
+}
+
+const storage = () => new MemoryStorage() as unknown as Storage & MemoryStorage;
+
+describe('recording choices on the server (GDPR-04)', () => {
+  it('sends a choice and keeps its receipt', async () => {
+    const { send, sent } = scriptedFetch([201]);
+    const recorder = createRecorder('https://cmp.example', storage(), send);
+    await recorder.record(event('ce_1'));
+    expect(sent.map((e) => e.clientEventId)).toEqual(['ce_1']);
+    expect(recorder.receipt()).toBe('jws-1');
+  });
+
+  it('keeps a choice made offline and sends it later with the same clientEventId', async () => {
+    const store = storage();
+    const offline = scriptedFetch(['offline']);
+    await createRecorder('https://cmp.example', store, offline.send).record(event('ce_offline'));
+    expect(offline.sent).toEqual([]);
+
+    // The next page load: a new recorder over the same storage.
+    const online = scriptedFetch([201]);
+    const later = createRecorder('https://cmp.example', store, online.send);
+    await later.flush();
+    expect(online.sent.map((e) => e.clientEventId)).toEqual(['ce_offline']);
+    await later.flush();
+    expect(online.sent).toHaveLength(1);
+    expect(later.receipt()).toBe('jws-1');
+  });
+
+  it('retries after a 5xx and sends queued choices oldest first', async () => {
+    const store = storage();
+    const { send, sent } = scriptedFetch([503, 201, 201]);
+    const recorder = createRecorder('https://cmp.example', store, send);
+    await recorder.record(event('ce_a'));
+    await recorder.record(event('ce_b'));
+    // Every attempt, in order: the failed one, its retry with the same id, then the next.
+    expect(sent.map((e) => e.clientEventId)).toEqual(['ce_a', 'ce_a', 'ce_b']);
+  });
+
+  it('drops a choice the server refuses as invalid instead of retrying it forever', async () => {
+    const store = storage();
+    const { send, sent } = scriptedFetch([400, 201]);
+    const recorder = createRecorder('https://cmp.example', store, send);
+    await recorder.record(event('ce_bad'));
+    await recorder.flush();
+    expect(sent.map((e) => e.clientEventId)).toEqual(['ce_bad']);
+    expect(JSON.parse(store.getItem('akkoord.pending') ?? '[]')).toEqual([]);
+  });
+});
