@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly smtpUrl: string | null;
   readonly production: boolean;
   readonly dataDir: string;
+  /** Days an offboarded tenant's data is kept (still exportable) before it is deleted. */
+  readonly offboardingGraceDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -40,8 +42,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`AKKOORD_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   }
+  const offboardingGraceDays = parseDays('AKKOORD_OFFBOARDING_GRACE_DAYS', env.AKKOORD_OFFBOARDING_GRACE_DAYS ?? '30');
   return Object.freeze({
-    port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir,
+    port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir, offboardingGraceDays,
     production: env.NODE_ENV === 'production',
   });
 }
@@ -50,6 +53,12 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
   return port;
+}
+
+function parseDays(name: string, value: string): number {
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || days > 3650) throw new ConfigError(`${name} must be a whole number of days (0 to 3650), got "${value}"`);
+  return days;
 }
 
 function defaultDataDir(databaseUrl: string): string {
