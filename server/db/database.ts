@@ -160,6 +160,8 @@ export interface RequestsTable {
   completed_at: string | null;
   /** JSON outcome without personal data. */
   outcome: string | null;
+  /** JSON: how and when the subject was told of the extension (GDPR-20). */
+  extension_notice: string | null;
 }
 
 export interface FeedEventsTable {
@@ -268,6 +270,14 @@ export interface TombstonesTable {
   erased_at: string;
 }
 
+/** One row per identifier hash of a tombstone, so a returning person is found by index. */
+export interface TombstoneIdentifiersTable {
+  tenant_id: string;
+  /** `email:<hmac>`, `phone:<hmac>` or `external:<hmac>`. */
+  identifier_hash: string;
+  tombstone_id: string;
+}
+
 export interface SigningKeysTable {
   kid: string;
   /** The private JWK, encrypted with a key derived from AKKOORD_SECRET. */
@@ -313,6 +323,7 @@ export interface Database {
   sessions: SessionsTable;
   outbox: OutboxTable;
   tombstones: TombstonesTable;
+  tombstone_identifiers: TombstoneIdentifiersTable;
   signing_keys: SigningKeysTable;
   system_log: SystemLogTable;
   rate_limits: RateLimitsTable;

@@ -2,7 +2,9 @@
 // Names sort by time: YYYY_MM_DD_HHMM_verb_noun.
 import type { Migration } from 'kysely';
 import * as createSchema from './2026_11_29_1200_create_schema.js';
+import * as addRightsTracking from './2026_11_29_1400_add_rights_tracking.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_1200_create_schema': createSchema,
+  '2026_11_29_1400_add_rights_tracking': addRightsTracking,
 };
