@@ -63,6 +63,8 @@ export interface SubjectsTable {
   created_at: string;
   updated_at: string;
   last_activity_at: string;
+  /** Set on a banner-only subject merged into a known one; its ledger events stay its own. */
+  merged_into: string | null;
 }
 
 export interface SubjectVisitorsTable {
@@ -185,6 +187,8 @@ export interface WebhooksTable {
   secret_enc: string;
   created_at: string;
   disabled_at: string | null;
+  /** The last feed position turned into deliveries for this webhook. */
+  feed_cursor: number;
 }
 
 export interface WebhookDeliveriesTable {
