@@ -1,0 +1,126 @@
+// Accessibility of the banner and its dialog in Chromium (WCAG 2.2 AA, REQUIREMENTS §8): axe-core
+// finds nothing in either language, and keyboard focus behaves as a modal dialog should.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { banner, openShop, settingsDialog } from '../helpers/banner-page.js';
+import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
+import { serveDemoShop } from '../helpers/server.js';
+import { ensureWidgetBuilt } from '../helpers/widget-build.js';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: Array<{ target: unknown }>;
+}
+
+/** Runs axe-core (WCAG 2.0–2.2 A/AA rules) on the banner's shadow host, which it audits inside. */
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(
+      { include: [['akkoord-consent']] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } },
+    );
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+}
+
+const activeText = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.querySelector('akkoord-consent')?.shadowRoot?.activeElement;
+    return active?.getAttribute('aria-label') ?? active?.textContent ?? null;
+  });
+
+describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
+  let shop: Awaited<ReturnType<typeof serveDemoShop>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureWidgetBuilt();
+    browser = await launchChromium();
+    shop = await serveDemoShop();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await shop?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+  afterEach(async () => context?.close());
+
+  for (const [lang, choose] of [['nl', 'Zelf kiezen'], ['en', 'Choose']] as const) {
+    it(`axe-core finds no violations on the first layer (${lang})`, async () => {
+      await openShop(page, `${shop.url}/?lang=${lang}`);
+      await expect.poll(() => banner(page).isVisible()).toBe(true);
+      expect(await page.locator('akkoord-consent .ak').getAttribute('lang')).toBe(lang);
+      expect(await axeViolations(page)).toEqual([]);
+    });
+
+    it(`axe-core finds no violations in the settings dialog (${lang})`, async () => {
+      await openShop(page, `${shop.url}/?lang=${lang}`);
+      await page.getByRole('button', { name: choose }).click();
+      await expect.poll(() => settingsDialog(page).isVisible()).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+    });
+  }
+
+  it('axe-core finds no violations on the floating re-open button', async () => {
+    await openShop(page, shop.url);
+    await page.getByRole('button', { name: 'Alles weigeren' }).click();
+    await expect.poll(() => page.locator('akkoord-consent .reopen').isVisible()).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('A11Y-02: the dialog is a labelled modal that keeps Tab inside it', async () => {
+    await openShop(page, shop.url);
+    await page.getByRole('button', { name: 'Zelf kiezen' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Kies waarvoor je toestemming geeft' });
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    // Two switches, Save and Close: Tab from the last wraps to the first, Shift+Tab back.
+    const seen: Array<string | null> = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      seen.push(await activeText(page));
+    }
+    expect(seen[4]).toBe(seen[0]);
+    await page.keyboard.press('Shift+Tab');
+    expect(await activeText(page)).toBe('Sluiten zonder op te slaan');
+  });
+
+  it('A11Y-01: while the first layer is open, Tab never leaves it for the page it covers', async () => {
+    await openShop(page, shop.url);
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('AKKOORD-CONSENT');
+    }
+  });
+
+  it('A11Y-02: after a choice made with the floating button, focus returns to it', async () => {
+    await openShop(page, shop.url);
+    await page.getByRole('button', { name: 'Alles weigeren' }).click();
+    await page.getByRole('button', { name: 'Cookie-instellingen' }).first().waitFor();
+    await page.locator('akkoord-consent .reopen').click();
+    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => banner(page).count()).toBe(0);
+    expect(await activeText(page)).toBe('Cookie-instellingen');
+  });
+
+  it('A11Y-07: the floating button is at least 24 by 24 px and named', async () => {
+    await openShop(page, shop.url);
+    await page.getByRole('button', { name: 'Alles weigeren' }).click();
+    const box = await page.locator('akkoord-consent .reopen').boundingBox();
+    expect(box!.width).toBeGreaterThanOrEqual(24);
+    expect(box!.height).toBeGreaterThanOrEqual(24);
+    expect(await page.locator('akkoord-consent .reopen').getAttribute('aria-label')).toBe('Cookie-instellingen');
+  });
+});

@@ -1,0 +1,41 @@
+// A real Akkoord server on an ephemeral port, for browser tests: createApp on a temp SQLite file,
+// served by @hono/node-server, with PUBLIC_URL pointing at itself.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { ensureDemoTenant, type DemoTenant } from '../../server/services/demo.js';
+import { startTestApp, type TestApp } from './app.js';
+
+export interface ServedApp {
+  /** http://127.0.0.1:PORT, also the app's PUBLIC_URL. */
+  url: string;
+  t: TestApp;
+  close(): Promise<void>;
+}
+
+export async function serveTestApp(): Promise<ServedApp> {
+  // The port is known only after listening, and PUBLIC_URL must name it: listen first and
+  // hand requests to the app once it exists.
+  let app: TestApp['app'] | undefined;
+  const server = serve({ fetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const t = await startTestApp('sqlite', { env: { PUBLIC_URL: url } });
+  app = t.app;
+  return {
+    url,
+    t,
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await t.close();
+    },
+  };
+}
+
+/** A served app with the demo tenant and its shop page at /, as `npm start` sets it up. */
+export async function serveDemoShop(): Promise<ServedApp & { demo: DemoTenant & { secretKey: string } }> {
+  const served = await serveTestApp();
+  const demo = await ensureDemoTenant(served.t.ctx);
+  if (!demo?.secretKey) throw new Error('the demo tenant was not created');
+  return { ...served, demo: { ...demo, secretKey: demo.secretKey } };
+}
