@@ -13,12 +13,17 @@ import { ApiError } from './errors.js';
 import { createKeyring } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOutboxMailer } from './mail/outbox.js';
+import { requestLog } from './middleware/request-log.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 import type { Operation } from './openapi/operation.js';
 import { adminOperations, adminRoutes } from './routes/admin.js';
 import { configOperations, configRoutes } from './routes/config.js';
 import { docsOperations, docsRoutes } from './routes/docs.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { keyOperations, keyRoutes } from './routes/keys.js';
+import { metricsOperations, metricsRoutes } from './routes/metrics.js';
 import { demoOperations, demoRoutes } from './routes/demo.js';
 import { widgetOperations, widgetRoutes } from './routes/widget.js';
 
@@ -27,6 +32,7 @@ export interface AppDeps {
   config: AppConfig;
   clock?: Clock;
   mailer?: Mailer;
+  logger?: Logger;
 }
 
 interface RouteModule {
@@ -37,6 +43,7 @@ interface RouteModule {
 /** Every route module, mounted in this order; each describes itself for /openapi.json. */
 const routeModules: RouteModule[] = [
   { routes: healthRoutes, operations: healthOperations },
+  { routes: metricsRoutes, operations: metricsOperations },
   { routes: adminRoutes, operations: adminOperations },
   { routes: keyRoutes, operations: keyOperations },
   { routes: configRoutes, operations: configOperations },
@@ -61,12 +68,16 @@ export function createContext(deps: AppDeps): AppContext {
     clock,
     keyring,
     mailer: deps.mailer ?? createOutboxMailer(deps.db.db, keyring, clock),
+    logger: deps.logger ?? createLogger(deps.config.logLevel),
+    metrics: createMetrics(),
   };
 }
 
 export function createApp(deps: AppDeps | AppContext) {
   const ctx = 'store' in deps ? deps : createContext(deps);
   const app = new Hono();
+  app.use('*', requestLog(ctx.logger, ctx.metrics));
+  app.use('*', securityHeaders());
 
   const tooLarge = () => {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
@@ -92,8 +103,8 @@ export function createApp(deps: AppDeps | AppContext) {
       const code = malformed ? 'MALFORMED_JSON' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : 'VALIDATION_FAILED';
       return c.json<ErrorBody>({ error: { code, message: malformed ? 'The body is not valid JSON' : error.message || 'Bad request' } }, status);
     }
-    // Unexpected: log the error itself, never the request (it may hold personal data).
-    console.error('unhandled error', error);
+    // Unexpected: log the error itself (scrubbed), never the request: it may hold personal data.
+    ctx.logger.error({ err: error, route: c.req.routePath }, 'unhandled error');
     return c.json<ErrorBody>({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500);
   });
   return app;

@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly dataDir: string;
   /** Days an offboarded tenant's data is kept (still exportable) before it is deleted. */
   readonly offboardingGraceDays: number;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  readonly logLevel: string;
 }
 
 export class ConfigError extends Error {}
@@ -43,7 +45,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`AKKOORD_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   }
   const offboardingGraceDays = parseDays('AKKOORD_OFFBOARDING_GRACE_DAYS', env.AKKOORD_OFFBOARDING_GRACE_DAYS ?? '30');
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
   return Object.freeze({
+    logLevel,
     port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir, offboardingGraceDays,
     production: env.NODE_ENV === 'production',
   });

@@ -7,6 +7,8 @@ import type { Database } from './db/database.js';
 import type { Store } from './db/create-db.js';
 import type { Keyring } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
 
 export interface AppContext {
   store: Store;
@@ -15,6 +17,8 @@ export interface AppContext {
   clock: Clock;
   mailer: Mailer;
   keyring: Keyring;
+  logger: Logger;
+  metrics: Metrics;
 }
 
 /** The ISO 8601 UTC time with milliseconds that every stored time uses. */

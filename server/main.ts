@@ -25,11 +25,24 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(`  e-mail:         ${config.smtpUrl ? 'SMTP_URL' : config.production ? 'the outbox table' : `the outbox, ${base}/dev/outbox`}`);
 });
 
-const shutdown = () => {
+// Long-polls wait up to 30 s; anything slower than this is stuck.
+const nodeServer = server as import('node:http').Server;
+nodeServer.requestTimeout = 45_000;
+nodeServer.headersTimeout = 15_000;
+
+/** Stop taking requests, let in-flight writes finish, then close the database. */
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  ctx.logger.info({ signal }, 'shutting down');
+  nodeServer.closeIdleConnections();
+  const force = setTimeout(() => nodeServer.closeAllConnections(), 10_000);
+  force.unref();
   server.close(async () => {
     await store.close();
     process.exit(0);
   });
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -5,6 +5,7 @@ import { loadConfig, type AppConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import type { Dialect } from '../../server/db/create-db.js';
 import type { Mailer } from '../../server/mail/mailer.js';
+import type { Logger } from '../../server/observability/logger.js';
 import type { TenantConfig } from '../../shared/schemas/config.js';
 import { demoConfig } from '../../server/services/demo.js';
 import { openTestStore, type TestStore } from './db.js';
@@ -22,16 +23,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: Dialect, options: { clock?: Clock; mailer?: Mailer; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(dialect: Dialect, options: { clock?: Clock; mailer?: Mailer; logger?: Logger; env?: Record<string, string> } = {}): Promise<TestApp> {
   const testStore = await openTestStore(dialect);
   const config = loadConfig({
     DATABASE_URL: testStore.url,
     AKKOORD_ADMIN_TOKEN: ADMIN_TOKEN,
     AKKOORD_SECRET: TEST_SECRET,
     PUBLIC_URL: 'http://127.0.0.1:8080',
+    LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer });
+  const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger: options.logger });
   const app = createApp(ctx);
   return {
     app, ctx, config, testStore,
