@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import type { AppContext } from './context.js';
 import type { Store } from './db/create-db.js';
-import { ApiError } from './errors.js';
+import { ApiError, RateLimitedError } from './errors.js';
 import { createKeyring } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOutboxMailer } from './mail/outbox.js';
@@ -26,6 +26,9 @@ import { keyOperations, keyRoutes } from './routes/keys.js';
 import { metricsOperations, metricsRoutes } from './routes/metrics.js';
 import { demoOperations, demoRoutes } from './routes/demo.js';
 import { widgetOperations, widgetRoutes } from './routes/widget.js';
+import { auditOperations, auditRoutes } from './routes/audit.js';
+import { ropaOperations, ropaRoutes } from './routes/ropa.js';
+import { tenantOperations, tenantRoutes } from './routes/tenant.js';
 
 export interface AppDeps {
   db: Store;
@@ -49,6 +52,9 @@ const routeModules: RouteModule[] = [
   { routes: configRoutes, operations: configOperations },
   { routes: (ctx) => widgetRoutes(ctx), operations: widgetOperations },
   { routes: demoRoutes, operations: demoOperations },
+  { routes: auditRoutes, operations: auditOperations },
+  { routes: ropaRoutes, operations: ropaOperations },
+  { routes: tenantRoutes, operations: tenantOperations },
 ];
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -92,6 +98,7 @@ export function createApp(deps: AppDeps | AppContext) {
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } }, 404));
   app.onError((error, c) => {
+    if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));
     if (error instanceof ApiError) {
       const body: ErrorBody = { error: { ...error.extra, code: error.code, message: error.message } };
       if (error.issues) body.error.issues = error.issues;
