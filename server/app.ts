@@ -6,13 +6,15 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../shared/errors.js';
 import { systemClock, type Clock } from './clock.js';
-import type { AppConfig } from './config.js';
+import type { AppConfig, RateLimitName } from './config.js';
 import type { AppContext } from './context.js';
 import type { Store } from './db/create-db.js';
 import { ApiError, RateLimitedError } from './errors.js';
 import { createKeyring } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOutboxMailer } from './mail/outbox.js';
+import { createRateLimiter, rateLimit } from './middleware/rate-limit.js';
+import { publicRateLimits } from './middleware/public-rate-limits.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -67,7 +69,7 @@ const largerBodies: Array<{ pattern: RegExp; maxSize: number }> = [
 export function createContext(deps: AppDeps): AppContext {
   const clock = deps.clock ?? systemClock;
   const keyring = createKeyring(deps.config.secret);
-  return {
+  const base: Omit<AppContext, 'rateLimits'> = {
     store: deps.db,
     db: deps.db.db,
     config: deps.config,
@@ -77,6 +79,11 @@ export function createContext(deps: AppDeps): AppContext {
     logger: deps.logger ?? createLogger(deps.config.logLevel),
     metrics: createMetrics(),
   };
+  const ctx = base as AppContext;
+  ctx.rateLimits = Object.fromEntries(
+    (Object.keys(deps.config.rateLimits) as RateLimitName[]).map((name) => [name, createRateLimiter(ctx, name)]),
+  ) as AppContext['rateLimits'];
+  return ctx;
 }
 
 export function createApp(deps: AppDeps | AppContext) {
@@ -84,6 +91,8 @@ export function createApp(deps: AppDeps | AppContext) {
   const app = new Hono();
   app.use('*', requestLog(ctx.logger, ctx.metrics));
   app.use('*', securityHeaders());
+  for (const [path, limits] of Object.entries(publicRateLimits(ctx))) app.use(path, ...limits);
+  app.use('/v1/*', rateLimit(ctx.rateLimits.secretKey, (c) => /^Bearer\s+(sk_\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? null));
 
   const tooLarge = () => {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');

@@ -18,9 +18,49 @@ export interface AppConfig {
   readonly offboardingGraceDays: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   readonly logLevel: string;
+  readonly rateLimits: Readonly<RateLimits>;
 }
 
 export class ConfigError extends Error {}
+
+export type RateLimitName = 'publicPerIp' | 'publicPerKey' | 'loginPerEmail' | 'loginPerIp' | 'secretKey';
+export interface RateRule {
+  points: number;
+  seconds: number;
+}
+/** A rule per limit, or null where the operator switched it off. */
+export type RateLimits = Record<RateLimitName, RateRule | null>;
+
+const defaultRateLimits: RateLimits = {
+  publicPerIp: { points: 600, seconds: 60 },
+  publicPerKey: { points: 60_000, seconds: 60 },
+  loginPerEmail: { points: 5, seconds: 900 },
+  loginPerIp: { points: 60, seconds: 900 },
+  secretKey: { points: 12_000, seconds: 60 },
+};
+
+/**
+ * AKKOORD_RATE_LIMITS: "off", or a JSON object overriding some limits, each
+ * "POINTS/SECONDS" or null, e.g. {"publicPerIp":"100/60","secretKey":null}.
+ */
+function parseRateLimits(value: string | undefined): RateLimits {
+  if (value === undefined || value === '') return { ...defaultRateLimits };
+  if (value === 'off') return { publicPerIp: null, publicPerKey: null, loginPerEmail: null, loginPerIp: null, secretKey: null };
+  let overrides: Record<string, unknown>;
+  try {
+    overrides = JSON.parse(value) as Record<string, unknown>;
+  } catch {
+    throw new ConfigError('AKKOORD_RATE_LIMITS must be "off" or a JSON object such as {"publicPerIp":"100/60"}');
+  }
+  const limits = { ...defaultRateLimits };
+  for (const [name, rule] of Object.entries(overrides)) {
+    if (!(name in limits)) throw new ConfigError(`AKKOORD_RATE_LIMITS has an unknown limit "${name}"; known: ${Object.keys(limits).join(', ')}`);
+    const match = typeof rule === 'string' ? /^(\d+)\/(\d+)$/.exec(rule) : null;
+    if (rule !== null && !match) throw new ConfigError(`AKKOORD_RATE_LIMITS.${name} must be "POINTS/SECONDS" or null`);
+    limits[name as RateLimitName] = match ? { points: Number(match[1]), seconds: Number(match[2]) } : null;
+  }
+  return limits;
+}
 
 const MIN_SECRET_LENGTH = 32;
 
@@ -51,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return Object.freeze({
     logLevel,
+    rateLimits: Object.freeze(parseRateLimits(env.AKKOORD_RATE_LIMITS)),
     port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir, offboardingGraceDays,
     production: env.NODE_ENV === 'production',
   });

@@ -9,6 +9,8 @@ import type { Keyring } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { RateLimitName } from './config.js';
+import type { RateLimiter } from './middleware/rate-limit.js';
 
 export interface AppContext {
   store: Store;
@@ -19,6 +21,8 @@ export interface AppContext {
   keyring: Keyring;
   logger: Logger;
   metrics: Metrics;
+  /** One limiter per configured limit (issue 8); a limit switched off never refuses. */
+  rateLimits: Record<RateLimitName, RateLimiter>;
 }
 
 /** The ISO 8601 UTC time with milliseconds that every stored time uses. */

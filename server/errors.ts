@@ -15,6 +15,13 @@ export class ApiError extends Error {
   }
 }
 
+/** 429 with the seconds to wait, sent as Retry-After. */
+export class RateLimitedError extends ApiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'RATE_LIMITED', `Too many requests; try again in ${retryAfterSeconds} s`);
+  }
+}
+
 export const notFound = (what = 'resource') => new ApiError(404, 'NOT_FOUND', `No such ${what}`);
 export const badRequest = (code: ErrorCode, message: string) => new ApiError(400, code, message);
 export const unprocessable = (code: ErrorCode, message: string, extra?: Record<string, unknown>) =>

@@ -15,6 +15,8 @@ export interface Store {
   dialect: Dialect;
   /** The better-sqlite3 handle, for the few paths that need it (backup); null on PostgreSQL. */
   sqlite: SQLite.Database | null;
+  /** The pg pool, for libraries that keep shared state in PostgreSQL (rate limits); null on SQLite. */
+  pgPool: pg.Pool | null;
   /**
    * Make deleted rows unreadable in the files: SQLite overwrites freed pages
    * (secure_delete) and this checkpoints the WAL so no old copy of a page remains;
@@ -49,6 +51,7 @@ function openSqlite(file: string): Store {
     db,
     dialect: 'sqlite',
     sqlite: handle,
+    pgPool: null,
     async scrub() {
       handle.pragma('wal_checkpoint(TRUNCATE)');
     },
@@ -74,6 +77,7 @@ function openPostgres(url: string): Store {
     db,
     dialect: 'postgres',
     sqlite: null,
+    pgPool: pool,
     async scrub() {
       for (const table of ['subjects', 'records', 'outbox', 'tokens', 'subject_visitors', 'consent_events']) {
         await sql`VACUUM ${sql.table(table)}`.execute(db);
@@ -81,7 +85,7 @@ function openPostgres(url: string): Store {
     },
     async migrate() {
       if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
-      await migrate(db);
+      await migrate(db, schema ?? undefined);
     },
     async close() {
       await db.destroy();
@@ -89,8 +93,13 @@ function openPostgres(url: string): Store {
   };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/** `schema`: keep Kysely's bookkeeping tables there too; its existence check would otherwise see another schema's. */
+async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -31,6 +31,8 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
     AKKOORD_SECRET: TEST_SECRET,
     PUBLIC_URL: 'http://127.0.0.1:8080',
     LOG_LEVEL: 'silent',
+    // Tests send thousands of requests from one address; the rate-limit tests switch limits on.
+    AKKOORD_RATE_LIMITS: 'off',
     ...options.env,
   });
   const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger: options.logger });

@@ -1,0 +1,39 @@
+// Rate limits (issue 8): over the limit a client gets 429 with Retry-After, other
+// clients are unaffected; counters live in PostgreSQL when the store is PostgreSQL.
+import { afterEach, describe, expect, it } from 'vitest';
+import { dialects } from '../helpers/db.js';
+import { createTestTenant, startTestApp, type TestApp } from '../helpers/app.js';
+
+describe.each(dialects)('rate limits on %s', (dialect) => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('limits a secret key and answers 429 with Retry-After, while another key still works', async () => {
+    t = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '{"secretKey":"3/60"}' } });
+    const a = await createTestTenant(t);
+    const b = await createTestTenant(t);
+    for (let i = 0; i < 2; i++) expect((await t.call('GET', '/v1/keys', { token: a.secretKey })).status).toBe(200);
+    const limited = await t.call('GET', '/v1/keys', { token: a.secretKey });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await limited.json()).error.code).toBe('RATE_LIMITED');
+    expect((await t.call('GET', '/v1/keys', { token: b.secretKey })).status).toBe(200);
+  });
+
+  it('limits the public consent endpoint per public key', async () => {
+    t = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '{"publicPerKey":"2/60"}' } });
+    const tenant = await createTestTenant(t);
+    const post = () => t!.call('POST', '/v1/consents', { body: { key: tenant.publicKey } });
+    expect((await post()).status).not.toBe(429);
+    expect((await post()).status).not.toBe(429);
+    expect((await post()).status).toBe(429);
+    const other = await t.call('POST', '/v1/consents', { body: { key: 'pk_someone_else' } });
+    expect(other.status).not.toBe(429);
+  });
+
+  it('refuses a malformed AKKOORD_RATE_LIMITS naming the variable', async () => {
+    await expect(startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '{"publicPerIp":"fast"}' } })).rejects.toThrow(/AKKOORD_RATE_LIMITS/);
+  });
+});
