@@ -31,6 +31,9 @@ import { widgetOperations, widgetRoutes } from './routes/widget.js';
 import { auditOperations, auditRoutes } from './routes/audit.js';
 import { ropaOperations, ropaRoutes } from './routes/ropa.js';
 import { tenantOperations, tenantRoutes } from './routes/tenant.js';
+import { consentOperations, consentRoutes } from './routes/consents.js';
+import { ledgerOperations, ledgerRoutes } from './routes/ledger.js';
+import { wellKnownOperations, wellKnownRoutes } from './routes/well-known.js';
 
 export interface AppDeps {
   db: Store;
@@ -57,6 +60,9 @@ const routeModules: RouteModule[] = [
   { routes: auditRoutes, operations: auditOperations },
   { routes: ropaRoutes, operations: ropaOperations },
   { routes: tenantRoutes, operations: tenantOperations },
+  { routes: consentRoutes, operations: consentOperations },
+  { routes: ledgerRoutes, operations: ledgerOperations },
+  { routes: wellKnownRoutes, operations: wellKnownOperations },
 ];
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -91,8 +97,6 @@ export function createApp(deps: AppDeps | AppContext) {
   const app = new Hono();
   app.use('*', requestLog(ctx.logger, ctx.metrics));
   app.use('*', securityHeaders());
-  for (const [path, limits] of Object.entries(publicRateLimits(ctx))) app.use(path, ...limits);
-  app.use('/v1/*', rateLimit(ctx.rateLimits.secretKey, (c) => /^Bearer\s+(sk_\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? null));
 
   const tooLarge = () => {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
@@ -100,6 +104,9 @@ export function createApp(deps: AppDeps | AppContext) {
   const limits = [...largerBodies.map((l) => ({ ...l, limit: bodyLimit({ maxSize: l.maxSize, onError: tooLarge }) }))];
   const defaultLimit = bodyLimit({ maxSize: DEFAULT_BODY_LIMIT, onError: tooLarge });
   app.use('*', (c, next) => (limits.find((l) => l.pattern.test(c.req.path))?.limit ?? defaultLimit)(c, next));
+  // After the body limit: the per-key limit reads the body, which must already be bounded.
+  for (const [path, limits] of Object.entries(publicRateLimits(ctx))) app.use(path, ...limits);
+  app.use('/v1/*', rateLimit(ctx.rateLimits.secretKey, (c) => /^Bearer\s+(sk_\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? null));
 
   const operations = routeModules.flatMap((m) => m.operations).concat(docsOperations);
   for (const module of routeModules) app.route('/', module.routes(ctx));

@@ -4,6 +4,7 @@ import { createApp, createContext } from './app.js';
 import { loadConfig } from './config.js';
 import { createStore } from './db/create-db.js';
 import { ensureDemoTenant } from './services/demo.js';
+import { startExpiryJob } from './services/consent-expiry.js';
 
 const config = loadConfig();
 const store = createStore(config.databaseUrl);
@@ -11,6 +12,7 @@ await store.migrate();
 const ctx = createContext({ db: store, config });
 const demo = await ensureDemoTenant(ctx);
 const app = createApp(ctx);
+const stopExpiryJob = startExpiryJob(ctx);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const base = config.publicUrl;
@@ -35,6 +37,7 @@ let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;
   stopping = true;
+  stopExpiryJob();
   ctx.logger.info({ signal }, 'shutting down');
   nodeServer.closeIdleConnections();
   const force = setTimeout(() => nodeServer.closeAllConnections(), 10_000);
