@@ -20,6 +20,9 @@ export const errorCodes = [
   'CSRF_FAILED',
   'RATE_LIMITED',
   'TENANT_OFFBOARDING',
+  'REQUEST_NOT_OPEN',
+  'EXTENSION_NOT_ALLOWED',
+  'SUBJECT_ERASED',
   'INTERNAL',
 ] as const;
 

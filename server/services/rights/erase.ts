@@ -1,0 +1,125 @@
+// The right to erasure (Art. 17, GDPR-32): the whole person, or chosen data sets and
+// profile fields. Rows are deleted, not flagged, in bulk statements; the ledger keeps
+// its events without their request context (the chain hashes only its digest), a
+// tombstone keeps keyed hashes, and the store is scrubbed so the bytes leave the files.
+import type { Kysely } from 'kysely';
+import type { ErasureScope } from '../../../shared/schemas/requests.js';
+import type { AppContext } from '../../context.js';
+import type { Database, SubjectsTable } from '../../db/database.js';
+import { appendAudit } from '../audit.js';
+import { appendFeedEvent } from '../feed-events.js';
+import { openJson, sealJson } from '../personal-data.js';
+import { completeRequestIn } from './requests.js';
+import { loadSubject } from './subject-row.js';
+import { writeTombstone } from './tombstones.js';
+
+export { findTombstone, isErased } from './tombstones.js';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'keyring' | 'store'>;
+
+export interface EraseInput {
+  tenantId: string;
+  subjectId: string;
+  scope: ErasureScope;
+  /** Completed in the same transaction when given. */
+  requestId?: string | null;
+  /** Retention: only the data sets' records created before this time go (server/services/retention.ts). */
+  recordsCreatedBefore?: string;
+  /** key_..., 'data_subject' or 'system' (retention). */
+  actor: string;
+}
+
+export type EraseResult =
+  | { erased: 'all'; tombstoneId: string; records: number }
+  | { erased: 'partial'; datasets: Record<string, number>; fields: string[] };
+
+const count = (result: { numDeletedRows: bigint } | undefined): number => Number(result?.numDeletedRows ?? 0n);
+
+export async function eraseSubject(ctx: Ctx, input: EraseInput): Promise<EraseResult> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const subject = await loadSubject(trx, input.tenantId, input.subjectId);
+    const at = ctx.clock.now().toISOString();
+    const outcome = 'all' in input.scope
+      ? await eraseWholeIn(trx, ctx, subject, input, at)
+      : await erasePartialIn(trx, ctx, subject, input.scope, input, at);
+    if (input.requestId) {
+      await completeRequestIn(trx, ctx, { tenantId: input.tenantId, requestId: input.requestId, outcome: { ...outcome }, actor: input.actor });
+    }
+    return outcome;
+  });
+  // After commit: overwrite freed pages and checkpoint the WAL (SQLite), or VACUUM (PostgreSQL).
+  await ctx.store.scrub();
+  return result;
+}
+
+async function eraseWholeIn(trx: Kysely<Database>, ctx: Ctx, subject: SubjectsTable, input: EraseInput, at: string): Promise<EraseResult> {
+  const { tenant_id: tenantId, id: subjectId } = subject;
+  const records = count(await trx.deleteFrom('records').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).executeTakeFirst());
+  for (const table of ['consent_state', 'subject_visitors', 'tokens', 'sessions', 'outbox'] as const) {
+    await trx.deleteFrom(table).where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).execute();
+  }
+  // The ledger stays whole and verifiable: only the request context goes (GDPR-04 vs 17).
+  await trx.updateTable('consent_events').set({ ip_truncated: null, user_agent: null })
+    .where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).execute();
+  await trx.deleteFrom('subjects').where('tenant_id', '=', tenantId).where('id', '=', subjectId).execute();
+
+  const tombstoneId = await writeTombstone(trx, ctx.keyring, subject, input.requestId ?? null, at);
+  // Art. 19: every connected tool hears of it; the externalId lets it find its own copy.
+  await appendFeedEvent(trx, tenantId, {
+    type: 'subject.erased', subjectId, externalId: subject.external_id, data: { requestId: input.requestId ?? null },
+  }, at);
+  await appendAudit(trx, tenantId, {
+    actor: input.actor, action: 'subject.erased', target: subjectId,
+    details: { requestId: input.requestId ?? null, tombstoneId, records },
+  }, at);
+  return { erased: 'all', tombstoneId, records };
+}
+
+async function erasePartialIn(
+  trx: Kysely<Database>, ctx: Ctx, subject: SubjectsTable,
+  scope: { datasets?: string[]; fields?: string[] }, input: EraseInput, at: string,
+): Promise<EraseResult> {
+  const { tenant_id: tenantId, id: subjectId } = subject;
+  const datasets: Record<string, number> = {};
+  const wanted = [...new Set(scope.datasets ?? [])];
+  if (wanted.length > 0) {
+    const before = input.recordsCreatedBefore ?? null;
+    const counts = await trx.selectFrom('records').select(['dataset', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).where('dataset', 'in', wanted)
+      .$if(before !== null, (q) => q.where('created_at', '<', before!))
+      .groupBy('dataset').execute();
+    for (const name of wanted) datasets[name] = Number(counts.find((c) => c.dataset === name)?.n ?? 0);
+    await trx.deleteFrom('records').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).where('dataset', 'in', wanted)
+      .$if(before !== null, (q) => q.where('created_at', '<', before!))
+      .execute();
+  }
+
+  const fields = [...new Set(scope.fields ?? [])];
+  const update: Partial<SubjectsTable> = {};
+  let attributes = openJson<Record<string, unknown>>(ctx.keyring, subject.attributes_enc);
+  for (const field of fields) {
+    if (field === 'email') Object.assign(update, { email_enc: null, email_hash: null });
+    else if (field === 'phone') Object.assign(update, { phone_enc: null, phone_hash: null });
+    else if (field === 'attributes') attributes = null;
+    else if (attributes) delete attributes[field.replace(/^attributes\./, '')];
+  }
+  if (fields.some((f) => f !== 'email' && f !== 'phone')) {
+    update.attributes_enc = attributes && Object.keys(attributes).length > 0 ? sealJson(ctx.keyring, attributes) : null;
+  }
+  if (Object.keys(update).length > 0) {
+    await trx.updateTable('subjects').set({ ...update, updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', subjectId).execute();
+  }
+  // Mail kept for this person holds their address; without the address it has to go too.
+  if (fields.includes('email')) {
+    await trx.deleteFrom('outbox').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).execute();
+  }
+
+  await appendFeedEvent(trx, tenantId, {
+    type: 'subject.data_erased', subjectId, externalId: subject.external_id, data: { datasets: wanted, fields, requestId: input.requestId ?? null },
+  }, at);
+  await appendAudit(trx, tenantId, {
+    actor: input.actor, action: 'subject.data_erased', target: subjectId,
+    details: { requestId: input.requestId ?? null, datasets, fields },
+  }, at);
+  return { erased: 'partial', datasets, fields };
+}
