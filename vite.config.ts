@@ -3,7 +3,7 @@
 // (vite.preference-center.config.ts, built by `npm run build:preference-center`), so each
 // bundle keeps its own entry, output directory and budget.
 
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // This is not an app: no public/ copying, no index.html.
@@ -21,5 +21,12 @@ export default defineConfig({
       name: 'akkoordWidget',
       fileName: () => 'widget.js',
     },
+  },
+  // `npm test`: every test under test/. Real databases, servers and browsers take longer than
+  // vitest's 5 s default, above all on a 2-core CI machine running files in parallel.
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
