@@ -5,6 +5,8 @@ import { loadConfig } from './config.js';
 import { createStore } from './db/create-db.js';
 import { ensureDemoTenant } from './services/demo.js';
 import { startExpiryJob } from './services/consent-expiry.js';
+import { startOffboardingJob } from './services/offboarding.js';
+import { startRetentionJob } from './services/retention.js';
 
 const config = loadConfig();
 const store = createStore(config.databaseUrl);
@@ -13,6 +15,8 @@ const ctx = createContext({ db: store, config });
 const demo = await ensureDemoTenant(ctx);
 const app = createApp(ctx);
 const stopExpiryJob = startExpiryJob(ctx);
+const stopRetentionJob = startRetentionJob(ctx);
+const stopOffboardingJob = startOffboardingJob(ctx);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const base = config.publicUrl;
@@ -38,6 +42,8 @@ const shutdown = (signal: string) => {
   if (stopping) return;
   stopping = true;
   stopExpiryJob();
+  stopRetentionJob();
+  stopOffboardingJob();
   ctx.logger.info({ signal }, 'shutting down');
   nodeServer.closeIdleConnections();
   const force = setTimeout(() => nodeServer.closeAllConnections(), 10_000);

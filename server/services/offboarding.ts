@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 export const tenantTables = [
   'delivery_attempts', 'webhook_deliveries', 'webhooks', 'sessions', 'tokens', 'outbox', 'records',
   'consent_state', 'subject_visitors', 'consent_events', 'idempotency_keys', 'feed_events', 'audit_log',
-  'requests', 'tombstones', 'subjects', 'config_versions', 'ledger_heads', 'api_keys',
+  'requests', 'tombstone_identifiers', 'tombstones', 'subjects', 'config_versions', 'ledger_heads', 'api_keys',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 export interface OffboardingState {
@@ -85,7 +85,7 @@ export async function purgeOffboardedTenants(ctx: AppContext, now: Date = ctx.cl
 /** Runs purgeOffboardedTenants every `intervalMs` (hourly by default); the timer never keeps the process alive. */
 export function startOffboardingJob(ctx: AppContext, intervalMs = 3_600_000): () => void {
   const run = () => {
-    purgeOffboardedTenants(ctx).catch((error: unknown) => console.error('offboarding job failed', error));
+    purgeOffboardedTenants(ctx).catch((error: unknown) => ctx.logger.error({ err: error as Error }, 'offboarding job failed'));
   };
   const timer = setInterval(run, intervalMs);
   timer.unref();

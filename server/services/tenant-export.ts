@@ -73,12 +73,12 @@ const sections: Section[] = [
   {
     type: 'subject', table: 'subjects', keys: ['id'],
     columns: ['id', 'external_id', 'email_enc', 'phone_enc', 'attributes_enc', 'restricted', 'restriction_reason',
-      'objected_at', 'created_at', 'updated_at', 'last_activity_at'],
+      'objected_at', 'merged_into', 'created_at', 'updated_at', 'last_activity_at'],
     present: (r, open) => ({
       ...camelize(r, ['email_enc', 'phone_enc', 'attributes_enc', 'restricted']),
       restricted: r.restricted === 1,
       ...(open.personal
-        ? { email: decrypt(open, r.email_enc), phone: decrypt(open, r.phone_enc), attributes: open.personal ? openJson(open.keyring, r.attributes_enc as string | null) : null }
+        ? { email: decrypt(open, r.email_enc), phone: decrypt(open, r.phone_enc), attributes: openJson(open.keyring, r.attributes_enc as string | null) }
         : {}),
     }),
   },
@@ -109,8 +109,12 @@ const sections: Section[] = [
   },
   {
     type: 'request', table: 'requests', keys: ['id'],
-    columns: ['id', 'subject_id', 'type', 'status', 'scope', 'origin', 'received_at', 'due_at', 'extended_at', 'extension_reason', 'completed_at', 'outcome'],
-    present: (r) => ({ ...camelize(r, ['scope', 'outcome']), scope: json(r.scope), outcome: json(r.outcome) }),
+    columns: ['id', 'subject_id', 'type', 'status', 'scope', 'origin', 'received_at', 'due_at', 'extended_at', 'extension_reason',
+      'extension_notice', 'completed_at', 'outcome'],
+    present: (r) => ({
+      ...camelize(r, ['scope', 'outcome', 'extension_notice']),
+      scope: json(r.scope), outcome: json(r.outcome), extensionNotice: json(r.extension_notice),
+    }),
   },
   {
     type: 'feed_event', table: 'feed_events', keys: ['seq'],
@@ -119,7 +123,7 @@ const sections: Section[] = [
   },
   {
     type: 'webhook', table: 'webhooks', keys: ['id'],
-    columns: ['id', 'url', 'types', 'created_at', 'disabled_at'],
+    columns: ['id', 'url', 'types', 'feed_cursor', 'created_at', 'disabled_at'],
     present: (r) => ({ ...camelize(r, ['types']), types: json(r.types) }),
   },
   {
@@ -144,7 +148,10 @@ const sections: Section[] = [
   },
 ];
 
-/** Left out on purpose: sign-in tokens and sessions (secrets), idempotency answers, the mail outbox. */
+/**
+ * Left out on purpose: sign-in tokens and sessions (secrets), idempotency answers, the
+ * mail outbox, and tombstone_identifiers (the same hashes as each tombstone line).
+ */
 export const exportedTables = sections.map((s) => s.table);
 
 // The tables are chosen per section at run time; Kysely's types cannot follow that.
