@@ -32,7 +32,6 @@ export interface WidgetConfig {
 
 declare global {
   // Bound by the server's wrapper around the bundle (server/routes/widget.ts); not a global.
-  // eslint-disable-next-line no-var
   var __akkoordConfig: WidgetConfig | undefined;
 }
 

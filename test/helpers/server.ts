@@ -15,17 +15,18 @@ export interface ServedApp {
 export async function serveTestApp(): Promise<ServedApp> {
   // The port is known only after listening, and PUBLIC_URL must name it: listen first and
   // hand requests to the app once it exists.
-  let app: TestApp['app'] | undefined;
-  const server = serve({ fetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' });
+  const late: { app?: TestApp['app'] } = {};
+  const server = serve({ fetch: (request) => late.app?.fetch(request) ?? new Response('starting', { status: 503 }), port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const t = await startTestApp('sqlite', { env: { PUBLIC_URL: url } });
-  app = t.app;
+  late.app = t.app;
   return {
     url,
     t,
     async close() {
-      server.closeAllConnections?.();
+      // Keep-alive connections from the browser would hold close() open.
+      if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await t.close();
     },

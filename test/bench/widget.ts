@@ -1,0 +1,137 @@
+// Widget benchmark: bundle size, and time from navigation to the banner being visible in
+// Chromium on a desktop profile and a throttled phone profile (4x CPU, 150 ms RTT), with long
+// tasks and layout shift (PRODUCT quality bars). Run: `npx tsx test/bench/widget.ts`, or through
+// `npm run bench -- widget`. Writes its numbers under "## Widget" in BENCHMARKS.md.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { measureWidgetSize } from '../../widget/size-budget.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { serveDemoShop } from '../helpers/server.js';
+import { ensureWidgetBuilt } from '../helpers/widget-build.js';
+
+const RUNS = 7;
+
+interface Profile {
+  name: string;
+  cpuThrottling: number;
+  latencyMs: number;
+  /** Bytes per second each way; -1 for no limit. */
+  throughput: number;
+  viewport: { width: number; height: number };
+}
+
+const PROFILES: Profile[] = [
+  { name: 'desktop', cpuThrottling: 1, latencyMs: 0, throughput: -1, viewport: { width: 1280, height: 800 } },
+  // Lighthouse's "slow 4G" phone: 150 ms RTT, 1.6 Mbit/s down, 4x slower CPU.
+  { name: 'mobile', cpuThrottling: 4, latencyMs: 150, throughput: (1.6 * 1024 * 1024) / 8, viewport: { width: 360, height: 640 } },
+];
+
+interface Sample {
+  navigationToBanner: number;
+  scriptToBanner: number;
+  longTasks: number;
+  longestTask: number;
+  cls: number;
+}
+
+// Runs in the page before anything else: notes when the banner first exists and is painted,
+// long tasks and layout shifts. Plain JS source, so the TS toolchain cannot inject helpers.
+const OBSERVE_BANNER = `
+  window.__bench = { longTasks: [], cls: 0 };
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__bench.longTasks.push(e.duration)))
+    .observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__bench.cls += e.value; }))
+    .observe({ type: 'layout-shift', buffered: true });
+  const check = () => {
+    const banner = document.querySelector('akkoord-consent')?.shadowRoot?.querySelector('.banner');
+    // The frame after the banner is in the DOM is the one that paints it.
+    if (banner) requestAnimationFrame(() => { window.__bench.bannerAt = performance.now(); });
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+`;
+
+async function sample(browser: Browser, url: string, profile: Profile): Promise<Sample> {
+  const context = await browser.newContext({ viewport: profile.viewport });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuThrottling });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: profile.latencyMs,
+    downloadThroughput: profile.throughput,
+    uploadThroughput: profile.throughput,
+  });
+  await page.addInitScript({ content: OBSERVE_BANNER });
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { __bench: { bannerAt?: number } }).__bench.bannerAt !== undefined, null, { timeout: 30_000 });
+  await page.waitForTimeout(300);
+  const result = await page.evaluate(() => {
+    const bench = (window as unknown as { __bench: { bannerAt: number; longTasks: number[]; cls: number } }).__bench;
+    const script = performance.getEntriesByType('resource').find((e) => e.name.includes('/widget.js')) as PerformanceResourceTiming;
+    return {
+      navigationToBanner: bench.bannerAt,
+      scriptToBanner: bench.bannerAt - script.responseEnd,
+      longTasks: bench.longTasks.length,
+      longestTask: Math.max(0, ...bench.longTasks),
+      cls: bench.cls,
+    };
+  });
+  await context.close();
+  return result;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round = (value: number) => Math.round(value * 10) / 10;
+
+export async function runWidgetBench(): Promise<Record<string, number | string>> {
+  await ensureWidgetBuilt();
+  const size = measureWidgetSize();
+  const results: Record<string, number | string> = {
+    'widget.js raw bytes': size.raw,
+    'widget.js gzip bytes': size.gzip,
+    'widget.js brotli bytes': size.brotli,
+  };
+  const shop = await serveDemoShop();
+  const browser = await launchChromium();
+  try {
+    for (const profile of PROFILES) {
+      // One warm-up load, so the server's first-request work is not counted.
+      await sample(browser, shop.url, profile);
+      const samples: Sample[] = [];
+      for (let i = 0; i < RUNS; i++) samples.push(await sample(browser, shop.url, profile));
+      results[`${profile.name}: navigation to banner visible, median ms`] = round(median(samples.map((s) => s.navigationToBanner)));
+      results[`${profile.name}: widget.js loaded to banner visible, median ms`] = round(median(samples.map((s) => s.scriptToBanner)));
+      results[`${profile.name}: long tasks per load, max`] = Math.max(...samples.map((s) => s.longTasks));
+      results[`${profile.name}: longest task ms`] = round(Math.max(...samples.map((s) => s.longestTask)));
+      results[`${profile.name}: CLS, max`] = round(Math.max(...samples.map((s) => s.cls)));
+    }
+  } finally {
+    await browser.close();
+    await shop.close();
+  }
+  return results;
+}
+
+/** Replaces (or adds) the "## Widget" section of BENCHMARKS.md, leaving other sections alone. */
+export function writeWidgetSection(results: Record<string, number | string>, file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))): void {
+  const rows = Object.entries(results).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
+  const section = `## Widget\n\nMeasured by \`npx tsx test/bench/widget.ts\` on ${new Date().toISOString().slice(0, 10)}: the demo shop served by the real server, Debian's Chromium headless, ${RUNS} runs per profile after a warm-up, cache disabled. Mobile: 4x CPU throttling, 150 ms RTT, 1.6 Mbit/s. Budget: gzip < 10240 bytes (build fails above it); banner within 50 ms of script execution on desktop; no long task over 50 ms; CLS 0.\n\n| measure | value |\n|---|---:|\n${rows}\n`;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf('## Widget');
+  if (start === -1) {
+    fs.writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = current.indexOf('\n## ', start + 1);
+  fs.writeFileSync(file, current.slice(0, start) + section + (next === -1 ? '' : current.slice(next)));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {
+  const results = await runWidgetBench();
+  console.table(results);
+  writeWidgetSection(results);
+}
