@@ -25,6 +25,7 @@ import { configOperations, configRoutes } from './routes/config.js';
 import { docsOperations, docsRoutes } from './routes/docs.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { keyOperations, keyRoutes } from './routes/keys.js';
+import { requestOperations, requestRoutes } from './routes/requests.js';
 import { metricsOperations, metricsRoutes } from './routes/metrics.js';
 import { demoOperations, demoRoutes } from './routes/demo.js';
 import { widgetOperations, widgetRoutes } from './routes/widget.js';
@@ -63,6 +64,7 @@ const routeModules: RouteModule[] = [
   { routes: consentRoutes, operations: consentOperations },
   { routes: ledgerRoutes, operations: ledgerOperations },
   { routes: wellKnownRoutes, operations: wellKnownOperations },
+  { routes: requestRoutes, operations: requestOperations },
 ];
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
