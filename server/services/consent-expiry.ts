@@ -91,10 +91,10 @@ async function expireSubject(trx: Kysely<Database>, ctx: ExpiryContext, tenantId
 }
 
 /**
- * Runs expireConsents now and then every `intervalMs` (default hourly) in this
- * process; overlapping runs are skipped. Returns a function that stops it.
+ * Runs expireConsents shortly after start and then every `intervalMs` (default hourly)
+ * in this process; overlapping runs are skipped. Returns a function that stops it.
  */
-export function startExpiryJob(ctx: AppContext, intervalMs = 60 * 60_000): () => void {
+export function startExpiryJob(ctx: AppContext, { intervalMs = 60 * 60_000, firstRunMs = 5_000 } = {}): () => void {
   let running = false;
   const run = async () => {
     if (running) return;
@@ -108,7 +108,7 @@ export function startExpiryJob(ctx: AppContext, intervalMs = 60 * 60_000): () =>
       running = false;
     }
   };
-  const first = setTimeout(run, 5_000);
+  const first = setTimeout(run, firstRunMs);
   const timer = setInterval(run, intervalMs);
   first.unref();
   timer.unref();

@@ -10,7 +10,7 @@ import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../ids.js';
 import { getPublishedConfig, type PublishedConfig } from './config.js';
-import { readStateRows, shapeState, type StateRow } from './consent-state.js';
+import { effectiveStatus, readStateRows, shapeState, type StateRow } from './consent-state.js';
 import { appendFeedEvent } from './feed-events.js';
 import { contextDigest, eventHash } from './ledger-hash.js';
 import { lockLedgerHead, saveLedgerHead } from './ledger-head.js';
@@ -124,7 +124,9 @@ export async function recordConsentIn(trx: Kysely<Database>, ctx: Pick<AppContex
   const current = await readStateRows(trx, input.tenantId, input.subjectId);
   const changes = input.changes.filter((change) => {
     const row = current.find((r) => r.purpose === change.purpose && r.channel === change.channel);
-    return !row || row.status !== change.status || row.config_version !== input.configVersion;
+    // A grant past its expiry counts as expired: granting again is a change (it renews expires_at).
+    return !row || row.status !== change.status || effectiveStatus(row, occurredAt) !== change.status
+      || row.config_version !== input.configVersion;
   });
 
   const events: RecordedEvent[] = [];
