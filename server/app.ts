@@ -35,6 +35,12 @@ import { tenantOperations, tenantRoutes } from './routes/tenant.js';
 import { consentOperations, consentRoutes } from './routes/consents.js';
 import { ledgerOperations, ledgerRoutes } from './routes/ledger.js';
 import { wellKnownOperations, wellKnownRoutes } from './routes/well-known.js';
+import { devOutboxOperations, devOutboxRoutes } from './routes/dev-outbox.js';
+import { doubleOptInOperations, doubleOptInRoutes } from './routes/double-opt-in.js';
+import { linkOperations, linkRoutes } from './routes/links.js';
+import { meOperations, meRoutes } from './routes/me.js';
+import { preferenceCenterOperations, preferenceCenterRoutes } from './routes/preference-center.js';
+import { unsubscribeOperations, unsubscribeRoutes } from './routes/unsubscribe.js';
 
 export interface AppDeps {
   db: Store;
@@ -65,6 +71,12 @@ const routeModules: RouteModule[] = [
   { routes: ledgerRoutes, operations: ledgerOperations },
   { routes: wellKnownRoutes, operations: wellKnownOperations },
   { routes: requestRoutes, operations: requestOperations },
+  { routes: (ctx) => preferenceCenterRoutes(ctx), operations: preferenceCenterOperations },
+  { routes: meRoutes, operations: meOperations },
+  { routes: linkRoutes, operations: linkOperations },
+  { routes: unsubscribeRoutes, operations: unsubscribeOperations },
+  { routes: doubleOptInRoutes, operations: doubleOptInOperations },
+  { routes: devOutboxRoutes, operations: devOutboxOperations },
 ];
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;

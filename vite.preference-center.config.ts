@@ -1,0 +1,24 @@
+// Builds the preference center: a small Preact app, dist/preference-center/index.html
+// plus hashed assets under /p/assets/, which server/routes/preference-center.ts serves
+// with the tenant's data injected. Separate from the banner's vite.config.ts so each
+// bundle keeps its own entry, output and budget.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('./preference-center', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: '/p/',
+  publicDir: false,
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: fileURLToPath(new URL('./dist/preference-center', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2020',
+    reportCompressedSize: false,
+    // No inline script: the page's Content-Security-Policy allows scripts from 'self' only.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+  },
+});
