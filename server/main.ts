@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp, createContext } from './app.js';
 import { loadConfig } from './config.js';
 import { createStore } from './db/create-db.js';
+import { createSmtpMailer } from './mail/smtp.js';
 import { ensureDemoTenant } from './services/demo.js';
 import { startExpiryJob } from './services/consent-expiry.js';
 import { startOffboardingJob } from './services/offboarding.js';
@@ -11,7 +12,9 @@ import { startRetentionJob } from './services/retention.js';
 const config = loadConfig();
 const store = createStore(config.databaseUrl);
 await store.migrate();
-const ctx = createContext({ db: store, config });
+// Real mail when SMTP_URL is set; otherwise the outbox (and /dev/outbox outside production).
+const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.publicUrl) : undefined;
+const ctx = createContext({ db: store, config, mailer });
 const demo = await ensureDemoTenant(ctx);
 const app = createApp(ctx);
 const stopExpiryJob = startExpiryJob(ctx);
