@@ -162,7 +162,12 @@ export function ropaToCsv(doc: RopaDocument): string {
     a.erasureTimeLimit, doc.controller.name, doc.controller.contact, who(doc.dpo), who(doc.representative),
     list(doc.securityMeasures), doc.configVersion, doc.generatedAt,
   ]);
-  return stringify([csvColumns, ...rows]);
+  return stringify([csvColumns, ...rows.map((row) => row.map(neutralise))]);
+}
+
+/** A cell a spreadsheet would run as a formula gets a leading quote (CSV injection). */
+function neutralise(value: string | number): string | number {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** Text from configuration, made safe to place in Markdown (no markup, no table breaks). */
@@ -186,7 +191,7 @@ export function ropaToMarkdown(doc: RopaDocument): string {
   for (const a of doc.activities) {
     out.push(`### ${md(a.name)} (\`${a.purpose}\`)`, '');
     if (a.description) out.push(md(a.description), '');
-    out.push('| | |', '|---|---|');
+    out.push('| Record | Entry |', '|---|---|');
     out.push(`| Legal basis | ${a.legalBasisArticle}${a.required ? ' (necessary, always on)' : ''} |`);
     if (a.channels.length > 0) out.push(`| Channels | ${a.channels.join(', ')} |`);
     out.push(`| Categories of data subjects | ${a.dataSubjectCategories.map(md).join('; ')} |`);
