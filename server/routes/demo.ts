@@ -7,8 +7,13 @@ import type { AppContext } from '../context.js';
 import type { Operation } from '../openapi/operation.js';
 import { findDemoTenant } from '../services/demo.js';
 
+const page = (description: string) => ({ 200: { description, contentType: 'text/html' } });
+
 export const demoOperations: Operation[] = [
-  { method: 'get', path: '/', tag: 'Demo', auth: 'none', summary: 'The demo shop page (only with a demo tenant)', responses: { 200: { description: 'HTML page', contentType: 'text/html' }, 404: 'no demo tenant' } },
+  { method: 'get', path: '/', tag: 'Demo', auth: 'none', summary: 'The demo shop page (only with a demo tenant)', responses: { ...page('HTML page'), 404: 'no demo tenant' } },
+  { method: 'get', path: '/demo/analytics.js', tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated analytics script', responses: { 200: { description: 'A script', contentType: 'text/javascript' } } },
+  { method: 'get', path: '/demo/video', tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated video frame', responses: page('HTML page') },
+  { method: 'get', path: '/demo/privacy', tag: 'Demo', auth: 'none', summary: 'The demo shop\'s privacy notice', responses: page('HTML page') },
 ];
 
 const HTML = 'text/html; charset=utf-8';

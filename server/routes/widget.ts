@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { tenantForPublicKey } from '../auth.js';
 import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
 import type { Operation } from '../openapi/operation.js';
 import { getPublishedConfig } from '../services/config.js';
 import { toWidgetConfig } from './widget-config.js';
@@ -40,7 +41,11 @@ export function widgetRoutes(ctx: AppContext, bundlePath = WIDGET_BUNDLE_PATH) {
 
   return new Hono().get('/widget.js', async (c) => {
     const key = c.req.query('key') ?? '';
-    const tenant = await tenantForPublicKey(ctx, key).catch(() => null);
+    // An unknown key is an expected answer here (404 below); anything else is a real failure.
+    const tenant = await tenantForPublicKey(ctx, key).catch((error: unknown) => {
+      if (error instanceof ApiError) return null;
+      throw error;
+    });
     const published = tenant && (await getPublishedConfig(ctx.db, tenant.id));
     if (!tenant || !published) {
       return c.body('/* akkoord: unknown key or no published configuration */\n', 404, { 'content-type': JS });

@@ -111,6 +111,29 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     expect(await gatedOrder(page)).toHaveLength(4);
   });
 
+  it('elements the page adds later stay inert until granted, then run once (MutationObserver)', async () => {
+    await openShop(page, shop.url);
+    const addGatedScript = (label: string) =>
+      page.evaluate((text) => {
+        const script = document.createElement('script');
+        script.type = 'text/plain';
+        script.dataset.consent = 'analytics';
+        script.text = `(window.__gatedOrder = window.__gatedOrder || []).push(${JSON.stringify(text)});`;
+        document.body.append(script);
+      }, label);
+    await addGatedScript('added-before-choice');
+    await page.waitForTimeout(200);
+    expect(await gatedOrder(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Alles accepteren' }).click();
+    await expect.poll(() => gatedOrder(page)).toContain('added-before-choice');
+    await addGatedScript('added-after-choice');
+    await expect.poll(() => gatedOrder(page)).toContain('added-after-choice');
+    const order = await gatedOrder(page);
+    expect(order.filter((label) => label === 'added-before-choice')).toHaveLength(1);
+    expect(order.indexOf('added-before-choice')).toBeGreaterThan(order.indexOf('ads'));
+  });
+
   it('a returning visitor sees no banner, and gets the Consent Mode update and the scripts at once', async () => {
     await openShop(page, shop.url);
     await page.getByRole('button', { name: 'Alles accepteren' }).click();
