@@ -87,7 +87,8 @@ async function checkRow(
   if (!Number.isFinite(capturedMs)) problems.push('capturedAt must be an ISO 8601 time with a zone, e.g. 2026-03-01T09:30:00Z');
   else if (capturedMs > ctx.clock.now().getTime()) problems.push('capturedAt is in the future');
   const source = raw.source ? raw.source : null;
-  if (source !== null && (source.length > 100 || /[\r\n]/.test(source))) problems.push('source must be one line of at most 100 characters');
+  // A label, not free text: it stays in the ledger for good, so it must not carry personal data.
+  if (source !== null && !/^[A-Za-z0-9_.:-]{1,100}$/.test(source)) problems.push('source must be a label of at most 100 characters: letters, digits, _ . : -');
 
   let version: number | undefined;
   if (raw.configVersion) {

@@ -62,7 +62,7 @@ program.command('import').description('bring data collected elsewhere into Akkoo
   .command('consents <file>')
   .description('import consents from CSV: externalId,purpose,channel,decision,capturedAt[,source,locale,configVersion]. ' +
     'decision is granted, denied or withdrawn; capturedAt an ISO 8601 time with a zone; channel empty for website purposes; ' +
-    'source (where it was collected) is kept with the ledger event. Every row is checked first; nothing is imported if one is bad.')
+    'source (a label for where it was collected, e.g. paper-form-2025) is kept with the ledger event. Every row is checked first; nothing is imported if one is bad.')
   .addOption(tenantOption())
   .option('--skip-invalid', 'import the valid rows and report the invalid ones')
   .action((file: string, opts: { tenant: string; skipInvalid?: boolean }, cmd: Command) => importConsentsCommand(output(cmd), file, opts));
