@@ -25,6 +25,11 @@ import { configOperations, configRoutes } from './routes/config.js';
 import { docsOperations, docsRoutes } from './routes/docs.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { keyOperations, keyRoutes } from './routes/keys.js';
+import { subjectOperations, subjectRoutes } from './routes/subjects.js';
+import { feedOperations, feedRoutes } from './routes/feed.js';
+import { webhookOperations, webhookRoutes } from './routes/webhooks.js';
+import { audienceOperations, audienceRoutes } from './routes/audience.js';
+import { checkOperations, checkRoutes } from './routes/check.js';
 import { requestOperations, requestRoutes } from './routes/requests.js';
 import { metricsOperations, metricsRoutes } from './routes/metrics.js';
 import { demoOperations, demoRoutes } from './routes/demo.js';
@@ -77,6 +82,11 @@ const routeModules: RouteModule[] = [
   { routes: unsubscribeRoutes, operations: unsubscribeOperations },
   { routes: doubleOptInRoutes, operations: doubleOptInOperations },
   { routes: devOutboxRoutes, operations: devOutboxOperations },
+  { routes: subjectRoutes, operations: subjectOperations },
+  { routes: feedRoutes, operations: feedOperations },
+  { routes: webhookRoutes, operations: webhookOperations },
+  { routes: audienceRoutes, operations: audienceOperations },
+  { routes: checkRoutes, operations: checkOperations },
 ];
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;

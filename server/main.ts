@@ -8,6 +8,7 @@ import { ensureDemoTenant } from './services/demo.js';
 import { startExpiryJob } from './services/consent-expiry.js';
 import { startOffboardingJob } from './services/offboarding.js';
 import { startRetentionJob } from './services/retention.js';
+import { startWebhookWorker } from './services/webhook-delivery.js';
 
 const config = loadConfig();
 const store = createStore(config.databaseUrl);
@@ -20,6 +21,8 @@ const app = createApp(ctx);
 const stopExpiryJob = startExpiryJob(ctx);
 const stopRetentionJob = startRetentionJob(ctx);
 const stopOffboardingJob = startOffboardingJob(ctx);
+// Webhook deliveries live in the database: every process may run the worker; claims keep them from sending one twice.
+const webhookWorker = startWebhookWorker(ctx);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const base = config.publicUrl;
@@ -52,6 +55,7 @@ const shutdown = (signal: string) => {
   const force = setTimeout(() => nodeServer.closeAllConnections(), 10_000);
   force.unref();
   server.close(async () => {
+    await webhookWorker.stop();
     await store.close();
     process.exit(0);
   });

@@ -1,0 +1,39 @@
+// GET /v1/feed (CONTRACT.md §9): the tenant's events after an opaque cursor, with a
+// type filter and a long-poll that ends early when the client goes away.
+import { Hono } from 'hono';
+import { FeedPageSchema, FeedQuery } from '../../shared/schemas/feed.js';
+import { requireScope, type AuthEnv } from '../auth.js';
+import type { AppContext } from '../context.js';
+import type { Operation } from '../openapi/operation.js';
+import { decodeCursor, encodeCursor, feedEventJson, readFeed } from '../services/feed.js';
+import { validate } from '../validate.js';
+
+export const feedOperations: Operation[] = [
+  {
+    method: 'get', path: '/v1/feed', tag: 'Marketing tools', auth: { scopes: ['feed:read'] }, query: FeedQuery,
+    summary: 'Consent and data-subject events after a cursor, exactly once and in one order',
+    description: 'Start without `after`, then always pass the last `next`: every event is seen exactly once, also while several '
+      + 'server processes write to one PostgreSQL (positions are handed out in commit order). `wait` (seconds) long-polls while '
+      + 'the page would be empty. `types` is a comma-separated filter; `next` then moves past skipped events too. A cursor this '
+      + 'feed did not give out is 400 BAD_CURSOR. Events carry ids and statuses, never personal data beyond the tool\'s externalId.',
+    responses: { 200: { description: 'A page of events', schema: FeedPageSchema }, 400: 'Bad cursor or query' },
+  },
+];
+
+export function feedRoutes(ctx: AppContext) {
+  return new Hono<AuthEnv>()
+    .get('/v1/feed', requireScope(ctx, 'feed:read'), validate('query', FeedQuery), async (c) => {
+      const { tenantId } = c.get('auth');
+      const query = c.req.valid('query');
+      const page = await readFeed(ctx, tenantId, {
+        after: query.after === undefined ? 0 : decodeCursor(query.after),
+        limit: query.limit,
+        wait: query.wait,
+        types: query.types,
+        signal: c.req.raw.signal,
+      });
+      // Built as text: the stored `data` is already JSON, and paging speed is a product goal.
+      const body = `{"events":[${page.rows.map(feedEventJson).join(',')}],"next":${JSON.stringify(encodeCursor(page.last))}}`;
+      return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    });
+}

@@ -1,0 +1,102 @@
+// Bodies and answers of the subjects API (CONTRACT.md §6): the person a marketing
+// tool knows by its own id, the consents it captured elsewhere, and its records.
+import * as v from 'valibot';
+import { localePattern, purposeKeyPattern } from './config.js';
+import { consentStatuses, Decisions } from './consent.js';
+
+/** The tool's own id for the person: printable, no control characters. */
+export const ExternalId = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(200),
+  v.regex(/^[^\u0000-\u001f\u007f]+$/, 'an id without control characters'),
+);
+
+export const ExternalIdParams = v.object({ externalId: ExternalId });
+
+export const DatasetParams = v.object({
+  externalId: ExternalId,
+  dataset: v.pipe(v.string(), v.regex(purposeKeyPattern, 'a data set name: a-z, 0-9 and _, starting with a letter, at most 40 characters')),
+});
+
+/** The widget's visitor id (v_ and at least 128 random bits, base64url). */
+const VisitorIdSchema = v.pipe(v.string(), v.regex(/^v_[A-Za-z0-9_-]{22,128}$/, 'a visitor id: v_ followed by at least 22 base64url characters'));
+
+const AttributeValue = v.union([v.pipe(v.string(), v.maxLength(2000)), v.number(), v.boolean(), v.null()]);
+
+/** `null` clears a field; a field left out keeps its value. */
+export const UpsertSubjectBody = v.object({
+  email: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email()))),
+  phone: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.regex(/^\+?[0-9 ().-]{5,30}$/, 'a phone number such as +31 6 12345678')))),
+  attributes: v.optional(v.nullable(v.pipe(
+    v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(100)), AttributeValue),
+    v.check((a) => Object.keys(a).length <= 100, 'at most 100 attributes'),
+  ))),
+  visitorIds: v.optional(v.pipe(v.array(VisitorIdSchema), v.maxLength(50))),
+});
+export type UpsertSubjectBody = v.InferOutput<typeof UpsertSubjectBody>;
+
+/** Sources a tool may claim for consent it captured itself (a form, a call centre, an import). */
+export const capturedConsentSources = ['api', 'import'] as const;
+
+export const CaptureConsentBody = v.object({
+  decisions: Decisions,
+  source: v.optional(v.picklist(capturedConsentSources), 'api'),
+  /** When the person gave it; expiry counts from here. Defaults to now. */
+  capturedAt: v.optional(v.pipe(v.string(), v.isoTimestamp('an ISO 8601 time such as 2026-11-29T10:00:00.000Z'))),
+  /** Leave granted decisions `pending` until the person confirms from an e-mail. */
+  doubleOptIn: v.optional(v.boolean(), false),
+  /** The configuration version the person saw; the current one by default. */
+  configVersion: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  locale: v.optional(v.pipe(v.string(), v.regex(localePattern, 'a locale such as nl or en'))),
+  clientEventId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8 to 128 characters of A-Z a-z 0-9 _ . : -'))),
+});
+export type CaptureConsentBody = v.InferOutput<typeof CaptureConsentBody>;
+
+export const RecordsBody = v.pipe(
+  v.array(v.record(v.string(), v.unknown())),
+  v.minLength(1, 'at least one record'),
+  v.maxLength(10_000, 'at most 10,000 records per call'),
+);
+
+const Status = v.picklist(consentStatuses);
+const StateSchema = v.record(v.string(), v.union([Status, v.record(v.string(), Status)]));
+
+export const SubjectResponse = v.object({
+  id: v.pipe(v.string(), v.description('sub_...')),
+  externalId: v.string(),
+  created: v.optional(v.boolean()),
+  identities: v.object({
+    email: v.optional(v.nullable(v.string())),
+    phone: v.optional(v.nullable(v.string())),
+    hasEmail: v.boolean(),
+    hasPhone: v.boolean(),
+    visitors: v.pipe(v.number(), v.description('How many banner visitors are linked (their ids are the browsers\' secrets and are not stored)')),
+  }),
+  attributes: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
+  consents: StateSchema,
+  consentDetails: v.array(v.object({
+    purpose: v.string(),
+    channel: v.nullable(v.string()),
+    status: Status,
+    source: v.string(),
+    configVersion: v.number(),
+    updatedAt: v.string(),
+    expiresAt: v.nullable(v.string()),
+  })),
+  restriction: v.object({ restricted: v.boolean(), reason: v.nullable(v.string()) }),
+  objection: v.object({ objected: v.boolean(), at: v.nullable(v.string()) }),
+  records: v.record(v.string(), v.number()),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+});
+
+export const CaptureConsentResponse = v.object({
+  id: v.pipe(v.string(), v.description('cns_...: this consent call')),
+  subject: v.object({ id: v.string(), externalId: v.string() }),
+  state: StateSchema,
+  changed: StateSchema,
+  doubleOptIn: v.object({ started: v.array(v.object({ purpose: v.string(), channel: v.string() })) }),
+});
+
+export const RecordsResponse = v.object({ dataset: v.string(), ids: v.array(v.string()), count: v.number() });
