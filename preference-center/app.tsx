@@ -73,26 +73,32 @@ export function App({ page }: { page: PageData }) {
     }
   };
 
+  /** Exchanges a link token from the address bar for a session; false when the link is spent. */
+  const signInFromLink = async (): Promise<boolean> => {
+    const token = TOKEN_IN_HASH.exec(location.hash)?.[1];
+    if (!token) return true;
+    // The token leaves the address bar at once: not in history, not in a bookmark.
+    history.replaceState(null, '', location.pathname + location.search);
+    setAlert('');
+    setStatus(m.signingIn);
+    try {
+      await call('POST', '/v1/me/session', { token });
+      setStatus('');
+      return true;
+    } catch {
+      setStatus('');
+      setAlert(m.linkInvalid);
+      setMe(null);
+      setPhase('signed-out');
+      return false;
+    }
+  };
+
   useEffect(() => {
-    const start = async () => {
-      const token = TOKEN_IN_HASH.exec(location.hash)?.[1];
-      if (token) {
-        // The token leaves the address bar at once: not in history, not in a bookmark.
-        history.replaceState(null, '', location.pathname + location.search);
-        setStatus(m.signingIn);
-        try {
-          await call('POST', '/v1/me/session', { token });
-          setStatus('');
-        } catch {
-          setStatus('');
-          setAlert(m.linkInvalid);
-          return setPhase('signed-out');
-        }
-      }
-      await load();
-    };
-    void start();
+    void signInFromLink().then((ok) => (ok ? load() : undefined));
     const onHash = () => {
+      // A sign-in link pasted into this open page arrives as a new fragment, not a new page.
+      if (TOKEN_IN_HASH.test(location.hash)) return void signInFromLink().then((ok) => (ok ? load() : undefined));
       moved.current = true;
       setSection(sectionFromHash());
     };
