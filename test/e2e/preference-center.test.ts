@@ -69,13 +69,13 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await ensurePreferenceCenterBuilt();
     smtp = await startSmtp();
     // Listen first: PUBLIC_URL (the base of the links in the mails) must name the port.
-    let app: TestApp['app'] | undefined;
-    const server = serve({ fetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' });
+    const ready: { app?: TestApp['app'] } = {};
+    const server = serve({ fetch: (request) => (ready.app ? ready.app.fetch(request) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     mailer = createSmtpMailer(smtp.url, url);
     t = await startTestApp('sqlite', { mailer, env: { PUBLIC_URL: url } });
-    app = t.app;
+    ready.app = t.app;
     closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
     tenant = await createTestTenant(t);
     browser = await launchChromium();
