@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { effectiveStatus } from './consent-state.js';
 import { requirePublishedConfig } from './config.js';
-import { externalIdHash } from './personal-data.js';
+import { isErased } from './rights/tombstones.js';
 import { findSubjectByExternalId } from './subjects-core.js';
 
 export type CheckReason =
@@ -27,23 +27,11 @@ export async function resolvePurpose(ctx: AppContext, tenantId: string, purposeK
   return { purpose, channel: '' };
 }
 
-/** True when the tenant holds a tombstone for this external id (GDPR Art. 17 happened). */
-export async function isErased(ctx: AppContext, tenantId: string, externalId: string): Promise<boolean> {
-  const hash = externalIdHash(ctx.keyring, externalId);
-  const indexed = await ctx.db.selectFrom('tombstone_identifiers').select('tombstone_id')
-    .where('tenant_id', '=', tenantId).where('identifier_hash', 'in', [`external:${hash}`, hash]).limit(1).executeTakeFirst();
-  if (indexed) return true;
-  // Tombstones written without the index still list the hash in their JSON array.
-  const listed = await ctx.db.selectFrom('tombstones').select('id')
-    .where('tenant_id', '=', tenantId).where('identifier_hashes', 'like', `%${hash}%`).limit(1).executeTakeFirst();
-  return listed !== undefined;
-}
-
 export async function checkConsent(ctx: AppContext, tenantId: string, externalId: string, purposeKey: string, channelIn: string | undefined): Promise<{ allowed: boolean; reason: CheckReason }> {
   const { purpose, channel } = await resolvePurpose(ctx, tenantId, purposeKey, channelIn);
   const deny = (reason: CheckReason) => ({ allowed: false, reason });
   const subject = await findSubjectByExternalId(ctx.db, tenantId, externalId);
-  if (!subject) return deny((await isErased(ctx, tenantId, externalId)) ? 'erased' : 'unknown_subject');
+  if (!subject) return deny((await isErased(ctx, tenantId, { externalId })) ? 'erased' : 'unknown_subject');
   if (subject.restricted === 1) return deny('restricted');
   if (subject.objected_at !== null && isMarketingPurpose(purpose)) return deny('objected');
   if (purpose.required && !isCommunicationPurpose(purpose)) return { allowed: true, reason: 'granted' };
