@@ -1,5 +1,6 @@
-// Builds dist/preference-center for the browser tests, once, and only when a source is newer
-// than the build. It builds into a temp directory first, so a test never reads half a build.
+// Builds dist/preference-center for the tests, once, and only when a source is newer than the
+// build. Test files run in parallel workers: a lock file lets one build while the others wait,
+// and the build goes to a temp directory first, so a test never reads half a build.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +17,37 @@ function newestMtime(entry: string): number {
   return Math.max(0, ...fs.readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
 }
 
-export async function ensurePreferenceCenterBuilt(): Promise<string> {
+const LOCK = path.join(ROOT, 'dist/.preference-center-build.lock');
+const isFresh = () => {
   const index = path.join(PREFERENCE_CENTER_BUILD, 'index.html');
-  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  if (built > Math.max(...SOURCES.map(newestMtime))) return PREFERENCE_CENTER_BUILD;
+  return fs.existsSync(index) && fs.statSync(index).mtimeMs > Math.max(...SOURCES.map(newestMtime));
+};
+
+export async function ensurePreferenceCenterBuilt(): Promise<string> {
+  for (;;) {
+    if (isFresh()) return PREFERENCE_CENTER_BUILD;
+    fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+    let lock: number;
+    try {
+      lock = fs.openSync(LOCK, 'wx');
+    } catch {
+      // Another worker builds; a lock older than two minutes is left over from a crash.
+      const held = fs.statSync(LOCK, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) fs.rmSync(LOCK, { force: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    try {
+      if (!isFresh()) await buildOnce();
+      return PREFERENCE_CENTER_BUILD;
+    } finally {
+      fs.closeSync(lock);
+      fs.rmSync(LOCK, { force: true });
+    }
+  }
+}
+
+async function buildOnce(): Promise<void> {
   const { build } = await import('vite');
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-pc-build-'));
   try {
@@ -30,5 +58,4 @@ export async function ensurePreferenceCenterBuilt(): Promise<string> {
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
   }
-  return PREFERENCE_CENTER_BUILD;
 }
