@@ -11,7 +11,7 @@ import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '.
 import { seedSubject } from '../helpers/subject-fixtures.js';
 
 describe('CSV cells that a spreadsheet would run are neutralised', () => {
-  it.each([['=1+1', "'=1+1"], ['+31 6', "'+31 6"], ['-2', "'-2"], ['@SUM(A1)', "'@SUM(A1)"], ['\tx', "'\tx"], ['plain', 'plain'], [null, ''], [{ a: 1 }, '{"a":1}']])(
+  it.each([['=1+1', "'=1+1"], ['\uFF1DSUM(1)', "'\uFF1DSUM(1)"], ['+31 6', "'+31 6"], ['-2', "'-2"], ['@SUM(A1)', "'@SUM(A1)"], ['\tx', "'\tx"], ['plain', 'plain'], [null, ''], [{ a: 1 }, '{"a":1}']])(
     '%j -> %j', (input, expected) => expect(neutraliseCell(input)).toBe(expected),
   );
 });
@@ -27,7 +27,7 @@ describe.each(dialects)('exportSubject on %s', (dialect) => {
     subjectId = await seedSubject(t.ctx, tenant.tenantId, {
       externalId: 'crm-export-1', email: 'ann@example.org', phone: '+31 6 1111 2222', visitorId: 'v_ann',
       attributes: { city: 'Utrecht', note: '=HYPERLINK("http://evil.example")' },
-      records: { orders: [{ item: 'Tent', total: 199 }, { item: '+cmd|calc', total: 5 }], newsletter_signups: [{ list: 'weekly' }] },
+      records: { orders: [{ item: 'Tent', total: 199 }, { item: '+cmd|calc', total: 5 }], newsletter_signups: [{ list: 'weekly', prefs: { frequency: 'monthly' } }] },
       consents: { analytics: true, newsletter: { email: true } }, userAgent: 'AnnBrowser/1.0',
     });
     otherId = await seedSubject(t.ctx, tenant.tenantId, {
@@ -91,6 +91,8 @@ describe.each(dialects)('exportSubject on %s', (dialect) => {
     expect(find('subject', 'phone')).toEqual(["'+31611112222"]);
     expect(find('subject', 'attributes.note')).toEqual([`'=HYPERLINK("http://evil.example")`]);
     expect(find('records.orders', 'item')).toEqual(['Tent', "'+cmd|calc"]);
+    expect(find('records.orders', 'total')).toEqual(['199', '5']);
+    expect(find('records.newsletter_signups', 'prefs.frequency')).toEqual(['monthly']);
     expect(rows.filter((r) => r.section === 'consent_history').length).toBeGreaterThan(0);
     expect(find('information', 'name')).toContain('Autoriteit Persoonsgegevens');
     // No cell anywhere could start a formula.

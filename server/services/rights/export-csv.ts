@@ -1,17 +1,28 @@
 // The subject export as one flat CSV table (section, item, time, field, value), so it
-// opens in any spreadsheet (Art. 20 "commonly used"). Cells that a spreadsheet would
-// run as a formula are neutralised with a leading quote (OWASP CSV injection).
+// opens in any spreadsheet (Art. 20 "commonly used"): a record gives one row per leaf
+// field, named by its dotted path (shipTo.city), arrays as JSON. Cells a spreadsheet
+// would run as a formula get a leading quote (OWASP CSV injection), including the
+// full-width forms some spreadsheets normalise.
 import { stringify } from 'csv-stringify/sync';
-import type { SubjectExport } from './access-export.js';
+import type { ExportDocument, RawRecord } from './access-export.js';
 
 type Row = [section: string, item: string, time: string, field: string, value: string];
 
-const formulaStart = /^[=+\-@\t\r]/;
+const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** A cell as text that no spreadsheet evaluates. */
 export function neutraliseCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   return formulaStart.test(text) ? `'${text}` : text;
+}
+
+/** One row per leaf of a record, named by its dotted path; arrays stay JSON. */
+function leafRows(section: string, item: string, time: string, value: unknown, path: string, rows: Row[]): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) leafRows(section, item, time, inner, path === '' ? key : `${path}.${key}`, rows);
+  } else {
+    rows.push([section, item, time, neutraliseCell(path === '' ? 'value' : path), neutraliseCell(value)]);
+  }
 }
 
 /** One row per top-level key of an object; nested values as JSON. */
@@ -23,7 +34,7 @@ function objectRows(section: string, item: string, time: string, value: unknown,
   }
 }
 
-export function exportToCsv(document: SubjectExport): string {
+export function exportToCsv(document: ExportDocument, records: RawRecord[]): string {
   const rows: Row[] = [];
   const at = document.generatedAt;
   rows.push(['export', '', at, 'format', document.format]);
@@ -45,9 +56,7 @@ export function exportToCsv(document: SubjectExport): string {
     const { seq, occurredAt, ...rest } = event;
     objectRows('consent_history', String(seq), occurredAt, rest, rows);
   }
-  for (const [dataset, records] of Object.entries(document.records)) {
-    for (const record of records) objectRows(`records.${neutraliseCell(dataset)}`, record.id, record.createdAt, record.data, rows);
-  }
+  for (const record of records) leafRows(`records.${neutraliseCell(record.dataset)}`, record.id, record.createdAt, JSON.parse(record.json), '', rows);
   for (const request of document.requests) {
     const { id, receivedAt, ...rest } = request;
     objectRows('requests', id, receivedAt, rest, rows);
