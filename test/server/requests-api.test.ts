@@ -48,6 +48,24 @@ describe.each(dialects)('/v1/requests on %s', (dialect) => {
     }
   });
 
+  it('GDPR-32: a person made through /v1/subjects is erased by a request and then unknown to /v1/subjects and /v1/check', async () => {
+    const made = await t.call('PUT', '/v1/subjects/shop-77', { token: tenant.secretKey, body: { email: 'shop77-person@example.org', attributes: { shoeSize: 'size-44-unique' } } });
+    expect(made.status).toBeLessThan(300);
+    expect((await post('/v1/subjects/shop-77/records/returns', [{ reason: 'too-small-unique-9911' }])).status).toBeLessThan(300);
+    expect((await post('/v1/subjects/shop-77/consents', { decisions: { newsletter: { email: true } } })).status).toBeLessThan(300);
+
+    const erased = await post('/v1/requests', { subject: 'shop-77', type: 'erasure', scope: { all: true } });
+    expect(erased.status).toBe(201);
+    expect((await get('/v1/subjects/shop-77')).status).toBe(404);
+    const check = await (await get('/v1/check?subject=shop-77&purpose=newsletter&channel=email')).json();
+    expect(check).toMatchObject({ allowed: false, reason: 'erased' });
+    if (t.testStore.file) {
+      const file = t.testStore.file;
+      const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+      for (const gone of ['shop77-person@example.org', 'size-44-unique', 'too-small-unique-9911']) expect(bytes.includes(gone), gone).toBe(false);
+    }
+  });
+
   it('GDPR-32: a partial erasure request keeps the other data set', async () => {
     const body = await (await post('/v1/requests', { subject: 'crm-1', type: 'erasure', scope: { datasets: ['orders'], fields: ['city'] } })).json();
     expect(body).toMatchObject({ status: 'completed', scope: { datasets: ['orders'], fields: ['city'] }, outcome: { erased: 'partial', datasets: { orders: 1 } } });

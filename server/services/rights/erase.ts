@@ -27,6 +27,11 @@ export interface EraseInput {
   recordsCreatedBefore?: string;
   /** key_..., 'data_subject' or 'system' (retention). */
   actor: string;
+  /**
+   * false: skip the scrub, for a batch that erases many subjects and then calls
+   * ctx.store.scrub() once itself (a VACUUM per subject is slow on PostgreSQL).
+   */
+  scrub?: boolean;
 }
 
 export type EraseResult =
@@ -48,7 +53,7 @@ export async function eraseSubject(ctx: Ctx, input: EraseInput): Promise<EraseRe
     return outcome;
   });
   // After commit: overwrite freed pages and checkpoint the WAL (SQLite), or VACUUM (PostgreSQL).
-  await ctx.store.scrub();
+  if (input.scrub !== false) await ctx.store.scrub();
   return result;
 }
 
