@@ -4,6 +4,7 @@
 // source of the pending consent, so the proof shows both steps.
 // Call startDoubleOptIn after the pending consent is committed: it writes a token and
 // sends mail, and on SQLite a call inside another open transaction would wait on it.
+import type { ConsentSource } from '../../shared/schemas/consent.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { doubleOptInMail } from '../mail/templates.js';
@@ -90,7 +91,7 @@ export async function confirmDoubleOptIn(ctx: AppContext, token: string): Promis
     if (state?.status !== 'pending') return 'not_pending';
     const recorded = await recordConsentIn(trx, ctx, {
       tenantId: row.tenantId, subjectId: row.subjectId, configVersion: state.config_version,
-      locale: row.data.locale ?? 'en', source: state.source as 'api',
+      locale: row.data.locale ?? 'en', source: state.source as ConsentSource,
       changes: [{ purpose: row.data.purpose, channel: row.data.channel, status: 'granted' }],
     });
     await appendAudit(trx, row.tenantId, {

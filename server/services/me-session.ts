@@ -47,13 +47,18 @@ export async function sendLoginLink(ctx: AppContext, input: { tenantId: string; 
     .orderBy('created_at')
     .limit(1)
     .executeTakeFirst();
-  if (!subject?.email_enc) return false;
   const locale = input.locale && page.config.locales.includes(input.locale) ? input.locale : page.config.defaultLocale;
-  const { token } = await issueToken(ctx.db, ctx, { tenantId: input.tenantId, kind: 'login', subjectId: subject.id, data: { locale } });
+  // Spent sign-in links go as new ones are asked for, so the table stays small.
+  await ctx.db.deleteFrom('tokens').where('tenant_id', '=', input.tenantId).where('kind', 'in', ['login', 'visitor'])
+    .where('expires_at', '<', ctx.clock.now().toISOString()).execute();
+  // The same work for an unknown address: a token that can never sign anyone in (no subject)
+  // and the same rendering, so the load on the server does not tell the two apart either.
+  const { token } = await issueToken(ctx.db, ctx, { tenantId: input.tenantId, kind: 'login', subjectId: subject?.email_enc ? subject.id : null, data: { locale } });
   const mail = loginMail(locale, {
     tenant: { name: page.name, contact: page.config.controller.contact },
     url: preferenceCenterUrl(ctx, input.tenantId, token),
   });
+  if (!subject?.email_enc) return false;
   // The stored address, not the typed one: the mail goes where the tenant knows the person.
   await ctx.mailer.send({ to: ctx.keyring.decrypt(subject.email_enc), ...mail, tenantId: input.tenantId, subjectId: subject.id });
   return true;
