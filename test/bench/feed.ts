@@ -1,0 +1,204 @@
+// Benchmark of the marketing-tool reads: one consumer paging 100,000 feed events
+// (target: over 100,000 events/s on SQLite) and an audience of 100,000 subjects
+// streamed as NDJSON, both over real HTTP on 127.0.0.1 against the whole app.
+// Run: `npx tsx test/bench/feed.ts` (PostgreSQL rows too with TEST_DATABASE_URL set);
+// it prints the rows and writes the "Feed" section of BENCHMARKS.md.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp, createContext } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import type { AppContext } from '../../server/context.js';
+import type { Dialect } from '../../server/db/create-db.js';
+import { newId } from '../../server/ids.js';
+import { publishConfig } from '../../server/services/config.js';
+import { demoConfig } from '../../server/services/demo.js';
+import { readFeedPage } from '../../server/services/feed.js';
+import { sealEmail } from '../../server/services/personal-data.js';
+import { createTenant } from '../../server/services/tenants.js';
+import { openTestStore } from '../helpers/db.js';
+
+const EVENTS = 100_000;
+const SUBJECTS = 100_000;
+const PAGE = 1000;
+const RUNS = 3;
+
+type Rows = Record<string, number | string>;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
+
+/** Subjects with a granted newsletter e-mail consent, and one consent.updated event each (bulk, not through the ledger). */
+async function seed(ctx: AppContext, tenantId: string): Promise<void> {
+  const now = new Date().toISOString();
+  const expires = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const chunk = 500;
+  for (let start = 0; start < Math.max(EVENTS, SUBJECTS); start += chunk) {
+    const batch = Array.from({ length: chunk }, (_, j) => start + j);
+    await ctx.db.transaction().execute(async (trx) => {
+      const people = batch.filter((i) => i < SUBJECTS).map((i) => ({
+        id: newId('sub'), tenant_id: tenantId, external_id: `crm-${i}`, ...sealEmail(ctx.keyring, `person${i}@example.org`),
+        phone_enc: null, phone_hash: null, attributes_enc: null, restricted: 0 as const, restriction_reason: null, objected_at: null,
+        merged_into: null, created_at: now, updated_at: now, last_activity_at: now,
+      }));
+      if (people.length > 0) {
+        await trx.insertInto('subjects').values(people).execute();
+        await trx.insertInto('consent_state').values(people.map((p, j) => ({
+          tenant_id: tenantId, subject_id: p.id, purpose: 'newsletter', channel: 'email', status: 'granted' as const,
+          event_seq: start + j + 1, config_version: 1, source: 'import', updated_at: now, expires_at: expires,
+        }))).execute();
+      }
+      const events = batch.filter((i) => i < EVENTS).map((i) => ({
+        tenant_id: tenantId, seq: i + 1, id: newId('evt'), type: 'consent.updated', subject_id: people[i - start]?.id ?? null,
+        external_id: `crm-${i}`, data: JSON.stringify({ state: { newsletter: { email: 'granted' } }, source: 'import', configVersion: 1 }),
+        occurred_at: now,
+      }));
+      if (events.length > 0) await trx.insertInto('feed_events').values(events).execute();
+    });
+  }
+  await ctx.db.updateTable('ledger_heads').set({ feed_seq: EVENTS }).where('tenant_id', '=', tenantId).execute();
+}
+
+// node:http with a keep-alive agent: the client a consumer that cares about throughput uses
+// (undici's fetch costs this process, which also serves, more than the server does).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function get(url: string, token: string, onChunk: (chunk: Buffer) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.on('data', onChunk);
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+async function pageFeedOverHttp(base: string, token: string): Promise<number> {
+  let after: string | null = null;
+  let seen = 0;
+  for (;;) {
+    const parts: Buffer[] = [];
+    await get(`${base}/v1/feed?limit=${PAGE}${after ? `&after=${after}` : ''}`, token, (chunk) => parts.push(chunk));
+    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { events: unknown[]; next: string };
+    if (body.events.length === 0) return seen;
+    seen += body.events.length;
+    after = body.next;
+  }
+}
+
+/** Reads the NDJSON stream chunk by chunk, counting lines, keeping nothing. */
+async function streamAudience(base: string, token: string, sample: () => void): Promise<number> {
+  let lines = 0;
+  await get(`${base}/v1/audience?purpose=newsletter&channel=email`, token, (chunk) => {
+    for (const byte of chunk) if (byte === 10) lines += 1;
+    sample();
+  });
+  return lines;
+}
+
+async function benchDialect(dialect: Dialect): Promise<Rows> {
+  const testStore = await openTestStore(dialect);
+  const config = loadConfig({
+    DATABASE_URL: testStore.url, AKKOORD_SECRET: 'bench-secret-0123456789-0123456789-abcdef', AKKOORD_RATE_LIMITS: 'off', LOG_LEVEL: 'silent',
+  });
+  const ctx = createContext({ db: testStore.store, config });
+  const server = serve({ fetch: createApp(ctx).fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const { tenant, secretKey } = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: [] }, 'bench');
+    await publishConfig(ctx, tenant.id, demoConfig('https://shop.example'), 'bench');
+    const { secretKey: feedOnly } = await (await fetch(`${base}/v1/keys`, {
+      method: 'POST', headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ scopes: ['feed:read'] }),
+    })).json() as { secretKey: string };
+    await seed(ctx, tenant.id);
+
+    const feedHttp: number[] = [];
+    const feedHttpCpu: number[] = [];
+    const feedService: number[] = [];
+    const audiencePlain: number[] = [];
+    const audiencePii: number[] = [];
+    let rssGrowth = 0;
+    await pageFeedOverHttp(base, feedOnly);
+    for (let run = 0; run < RUNS; run++) {
+      let started = performance.now();
+      const cpuBefore = process.cpuUsage();
+      if ((await pageFeedOverHttp(base, feedOnly)) !== EVENTS) throw new Error('the feed lost events');
+      feedHttp.push(performance.now() - started);
+      const cpu = process.cpuUsage(cpuBefore);
+      feedHttpCpu.push((cpu.user + cpu.system) / 1000);
+
+      started = performance.now();
+      let after = 0;
+      for (;;) {
+        const page = await readFeedPage(ctx.db, tenant.id, after, PAGE);
+        if (page.rows.length === 0) break;
+        after = page.last;
+      }
+      feedService.push(performance.now() - started);
+
+      const rssBefore = process.memoryUsage().rss;
+      let peak = rssBefore;
+      const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+      started = performance.now();
+      if ((await streamAudience(base, feedOnly, sample)) !== SUBJECTS) throw new Error('the audience lost subjects');
+      audiencePlain.push(performance.now() - started);
+      started = performance.now();
+      if ((await streamAudience(base, secretKey, sample)) !== SUBJECTS) throw new Error('the audience lost subjects');
+      audiencePii.push(performance.now() - started);
+      rssGrowth = Math.max(rssGrowth, peak - rssBefore);
+    }
+    return {
+      [`${dialect}: feed over HTTP, ${PAGE} a page: events/s`]: perSecond(EVENTS, median(feedHttp)),
+      [`${dialect}: feed over HTTP: events per CPU second (server and client together)`]: perSecond(EVENTS, median(feedHttpCpu)),
+      [`${dialect}: feed service alone (readFeedPage): events/s`]: perSecond(EVENTS, median(feedService)),
+      [`${dialect}: audience NDJSON over HTTP, no pii: subjects/s`]: perSecond(SUBJECTS, median(audiencePlain)),
+      [`${dialect}: audience with pii:read (e-mail decrypted): subjects/s`]: perSecond(SUBJECTS, median(audiencePii)),
+      [`${dialect}: audience: peak RSS growth while streaming, MiB`]: Math.round((rssGrowth / 1024 / 1024) * 10) / 10,
+    };
+  } finally {
+    server.close();
+    await testStore.cleanup();
+  }
+}
+
+export async function runFeedBench(): Promise<Rows> {
+  const rows: Rows = {
+    date: new Date().toISOString().slice(0, 10),
+    'machine: CPUs, load average (1 min) at start': `${os.availableParallelism()}, ${os.loadavg()[0].toFixed(1)}`,
+  };
+  Object.assign(rows, await benchDialect('sqlite'));
+  if (process.env.TEST_DATABASE_URL) Object.assign(rows, await benchDialect('postgres'));
+  return rows;
+}
+
+const INTRO = `Measured by \`npx tsx test/bench/feed.ts\` (PostgreSQL rows with \`TEST_DATABASE_URL\` set): the whole app
+served by @hono/node-server on 127.0.0.1 and read with node:http (keep-alive) in the same process, ${EVENTS.toLocaleString('en')} \`consent.updated\` events and ${SUBJECTS.toLocaleString('en')}
+subjects with a granted newsletter e-mail consent (e-mail encrypted) in a fresh database, median of ${RUNS} runs after a
+warm-up. Feed: one consumer with a feed:read key paging all events, ${PAGE} a page, each page \`seq > cursor\` bounded by
+the committed head. Audience: \`GET /v1/audience?purpose=newsletter&channel=email\` read as a stream, lines counted and
+dropped; keyset batches of 1,000. Target: feed over 100,000 events/s on SQLite. The machine is shared with other work
+(see the load average): compare rows of one run.`;
+
+/** Replaces (or adds) the "## Feed" section of BENCHMARKS.md, leaving the others alone. */
+export function writeFeedSection(rows: Rows, file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))): void {
+  const table = Object.entries(rows).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
+  const section = `## Feed\n\n${INTRO}\n\n| measure | value |\n|---|---:|\n${table}\n`;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf('\n## Feed\n');
+  if (start === -1) {
+    fs.writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = current.indexOf('\n## ', start + 1);
+  fs.writeFileSync(file, current.slice(0, start + 1) + section + (next === -1 ? '' : current.slice(next)));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {
+  const rows = await runFeedBench();
+  console.table(rows);
+  writeFeedSection(rows);
+}
