@@ -5,7 +5,9 @@ import cliProgress from 'cli-progress';
 import { createContext } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
-import { createStore } from '../db/create-db.js';
+import { sql } from 'kysely';
+import { createStore, type Store } from '../db/create-db.js';
+import { migrations } from '../db/migrations/index.js';
 
 /** An expected failure: bad input, an unknown id, a refused operation. */
 export class CliError extends Error {
@@ -66,11 +68,27 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, option
   }
   const store = createStore(config.databaseUrl);
   try {
-    if (options.migrate ?? true) await store.migrate();
+    if (options.migrate ?? true) await migrateIfPending(store);
     return await fn(createContext({ db: store, config }));
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Migrates only when a migration is pending. The common case costs one query, and
+ * it avoids the migrator's catalog scan, which on a PostgreSQL shared with other
+ * schemas can fail while another schema is being dropped.
+ */
+async function migrateIfPending(store: Store): Promise<void> {
+  try {
+    const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(store.db);
+    const names = new Set(applied.rows.map((r) => r.name));
+    if (Object.keys(migrations).every((name) => names.has(name))) return;
+  } catch {
+    // No migration table yet: a new database.
+  }
+  await store.migrate();
 }
 
 /** The tenant named by --tenant, or a clear error. */
