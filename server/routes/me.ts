@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
 import {
-  ConsentsBody, ErasureBody, LoginBody, MeExportQuery, MeRequestsResponse, MeResponse, ProfileBody, RestrictionBody, SessionBody, SessionResponse,
+  ConsentsBody, ErasureBody, LocaleQuery, LoginBody, MeExportQuery, MeRequestsResponse, MeResponse, ProfileBody, RestrictionBody, SessionBody, SessionResponse,
 } from '../../shared/schemas/me.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -48,7 +48,7 @@ export const meOperations: Operation[] = [
   },
   { method: 'post', path: '/v1/me/restriction', tag: 'Preference center', auth: session, body: RestrictionBody, summary: 'Restrict processing (Art. 18) on one of its four grounds', responses: { 200: { description: 'Restricted', schema: ok } } },
   { method: 'delete', path: '/v1/me/restriction', tag: 'Preference center', auth: session, summary: 'Lift the restriction; the answer says what happens next (Art. 18(3))', responses: { 200: { description: 'Lifted', schema: ok }, 409: 'Not restricted' } },
-  { method: 'post', path: '/v1/me/objection', tag: 'Preference center', auth: session, summary: 'Object to all direct marketing (Art. 21(2)-(3)): withdraws every marketing consent', responses: { 200: { description: 'Objected', schema: ok } } },
+  { method: 'post', path: '/v1/me/objection', tag: 'Preference center', auth: session, query: LocaleQuery, summary: 'Object to all direct marketing (Art. 21(2)-(3)): withdraws every marketing consent', responses: { 200: { description: 'Objected', schema: ok } } },
   { method: 'post', path: '/v1/me/erasure', tag: 'Preference center', auth: session, body: ErasureBody, summary: 'Erase everything ({ "all": true }, which ends the session) or chosen data sets and fields', responses: { 200: { description: 'Erased', schema: ok } } },
   { method: 'get', path: '/v1/me/requests', tag: 'Preference center', auth: session, summary: 'The person\'s requests with status, receivedAt and dueAt', responses: { 200: { description: 'The requests', schema: MeRequestsResponse } } },
   { method: 'post', path: '/v1/me/logout', tag: 'Preference center', auth: session, summary: 'End the session', responses: { 204: 'Signed out' } },
@@ -131,7 +131,7 @@ export function meRoutes(ctx: AppContext) {
     })
     .post('/v1/me/restriction', ...writer, validate('json', RestrictionBody), async (c) => c.json(await restrictMe(ctx, c.get('me'), c.req.valid('json').reason)))
     .delete('/v1/me/restriction', ...writer, async (c) => c.json(await liftMe(ctx, c.get('me'))))
-    .post('/v1/me/objection', ...writer, async (c) => c.json(await objectMe(ctx, c.get('me'), c.req.query('locale'))))
+    .post('/v1/me/objection', ...writer, validate('query', LocaleQuery), async (c) => c.json(await objectMe(ctx, c.get('me'), c.req.valid('query').locale)))
     .post('/v1/me/erasure', ...writer, validate('json', ErasureBody), async (c) => {
       const scope = c.req.valid('json');
       const result = await eraseMe(ctx, c.get('me'), scope);

@@ -26,12 +26,15 @@ export const MeExportQuery = v.object({
   locale: v.optional(Language),
 });
 
+export const LocaleQuery = v.object({ locale: v.optional(Language) });
+
 export const SessionResponse = v.object({ csrfToken: v.string(), expiresAt: v.string() });
 
 const Status = v.picklist(['granted', 'denied', 'withdrawn', 'pending', 'expired']);
 
 export const MeResponse = v.object({
   csrfToken: v.string(),
+  tenantId: v.string(),
   session: v.object({ expiresAt: v.string() }),
   subject: v.object({
     id: v.string(),
