@@ -22,7 +22,7 @@ export async function findOrCreateExternalSubject(trx: Kysely<Database>, tenantI
   const existing = await findSubjectByExternalId(trx, tenantId, externalId);
   if (existing) return { row: existing, created: false };
   // ON CONFLICT: a concurrent request for the same new person waits for the other and reuses its row.
-  await trx
+  const inserted = await trx
     .insertInto('subjects')
     .values({
       id: newId('sub'), tenant_id: tenantId, external_id: externalId,
@@ -31,10 +31,11 @@ export async function findOrCreateExternalSubject(trx: Kysely<Database>, tenantI
       created_at: at, updated_at: at, last_activity_at: at,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'external_id']).doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
   const row = await findSubjectByExternalId(trx, tenantId, externalId);
   if (!row) throw new Error('subject vanished right after its insert');
-  return { row, created: true };
+  return { row, created: inserted !== undefined };
 }
 
 export async function requireExternalSubject(db: Kysely<Database>, tenantId: string, externalId: string): Promise<SubjectRow> {

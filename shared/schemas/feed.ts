@@ -28,8 +28,10 @@ export const FeedQuery = v.object({
   types: v.optional(v.pipe(
     v.string(),
     v.maxLength(500),
+    v.description(`Comma-separated event types: ${feedEventTypes.join(', ')}`),
     v.transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== '')),
-    v.array(v.picklist(feedEventTypes, `types: a comma-separated list of ${feedEventTypes.join(', ')}`)),
+    v.check((list) => list.every((t) => (feedEventTypes as readonly string[]).includes(t)), `types: a comma-separated list of ${feedEventTypes.join(', ')}`),
+    v.transform((list) => list as FeedEventType[]),
   )),
 });
 export type FeedQuery = v.InferOutput<typeof FeedQuery>;

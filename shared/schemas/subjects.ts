@@ -9,7 +9,7 @@ export const ExternalId = v.pipe(
   v.string(),
   v.minLength(1),
   v.maxLength(200),
-  v.regex(/^[^\u0000-\u001f\u007f]+$/, 'an id without control characters'),
+  v.check((id) => !/\p{Cc}/u.test(id), 'an id without control characters'),
 );
 
 export const ExternalIdParams = v.object({ externalId: ExternalId });
