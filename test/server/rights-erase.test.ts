@@ -136,6 +136,16 @@ describe.each(dialects)('eraseSubject on %s', (dialect) => {
     expect(await isErased(t.ctx, tenant.tenantId, { email: EMAIL })).toBe(false);
   });
 
+  it('GDPR-32: two erasures of the same person at once leave one tombstone and one subject.erased event', async () => {
+    const subjectId = await seedPerson();
+    const results = await Promise.allSettled([1, 2].map(() =>
+      eraseSubject(t.ctx, { tenantId: tenant.tenantId, subjectId, scope: { all: true }, actor: 'key_x' })));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { status: 404 } });
+    expect(await t.ctx.db.selectFrom('tombstones').select('id').execute()).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom('feed_events').select('id').where('type', '=', 'subject.erased').execute()).toHaveLength(1);
+  });
+
   it('an unknown or another tenant\'s subject is 404 and nothing is erased', async () => {
     const subjectId = await seedPerson();
     const other = await createTestTenant(t);

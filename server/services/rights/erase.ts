@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ErasureScope } from '../../../shared/schemas/requests.js';
 import type { AppContext } from '../../context.js';
 import type { Database, SubjectsTable } from '../../db/database.js';
+import { notFound } from '../../errors.js';
 import { appendAudit } from '../audit.js';
 import { appendFeedEvent } from '../feed-events.js';
 import { openJson, sealJson } from '../personal-data.js';
@@ -59,6 +60,9 @@ export async function eraseSubject(ctx: Ctx, input: EraseInput): Promise<EraseRe
 
 async function eraseWholeIn(trx: Kysely<Database>, ctx: Ctx, subject: SubjectsTable, input: EraseInput, at: string): Promise<EraseResult> {
   const { tenant_id: tenantId, id: subjectId } = subject;
+  // Lock the subject row first: a concurrent erasure of the same person waits here and then finds nothing.
+  const locked = await trx.updateTable('subjects').set({ updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', subjectId).executeTakeFirst();
+  if (Number(locked.numUpdatedRows) !== 1) throw notFound('subject');
   const records = count(await trx.deleteFrom('records').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).executeTakeFirst());
   for (const table of ['consent_state', 'subject_visitors', 'tokens', 'sessions', 'outbox'] as const) {
     await trx.deleteFrom(table).where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).execute();
