@@ -7,6 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { appendFeedEvent } from '../../server/services/feed-events.js';
+import { readFeedHead } from '../../server/services/feed-watch.js';
+import { readFeedPage } from '../../server/services/feed.js';
 import { dialects } from '../helpers/db.js';
 import { ADMIN_TOKEN, createTestTenant, startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 
@@ -128,4 +131,44 @@ describe.each(dialects)('gap-free feed on %s with two server processes', (dialec
       expect(externalIds.filter((id) => id.startsWith(`w${w}-`))).toEqual(Array.from({ length: PER_WRITER }, (_, i) => `w${w}-${i}`));
     }
   }, 400_000);
+});
+
+// The mechanism itself, on PostgreSQL where transactions really overlap: a writer that
+// took a position holds the head row until it commits, so a second writer cannot take
+// the next position (and commit) before it, and readers never see past the committed head.
+describe.runIf(dialects.includes('postgres'))('feed positions on postgres', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('GDPR-36: a later writer waits for the earlier one; a reader never sees a position before the ones below it', async () => {
+    t = await startTestApp('postgres');
+    const tenant = await createTestTenant(t);
+    const db = t.ctx.db;
+    const event = { type: 'subject.objected' as const, subjectId: null, externalId: null, data: {} };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstSeq = 0;
+    let secondSeq = 0;
+    const firstReserved = new Promise<void>((resolve) => {
+      void db.transaction().execute(async (trx) => {
+        firstSeq = (await appendFeedEvent(trx, tenant.tenantId, event, new Date().toISOString())).seq;
+        resolve();
+        await held;
+      });
+    });
+    await firstReserved;
+    const second = db.transaction().execute(async (trx) => {
+      secondSeq = (await appendFeedEvent(trx, tenant.tenantId, event, new Date().toISOString())).seq;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondSeq).toBe(0);
+    expect(await readFeedHead(db, tenant.tenantId)).toBe(firstSeq - 1);
+    expect((await readFeedPage(db, tenant.tenantId, 0, 100)).rows.map((r) => r.seq)).toEqual(Array.from({ length: firstSeq - 1 }, (_, i) => i + 1));
+    release();
+    await second;
+    expect(secondSeq).toBe(firstSeq + 1);
+    expect((await readFeedPage(db, tenant.tenantId, firstSeq - 1, 100)).rows.map((r) => r.seq)).toEqual([firstSeq, secondSeq]);
+  });
 });
