@@ -100,6 +100,20 @@ describe.each(dialects)('subjects on %s', (dialect) => {
     expect(await t.ctx.db.selectFrom('feed_events').selectAll().execute()).toHaveLength(feed.length);
   });
 
+  it('GDPR-34 GDPR-41: a merge keeps a restriction or objection the banner visitor made, and keeps the newer decision', async () => {
+    const at = new Date().toISOString();
+    const bannerSubject = await t.ctx.db.transaction().execute((trx) => findOrCreateVisitorSubject(trx, tenant.tenantId, VISITOR, at));
+    await t.ctx.db.updateTable('subjects').set({ restricted: 1, restriction_reason: 'accuracy_contested', objected_at: at }).where('id', '=', bannerSubject).execute();
+    const config = demoConfig('https://shop.example');
+    await recordConsent(t.ctx, { tenantId: tenant.tenantId, subjectId: bannerSubject, configVersion: 1, locale: 'nl', source: 'banner', changes: decisionsToChanges(config, { analytics: false }, []) });
+    // The tool's own, later decision on the same purpose wins over the banner's older one.
+    await t.call('POST', '/v1/subjects/crm-1/consents', { token: keys.write, body: { decisions: { analytics: true } } });
+    const merged = (await (await put('crm-1', { visitorIds: [VISITOR] })).json()) as Record<string, any>;
+    expect(merged.restriction).toEqual({ restricted: true, reason: 'accuracy_contested' });
+    expect(merged.objection).toEqual({ objected: true, at });
+    expect(merged.consents.analytics).toBe('granted');
+  });
+
   it('refuses a visitor id that already belongs to another known subject (409)', async () => {
     expect((await put('crm-1', { visitorIds: [VISITOR] })).status).toBe(201);
     const res = await put('crm-2', { visitorIds: [VISITOR] });
