@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { isCommunicationPurpose, type TenantConfig } from '../../shared/schemas/config.js';
 import type { ConsentSource, ConsentState, ConsentStatus, Decisions } from '../../shared/schemas/consent.js';
 import type { AppContext } from '../context.js';
-import type { Database } from '../db/database.js';
+import type { ConsentEventsTable, ConsentStateTable, Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../ids.js';
 import { getPublishedConfig, type PublishedConfig } from './config.js';
@@ -36,6 +36,10 @@ export interface RecordConsentInput {
   clientEventId?: string | null;
   /** When consent captured elsewhere was given (forms, imports); expiry counts from it. */
   capturedAt?: string | null;
+  /** The config version, if the caller already loaded it. */
+  published?: PublishedConfig;
+  /** The subject's state rows, if the caller already read them in this transaction. */
+  currentRows?: StateRow[];
 }
 
 export interface RecordedEvent extends ConsentChange {
@@ -101,18 +105,40 @@ export function decisionsToChanges(
   return changes;
 }
 
+/**
+ * Published versions never change, so they are kept in memory once read (keyed by
+ * tenant and version; tenant ids are random, so stores in one process cannot mix).
+ */
+const seenConfigs = new Map<string, PublishedConfig>();
+const SEEN_CONFIGS_MAX = 1000;
+
 /** Loads the config version a client saw, or answers 422 when it never existed. */
 export async function configSeen(db: Kysely<Database>, tenantId: string, version: number): Promise<PublishedConfig> {
+  const key = `${tenantId}:${version}`;
+  const cached = seenConfigs.get(key);
+  if (cached) return cached;
   const found = await getPublishedConfig(db, tenantId, version);
   if (!found) throw new ApiError(422, 'STALE_CONFIG', `Configuration version ${version} does not exist`);
+  if (seenConfigs.size >= SEEN_CONFIGS_MAX) seenConfigs.clear();
+  seenConfigs.set(key, found);
   return found;
 }
 
 const DAY_MS = 86_400_000;
+const sameSlot = (a: { purpose: string; channel: string }, b: { purpose: string; channel: string }) =>
+  a.purpose === b.purpose && a.channel === b.channel;
 
-/** Records within the caller's transaction, which must be the one that made the subject. */
-export async function recordConsentIn(trx: Kysely<Database>, ctx: Pick<AppContext, 'clock'>, input: RecordConsentInput): Promise<RecordedConsent> {
-  const published = await configSeen(trx, input.tenantId, input.configVersion);
+/**
+ * Records within the caller's transaction, which must be the one that made the subject.
+ * A caller that already read the config version or the subject's state rows in this
+ * transaction may pass them (`published`, `currentRows`) to spare the second read.
+ */
+export async function recordConsentIn(
+  trx: Kysely<Database>,
+  ctx: Pick<AppContext, 'clock'>,
+  input: RecordConsentInput,
+): Promise<RecordedConsent> {
+  const published = input.published ?? (await configSeen(trx, input.tenantId, input.configVersion));
   const { config } = published;
   const locale = config.locales.includes(input.locale) ? input.locale : config.defaultLocale;
   const noticeHash = published.noticeHashes[locale];
@@ -121,17 +147,23 @@ export async function recordConsentIn(trx: Kysely<Database>, ctx: Pick<AppContex
   const ttlMs = (config.consentTtlDays ?? 365) * DAY_MS;
   const digest = contextDigest(input.ipTruncated ?? null, input.userAgent ?? null);
 
-  const current = await readStateRows(trx, input.tenantId, input.subjectId);
-  const changes = input.changes.filter((change) => {
-    const row = current.find((r) => r.purpose === change.purpose && r.channel === change.channel);
+  const current = input.currentRows ?? (await readStateRows(trx, input.tenantId, input.subjectId));
+  // One change per purpose and channel (the last one wins), so the multi-row upsert below is valid.
+  const unique = input.changes.filter((change, i) => !input.changes.slice(i + 1).some((later) => sameSlot(later, change)));
+  const changes = unique.filter((change) => {
+    const row = current.find((r) => sameSlot(r, change));
     // A grant past its expiry counts as expired: granting again is a change (it renews expires_at).
     return !row || row.status !== change.status || effectiveStatus(row, occurredAt) !== change.status
       || row.config_version !== input.configVersion;
   });
 
   const events: RecordedEvent[] = [];
+  let rowsAfter = current;
   if (changes.length > 0) {
     let { seq, hash } = await lockLedgerHead(trx, input.tenantId);
+    const eventRows: ConsentEventsTable[] = [];
+    const stateRows: ConsentStateTable[] = [];
+    const givenAt = Date.parse(input.capturedAt ?? occurredAt);
     for (const change of changes) {
       seq += 1;
       const fields = {
@@ -154,35 +186,52 @@ export async function recordConsentIn(trx: Kysely<Database>, ctx: Pick<AppContex
         prev_hash: hash,
       } as const;
       hash = eventHash(fields);
-      await trx
-        .insertInto('consent_events')
-        .values({ ...fields, ip_truncated: input.ipTruncated ?? null, user_agent: input.userAgent ?? null, hash })
-        .execute();
-      const givenAt = Date.parse(input.capturedAt ?? occurredAt);
-      const state = {
+      eventRows.push({ ...fields, ip_truncated: input.ipTruncated ?? null, user_agent: input.userAgent ?? null, hash });
+      stateRows.push({
+        tenant_id: input.tenantId,
+        subject_id: input.subjectId,
+        purpose: change.purpose,
+        channel: change.channel,
         status: change.status,
         event_seq: seq,
         config_version: input.configVersion,
         source: input.source,
         updated_at: occurredAt,
         expires_at: change.status === 'granted' ? new Date(givenAt + ttlMs).toISOString() : null,
-      };
-      await trx
-        .insertInto('consent_state')
-        .values({ tenant_id: input.tenantId, subject_id: input.subjectId, purpose: change.purpose, channel: change.channel, ...state })
-        .onConflict((oc) => oc.columns(['tenant_id', 'subject_id', 'purpose', 'channel']).doUpdateSet(state))
-        .execute();
+      });
       events.push({ ...change, seq, hash });
     }
+    // One statement each for the events and the state: the hot path of every consent write.
+    await trx.insertInto('consent_events').values(eventRows).execute();
+    await trx
+      .insertInto('consent_state')
+      .values(stateRows)
+      .onConflict((oc) => oc.columns(['tenant_id', 'subject_id', 'purpose', 'channel']).doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        event_seq: eb.ref('excluded.event_seq'),
+        config_version: eb.ref('excluded.config_version'),
+        source: eb.ref('excluded.source'),
+        updated_at: eb.ref('excluded.updated_at'),
+        expires_at: eb.ref('excluded.expires_at'),
+      })))
+      .execute();
     await saveLedgerHead(trx, input.tenantId, seq, hash);
+    rowsAfter = [
+      ...current.filter((row) => !stateRows.some((written) => sameSlot(written, row))),
+      ...stateRows.map(({ purpose, channel, status, expires_at, updated_at, source, config_version }) =>
+        ({ purpose, channel, status, expires_at, updated_at, source, config_version })),
+    ];
   }
 
-  const rowsAfter = changes.length > 0 ? await readStateRows(trx, input.tenantId, input.subjectId) : current;
-  const changedRows = rowsAfter.filter((r) => changes.some((c) => c.purpose === r.purpose && c.channel === r.channel));
+  const changedRows = rowsAfter.filter((r) => changes.some((c) => sameSlot(c, r)));
   const changed = shapeState({ ...config, purposes: [] }, changedRows, occurredAt);
   if (changes.length > 0) {
-    const subject = await trx.selectFrom('subjects').select('external_id').where('id', '=', input.subjectId).executeTakeFirst();
-    await trx.updateTable('subjects').set({ last_activity_at: occurredAt }).where('id', '=', input.subjectId).execute();
+    const subject = await trx
+      .updateTable('subjects')
+      .set({ last_activity_at: occurredAt })
+      .where('id', '=', input.subjectId)
+      .returning('external_id')
+      .executeTakeFirst();
     await appendFeedEvent(trx, input.tenantId, {
       type: 'consent.updated',
       subjectId: input.subjectId,

@@ -9,6 +9,8 @@ import type { Database } from '../db/database.js';
 import { notFound } from '../errors.js';
 import { requirePublishedConfig } from './config.js';
 import { readStateRows, shapeState } from './consent-state.js';
+import { lockLedgerHead } from './ledger-head.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { activeSigningKey, signReceipt } from './receipts.js';
 import { configSeen, decisionsToChanges, recordConsentIn } from './record-consent.js';
 import type { RequestContext } from './request-context.js';
@@ -24,31 +26,46 @@ export interface VisitorConsentAnswer {
   replayed: boolean;
 }
 
-/** How often a transaction that lost a race on a unique key (PostgreSQL) is run again. */
-const MAX_ATTEMPTS = 3;
+type SigningKey = Awaited<ReturnType<typeof activeSigningKey>>;
+type Job = { ctx: AppContext; input: VisitorConsentInput; signingKey: SigningKey };
 
+const groupCommits = new WeakMap<Kysely<Database>, GroupCommit<Job, VisitorConsentAnswer>>();
+
+function groupCommitFor(ctx: AppContext): GroupCommit<Job, VisitorConsentAnswer> {
+  let found = groupCommits.get(ctx.db);
+  if (!found) {
+    found = createGroupCommit(ctx.db, (trx, job: Job) => recordOnce(trx, job.ctx, job.input, job.signingKey), { retryable: isUniqueViolation });
+    groupCommits.set(ctx.db, found);
+  }
+  return found;
+}
+
+/**
+ * Records a visitor's choice; concurrent calls share a transaction (group commit),
+ * and the answer comes once it is committed. SQLite has one writer, so every tenant
+ * shares one queue there; on PostgreSQL each tenant's writes queue apart and commit
+ * in parallel (they serialise on the tenant's ledger head anyway).
+ */
 export async function recordVisitorConsent(ctx: AppContext, input: VisitorConsentInput): Promise<VisitorConsentAnswer> {
   // Loaded before the transaction: on SQLite a query beside an open transaction waits for it.
   const signingKey = await activeSigningKey(ctx);
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await ctx.db.transaction().execute((trx) => recordOnce(trx, ctx, input, signingKey));
-    } catch (error) {
-      if (attempt >= MAX_ATTEMPTS || !isUniqueViolation(error)) throw error;
-    }
-  }
+  const lane = ctx.store.sqlite ? 'single-writer' : input.tenantId;
+  return groupCommitFor(ctx).submit(lane, { ctx, input, signingKey });
 }
 
 async function recordOnce(
   trx: Kysely<Database>,
   ctx: AppContext,
   input: VisitorConsentInput,
-  signingKey: Awaited<ReturnType<typeof activeSigningKey>>,
+  signingKey: SigningKey,
 ): Promise<VisitorConsentAnswer> {
   const at = ctx.clock.now().toISOString();
-  // Claim the clientEventId first. On PostgreSQL a concurrent identical request blocks
-  // on this row until the first commits and then finds its answer; SQLite runs
-  // transactions one at a time, so the claim is enough there too.
+  // The tenant's head lock first: on PostgreSQL two batches (other processes) writing for
+  // one tenant then queue here instead of taking row locks in different orders (deadlock).
+  await lockLedgerHead(trx, input.tenantId);
+  // Then claim the clientEventId. A concurrent identical request blocks on this row
+  // until the first commits and then finds its answer; SQLite runs one transaction at
+  // a time, so the claim is enough there too.
   const claimed = await trx
     .insertInto('idempotency_keys')
     .values({ tenant_id: input.tenantId, client_event_id: input.clientEventId, response: '', created_at: at })
@@ -65,7 +82,8 @@ async function recordOnce(
     return { body: first.response, replayed: true };
   }
 
-  const { config } = await configSeen(trx, input.tenantId, input.configVersion);
+  const published = await configSeen(trx, input.tenantId, input.configVersion);
+  const { config } = published;
   const existing = await findSubjectByVisitor(trx, input.tenantId, input.visitorId);
   const current = existing ? await readStateRows(trx, input.tenantId, existing) : [];
   // Refuses unknown purposes and a refused required purpose before anything is written.
@@ -87,6 +105,8 @@ async function recordOnce(
     ipTruncated: input.ipTruncated,
     userAgent: input.userAgent,
     clientEventId: input.clientEventId,
+    published,
+    currentRows: current,
   });
   const receipt = await signReceipt(signingKey, {
     v: 1,
