@@ -62,7 +62,8 @@ async function recordOnce(
   const at = ctx.clock.now().toISOString();
   // The tenant's head lock first: on PostgreSQL two batches (other processes) writing for
   // one tenant then queue here instead of taking row locks in different orders (deadlock).
-  await lockLedgerHead(trx, input.tenantId);
+  // SQLite has a single writer, and recordConsentIn takes the lock anyway.
+  if (!ctx.store.sqlite) await lockLedgerHead(trx, input.tenantId);
   // Then claim the clientEventId. A concurrent identical request blocks on this row
   // until the first commits and then finds its answer; SQLite runs one transaction at
   // a time, so the claim is enough there too.

@@ -178,6 +178,17 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     expect((await t.ctx.db.selectFrom('idempotency_keys').select('response').execute())).toHaveLength(0);
   });
 
+  it('concurrent writes share transactions, yet a refused one takes nothing of the others with it', async () => {
+    const bodies = Array.from({ length: 30 }, (_, i) => choice({ decisions: i % 3 === 0 ? { tracking: true } : { analytics: i % 2 === 0 } }));
+    const answers = await Promise.all(bodies.map((body) => post(body)));
+    expect(answers.map((a) => a.status)).toEqual(bodies.map((_, i) => (i % 3 === 0 ? 422 : 201)));
+    expect((await t.ctx.db.selectFrom('subjects').select('id').execute())).toHaveLength(20);
+    expect((await t.ctx.db.selectFrom('idempotency_keys').select('client_event_id').execute())).toHaveLength(20);
+    expect(await countEvents()).toBe(20);
+    const verify = await t.call('GET', '/v1/ledger/verify', { token: tenant.secretKey });
+    expect(await verify.json()).toMatchObject({ ok: true, events: 20 });
+  });
+
   it('a refused request does not use up its clientEventId', async () => {
     const body = choice({ decisions: { tracking: true } });
     expect((await post(body)).status).toBe(422);
