@@ -39,7 +39,7 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
   const separator = base.includes('?') ? '&' : '?';
   const url = `${base}${separator}schema=${schema}`;
   const store = createStore(url);
-  await store.migrate();
+  await migrateDespiteConcurrentDrops(store);
   return {
     store, url, file: null,
     async cleanup() {
@@ -50,4 +50,22 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
       await client.end();
     },
   };
+}
+
+/**
+ * Kysely's migrator introspects the tables of every schema in the database; when another
+ * test file drops its schema during that read, PostgreSQL fails the read with "schema
+ * ... does not exist" naming the other schema. Only tests drop schemas like that, so
+ * the helper tries again.
+ */
+async function migrateDespiteConcurrentDrops(store: Store): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await store.migrate();
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/schema "t_[0-9a-f]+" does not exist/.test(String((error as Error).message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
