@@ -6,14 +6,14 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import {
   CreateRequestBody, ExecuteRequestBody, ExportQuery, ExtendRequestBody, ListRequestsQuery,
-  RequestIdParams, RequestListResponse, RequestView,
+  RefuseRequestBody, RequestIdParams, RequestListResponse, RequestView,
 } from '../../shared/schemas/requests.js';
 import { requireScope, type AuthEnv } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Operation } from '../openapi/operation.js';
 import { exportSubject } from '../services/rights/access-export.js';
-import { cancelRequest, extendRequest, getRequest, getRequestRow, listRequests } from '../services/rights/requests.js';
+import { cancelRequest, extendRequest, getRequest, getRequestRow, listRequests, refuseRequest } from '../services/rights/requests.js';
 import { executeRequest, submitRequest } from '../services/rights/submit.js';
 import { findSubjectByExternalId } from '../services/subjects-core.js';
 import { validate } from '../validate.js';
@@ -54,6 +54,13 @@ export const requestOperations: Operation[] = [
   {
     method: 'post', path: '/v1/requests/{id}/cancel', tag, auth, params: RequestIdParams,
     summary: 'Cancel an open request', responses: { 200: { description: 'Cancelled', schema: RequestView } },
+  },
+  {
+    method: 'post', path: '/v1/requests/{id}/refuse', tag, auth, params: RequestIdParams, body: RefuseRequestBody,
+    summary: 'Decline to act on an open request, with the ground and a justification',
+    description: 'Art. 12(4)-(5): the person is sent the reasons and their right to complain to the Autoriteit Persoonsgegevens '
+      + 'and to go to court (by e-mail when an address is known, else outcome.notice.via is "requester"); status becomes "refused".',
+    responses: { 200: { description: 'Refused', schema: RequestView } },
   },
   {
     method: 'post', path: '/v1/requests/{id}/execute', tag, auth, params: RequestIdParams, body: ExecuteRequestBody,
@@ -115,6 +122,12 @@ export function requestRoutes(ctx: AppContext) {
     .post('/v1/requests/:id/cancel', validate('param', RequestIdParams), async (c) => {
       const { tenantId, keyId } = c.get('auth');
       const row = await cancelRequest(ctx, { tenantId, requestId: c.req.valid('param').id, actor: keyId });
+      return c.json(await getRequest(ctx, tenantId, row.id));
+    })
+    .post('/v1/requests/:id/refuse', validate('param', RequestIdParams), validate('json', RefuseRequestBody), async (c) => {
+      const { tenantId, keyId } = c.get('auth');
+      const { ground, explanation } = c.req.valid('json');
+      const row = await refuseRequest(ctx, { tenantId, requestId: c.req.valid('param').id, ground, explanation, actor: keyId });
       return c.json(await getRequest(ctx, tenantId, row.id));
     })
     .post('/v1/requests/:id/execute', validate('param', RequestIdParams), async (c) => {

@@ -7,7 +7,7 @@ export const requestTypes = [
 ] as const;
 export type RequestType = (typeof requestTypes)[number];
 
-export const requestStatuses = ['received', 'completed', 'cancelled'] as const;
+export const requestStatuses = ['received', 'completed', 'refused', 'cancelled'] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
 
 export const requestOrigins = ['api', 'preference_center', 'retention', 'unsubscribe'] as const;
@@ -71,6 +71,16 @@ export const ExecuteRequestBody = v.optional(v.strictObject({ scope: v.optional(
 export const ExtendRequestBody = v.strictObject({
   reason: v.pipe(v.string(), v.trim(), v.minLength(3), v.maxLength(1000)),
   months: v.optional(v.picklist([1, 2]), 2),
+});
+
+/** Art. 12(4)-(5): why a request is not acted on (GDPR-21, GDPR-23). */
+export const refusalGrounds = ['manifestly_unfounded', 'excessive', 'identity_not_verified', 'exemption'] as const;
+export type RefusalGround = (typeof refusalGrounds)[number];
+
+export const RefuseRequestBody = v.strictObject({
+  ground: v.picklist(refusalGrounds),
+  /** The justification the person is sent and the record keeps (Art. 12(4), 12(5)). */
+  explanation: v.pipe(v.string(), v.trim(), v.minLength(3), v.maxLength(2000)),
 });
 
 export const RequestIdParams = v.object({ id: v.pipe(v.string(), v.maxLength(100)) });

@@ -66,6 +66,24 @@ describe.each(dialects)('/v1/requests on %s', (dialect) => {
     }
   });
 
+  it('GDPR-30/32: a banner visitor merged into the person is in their export and goes with their erasure', async () => {
+    const visitorId = 'v_mergedVisitor0123456789abcdef';
+    const shellId = await seedSubject(t.ctx, tenant.tenantId, { visitorId, consents: { analytics: true }, userAgent: 'ShellBrowser/9.9-unique' });
+    expect((await t.call('PUT', '/v1/subjects/shop-merge', { token: tenant.secretKey, body: { email: 'merge@example.org', visitorIds: [visitorId] } })).status).toBeLessThan(300);
+    const shell = await t.ctx.db.selectFrom('subjects').select('merged_into').where('id', '=', shellId).executeTakeFirst();
+    expect(shell?.merged_into).toBeTruthy();
+
+    const access = await (await post('/v1/requests', { subject: 'shop-merge', type: 'access' })).json();
+    const doc = await (await get(access.outcome.export.json)).json();
+    expect(doc.consent.history.map((h: { userAgent: string | null }) => h.userAgent)).toContain('ShellBrowser/9.9-unique');
+
+    expect((await post('/v1/requests', { subject: 'shop-merge', type: 'erasure', scope: { all: true } })).status).toBe(201);
+    expect(await t.ctx.db.selectFrom('subjects').select('id').where('id', '=', shellId).execute()).toEqual([]);
+    const events = await t.ctx.db.selectFrom('consent_events').select(['user_agent', 'ip_truncated']).where('subject_id', '=', shellId).execute();
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.user_agent === null && e.ip_truncated === null)).toBe(true);
+  });
+
   it('GDPR-32: a partial erasure request keeps the other data set', async () => {
     const body = await (await post('/v1/requests', { subject: 'crm-1', type: 'erasure', scope: { datasets: ['orders'], fields: ['city'] } })).json();
     expect(body).toMatchObject({ status: 'completed', scope: { datasets: ['orders'], fields: ['city'] }, outcome: { erased: 'partial', datasets: { orders: 1 } } });
@@ -142,6 +160,17 @@ describe.each(dialects)('/v1/requests on %s', (dialect) => {
     expect(await done.json()).toMatchObject({ status: 'completed', outcome: { changed: ['phone'] } });
   });
 
+  it('GDPR-21/23: a tracked request is refused over HTTP with a ground and a justification', async () => {
+    const tracked = await (await post('/v1/requests', { subject: 'crm-1', type: 'erasure', scope: { all: true }, execute: false })).json();
+    expect((await post(`/v1/requests/${tracked.id}/refuse`, { ground: 'because', explanation: 'x y z' })).status).toBe(400);
+    expect((await post(`/v1/requests/${tracked.id}/refuse`, { ground: 'excessive' })).status).toBe(400);
+    const refused = await post(`/v1/requests/${tracked.id}/refuse`, { ground: 'exemption', explanation: 'Needed for a pending legal claim' });
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toMatchObject({ status: 'refused', outcome: { ground: 'exemption', notice: { via: 'email' } } });
+    expect((await post(`/v1/requests/${tracked.id}/execute`)).status).toBe(409);
+    expect(await t.ctx.db.selectFrom('subjects').select('id').where('id', '=', subjectId).execute()).toHaveLength(1);
+  });
+
   it('bad input, missing scopes and other tenants answer 4xx in the contract shape', async () => {
     const cases: Array<[unknown, number]> = [
       [{ subject: 'crm-1', type: 'teleport' }, 400],
@@ -177,7 +206,7 @@ describe.each(dialects)('/v1/requests on %s', (dialect) => {
 
   it('every request endpoint is described in /openapi.json', async () => {
     const doc = await (await t.call('GET', '/openapi.json')).json();
-    for (const path of ['/v1/requests', '/v1/requests/{id}', '/v1/requests/{id}/extend', '/v1/requests/{id}/cancel', '/v1/requests/{id}/execute', '/v1/requests/{id}/export']) {
+    for (const path of ['/v1/requests', '/v1/requests/{id}', '/v1/requests/{id}/extend', '/v1/requests/{id}/cancel', '/v1/requests/{id}/refuse', '/v1/requests/{id}/execute', '/v1/requests/{id}/export']) {
       expect(doc.paths[path], path).toBeDefined();
     }
   });

@@ -3,7 +3,7 @@
 // (GDPR-20), cancel, overdue listing, and audit entries without personal data.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  addCalendarMonths, cancelRequest, createRequest, extendRequest, getRequest, listRequests,
+  addCalendarMonths, cancelRequest, createRequest, extendRequest, getRequest, listRequests, refuseRequest,
 } from '../../server/services/rights/requests.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
@@ -94,6 +94,34 @@ describe.each(dialects)('request lifecycle on %s', (dialect) => {
     expect(cancelled.status).toBe('cancelled');
     await expect(cancelRequest(t.ctx, { tenantId: tenant.tenantId, requestId: row.id, actor: 'key_test' })).rejects.toMatchObject({ status: 409, code: 'REQUEST_NOT_OPEN' });
     await expect(extendRequest(t.ctx, { tenantId: tenant.tenantId, requestId: row.id, reason: 'x y z', actor: 'key_test' })).rejects.toMatchObject({ code: 'REQUEST_NOT_OPEN' });
+  });
+
+  it('GDPR-21: a refusal sends the reasons and the right to complain to the AP first, and closes the request', async () => {
+    const subjectId = await seedSubject(t.ctx, tenant.tenantId, { externalId: 'c-1', email: 'refuse@example.org' });
+    const row = await newRequest(subjectId);
+    const refused = await refuseRequest(t.ctx, {
+      tenantId: tenant.tenantId, requestId: row.id, ground: 'exemption', explanation: 'Invoices must be kept 7 years (tax law)', actor: 'key_test',
+    });
+    expect(refused.status).toBe('refused');
+    expect(JSON.parse(refused.outcome!)).toMatchObject({ refused: true, ground: 'exemption', notice: { via: 'email' } });
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0].text).toContain('Invoices must be kept 7 years');
+    expect(mailer.sent[0].text).toContain('Autoriteit Persoonsgegevens');
+    expect(mailer.sent[0].text).toMatch(/naar de rechter|go to court/);
+    expect(mailer.sent[0].text).toContain('wettelijke uitzondering');
+    await expect(refuseRequest(t.ctx, { tenantId: tenant.tenantId, requestId: row.id, ground: 'excessive', explanation: 'again', actor: 'key_test' }))
+      .rejects.toMatchObject({ status: 409, code: 'REQUEST_NOT_OPEN' });
+    expect(await listRequests(t.ctx, tenant.tenantId, { status: 'refused' })).toHaveLength(1);
+  });
+
+  it('GDPR-21: a refusal that cannot be sent is not stored', async () => {
+    const subjectId = await seedSubject(t.ctx, tenant.tenantId, { externalId: 'c-1', email: 'refuse@example.org' });
+    const row = await newRequest(subjectId);
+    const failing = { send: async () => { throw new Error('SMTP down'); } };
+    await expect(refuseRequest({ ...t.ctx, mailer: failing }, {
+      tenantId: tenant.tenantId, requestId: row.id, ground: 'manifestly_unfounded', explanation: 'Repeated identical request', actor: 'key_test',
+    })).rejects.toThrow('SMTP down');
+    expect((await getRequest(t.ctx, tenant.tenantId, row.id)).status).toBe('received');
   });
 
   it('overdue lists open requests past their due date only; another tenant sees none', async () => {

@@ -10,7 +10,7 @@ import { openJson } from '../personal-data.js';
 import { describeProcessing } from './art15-information.js';
 import { exportToCsv } from './export-csv.js';
 import { listRequests } from './requests.js';
-import { loadSubject } from './subject-row.js';
+import { loadSubject, mergedShellIds } from './subject-row.js';
 
 /** Bump on any incompatible change; readers switch on it (STYLE.md, convention 9). */
 export const SUBJECT_EXPORT_FORMAT = 'akkoord.subject-export.v1';
@@ -46,9 +46,11 @@ export type ExportDocument = Awaited<ReturnType<typeof collectExport>>['document
 async function collectExport(ctx: Ctx, tenantId: string, subjectId: string, options: { locale?: string }) {
   const subject = await loadSubject(ctx.db, tenantId, subjectId);
   const now = ctx.clock.now().toISOString();
+  // The history includes what was recorded for banner visitors later merged into this person.
+  const everyId = [subjectId, ...(await mergedShellIds(ctx.db, tenantId, subjectId))];
   const [published, events, stateRows, recordRows, visitors, webhooks, requests] = await Promise.all([
     getPublishedConfig(ctx.db, tenantId),
-    ctx.db.selectFrom('consent_events').selectAll().where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).orderBy('seq').execute(),
+    ctx.db.selectFrom('consent_events').selectAll().where('tenant_id', '=', tenantId).where('subject_id', 'in', everyId).orderBy('seq').execute(),
     ctx.db.selectFrom('consent_state').selectAll().where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).execute(),
     // Ordered by data set only, so SQLite walks records_subject; sorting by created_at here
     // would make it pick records_age and read the whole tenant.

@@ -11,7 +11,7 @@ import { appendAudit } from '../audit.js';
 import { appendFeedEvent } from '../feed-events.js';
 import { openJson, sealJson } from '../personal-data.js';
 import { completeRequestIn } from './requests.js';
-import { loadSubject } from './subject-row.js';
+import { loadSubject, mergedShellIds } from './subject-row.js';
 import { writeTombstone } from './tombstones.js';
 
 export { findTombstone, isErased } from './tombstones.js';
@@ -67,9 +67,18 @@ async function eraseWholeIn(trx: Kysely<Database>, ctx: Ctx, subject: SubjectsTa
   for (const table of ['consent_state', 'subject_visitors', 'tokens', 'sessions', 'outbox'] as const) {
     await trx.deleteFrom(table).where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).execute();
   }
-  // The ledger stays whole and verifiable: only the request context goes (GDPR-04 vs 17).
+  // The ledger stays whole and verifiable: only the request context goes (GDPR-04 vs 17),
+  // also on the events of banner visitors merged into this person.
+  const shells = await mergedShellIds(trx, tenantId, subjectId);
+  const everyId = [subjectId, ...shells];
   await trx.updateTable('consent_events').set({ ip_truncated: null, user_agent: null })
-    .where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).execute();
+    .where('tenant_id', '=', tenantId).where('subject_id', 'in', everyId).execute();
+  if (shells.length > 0) {
+    for (const table of ['consent_state', 'subject_visitors', 'records', 'tokens', 'sessions', 'outbox'] as const) {
+      await trx.deleteFrom(table).where('tenant_id', '=', tenantId).where('subject_id', 'in', shells).execute();
+    }
+    await trx.deleteFrom('subjects').where('tenant_id', '=', tenantId).where('id', 'in', shells).execute();
+  }
   await trx.deleteFrom('subjects').where('tenant_id', '=', tenantId).where('id', '=', subjectId).execute();
 
   const tombstoneId = await writeTombstone(trx, ctx.keyring, subject, input.requestId ?? null, at);
@@ -79,7 +88,7 @@ async function eraseWholeIn(trx: Kysely<Database>, ctx: Ctx, subject: SubjectsTa
   }, at);
   await appendAudit(trx, tenantId, {
     actor: input.actor, action: 'subject.erased', target: subjectId,
-    details: { requestId: input.requestId ?? null, tombstoneId, records },
+    details: { requestId: input.requestId ?? null, tombstoneId, records, mergedShells: shells },
   }, at);
   return { erased: 'all', tombstoneId, records };
 }

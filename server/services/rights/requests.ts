@@ -1,9 +1,10 @@
 // The lifecycle of a data-subject request (CONTRACT.md §7): received with a due date
 // one calendar month out (Art. 12(3), GDPR-20), extended once by at most two months
-// with a reason and a notice to the person, cancelled, or completed with an outcome.
+// with a reason and a notice to the person, cancelled, refused with reasons (Art. 12(4)),
+// or completed with an outcome.
 // Every step leaves an audit entry with ids only (GDPR Art. 5(2)).
 import type { Kysely } from 'kysely';
-import type { RequestOrigin, RequestStatus, RequestType, RequestView } from '../../../shared/schemas/requests.js';
+import type { RefusalGround, RequestOrigin, RequestStatus, RequestType, RequestView } from '../../../shared/schemas/requests.js';
 import type { AppContext } from '../../context.js';
 import type { Database, RequestsTable } from '../../db/database.js';
 import { ApiError, notFound } from '../../errors.js';
@@ -155,6 +156,40 @@ export async function extendRequest(ctx: Ctx, input: ExtendRequestInput): Promis
       actor: input.actor, action: 'request.extended', target: row.id,
       details: { type: row.type, months, dueAt, notifiedVia: notice.via },
     }, now);
+    return getRequestRow(trx, input.tenantId, input.requestId);
+  });
+}
+
+export interface RefuseRequestInput {
+  tenantId: string;
+  requestId: string;
+  ground: RefusalGround;
+  explanation: string;
+  actor: string;
+}
+
+/**
+ * Declines to act (Art. 12(4)-(5), GDPR-21/23): the person is sent the reasons and
+ * their right to complain to the Autoriteit Persoonsgegevens and to go to court
+ * before the refusal is stored, and the justification is kept with the request.
+ */
+export async function refuseRequest(ctx: Ctx, input: RefuseRequestInput): Promise<RequestsTable> {
+  const row = await getRequestRow(ctx.db, input.tenantId, input.requestId);
+  requireOpen(row);
+  const notice = row.subject_id
+    ? await notifySubject(ctx, input.tenantId, row.subject_id, { kind: 'refusal', requestType: row.type, ground: input.ground, explanation: input.explanation })
+    : { via: 'requester' as const, at: ctx.clock.now().toISOString() };
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    const outcome = { refused: true, ground: input.ground, explanation: input.explanation, notice };
+    const updated = await trx.updateTable('requests').set({ status: 'refused', completed_at: at, outcome: JSON.stringify(outcome) })
+      .where('tenant_id', '=', input.tenantId).where('id', '=', input.requestId).where('status', '=', 'received')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new ApiError(409, 'REQUEST_NOT_OPEN', 'The request was closed meanwhile');
+    // The explanation stays with the request; the audit log keeps ids and the ground only.
+    await appendAudit(trx, input.tenantId, {
+      actor: input.actor, action: 'request.refused', target: row.id, details: { type: row.type, ground: input.ground, notifiedVia: notice.via },
+    }, at);
     return getRequestRow(trx, input.tenantId, input.requestId);
   });
 }

@@ -9,3 +9,19 @@ export async function loadSubject(db: Kysely<Database>, tenantId: string, subjec
   if (!row) throw notFound('subject');
   return row;
 }
+
+/**
+ * The empty shells merged into this subject (banner visitors it turned out to be):
+ * their ledger events still carry the shell's id, so a right exercised on the person
+ * covers them too.
+ */
+export async function mergedShellIds(db: Kysely<Database>, tenantId: string, subjectId: string): Promise<string[]> {
+  const found: string[] = [];
+  let frontier = [subjectId];
+  while (frontier.length > 0 && found.length < 10_000) {
+    const rows = await db.selectFrom('subjects').select('id').where('tenant_id', '=', tenantId).where('merged_into', 'in', frontier).execute();
+    frontier = rows.map((r) => r.id).filter((id) => !found.includes(id) && id !== subjectId);
+    found.push(...frontier);
+  }
+  return found;
+}
