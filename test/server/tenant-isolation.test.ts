@@ -20,6 +20,7 @@ const createsOwnSubject = (method: string, path: string) =>
 /** Bodies that pass validation, so the call reaches the tenant check. */
 const bodies: Record<string, unknown> = {
   'POST /v1/requests/{id}/extend': { reason: 'More time is needed to collect the records.' },
+  'POST /v1/requests/{id}/refuse': { ground: 'excessive', explanation: 'The same request was answered last week.' },
   'POST /v1/subjects/{externalId}/consents': { decisions: { newsletter: { email: true } }, source: 'api', configVersion: 1 },
   'POST /v1/subjects/{externalId}/records/{dataset}': [{ order: 1 }],
   'POST /v1/subjects/{externalId}/links': { kind: 'preferences' },
