@@ -109,7 +109,7 @@ async function recordOnce(
     published,
     currentRows: current,
   });
-  const receipt = await signReceipt(signingKey, {
+  const receipt = signReceipt(signingKey, {
     v: 1,
     iss: ctx.config.publicUrl,
     tenant: input.tenantId,

@@ -1,0 +1,74 @@
+// Runs the benchmarks and records each in its own section of BENCHMARKS.md.
+// `npm run bench` runs them all; `npm run bench -- consents widget` the named ones.
+// Each bench module exports an async function returning rows (measure -> value); add
+// it to `benches` with the section it owns.
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+type Rows = Record<string, number | string>;
+
+interface Bench {
+  name: string;
+  run: () => Promise<Rows>;
+  /** Writes the bench's own section of BENCHMARKS.md. */
+  write: (rows: Rows) => void | Promise<void>;
+}
+
+const BENCHMARKS_FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+
+/** Replaces (or appends) the section `## title`, leaving every other section alone. */
+export function writeSection(title: string, intro: string, rows: Rows, file = BENCHMARKS_FILE): void {
+  const table = Object.entries(rows).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
+  const section = `## ${title}\n\n${intro.trim()}\n\n| measure | value |\n|---|---:|\n${table}\n`;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(`\n## ${title}\n`);
+  if (start === -1) {
+    fs.writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = current.indexOf('\n## ', start + 1);
+  fs.writeFileSync(file, current.slice(0, start + 1) + section + (next === -1 ? '' : `\n${current.slice(next + 1)}`));
+}
+
+const CONSENTS_INTRO = `
+Measured by \`npm run bench -- consents\` (test/bench/consents.ts) on a machine with \`nproc\` = ${os.availableParallelism()}:
+autocannon on 127.0.0.1, 50 connections, a 2 s warm-up then 10 s per server, each server in its own
+child process (one at a time). The bare route is Hono on @hono/node-server parsing the JSON body and
+answering 201; the consent API is the whole app (request log, security headers, body limit, CORS,
+validation) on a fresh SQLite file with \`synchronous=FULL\`: every 201 is on disk. Every request has
+a new visitor and clientEventId and records three decisions (three ledger events, the state, a feed
+event, the idempotency row and an Ed25519 receipt). Rate limits are off for the run. The machine is
+shared with other work, so compare the two numbers of one run, not runs with each other.
+`;
+
+const benches: Bench[] = [
+  // Imported when run, so one bench does not load another's dependencies (Chromium).
+  {
+    name: 'consents',
+    run: async () => (await import('./consents.js')).runConsentsBench(),
+    write: (rows) => writeSection('Consent writes', CONSENTS_INTRO, rows),
+  },
+  {
+    name: 'widget',
+    run: async () => (await import('./widget.js')).runWidgetBench(),
+    write: async (rows) => (await import('./widget.js')).writeWidgetSection(rows, BENCHMARKS_FILE),
+  },
+  {
+    name: 'feed',
+    run: async () => (await import('./feed.js')).runFeedBench(),
+    write: async (rows) => (await import('./feed.js')).writeFeedSection(rows, BENCHMARKS_FILE),
+  },
+];
+
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = wanted.filter((name) => !benches.some((b) => b.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+  const rows = await bench.run();
+  console.table(rows);
+  await bench.write(rows);
+}
