@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outputs = ['dist/widget', 'dist/preference-center'];
-const sources = ['widget', 'preference-center', 'shared', 'vite.config.ts'];
+const sources = ['widget', 'preference-center', 'shared', 'vite.config.ts', 'vite.preference-center.config.ts'];
 
 function newestMtime(entry: string): number {
   const full = path.join(root, entry);
