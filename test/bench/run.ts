@@ -87,6 +87,11 @@ const benches: Bench[] = [
     run: async () => (await import('./feed.js')).runFeedBench(),
     write: async (rows) => (await import('./feed.js')).writeFeedSection(rows, BENCHMARKS_FILE),
   },
+  {
+    name: 'subject-rights',
+    run: async () => (await import('./subject-rights.js')).runSubjectRightsBench(),
+    write: async (rows) => (await import('./subject-rights.js')).writeSubjectRightsSection(rows, BENCHMARKS_FILE),
+  },
 ];
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
