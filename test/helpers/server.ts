@@ -12,14 +12,16 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-export async function serveTestApp(): Promise<ServedApp> {
+/** Options as for startTestApp; PUBLIC_URL is always the served address. */
+export async function serveTestApp(options: Parameters<typeof startTestApp>[1] = {}): Promise<ServedApp> {
   // The port is known only after listening, and PUBLIC_URL must name it: listen first and
   // hand requests to the app once it exists.
   const late: { app?: TestApp['app'] } = {};
-  const server = serve({ fetch: (request) => late.app?.fetch(request) ?? new Response('starting', { status: 503 }), port: 0, hostname: '127.0.0.1' });
+  // The env carries the Node request, which is where the app reads the client's IP.
+  const server = serve({ fetch: (request, env) => late.app?.fetch(request, env) ?? new Response('starting', { status: 503 }), port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const t = await startTestApp('sqlite', { env: { PUBLIC_URL: url } });
+  const t = await startTestApp('sqlite', { ...options, env: { ...options.env, PUBLIC_URL: url } });
   late.app = t.app;
   return {
     url,
@@ -34,8 +36,8 @@ export async function serveTestApp(): Promise<ServedApp> {
 }
 
 /** A served app with the demo tenant and its shop page at /, as `npm start` sets it up. */
-export async function serveDemoShop(): Promise<ServedApp & { demo: DemoTenant & { secretKey: string } }> {
-  const served = await serveTestApp();
+export async function serveDemoShop(options: Parameters<typeof serveTestApp>[0] = {}): Promise<ServedApp & { demo: DemoTenant & { secretKey: string } }> {
+  const served = await serveTestApp(options);
   const demo = await ensureDemoTenant(served.t.ctx);
   if (!demo?.secretKey) throw new Error('the demo tenant was not created');
   return { ...served, demo: { ...demo, secretKey: demo.secretKey } };
