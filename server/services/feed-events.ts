@@ -2,20 +2,10 @@
 // the change, so an event exists exactly when its change does. Events carry ids and
 // statuses, never personal data beyond the tool's own externalId.
 import type { Kysely } from 'kysely';
+import type { FeedEventType } from '../../shared/schemas/feed.js';
 import type { Database } from '../db/database.js';
 import { newId } from '../ids.js';
 import { reserveSeq } from './ledger-head.js';
-
-export const feedEventTypes = [
-  'consent.updated',
-  'subject.restricted',
-  'subject.restriction_lifted',
-  'subject.objected',
-  'subject.rectified',
-  'subject.data_erased',
-  'subject.erased',
-] as const;
-export type FeedEventType = (typeof feedEventTypes)[number];
 
 export interface NewFeedEvent {
   type: FeedEventType;
