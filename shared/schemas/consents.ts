@@ -41,7 +41,11 @@ export const ConsentStateSchema = v.record(v.string(), v.union([StatusSchema, v.
 
 export const RecordConsentResponse = v.object({
   id: v.pipe(v.string(), v.description('cns_...: this consent call')),
-  receipt: v.pipe(v.string(), v.description('A compact JWS (EdDSA) verifiable against /.well-known/jwks.json')),
+  receipt: v.pipe(v.string(), v.description(
+    'A compact JWS (alg EdDSA, Ed25519; typ akkoord-receipt+jwt; kid names the key in /.well-known/jwks.json). '
+    + 'Payload version 1: { v: 1, iss, tenant, sub (pseudonymous subject id), consentId, decisions (as sent), state (after the write), '
+    + 'source, gpc, configVersion, locale, noticeHash, iat, ledger: { seq, hash } }.',
+  )),
   state: ConsentStateSchema,
 });
 
