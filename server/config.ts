@@ -19,6 +19,8 @@ export interface AppConfig {
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   readonly logLevel: string;
   readonly rateLimits: Readonly<RateLimits>;
+  /** AKKOORD_WEBHOOK_ALLOW_PRIVATE=true: webhooks may go to loopback and private addresses (local receivers, tests). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -89,8 +91,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
   }
+  const allowPrivate = env.AKKOORD_WEBHOOK_ALLOW_PRIVATE ?? 'false';
+  if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new ConfigError('AKKOORD_WEBHOOK_ALLOW_PRIVATE must be true or false');
   return Object.freeze({
     logLevel,
+    webhookAllowPrivate: allowPrivate === 'true',
     rateLimits: Object.freeze(parseRateLimits(env.AKKOORD_RATE_LIMITS)),
     port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir, offboardingGraceDays,
     production: env.NODE_ENV === 'production',

@@ -23,6 +23,7 @@ export const errorCodes = [
   'REQUEST_NOT_OPEN',
   'EXTENSION_NOT_ALLOWED',
   'SUBJECT_ERASED',
+  'WEBHOOK_URL_NOT_ALLOWED',
   'INTERNAL',
 ] as const;
 

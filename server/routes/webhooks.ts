@@ -18,8 +18,9 @@ export const webhookOperations: Operation[] = [
       + '{ "type", "timestamp", "data": <feed event> } with the webhook-id, webhook-timestamp and webhook-signature headers of the '
       + 'Standard Webhooks spec; verify them with the returned secret. Any 2xx acknowledges; anything else (also a redirect or a '
       + '10 s timeout) is retried with exponential backoff and jitter (30 s, 2 min, 8 min, 32 min, 2 h, then every 6 h) for at '
-      + 'least 24 hours with the same webhook-id, then the delivery is failed. Only http(s) URLs.',
-    responses: { 201: { description: 'Registered; the secret is shown once', schema: CreatedWebhookResponse } },
+      + 'least 24 hours with the same webhook-id, then the delivery is failed. Only http(s) URLs whose host is a public address: '
+      + 'loopback, private and link-local addresses are refused here and again before each delivery (unless the operator sets AKKOORD_WEBHOOK_ALLOW_PRIVATE=true).',
+    responses: { 201: { description: 'Registered; the secret is shown once', schema: CreatedWebhookResponse }, 422: 'WEBHOOK_URL_NOT_ALLOWED: the host is not a public address or does not resolve' },
   },
   {
     method: 'get', path: '/v1/webhooks', tag: 'Marketing tools', auth: { scopes: ['feed:read'] },

@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import type { AppContext } from '../context.js';
 import type { WebhookDeliveriesTable } from '../db/database.js';
 import { dispatchFeed } from './webhook-dispatch.js';
+import { webhookTargetProblem } from './webhook-target.js';
 
 const HOUR_MS = 3_600_000;
 /** Keep retrying until a failed attempt happens this long after the delivery was created. */
@@ -95,6 +96,9 @@ async function send(ctx: AppContext, delivery: Due): Promise<{ statusCode: numbe
   // their own clock to refuse replays (Standard Webhooks allows five minutes).
   const signedAt = new Date();
   try {
+    // Checked again before each attempt: the name may resolve elsewhere than at registration.
+    const problem = await webhookTargetProblem(delivery.url, ctx.config.webhookAllowPrivate);
+    if (problem) return { statusCode: null, error: problem };
     const signature = new Webhook(ctx.keyring.decrypt(delivery.secret_enc)).sign(delivery.id, signedAt, delivery.payload);
     const response = await fetch(delivery.url, {
       method: 'POST',

@@ -9,6 +9,7 @@ import { notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { appendAudit } from './audit.js';
 import { readFeedHead } from './feed-watch.js';
+import { assertWebhookTarget } from './webhook-target.js';
 
 export interface WebhookView {
   id: string;
@@ -18,6 +19,7 @@ export interface WebhookView {
 }
 
 export async function createWebhook(ctx: AppContext, tenantId: string, input: CreateWebhookBody, actor: string): Promise<WebhookView & { secret: string }> {
+  await assertWebhookTarget(input.url, ctx.config.webhookAllowPrivate);
   const at = ctx.clock.now().toISOString();
   const id = newId('wh');
   // The Standard Webhooks format: whsec_ and the base64 of the HMAC key.

@@ -33,6 +33,8 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
     LOG_LEVEL: 'silent',
     // Tests send thousands of requests from one address; the rate-limit tests switch limits on.
     AKKOORD_RATE_LIMITS: 'off',
+    // Test receivers listen on 127.0.0.1; the SSRF tests switch this back off.
+    AKKOORD_WEBHOOK_ALLOW_PRIVATE: 'true',
     ...options.env,
   });
   const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger: options.logger });
