@@ -22,6 +22,8 @@ export interface ConsentStore {
   mustAsk(): boolean;
   /** Whether a valid choice exists at all (cookie written on this device). */
   hasChoice(): boolean;
+  /** This browser's visitor id, also from a choice that asks again (expired, material change). */
+  visitorId(): string | undefined;
   /** Records a choice for the optional purposes; missing ones are denied. */
   decide(changes: Decisions): void;
   subscribe(listener: (consent: Decisions) => void): () => void;
@@ -48,6 +50,7 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
     consent,
     mustAsk: () => choice === null,
     hasChoice: () => choice !== null,
+    visitorId: () => choice?.visitorId ?? visitorId,
     decide(changes) {
       const decisions = completeDecisions(config.purposes, choice?.decisions ?? {}, changes);
       choice = {

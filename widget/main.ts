@@ -15,6 +15,7 @@ import {
 } from './integrations/consent-mode';
 import { marketingPurposes, readGpc } from './integrations/gpc';
 import { announceChange, createPublicApi, type AkkoordApi } from './public-api';
+import { onManageDataClick } from './ui/manage-data-link';
 import { mountUi } from './ui/mount';
 
 declare global {
@@ -76,6 +77,14 @@ function start(config: WidgetConfig): void {
     gpcNotice: gpcHeld.length > 0 ? fill(messages.gpc, { purposes: listOf(gpcHeld, locale) }) : null,
     acceptAll,
     rejectAll,
+    onManageData: onManageDataClick({
+      apiBase: config.apiBase,
+      publicKey: config.publicKey,
+      visitorId: store.visitorId,
+      flush: () => (store.hasChoice() ? getRecorder().flush() : Promise.resolve()),
+      send: fetch.bind(window),
+      navigate: (url) => location.assign(url),
+    }),
   });
 
   window.akkoord = createPublicApi({

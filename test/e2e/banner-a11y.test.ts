@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { banner, openShop, settingsDialog } from '../helpers/banner-page.js';
+import { banner, focusCoverage, openLongPage, openShop, settingsDialog } from '../helpers/banner-page.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
@@ -85,15 +85,17 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
     await page.getByRole('button', { name: 'Zelf kiezen' }).click();
     const dialog = page.getByRole('dialog', { name: 'Kies waarvoor je toestemming geeft' });
     expect(await dialog.getAttribute('aria-modal')).toBe('true');
-    // Two switches, Save and Close: Tab from the last wraps to the first, Shift+Tab back.
+    // Two switches, Save, Close and "manage my data": Tab from the last wraps to the first,
+    // Shift+Tab back.
     const seen: Array<string | null> = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
       seen.push(await activeText(page));
     }
-    expect(seen[4]).toBe(seen[0]);
+    expect(seen.slice(2, 5)).toEqual(['Keuze opslaan', 'Sluiten zonder op te slaan', 'Mijn gegevens beheren']);
+    expect(seen[5]).toBe(seen[0]);
     await page.keyboard.press('Shift+Tab');
-    expect(await activeText(page)).toBe('Sluiten zonder op te slaan');
+    expect(await activeText(page)).toBe('Mijn gegevens beheren');
   });
 
   it('A11Y-01: while the first layer is open, Tab never leaves it for the page it covers', async () => {
@@ -103,6 +105,37 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('AKKOORD-CONSENT');
     }
   });
+
+  for (const [viewport, appShell] of [[{ width: 1280, height: 720 }, false], [{ width: 375, height: 667 }, false], [{ width: 375, height: 667 }, true]] as const) {
+    it(`A11Y-01: after a click into the page, nothing focused by Tab is hidden behind the open banner (${viewport.width} px${appShell ? ', app shell' : ''})`, async () => {
+      await page.setViewportSize(viewport);
+      await openLongPage(page, shop.url, shop.demo.publicKey, { appShell });
+      await expect.poll(() => banner(page).isVisible()).toBe(true);
+      // GDPR-08: no cookie wall, so a person may click into the page while the banner is open.
+      await page.getByRole('heading', { name: 'A long page' }).click();
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BODY');
+
+      const seen: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const focus = await focusCoverage(page);
+        // Past the footer, focus enters the banner at the end of the page, where its trap holds it.
+        if (focus.inBanner) break;
+        seen.push(focus.label);
+        expect(focus.covered, focus.label).toBe(false);
+        expect(focus.hitsElement, focus.label).toBe(true);
+      }
+      // Every link and button of the page, down to the last one under the banner's spot.
+      expect(seen).toHaveLength(24 * 2 + 3);
+      expect(seen.at(-1)).toBe('A Footer three');
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('AKKOORD-CONSENT');
+
+      // After the choice the page is as it was: no reserved room, the site's own scroll padding.
+      await page.getByRole('button', { name: 'Alles weigeren' }).click();
+      await expect.poll(() => banner(page).count()).toBe(0);
+      expect(await page.evaluate(() => [document.documentElement.style.scrollPaddingBottom, document.querySelector('akkoord-consent')?.getAttribute('style') ?? ''])).toEqual(['', '']);
+    });
+  }
 
   it('A11Y-02: after a choice made with the floating button, focus returns to it', async () => {
     await openShop(page, shop.url);

@@ -12,7 +12,8 @@ export interface BannerProps {
   intro: string;
   gpcNotice: string | null;
   privacyNoticeUrl: string | undefined;
-  manageDataUrl: string;
+  /** The "manage my data" link (manage-data-link.ts); it opens in the same tab. */
+  manageDataLink: HTMLElement;
   onAcceptAll(): void;
   onRejectAll(): void;
   onChoose(): void;
@@ -52,7 +53,7 @@ export function renderBanner(props: BannerProps): { panel: HTMLElement; chooseBu
       'p',
       { class: 'links' },
       props.privacyNoticeUrl && link(props.privacyNoticeUrl, messages.privacyNotice),
-      link(props.manageDataUrl, messages.manageData),
+      props.manageDataLink,
     ),
   );
   return { panel, chooseButton };

@@ -10,6 +10,7 @@ import { renderBanner } from './banner';
 import { el } from './dom';
 import { renderFloatingButton } from './floating-button';
 import { focusedElement } from './focus';
+import { keepFocusVisible } from './focus-not-obscured';
 import { renderSettingsDialog } from './settings-dialog';
 import css from './styles.css?inline';
 
@@ -22,6 +23,8 @@ export interface UiProps {
   gpcNotice: string | null;
   acceptAll(): void;
   rejectAll(): void;
+  /** Click handler of the "manage my data" links (manage-data-link.ts). */
+  onManageData(event: Event): void;
 }
 
 export interface MountedUi {
@@ -39,10 +42,16 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
 
   let layer: HTMLElement | null = null;
   let opener: HTMLElement | null = null;
+  let releasePage: (() => void) | undefined;
   const reopenButton = renderFloatingButton(messages.reopen, () => show());
+  // Sign-in by e-mail unless the click handler finds this browser's visitor (CONTRACT §8).
+  const manageDataLink = () =>
+    el('a', { href: `${config.apiBase}/p/${config.tenantId}`, onclick: props.onManageData }, messages.manageData);
 
   /** Replaces the open layer; `null` leaves only the re-open button, once a choice exists. */
   const open = (next: HTMLElement | null, focus: HTMLElement | null) => {
+    releasePage?.();
+    releasePage = undefined;
     layer?.remove();
     layer = next;
     if (next) {
@@ -65,7 +74,7 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
       intro: props.intro,
       gpcNotice: props.gpcNotice,
       privacyNoticeUrl: config.privacyNoticeUrl[locale] ?? config.privacyNoticeUrl[config.defaultLocale],
-      manageDataUrl: `${config.apiBase}/p/${config.tenantId}`,
+      manageDataLink: manageDataLink(),
       onAcceptAll: props.acceptAll,
       onRejectAll: props.rejectAll,
       onChoose: showSettings,
@@ -73,6 +82,8 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
       onEscape: () => store.hasChoice() && close(),
     });
     open(panel, focusChoose ? chooseButton : panel);
+    // The settings dialog covers the whole page; only the first layer leaves it usable.
+    releasePage = keepFocusVisible(doc, host, panel);
   };
 
   function showSettings() {
@@ -84,6 +95,7 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
       onSave: store.decide,
       // Esc and Close go back to the first layer and its Choose button, accepting nothing.
       onClose: () => showBanner(true),
+      manageDataLink: manageDataLink(),
     });
     open(backdrop, dialog);
   }

@@ -15,6 +15,8 @@ export interface SettingsDialogProps {
   current: Decisions;
   onSave(decisions: Decisions): void;
   onClose(): void;
+  /** "Manage my data": the way to what is stored, from where a person reviews a choice. */
+  manageDataLink: HTMLElement;
 }
 
 /** The backdrop holding the dialog; the dialog itself takes focus when shown. */
@@ -70,6 +72,7 @@ export function renderSettingsDialog(props: SettingsDialogProps): { backdrop: HT
       el('button', { type: 'button', onclick: save }, messages.save),
       el('button', { type: 'button', onclick: props.onClose }, messages.close),
     ),
+    el('p', { class: 'links' }, props.manageDataLink),
   );
   return { backdrop: el('div', { class: 'backdrop' }, dialog), dialog };
 }

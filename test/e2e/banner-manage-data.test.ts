@@ -1,0 +1,125 @@
+// The banner's "manage my data" in Chromium (CONTRACT §8, issues 4 and 5): an anonymous visitor
+// who made a choice lands in the preference center signed in as that visitor, sees what the
+// banner stored and can erase it; without a choice, or when the exchange fails, the plain link
+// (sign-in by e-mail) is followed.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import nl from '../../shared/i18n/nl.json';
+import { banner, choiceCookie, openShop, reopenButton, serverConsents, settingsDialog } from '../helpers/banner-page.js';
+import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
+import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
+import { serveDemoShop } from '../helpers/server.js';
+import { ensureWidgetBuilt } from '../helpers/widget-build.js';
+
+const m = nl.preferenceCenter;
+const manageData = nl.banner.manageData;
+
+describe.skipIf(skipBrowserTests)('"manage my data" from the banner in Chromium', () => {
+  let shop: Awaited<ReturnType<typeof serveDemoShop>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Every POST to /v1/me/visitor-link the page made. */
+  let linkRequests: number;
+
+  beforeAll(async () => {
+    await Promise.all([ensureWidgetBuilt(), ensurePreferenceCenterBuilt()]);
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    shop = await serveDemoShop();
+    context = await browser.newContext({ locale: 'nl-NL' });
+    page = await context.newPage();
+    linkRequests = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/v1/me/visitor-link')) linkRequests++;
+    });
+  });
+  afterEach(async () => {
+    await context?.close();
+    await shop?.close();
+  });
+
+  const visitorId = async () => (await choiceCookie(context))?.visitorId ?? '';
+  const preferenceCenter = () => `${shop.url}/p/${shop.demo.tenantId}`;
+  const signedIn = (p: Page) => p.getByRole('navigation', { name: m.nav });
+
+  async function acceptAllAndWaitForServer() {
+    await openShop(page, shop.url);
+    await page.getByRole('button', { name: nl.banner.acceptAll }).click();
+    await expect.poll(async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey).catch(() => null))?.state)
+      .toMatchObject({ analytics: 'granted', ads: 'granted' });
+  }
+
+  it('GDPR-30, GDPR-32: after Accept all, the link signs the visitor in, shows the banner\'s consents, and erasing there works', async () => {
+    await acceptAllAndWaitForServer();
+    const id = await visitorId();
+    await reopenButton(page).click();
+    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    const link = banner(page).getByRole('link', { name: manageData });
+    // A real link: keyboard users reach it with Tab and follow it with Enter (A11Y-04).
+    expect(await link.getAttribute('href')).toBe(preferenceCenter());
+    expect(await link.getAttribute('target')).toBeNull();
+    await link.focus();
+    await page.keyboard.press('Enter');
+
+    await signedIn(page).waitFor();
+    expect(linkRequests).toBe(1);
+    expect(page.url()).toBe(preferenceCenter());
+    // The one-time token left the address bar, and the visitor id never was in it.
+    expect(await page.evaluate(() => location.href)).not.toContain('token');
+    expect(await page.evaluate(() => location.href)).not.toContain(id);
+    expect(await page.getByRole('checkbox', { name: 'Statistieken' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Advertenties' }).isChecked()).toBe(true);
+    expect(await page.getByRole('table').textContent()).toContain(m.source_banner);
+
+    await page.getByRole('link', { name: m.navData }).click();
+    await page.getByRole('heading', { level: 2 }).waitFor();
+    await page.getByLabel(m.eraseAll).check();
+    await page.getByRole('button', { name: m.eraseContinue }).click();
+    await page.getByRole('button', { name: m.eraseConfirm }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(m.erasedAll);
+
+    // The server no longer knows this visitor.
+    const response = await fetch(`${shop.url}/v1/consents/${id}?key=${shop.demo.publicKey}`);
+    if (response.status !== 404) {
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { state: Record<string, unknown>; history: unknown[] };
+      expect(body.history).toEqual([]);
+      expect(Object.values(body.state).filter((s) => s === 'granted' || s === 'denied')).toEqual([]);
+    }
+  });
+
+  it('the settings dialog offers the same link', async () => {
+    await acceptAllAndWaitForServer();
+    await page.evaluate(() => window.akkoord?.show());
+    await page.getByRole('button', { name: nl.banner.choose }).click();
+    await expect.poll(() => settingsDialog(page).isVisible()).toBe(true);
+    await settingsDialog(page).getByRole('link', { name: manageData }).click();
+    await signedIn(page).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Statistieken' }).isChecked()).toBe(true);
+  });
+
+  it('without a choice the link is the plain sign-in by e-mail, and no visitor link is asked for', async () => {
+    await openShop(page, shop.url);
+    await banner(page).getByRole('link', { name: manageData }).click();
+    await page.getByLabel(m.emailLabel).waitFor();
+    expect(page.url()).toBe(preferenceCenter());
+    expect(linkRequests).toBe(0);
+  });
+
+  it('when the server cannot give a link, the visitor still reaches the sign-in page', async () => {
+    await acceptAllAndWaitForServer();
+    await page.route('**/v1/me/visitor-link', (route) =>
+      route.request().method() === 'POST' ? route.fulfill({ status: 503, body: '{}' }) : route.continue());
+    await reopenButton(page).click();
+    await banner(page).getByRole('link', { name: manageData }).click();
+    await page.getByLabel(m.emailLabel).waitFor();
+    expect(page.url()).toBe(preferenceCenter());
+    expect(linkRequests).toBe(1);
+    expect(await signedIn(page).count()).toBe(0);
+  });
+});

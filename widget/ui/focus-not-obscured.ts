@@ -1,0 +1,41 @@
+// WCAG 2.4.11 Focus Not Obscured (A11Y-01) for the page behind the first layer. The layer keeps
+// Tab inside itself, but it is no cookie wall (GDPR-08): a person may click into the page and
+// Tab on from there. While it is open, the page reserves the banner's height: scroll-padding
+// keeps the browser's own focus scrolling above it (WCAG technique C43), a spacer of that height
+// at the end of the page lets even the last element scroll clear, and an element that still
+// receives focus under the banner (inside a scroll container of its own) is scrolled clear.
+
+/** Starts reserving room for `panel`; the returned function gives the page back as it was. */
+export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLElement): () => void {
+  const root = doc.documentElement;
+  const siteValue = root.style.scrollPaddingBottom;
+  let height = 0;
+  const reserve = () => {
+    height = panel.offsetHeight;
+    root.style.scrollPaddingBottom = `${height}px`;
+    // The host is the page's last element; inline style wins over the site's CSS.
+    host.style.cssText = `display:block;height:${height}px`;
+  };
+  // Text zoom, rotation or a narrower window change the banner's height.
+  const resized = new ResizeObserver(reserve);
+  resized.observe(panel);
+  reserve();
+
+  const onFocusIn = (event: FocusEvent) => {
+    const target = event.target;
+    if (!(target instanceof Element) || target === host) return;
+    /** How far the element reaches under the banner. */
+    const hidden = () => target.getBoundingClientRect().bottom - innerHeight + height;
+    // A scroll container inside the page (an app shell whose document never scrolls) knows
+    // nothing of the root's scroll-padding: scroll each ancestor until the element is clear.
+    for (let box = target.parentElement; box && hidden() > 0; box = box.parentElement) box.scrollTop += hidden();
+  };
+  doc.addEventListener('focusin', onFocusIn);
+
+  return () => {
+    resized.disconnect();
+    doc.removeEventListener('focusin', onFocusIn);
+    root.style.scrollPaddingBottom = siteValue;
+    host.style.cssText = '';
+  };
+}
