@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import type { Operation } from '../openapi/operation.js';
 import { tenantPageInfo } from '../services/me-session.js';
 import { validate } from '../validate.js';
-import { messagesFor, renderLinkPage } from './link-page.js';
+import { linkPageHeaders, messagesFor, renderLinkPage } from './link-page.js';
 
 export const PREFERENCE_CENTER_DIR = fileURLToPath(new URL('../../dist/preference-center', import.meta.url));
 
@@ -67,7 +67,8 @@ export function preferenceCenterRoutes(ctx: AppContext, dir = PREFERENCE_CENTER_
       const page = await tenantPageInfo(ctx, c.req.valid('param').tenantId);
       if (!page) {
         const m = messagesFor('en').preferenceCenter;
-        return c.body(renderLinkPage({ locale: 'en', title: m.linkTitle, paragraphs: [m.linkGone] }), 404, pageHeaders);
+        // The link page's own policy allows its inline style by hash.
+        return c.body(renderLinkPage({ locale: 'en', title: m.linkTitle, paragraphs: [m.linkGone] }), 404, linkPageHeaders);
       }
       try {
         template ??= fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
@@ -88,9 +89,11 @@ export function preferenceCenterRoutes(ctx: AppContext, dir = PREFERENCE_CENTER_
           key: p.key, required: p.required ?? false, marketing: isMarketingPurpose(p), channels: p.channels ?? [], text: p.text,
         })),
       };
+      // Replacer functions, not strings: in a replacement string `$\`` and `$'` are patterns,
+      // and a purpose name containing them would splice the template into the JSON.
       const html = template
-        .replace('<html lang="en">', `<html lang="${locale}">`)
-        .replace('</head>', `<script type="application/json" id="akkoord-page">${jsonForScript(data)}</script>\n</head>`);
+        .replace('<html lang="en">', () => `<html lang="${locale}">`)
+        .replace('</head>', () => `<script type="application/json" id="akkoord-page">${jsonForScript(data)}</script>\n</head>`);
       return c.body(html, 200, pageHeaders);
     });
 }

@@ -165,9 +165,9 @@ export function ropaToCsv(doc: RopaDocument): string {
   return stringify([csvColumns, ...rows.map((row) => row.map(neutralise))]);
 }
 
-/** A cell a spreadsheet would run as a formula gets a leading quote (CSV injection). */
+/** A cell a spreadsheet would run as a formula gets a leading quote (CSV injection), full-width forms too. */
 function neutralise(value: string | number): string | number {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return typeof value === 'string' && /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
 }
 
 /** Text from configuration, made safe to place in Markdown (no markup, no table breaks). */

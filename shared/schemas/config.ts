@@ -46,7 +46,9 @@ export const PurposeSchema = v.object({
 export const TenantConfigSchema = v.object({
   defaultLocale: Locale,
   locales: v.pipe(v.array(Locale), v.minLength(1), v.maxLength(30)),
-  privacyNoticeUrl: v.record(v.string(), v.pipe(v.string(), v.url())),
+  // Only http(s): the URL becomes a link in the banner and the preference center, where a
+  // javascript: or data: URL would run script on a click (issue 8, stored XSS).
+  privacyNoticeUrl: v.record(v.string(), v.pipe(v.string(), v.maxLength(2000), v.url(), v.regex(/^https?:\/\//i, 'an http:// or https:// URL'))),
   controller: v.object({
     name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
     contact: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
