@@ -26,6 +26,11 @@ export interface ConsentStore {
   visitorId(): string | undefined;
   /** Records a choice for the optional purposes; missing ones are denied. */
   decide(changes: Decisions): void;
+  /**
+   * Takes what the server holds after the preference center changed it (server-sync.ts), without
+   * recording it again; null (erased there) forgets the choice and the visitor id.
+   */
+  adopt(decisions: Decisions | null): void;
   subscribe(listener: (consent: Decisions) => void): () => void;
 }
 
@@ -41,10 +46,17 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
   const stored = parseChoiceCookie(readCookieValue(env.doc.cookie));
   let choice: StoredChoice | null = needsPrompt(stored, config, env.nowSeconds()) ? null : stored;
   // Kept across re-prompts: the same browser stays the same pseudonymous subject.
-  const visitorId = stored?.visitorId;
+  let visitorId = stored?.visitorId;
   const listeners = new Set<(consent: Decisions) => void>();
 
   const consent = () => effectiveConsent(config.purposes, choice?.decisions ?? {});
+  const writeCookie = (value: string, days: number) => {
+    env.doc.cookie = serializeCookie(value, days, env.doc.location.protocol === 'https:');
+  };
+  const tell = () => {
+    const current = consent();
+    for (const listener of listeners) listener(current);
+  };
 
   return {
     consent,
@@ -61,8 +73,7 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
         decisions,
         gpc: env.gpc,
       };
-      const secure = env.doc.location.protocol === 'https:';
-      env.doc.cookie = serializeCookie(encodeChoiceCookie(choice), config.consentTtlDays, secure);
+      writeCookie(encodeChoiceCookie(choice), config.consentTtlDays);
       void env.recorder().record({
         key: config.publicKey,
         visitorId: choice.visitorId,
@@ -73,8 +84,18 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
         gpc: env.gpc,
         clientEventId: randomId('ce_'),
       });
-      const current = consent();
-      for (const listener of listeners) listener(current);
+      tell();
+    },
+    adopt(decisions) {
+      if (!decisions) {
+        choice = null;
+        visitorId = undefined;
+        writeCookie('', 0);
+      } else if (choice) {
+        choice = { ...choice, decisions: completeDecisions(config.purposes, {}, decisions) };
+        writeCookie(encodeChoiceCookie(choice), config.consentTtlDays);
+      } else return;
+      tell();
     },
     subscribe(listener) {
       listeners.add(listener);

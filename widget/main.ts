@@ -4,6 +4,7 @@
 import { readInlinedConfig, type WidgetConfig } from './config';
 import { acceptAllDecisions, optionalPurposes, rejectAllDecisions, type Decisions } from './consent/decisions';
 import { createRecorder, type Recorder } from './consent/recorder';
+import { fetchServerDecisions, SYNC_KEY } from './consent/server-sync';
 import { createConsentStore } from './consent-store';
 import { startGate } from './blocking/dom';
 import { bannerMessages, fill, listOf, pickLocale } from './i18n';
@@ -55,11 +56,33 @@ function start(config: WidgetConfig): void {
     announceChange(window, consent);
   });
 
+  /**
+   * Back from "manage my data" (server-sync.ts): take over what the person changed or erased
+   * there before anything runs on the old cookie; otherwise apply the cookie at once.
+   */
+  const syncWithServer = async (applyAfter: boolean) => {
+    const visitorId = store.visitorId();
+    if (visitorId && syncFlag()) {
+      if (store.hasChoice()) await getRecorder().flush();
+      const decisions = await fetchServerDecisions(config, visitorId, fetch.bind(window));
+      if (decisions !== undefined) {
+        syncFlag(null);
+        if (!decisions) getRecorder().forget();
+        const current = store.consent();
+        // adopt() tells the subscribers, which apply the result.
+        if (!decisions || Object.keys(decisions).some((key) => decisions[key] !== current[key])) return store.adopt(decisions);
+      }
+    }
+    if (applyAfter && store.hasChoice()) applyConsent(store.consent());
+  };
+
   if (store.hasChoice()) {
-    // A returning visitor: apply the stored choice at once and send anything still queued.
-    applyConsent(store.consent());
+    // A returning visitor: send anything still queued; the stored choice applies at once
+    // (synchronously, unless a sync with the server must come first).
     void getRecorder().flush();
   }
+  void syncWithServer(true);
+  addEventListener('pageshow', (event) => event.persisted && void syncWithServer(false));
   addEventListener('online', () => store.hasChoice() && void getRecorder().flush());
 
   const acceptAll = () => store.decide(acceptAllDecisions(config.purposes, gpc));
@@ -83,7 +106,10 @@ function start(config: WidgetConfig): void {
       visitorId: store.visitorId,
       flush: () => (store.hasChoice() ? getRecorder().flush() : Promise.resolve()),
       send: fetch.bind(window),
-      navigate: (url) => location.assign(url),
+      navigate: (url) => {
+        syncFlag('1');
+        location.assign(url);
+      },
     }),
   });
 
@@ -96,6 +122,19 @@ function start(config: WidgetConfig): void {
     set: store.decide,
     receipt: () => (store.hasChoice() ? getRecorder().receipt() : null),
   });
+}
+
+/** Reads the "back from manage my data" flag, or sets (a string) or clears (null) it. */
+function syncFlag(value?: string | null): string | null {
+  try {
+    const storage = safeLocalStorage();
+    if (value === undefined) return storage?.getItem(SYNC_KEY) ?? null;
+    if (value === null) storage?.removeItem(SYNC_KEY);
+    else storage?.setItem(SYNC_KEY, value);
+  } catch {
+    // Blocked or full storage: no sync, the cookie stays as it is.
+  }
+  return null;
 }
 
 function safeLocalStorage(): Storage | null {

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import nl from '../../shared/i18n/nl.json';
-import { banner, choiceCookie, openShop, reopenButton, serverConsents, settingsDialog } from '../helpers/banner-page.js';
+import { banner, choiceCookie, consentModeCalls, gatedOrder, openShop, reopenButton, serverConsents, settingsDialog } from '../helpers/banner-page.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
 import { serveDemoShop } from '../helpers/server.js';
@@ -91,6 +91,48 @@ describe.skipIf(skipBrowserTests)('"manage my data" from the banner in Chromium'
       expect(body.history).toEqual([]);
       expect(Object.values(body.state).filter((s) => s === 'granted' || s === 'denied')).toEqual([]);
     }
+
+    // Back on the site, the erased choice is gone from the browser too, and the banner asks again.
+    await openShop(page, shop.url);
+    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    expect(await choiceCookie(context)).toBeNull();
+    expect(await page.evaluate(() => [localStorage.getItem('akkoord.receipt'), localStorage.getItem('akkoord.pending'), localStorage.getItem('akkoord.sync')]))
+      .toEqual([null, null, null]);
+    await page.waitForTimeout(300);
+    expect(await gatedOrder(page)).toEqual([]);
+    // A new choice starts a new pseudonymous visitor, unconnected to the erased one.
+    await page.getByRole('button', { name: nl.banner.rejectAll }).click();
+    await expect.poll(visitorId).toMatch(/^v_/);
+    expect(await visitorId()).not.toBe(id);
+  });
+
+  it('GDPR-09: a purpose withdrawn in the preference center stops on the site at the next page load', async () => {
+    await acceptAllAndWaitForServer();
+    await reopenButton(page).click();
+    await banner(page).getByRole('link', { name: manageData }).click();
+    await signedIn(page).waitFor();
+    await page.getByRole('checkbox', { name: 'Statistieken' }).uncheck();
+    await page.getByRole('button', { name: m.save }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(m.saved);
+
+    await openShop(page, shop.url);
+    await expect.poll(async () => (await choiceCookie(context))?.decisions).toEqual({ analytics: false, ads: true });
+    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({ necessary: true, analytics: false, ads: true });
+    await page.waitForTimeout(300);
+    // Nothing ran on the stale cookie first: only the ad script, and one Consent Mode update.
+    expect(await gatedOrder(page)).toEqual(['ads']);
+    const updates = (await consentModeCalls(page)).filter((c) => c.args[1] === 'update');
+    expect(updates).toHaveLength(1);
+    expect(updates[0].args[2]).toMatchObject({ analytics_storage: 'denied', ad_storage: 'granted' });
+    expect(await banner(page).count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem('akkoord.sync'))).toBeNull();
+    // Taken over, not recorded again: the withdrawal came from the preference center only.
+    const { history } = await serverConsents(shop.url, await visitorId(), shop.demo.publicKey);
+    expect(history.filter((event) => event.purpose === 'analytics').map((event) => event.source)).toEqual(['banner', 'preference_center']);
+
+    // The next load needs no server round trip: the stored choice applies at once.
+    await openShop(page, shop.url);
+    await expect.poll(() => gatedOrder(page)).toEqual(['ads']);
   });
 
   it('the settings dialog offers the same link', async () => {

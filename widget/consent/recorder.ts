@@ -22,6 +22,8 @@ export interface Recorder {
   flush(): Promise<void>;
   /** The last signed receipt (a compact JWS), if any. */
   receipt(): string | null;
+  /** Drops the queue and the receipt: the choice they belong to was erased (Art. 17). */
+  forget(): void;
 }
 
 const PENDING_KEY = 'akkoord.pending';
@@ -60,6 +62,10 @@ export function createRecorder(apiBase: string, storage: Storage | null, send: t
     },
     flush,
     receipt: () => lastReceipt,
+    forget() {
+      lastReceipt = null;
+      for (const key of [PENDING_KEY, RECEIPT_KEY]) remove(storage, key);
+    },
   };
 }
 
@@ -104,5 +110,13 @@ function write(storage: Storage | null, key: string, value: string): void {
     storage?.setItem(key, value);
   } catch {
     // Storage full or blocked: the choice still applies on this page.
+  }
+}
+
+function remove(storage: Storage | null, key: string): void {
+  try {
+    storage?.removeItem(key);
+  } catch {
+    // Blocked storage holds nothing to remove.
   }
 }

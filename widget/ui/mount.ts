@@ -108,6 +108,11 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
   // Any choice, from a button or from window.akkoord, closes the layers and is announced
   // politely, without moving focus elsewhere than back (A11Y-10).
   store.subscribe(() => {
+    // Erased in the preference center (server-sync.ts): there is no choice left, so ask again.
+    if (store.mustAsk()) {
+      if (!layer) showBanner(false);
+      return;
+    }
     close();
     status.textContent = messages.saved;
     setTimeout(() => (status.textContent = ''), 5000);
