@@ -7,6 +7,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
+import { createSqliteConsentWriter, type SyncConsentWriter } from './sqlite-consent-writer.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -18,6 +19,8 @@ export interface Store {
   sqlite: SQLite.Database | null;
   /** The pg pool, for libraries that keep shared state in PostgreSQL (rate limits); null on SQLite. */
   pgPool: pg.Pool | null;
+  /** The consent write path as synchronous prepared statements (SQLite); null where writes are asynchronous (PostgreSQL). */
+  consentWriter: SyncConsentWriter | null;
   /**
    * Make deleted rows unreadable in the files: SQLite overwrites freed pages
    * (secure_delete) and this checkpoints the WAL so no old copy of a page remains;
@@ -53,6 +56,7 @@ function openSqlite(file: string): Store {
     dialect: 'sqlite',
     sqlite: handle,
     pgPool: null,
+    consentWriter: createSqliteConsentWriter(handle, db),
     async scrub() {
       handle.pragma('wal_checkpoint(TRUNCATE)');
     },
@@ -79,6 +83,7 @@ function openPostgres(url: string): Store {
     dialect: 'postgres',
     sqlite: null,
     pgPool: pool,
+    consentWriter: null,
     async scrub() {
       for (const table of ['subjects', 'records', 'outbox', 'tokens', 'subject_visitors', 'consent_events']) {
         await sql`VACUUM ${sql.table(table)}`.execute(db);

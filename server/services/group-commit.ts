@@ -12,6 +12,8 @@ interface Job<I, O> {
   reject: (error: unknown) => void;
 }
 
+type Outcome<O> = { ok: true; output: O } | { ok: false; error: unknown };
+
 export interface GroupCommitOptions {
   /** At most this many requests share one transaction. */
   maxBatch?: number;
@@ -26,40 +28,19 @@ export interface GroupCommit<I, O> {
 
 const MAX_ATTEMPTS = 3;
 
-export function createGroupCommit<I, O>(
-  db: Kysely<Database>,
-  work: (trx: Kysely<Database>, input: I) => Promise<O>,
-  options: GroupCommitOptions = {},
-): GroupCommit<I, O> {
-  const maxBatch = options.maxBatch ?? 64;
+/**
+ * The queueing both kinds share: the first request of a lane schedules a drain; every
+ * request that arrives before (or while) a batch commits joins the next batch.
+ */
+function createBatcher<I, O>(runBatch: (inputs: I[]) => Promise<Outcome<O>[]>, maxBatch: number): GroupCommit<I, O> {
   const lanes = new Map<string, Job<I, O>[]>();
-
-  async function runOne(trx: Kysely<Database>, job: Job<I, O>): Promise<{ ok: true; output: O } | { ok: false; error: unknown }> {
-    for (let attempt = 1; ; attempt += 1) {
-      await sql`SAVEPOINT job`.execute(trx);
-      try {
-        const output = await work(trx, job.input);
-        await sql`RELEASE SAVEPOINT job`.execute(trx);
-        return { ok: true, output };
-      } catch (error) {
-        // Undo only this request's writes; the others in the batch stand.
-        await sql`ROLLBACK TO SAVEPOINT job`.execute(trx);
-        await sql`RELEASE SAVEPOINT job`.execute(trx);
-        if (attempt >= MAX_ATTEMPTS || !options.retryable?.(error)) return { ok: false, error };
-      }
-    }
-  }
 
   async function drain(lane: string, queue: Job<I, O>[]): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
-      let outcomes: Array<Awaited<ReturnType<typeof runOne>>>;
+      let outcomes: Outcome<O>[];
       try {
-        outcomes = await db.transaction().execute(async (trx) => {
-          const done = [];
-          for (const job of batch) done.push(await runOne(trx, job));
-          return done;
-        });
+        outcomes = await runBatch(batch.map((job) => job.input));
       } catch (error) {
         // The commit itself failed: nothing of the batch is stored, and every request says so.
         for (const job of batch) job.reject(error);
@@ -85,4 +66,58 @@ export function createGroupCommit<I, O>(
       });
     },
   };
+}
+
+/** Group commit over Kysely: one transaction per batch, a savepoint per request. */
+export function createGroupCommit<I, O>(
+  db: Kysely<Database>,
+  work: (trx: Kysely<Database>, input: I) => Promise<O>,
+  options: GroupCommitOptions = {},
+): GroupCommit<I, O> {
+  async function runOne(trx: Kysely<Database>, input: I): Promise<Outcome<O>> {
+    for (let attempt = 1; ; attempt += 1) {
+      await sql`SAVEPOINT job`.execute(trx);
+      try {
+        const output = await work(trx, input);
+        await sql`RELEASE SAVEPOINT job`.execute(trx);
+        return { ok: true, output };
+      } catch (error) {
+        // Undo only this request's writes; the others in the batch stand.
+        await sql`ROLLBACK TO SAVEPOINT job`.execute(trx);
+        await sql`RELEASE SAVEPOINT job`.execute(trx);
+        if (attempt >= MAX_ATTEMPTS || !options.retryable?.(error)) return { ok: false, error };
+      }
+    }
+  }
+  return createBatcher((inputs) => db.transaction().execute(async (trx) => {
+    const done: Outcome<O>[] = [];
+    for (const input of inputs) done.push(await runOne(trx, input));
+    return done;
+  }), options.maxBatch ?? 64);
+}
+
+/** A writer that runs a batch synchronously in one transaction, with savepoints inside. */
+export interface SyncBatchWriter {
+  batch<T>(work: () => T): Promise<T>;
+  isolated<T>(work: () => T): T;
+}
+
+/**
+ * Group commit for a synchronous driver (better-sqlite3): the whole batch runs in one
+ * call, each request in its own savepoint, and no await between statements. While the
+ * commit flushes, new requests wait in the socket buffers and form the next batch, so
+ * the batch grows with the load and the flush is paid once per batch.
+ */
+export function createSyncGroupCommit<I, O>(
+  writer: SyncBatchWriter,
+  work: (input: I) => O,
+  options: Pick<GroupCommitOptions, 'maxBatch'> = {},
+): GroupCommit<I, O> {
+  return createBatcher((inputs) => writer.batch(() => inputs.map((input): Outcome<O> => {
+    try {
+      return { ok: true, output: writer.isolated(() => work(input)) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  })), options.maxBatch ?? 512);
 }

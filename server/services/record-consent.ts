@@ -128,27 +128,22 @@ const DAY_MS = 86_400_000;
 const sameSlot = (a: { purpose: string; channel: string }, b: { purpose: string; channel: string }) =>
   a.purpose === b.purpose && a.channel === b.channel;
 
-/**
- * Records within the caller's transaction, which must be the one that made the subject.
- * A caller that already read the config version or the subject's state rows in this
- * transaction may pass them (`published`, `currentRows`) to spare the second read.
- */
-export async function recordConsentIn(
-  trx: Kysely<Database>,
-  ctx: Pick<AppContext, 'clock'>,
-  input: RecordConsentInput,
-): Promise<RecordedConsent> {
-  const published = input.published ?? (await configSeen(trx, input.tenantId, input.configVersion));
+/** What a write will do, worked out before anything is written (shared by both write paths). */
+export interface ConsentPlan {
+  config: TenantConfig;
+  locale: string;
+  noticeHash: string;
+  occurredAt: string;
+  consentId: string;
+  /** The changes that differ from the current state: each becomes one ledger event. */
+  changes: ConsentChange[];
+}
+
+/** Pure: the locale, notice hash and the changes that really change something. */
+export function planConsent(input: RecordConsentInput, published: PublishedConfig, current: StateRow[], occurredAt: string): ConsentPlan {
   const { config } = published;
   const locale = config.locales.includes(input.locale) ? input.locale : config.defaultLocale;
-  const noticeHash = published.noticeHashes[locale];
-  const occurredAt = ctx.clock.now().toISOString();
-  const consentId = newId('cns');
-  const ttlMs = (config.consentTtlDays ?? 365) * DAY_MS;
-  const digest = contextDigest(input.ipTruncated ?? null, input.userAgent ?? null);
-
-  const current = input.currentRows ?? (await readStateRows(trx, input.tenantId, input.subjectId));
-  // One change per purpose and channel (the last one wins), so the multi-row upsert below is valid.
+  // One change per purpose and channel (the last one wins), so the multi-row upsert is valid.
   const unique = input.changes.filter((change, i) => !input.changes.slice(i + 1).some((later) => sameSlot(later, change)));
   const changes = unique.filter((change) => {
     const row = current.find((r) => sameSlot(r, change));
@@ -156,52 +151,121 @@ export async function recordConsentIn(
     return !row || row.status !== change.status || effectiveStatus(row, occurredAt) !== change.status
       || row.config_version !== input.configVersion;
   });
+  return { config, locale, noticeHash: published.noticeHashes[locale], occurredAt, consentId: newId('cns'), changes };
+}
 
-  const events: RecordedEvent[] = [];
-  let rowsAfter = current;
-  if (changes.length > 0) {
-    let { seq, hash } = await lockLedgerHead(trx, input.tenantId);
-    const eventRows: ConsentEventsTable[] = [];
-    const stateRows: ConsentStateTable[] = [];
-    const givenAt = Date.parse(input.capturedAt ?? occurredAt);
-    for (const change of changes) {
-      seq += 1;
-      const fields = {
-        tenant_id: input.tenantId,
-        seq,
-        consent_id: consentId,
-        subject_id: input.subjectId,
-        purpose: change.purpose,
-        channel: change.channel,
-        status: change.status,
-        config_version: input.configVersion,
-        notice_hash: noticeHash,
-        locale,
-        source: input.source,
-        gpc: input.gpc ? 1 : 0,
-        context_digest: digest,
-        client_event_id: input.clientEventId ?? null,
-        captured_at: input.capturedAt ?? null,
-        occurred_at: occurredAt,
-        prev_hash: hash,
-      } as const;
-      hash = eventHash(fields);
-      eventRows.push({ ...fields, ip_truncated: input.ipTruncated ?? null, user_agent: input.userAgent ?? null, hash });
-      stateRows.push({
-        tenant_id: input.tenantId,
-        subject_id: input.subjectId,
-        purpose: change.purpose,
-        channel: change.channel,
-        status: change.status,
-        event_seq: seq,
-        config_version: input.configVersion,
-        source: input.source,
-        updated_at: occurredAt,
-        expires_at: change.status === 'granted' ? new Date(givenAt + ttlMs).toISOString() : null,
-      });
-      events.push({ ...change, seq, hash });
-    }
-    // One statement each for the events and the state: the hot path of every consent write.
+export interface ChainedRows {
+  eventRows: ConsentEventsTable[];
+  stateRows: ConsentStateTable[];
+  events: RecordedEvent[];
+}
+
+/** Pure: the plan's events chained onto the ledger tip `head`, and the state rows they leave. */
+export function chainEvents(plan: ConsentPlan, input: RecordConsentInput, head: { seq: number; hash: string }): ChainedRows {
+  let { seq, hash } = head;
+  const ttlMs = (plan.config.consentTtlDays ?? 365) * DAY_MS;
+  const digest = contextDigest(input.ipTruncated ?? null, input.userAgent ?? null);
+  const givenAt = Date.parse(input.capturedAt ?? plan.occurredAt);
+  const rows: ChainedRows = { eventRows: [], stateRows: [], events: [] };
+  for (const change of plan.changes) {
+    seq += 1;
+    const fields = {
+      tenant_id: input.tenantId,
+      seq,
+      consent_id: plan.consentId,
+      subject_id: input.subjectId,
+      purpose: change.purpose,
+      channel: change.channel,
+      status: change.status,
+      config_version: input.configVersion,
+      notice_hash: plan.noticeHash,
+      locale: plan.locale,
+      source: input.source,
+      gpc: input.gpc ? 1 : 0,
+      context_digest: digest,
+      client_event_id: input.clientEventId ?? null,
+      captured_at: input.capturedAt ?? null,
+      occurred_at: plan.occurredAt,
+      prev_hash: hash,
+    } as const;
+    hash = eventHash(fields);
+    rows.eventRows.push({ ...fields, ip_truncated: input.ipTruncated ?? null, user_agent: input.userAgent ?? null, hash });
+    rows.stateRows.push({
+      tenant_id: input.tenantId,
+      subject_id: input.subjectId,
+      purpose: change.purpose,
+      channel: change.channel,
+      status: change.status,
+      event_seq: seq,
+      config_version: input.configVersion,
+      source: input.source,
+      updated_at: plan.occurredAt,
+      expires_at: change.status === 'granted' ? new Date(givenAt + ttlMs).toISOString() : null,
+    });
+    rows.events.push({ ...change, seq, hash });
+  }
+  return rows;
+}
+
+/** Pure: the state rows after the write, and what the changed purposes now read. */
+export function stateAfter(plan: ConsentPlan, current: StateRow[], written: ConsentStateTable[]): { rowsAfter: StateRow[]; changed: ConsentState } {
+  const rowsAfter = written.length === 0 ? current : [
+    ...current.filter((row) => !written.some((w) => sameSlot(w, row))),
+    ...written.map(({ purpose, channel, status, expires_at, updated_at, source, config_version }) =>
+      ({ purpose, channel, status, expires_at, updated_at, source, config_version })),
+  ];
+  const changedRows = rowsAfter.filter((r) => plan.changes.some((c) => sameSlot(c, r)));
+  return { rowsAfter, changed: shapeState({ ...plan.config, purposes: [] }, changedRows, plan.occurredAt) };
+}
+
+/** The data of the `consent.updated` feed event a write appends. */
+export function consentFeedData(changed: ConsentState, input: Pick<RecordConsentInput, 'source' | 'configVersion'>): Record<string, unknown> {
+  return { state: changed, source: input.source, configVersion: input.configVersion };
+}
+
+/** Pure: the caller's answer, once the rows are written. `latest` is the subject's newest event when nothing changed. */
+export function recordedConsent(
+  plan: ConsentPlan,
+  input: RecordConsentInput,
+  after: { rowsAfter: StateRow[]; changed: ConsentState },
+  events: RecordedEvent[],
+  latest: { seq: number; hash: string } | undefined,
+): RecordedConsent {
+  const last = events.at(-1) ?? latest;
+  return {
+    consentId: plan.consentId,
+    occurredAt: plan.occurredAt,
+    events,
+    ledger: last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: '' },
+    changed: after.changed,
+    state: shapeState(plan.config, after.rowsAfter, plan.occurredAt),
+    configVersion: input.configVersion,
+    noticeHash: plan.noticeHash,
+    locale: plan.locale,
+  };
+}
+
+/**
+ * Records within the caller's transaction, which must be the one that made the subject.
+ * A caller that already read the config version or the subject's state rows in this
+ * transaction may pass them (`published`, `currentRows`) to spare the second read.
+ * (The banner's hot path on SQLite writes the same rows synchronously: visitor-consents.ts.)
+ */
+export async function recordConsentIn(
+  trx: Kysely<Database>,
+  ctx: Pick<AppContext, 'clock'>,
+  input: RecordConsentInput,
+): Promise<RecordedConsent> {
+  const published = input.published ?? (await configSeen(trx, input.tenantId, input.configVersion));
+  const occurredAt = ctx.clock.now().toISOString();
+  const current = input.currentRows ?? (await readStateRows(trx, input.tenantId, input.subjectId));
+  const plan = planConsent(input, published, current, occurredAt);
+
+  let chained: ChainedRows = { eventRows: [], stateRows: [], events: [] };
+  if (plan.changes.length > 0) {
+    chained = chainEvents(plan, input, await lockLedgerHead(trx, input.tenantId));
+    const { eventRows, stateRows } = chained;
+    // One statement each for the events and the state.
     await trx.insertInto('consent_events').values(eventRows).execute();
     await trx
       .insertInto('consent_state')
@@ -215,17 +279,11 @@ export async function recordConsentIn(
         expires_at: eb.ref('excluded.expires_at'),
       })))
       .execute();
-    await saveLedgerHead(trx, input.tenantId, seq, hash);
-    rowsAfter = [
-      ...current.filter((row) => !stateRows.some((written) => sameSlot(written, row))),
-      ...stateRows.map(({ purpose, channel, status, expires_at, updated_at, source, config_version }) =>
-        ({ purpose, channel, status, expires_at, updated_at, source, config_version })),
-    ];
+    const tip = chained.events.at(-1)!;
+    await saveLedgerHead(trx, input.tenantId, tip.seq, tip.hash);
   }
-
-  const changedRows = rowsAfter.filter((r) => changes.some((c) => sameSlot(c, r)));
-  const changed = shapeState({ ...config, purposes: [] }, changedRows, occurredAt);
-  if (changes.length > 0) {
+  const after = stateAfter(plan, current, chained.stateRows);
+  if (plan.changes.length > 0) {
     const subject = await trx
       .updateTable('subjects')
       .set({ last_activity_at: occurredAt })
@@ -236,21 +294,11 @@ export async function recordConsentIn(
       type: 'consent.updated',
       subjectId: input.subjectId,
       externalId: subject?.external_id ?? null,
-      data: { state: changed, source: input.source, configVersion: input.configVersion },
+      data: consentFeedData(after.changed, input),
     }, occurredAt);
   }
-  const last = events.at(-1) ?? (await latestEventOf(trx, input.tenantId, input.subjectId));
-  return {
-    consentId,
-    occurredAt,
-    events,
-    ledger: last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: '' },
-    changed,
-    state: shapeState(config, rowsAfter, occurredAt),
-    configVersion: input.configVersion,
-    noticeHash,
-    locale,
-  };
+  const latest = chained.events.length > 0 ? undefined : await latestEventOf(trx, input.tenantId, input.subjectId);
+  return recordedConsent(plan, input, after, chained.events, latest);
 }
 
 async function latestEventOf(db: Kysely<Database>, tenantId: string, subjectId: string) {

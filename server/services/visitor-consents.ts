@@ -7,14 +7,20 @@ import type { HistoryEntry, RecordConsentBody } from '../../shared/schemas/conse
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { notFound } from '../errors.js';
-import { requirePublishedConfig } from './config.js';
-import { readStateRows, shapeState } from './consent-state.js';
+import type { SyncConsentWriter } from '../db/sqlite-consent-writer.js';
+import { newId } from '../ids.js';
+import { requirePublishedConfig, type PublishedConfig } from './config.js';
+import { readStateRows, shapeState, type StateRow } from './consent-state.js';
+import { notifyFeed } from './feed-watch.js';
+import { createGroupCommit, createSyncGroupCommit, type GroupCommit } from './group-commit.js';
 import { lockLedgerHead } from './ledger-head.js';
-import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { activeSigningKey, signReceipt } from './receipts.js';
-import { configSeen, decisionsToChanges, recordConsentIn } from './record-consent.js';
+import {
+  chainEvents, configSeen, consentFeedData, decisionsToChanges, planConsent, recordConsentIn, recordedConsent, stateAfter,
+  type ConsentChange, type RecordConsentInput, type RecordedConsent,
+} from './record-consent.js';
 import type { RequestContext } from './request-context.js';
-import { createSubject, findSubjectByVisitor, linkVisitor } from './subjects-core.js';
+import { createSubject, findSubjectByVisitor, linkVisitor, visitorHash } from './subjects-core.js';
 
 export interface VisitorConsentInput extends RecordConsentBody, RequestContext {
   tenantId: string;
@@ -28,8 +34,10 @@ export interface VisitorConsentAnswer {
 
 type SigningKey = Awaited<ReturnType<typeof activeSigningKey>>;
 type Job = { ctx: AppContext; input: VisitorConsentInput; signingKey: SigningKey };
+type SyncJob = Job & { published: PublishedConfig; writer: SyncConsentWriter };
 
 const groupCommits = new WeakMap<Kysely<Database>, GroupCommit<Job, VisitorConsentAnswer>>();
+const syncGroupCommits = new WeakMap<SyncConsentWriter, GroupCommit<SyncJob, VisitorConsentAnswer>>();
 
 function groupCommitFor(ctx: AppContext): GroupCommit<Job, VisitorConsentAnswer> {
   let found = groupCommits.get(ctx.db);
@@ -40,17 +48,34 @@ function groupCommitFor(ctx: AppContext): GroupCommit<Job, VisitorConsentAnswer>
   return found;
 }
 
+function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<SyncJob, VisitorConsentAnswer> {
+  let found = syncGroupCommits.get(writer);
+  if (!found) {
+    found = createSyncGroupCommit(writer, recordOnceSync);
+    syncGroupCommits.set(writer, found);
+  }
+  return found;
+}
+
 /**
  * Records a visitor's choice; concurrent calls share a transaction (group commit),
- * and the answer comes once it is committed. SQLite has one writer, so every tenant
- * shares one queue there; on PostgreSQL each tenant's writes queue apart and commit
- * in parallel (they serialise on the tenant's ledger head anyway).
+ * and the answer comes once it is committed. Where the store writes synchronously
+ * (SQLite) a whole batch runs in one call with prepared statements; elsewhere
+ * (PostgreSQL) through Kysely, each tenant's writes queueing apart and committing in
+ * parallel (they serialise on the tenant's ledger head anyway).
  */
 export async function recordVisitorConsent(ctx: AppContext, input: VisitorConsentInput): Promise<VisitorConsentAnswer> {
   // Loaded before the transaction: on SQLite a query beside an open transaction waits for it.
   const signingKey = await activeSigningKey(ctx);
-  const lane = ctx.store.sqlite ? 'single-writer' : input.tenantId;
-  return groupCommitFor(ctx).submit(lane, { ctx, input, signingKey });
+  const writer = ctx.store.consentWriter;
+  const answer = writer
+    ? await syncGroupCommitFor(writer).submit('single-writer', {
+      ctx, input, signingKey, writer, published: await configSeen(ctx.db, input.tenantId, input.configVersion),
+    })
+    : await groupCommitFor(ctx).submit(input.tenantId, { ctx, input, signingKey });
+  // Long-polling feed readers of this process hear of the new event at once.
+  if (!answer.replayed) notifyFeed(ctx, input.tenantId);
+  return answer;
 }
 
 async function recordOnce(
@@ -60,13 +85,11 @@ async function recordOnce(
   signingKey: SigningKey,
 ): Promise<VisitorConsentAnswer> {
   const at = ctx.clock.now().toISOString();
-  // The tenant's head lock first: on PostgreSQL two batches (other processes) writing for
-  // one tenant then queue here instead of taking row locks in different orders (deadlock).
-  // SQLite has a single writer, and recordConsentIn takes the lock anyway.
-  if (!ctx.store.sqlite) await lockLedgerHead(trx, input.tenantId);
+  // The tenant's head lock first: two batches (other processes) writing for one tenant
+  // then queue here instead of taking row locks in different orders (deadlock).
+  await lockLedgerHead(trx, input.tenantId);
   // Then claim the clientEventId. A concurrent identical request blocks on this row
-  // until the first commits and then finds its answer; SQLite runs one transaction at
-  // a time, so the claim is enough there too.
+  // until the first commits and then finds its answer.
   const claimed = await trx
     .insertInto('idempotency_keys')
     .values({ tenant_id: input.tenantId, client_event_id: input.clientEventId, response: '', created_at: at })
@@ -84,31 +107,88 @@ async function recordOnce(
   }
 
   const published = await configSeen(trx, input.tenantId, input.configVersion);
-  const { config } = published;
   const existing = await findSubjectByVisitor(trx, input.tenantId, input.visitorId);
   const current = existing ? await readStateRows(trx, input.tenantId, existing) : [];
   // Refuses unknown purposes and a refused required purpose before anything is written.
-  const changes = decisionsToChanges(config, input.decisions, current);
+  const changes = decisionsToChanges(published.config, input.decisions, current);
   let subjectId = existing;
   if (!subjectId) {
     subjectId = await createSubject(trx, input.tenantId, at);
     await linkVisitor(trx, input.tenantId, input.visitorId, subjectId, at);
   }
-  const gpc = input.gpc || input.gpcHeader;
-  const recorded = await recordConsentIn(trx, ctx, {
+  const recorded = await recordConsentIn(trx, ctx, ledgerInput(input, subjectId, changes, published, current));
+  const body = answerBody(ctx, input, subjectId, recorded, signingKey);
+  await trx
+    .updateTable('idempotency_keys')
+    .set({ response: body })
+    .where('tenant_id', '=', input.tenantId)
+    .where('client_event_id', '=', input.clientEventId)
+    .execute();
+  return { body, replayed: false };
+}
+
+/**
+ * recordOnce for a synchronous store: the same rows in the same order (idempotency
+ * claim, subject and visitor link, chained events, state, head, feed event, stored
+ * answer), written inside the batch's transaction in this request's own savepoint,
+ * so a refused request (422) leaves nothing and the others in the batch stand.
+ */
+function recordOnceSync({ ctx, input, signingKey, published, writer }: SyncJob): VisitorConsentAnswer {
+  const { tenantId, clientEventId } = input;
+  const at = ctx.clock.now().toISOString();
+  if (!writer.claimIdempotencyKey(tenantId, clientEventId, at)) {
+    return { body: writer.idempotentResponse(tenantId, clientEventId), replayed: true };
+  }
+  const visitor = visitorHash(input.visitorId);
+  const existing = writer.subjectByVisitorHash(tenantId, visitor);
+  const current = existing ? writer.stateRows(tenantId, existing) : [];
+  const changes = decisionsToChanges(published.config, input.decisions, current);
+  const subjectId = existing ?? newId('sub');
+  if (!existing) writer.insertVisitorSubject(tenantId, subjectId, visitor, at);
+
+  const ledger = ledgerInput(input, subjectId, changes, published, current);
+  const plan = planConsent(ledger, published, current, at);
+  const chained = plan.changes.length > 0 ? chainEvents(plan, ledger, writer.ledgerTip(tenantId)) : undefined;
+  const after = stateAfter(plan, current, chained?.stateRows ?? []);
+  if (chained) {
+    for (const row of chained.eventRows) writer.insertEvent(row);
+    for (const row of chained.stateRows) writer.upsertState(row);
+    const tip = chained.events.at(-1)!;
+    const feedSeq = writer.advanceHead(tenantId, tip.seq, tip.hash);
+    // A subject made just now has no externalId and was made active at `at`.
+    const externalId = existing ? writer.touchSubject(subjectId, at) : null;
+    writer.insertFeedEvent({
+      tenantId, seq: feedSeq, id: newId('evt'), type: 'consent.updated', subjectId, externalId,
+      data: JSON.stringify(consentFeedData(after.changed, ledger)), at,
+    });
+  }
+  const latest = chained ? undefined : writer.latestEventOf(tenantId, subjectId);
+  const recorded = recordedConsent(plan, ledger, after, chained?.events ?? [], latest);
+  const body = answerBody(ctx, input, subjectId, recorded, signingKey);
+  writer.saveIdempotentResponse(tenantId, clientEventId, body);
+  return { body, replayed: false };
+}
+
+/** What the banner's request asks the ledger to record. */
+function ledgerInput(input: VisitorConsentInput, subjectId: string, changes: ConsentChange[], published: PublishedConfig, current: StateRow[]): RecordConsentInput {
+  return {
     tenantId: input.tenantId,
     subjectId,
     configVersion: input.configVersion,
-    locale: input.locale ?? config.defaultLocale,
+    locale: input.locale ?? published.config.defaultLocale,
     source: input.source,
     changes,
-    gpc,
+    gpc: input.gpc || input.gpcHeader,
     ipTruncated: input.ipTruncated,
     userAgent: input.userAgent,
     clientEventId: input.clientEventId,
     published,
     currentRows: current,
-  });
+  };
+}
+
+/** The 201 body: the consent id, the signed receipt (payload version 1) and the state. */
+function answerBody(ctx: AppContext, input: VisitorConsentInput, subjectId: string, recorded: RecordedConsent, signingKey: SigningKey): string {
   const receipt = signReceipt(signingKey, {
     v: 1,
     iss: ctx.config.publicUrl,
@@ -118,21 +198,14 @@ async function recordOnce(
     decisions: input.decisions,
     state: recorded.state,
     source: input.source,
-    gpc,
+    gpc: input.gpc || input.gpcHeader,
     configVersion: recorded.configVersion,
     locale: recorded.locale,
     noticeHash: recorded.noticeHash,
     iat: Math.floor(Date.parse(recorded.occurredAt) / 1000),
     ledger: recorded.ledger,
   });
-  const body = JSON.stringify({ id: recorded.consentId, receipt, state: recorded.state });
-  await trx
-    .updateTable('idempotency_keys')
-    .set({ response: body })
-    .where('tenant_id', '=', input.tenantId)
-    .where('client_event_id', '=', input.clientEventId)
-    .execute();
-  return { body, replayed: false };
+  return JSON.stringify({ id: recorded.consentId, receipt, state: recorded.state });
 }
 
 /** A duplicate key on PostgreSQL (23505) or SQLite: another transaction got there first. */
