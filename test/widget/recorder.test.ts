@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRecorder, type ConsentEvent } from '../../widget/consent/recorder';
 
-class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem'> {
+class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
   values = new Map<string, string>();
+  removeItem(key: string) {
+    this.values.delete(key);
+  }
   getItem(key: string) {
     return this.values.get(key) ?? null;
   }
@@ -73,5 +76,17 @@ describe('recording choices on the server (GDPR-04)', () => {
     await recorder.flush();
     expect(sent.map((e) => e.clientEventId)).toEqual(['ce_bad']);
     expect(JSON.parse(store.getItem('akkoord.pending') ?? '[]')).toEqual([]);
+  });
+
+  it('forget() drops the queue and the receipt of an erased choice (Art. 17)', async () => {
+    const store = storage();
+    const recorder = createRecorder('https://cmp.example', store, scriptedFetch([201, 'offline']).send);
+    await recorder.record(event('ce_1'));
+    await recorder.record(event('ce_2'));
+    expect([...store.values.keys()].sort()).toEqual(['akkoord.pending', 'akkoord.receipt']);
+    recorder.forget();
+    expect(store.values.size).toBe(0);
+    expect(recorder.receipt()).toBeNull();
+    expect(createRecorder('https://cmp.example', store, scriptedFetch([]).send).receipt()).toBeNull();
   });
 });
