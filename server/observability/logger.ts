@@ -13,7 +13,10 @@ const redactPaths = [
 ];
 
 const emailPattern = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi;
-const credentialPattern = /\b(sk|pk|whsec|v)_[A-Za-z0-9_-]{8,}/g;
+// whsec_ secrets are standard base64, so + / = belong to the credential too.
+const credentialPattern = /\b(sk|pk|whsec|v)_[A-Za-z0-9_+/=-]{8,}/g;
+// Link tokens, session ids and CSRF tokens: 32 or more base64url characters in a row (ids are shorter).
+const tokenPattern = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g;
 const phonePattern = /\+?\d[\d\s().-]{7,}\d/g;
 const ipv4Pattern = /\b\d{1,3}(\.\d{1,3}){3}\b/g;
 
@@ -22,6 +25,7 @@ export function scrubText(text: string): string {
   return text
     .replace(emailPattern, '[email]')
     .replace(credentialPattern, '$1_[redacted]')
+    .replace(tokenPattern, '[token]')
     .replace(ipv4Pattern, '[ip]')
     .replace(phonePattern, '[number]');
 }
