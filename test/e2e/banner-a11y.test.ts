@@ -137,6 +137,19 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
     });
   }
 
+  it('A11Y-01: the room reserved for the banner follows its height when the window narrows', async () => {
+    await openLongPage(page, shop.url, shop.demo.publicKey);
+    const reserved = () => page.evaluate(() => [
+      document.documentElement.style.scrollPaddingBottom,
+      `${document.querySelector('akkoord-consent')!.shadowRoot!.querySelector<HTMLElement>('.banner')!.offsetHeight}px`,
+    ]);
+    await expect.poll(async () => new Set(await reserved()).size).toBe(1);
+    const wide = (await reserved())[0];
+    await page.setViewportSize({ width: 320, height: 640 });
+    await expect.poll(async () => new Set(await reserved()).size).toBe(1);
+    expect(parseFloat((await reserved())[0])).toBeGreaterThan(parseFloat(wide));
+  });
+
   it('A11Y-02: after a choice made with the floating button, focus returns to it', async () => {
     await openShop(page, shop.url);
     await page.getByRole('button', { name: 'Alles weigeren' }).click();

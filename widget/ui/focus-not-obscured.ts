@@ -16,10 +16,10 @@ export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLEl
     // The host is the page's last element; inline style wins over the site's CSS.
     host.style.cssText = `display:block;height:${height}px`;
   };
-  // Text zoom, rotation or a narrower window change the banner's height.
+  // Its first call comes after the banner's first layout, before paint: no forced layout while
+  // the banner is being shown. Later calls follow text zoom, rotation or a narrower window.
   const resized = new ResizeObserver(reserve);
   resized.observe(panel);
-  reserve();
 
   const onFocusIn = (event: FocusEvent) => {
     const target = event.target;
