@@ -1,7 +1,8 @@
 // The first layer: who asks, for what, how to withdraw later (GDPR-07), and three equal buttons
-// (BAN-01, BAN-03, BAN-04). It is modal while shown (A11Y-02), so nothing it covers can take
-// focus (A11Y-01); the panel takes focus first, Accept all is one Tab away and Reject all two
-// (A11Y-03).
+// (BAN-01, BAN-03, BAN-04). It keeps Tab inside itself while shown (A11Y-02); after a click
+// into the page, which it does not block (GDPR-08), focus-not-obscured.ts keeps what it covers
+// from taking focus unseen (A11Y-01). The panel takes focus first, Accept all is one Tab away and
+// Reject all two (A11Y-03).
 
 import type { BannerMessages } from '../i18n';
 import { el } from './dom';
