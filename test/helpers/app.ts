@@ -1,11 +1,14 @@
 // A whole Akkoord app on a real database, for route tests through app.request().
+import crypto from 'node:crypto';
+import path from 'node:path';
+import pino from 'pino';
 import { createApp, createContext } from '../../server/app.js';
 import { fixedClock, systemClock, type Clock } from '../../server/clock.js';
 import { loadConfig, type AppConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import type { Dialect } from '../../server/db/create-db.js';
 import type { Mailer } from '../../server/mail/mailer.js';
-import type { Logger } from '../../server/observability/logger.js';
+import { createLogger, type Logger } from '../../server/observability/logger.js';
 import type { TenantConfig } from '../../shared/schemas/config.js';
 import { demoConfig } from '../../server/services/demo.js';
 import { openTestStore, type TestStore } from './db.js';
@@ -37,7 +40,8 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
     AKKOORD_WEBHOOK_ALLOW_PRIVATE: 'true',
     ...options.env,
   });
-  const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger: options.logger });
+  const logger = options.logger ?? suiteLogger();
+  const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger });
   const app = createApp(ctx);
   return {
     app, ctx, config, testStore,
@@ -54,6 +58,17 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
     },
     close: () => testStore.cleanup(),
   };
+}
+
+/**
+ * With AKKOORD_TEST_LOG_DIR set (vitest.log-capture.config.ts), every test app logs at debug
+ * level into a file there, so the whole suite's log can be checked for personal data.
+ */
+function suiteLogger(): Logger | undefined {
+  const dir = process.env.AKKOORD_TEST_LOG_DIR;
+  if (!dir) return undefined;
+  const file = path.join(dir, `${process.pid}-${crypto.randomUUID()}.ndjson`);
+  return createLogger('debug', pino.destination({ dest: file, sync: true }));
 }
 
 export interface TestTenant {
