@@ -1,7 +1,7 @@
 // "Manage my data" (CONTRACT §8, issue 5): a visitor who made a choice is signed in to the
 // preference center as that visitor, so an anonymous person can see and erase what the banner
 // stored (Art. 15, 17). The visitor id is exchanged for a one-time link at click time, so the id
-// itself never appears in a URL, a history entry or a Referer. Without a choice, or when the
+// itself never appears in the address bar, a history entry or a Referer. Without a choice, or when the
 // exchange fails, the plain link (sign-in by e-mail) is followed instead.
 
 export interface ManageDataOptions {
