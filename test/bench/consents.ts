@@ -35,6 +35,13 @@ async function serveBare(): Promise<Ready> {
   return listen(serve, app.fetch, { publicKey: 'pk_bare' });
 }
 
+/** A store built beforehand (growth bench): its file, the keyring secret it was built with and its tenant's public key. */
+export interface PrebuiltStore {
+  file: string;
+  secret: string;
+  publicKey: string;
+}
+
 async function serveApp(): Promise<Ready> {
   const { serve } = await import('@hono/node-server');
   const { createApp, createContext } = await import('../../server/app.js');
@@ -43,18 +50,22 @@ async function serveApp(): Promise<Ready> {
   const { createTenant } = await import('../../server/services/tenants.js');
   const { publishConfig } = await import('../../server/services/config.js');
   const { demoConfig } = await import('../../server/services/demo.js');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-bench-'));
+  const prebuilt = process.env.AKKOORD_BENCH_PREBUILT ? (JSON.parse(process.env.AKKOORD_BENCH_PREBUILT) as PrebuiltStore) : null;
+  const dir = prebuilt ? path.dirname(prebuilt.file) : fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-bench-'));
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${path.join(dir, 'akkoord.db')}`,
-    AKKOORD_SECRET: crypto.randomBytes(32).toString('base64url'),
+    DATABASE_URL: `sqlite:${prebuilt?.file ?? path.join(dir, 'akkoord.db')}`,
+    AKKOORD_SECRET: prebuilt?.secret ?? crypto.randomBytes(32).toString('base64url'),
     PUBLIC_URL: 'http://127.0.0.1:8080',
     // A flood from one address is exactly what the limiter exists to stop; here it is the point.
     AKKOORD_RATE_LIMITS: 'off',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // warn: the request log is off for the run (one line per request written to a pipe nobody reads
+    // measured the logger, not the write path); LOG_LEVEL=info measures it too.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   const store = createStore(config.databaseUrl);
   await store.migrate();
   const ctx = createContext({ db: store, config });
+  if (prebuilt) return listen(serve, createApp(ctx).fetch, { publicKey: prebuilt.publicKey });
   const tenant = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: ['https://shop.example'] });
   await publishConfig(ctx, tenant.tenant.id, demoConfig('https://shop.example'), 'bench');
   return listen(serve, createApp(ctx).fetch, { publicKey: tenant.publicKey, dir });
@@ -72,9 +83,9 @@ async function listen(
 
 // ---------------------------------------------------------------- parent side: the load
 
-function startServer(kind: Kind): Promise<{ child: ChildProcess; ready: Ready }> {
+function startServer(kind: Kind, prebuilt?: PrebuiltStore): Promise<{ child: ChildProcess; ready: Ready }> {
   const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, AKKOORD_BENCH_SERVE: kind },
+    env: { ...process.env, AKKOORD_BENCH_SERVE: kind, ...(prebuilt ? { AKKOORD_BENCH_PREBUILT: JSON.stringify(prebuilt) } : {}) },
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     // The app's request log goes nowhere, as it would to a log shipper: its cost is counted, not its I/O waits.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -129,7 +140,7 @@ function serverCpuMs(child: ChildProcess): Promise<number> {
   });
 }
 
-interface Measured {
+export interface Measured {
   /** Server CPU time per answered request, ms: steadier than req/s on a shared machine. */
   cpuMsPerRequest: number;
   /** 2xx answers over the warm-up and the measured run. */
@@ -143,8 +154,9 @@ interface Measured {
   total: number;
 }
 
-async function measure(kind: Kind): Promise<Measured> {
-  const { child, ready } = await startServer(kind);
+/** Load against one server; `prebuilt` serves an existing file (left in place) instead of a fresh one. */
+export async function measure(kind: Kind, prebuilt?: PrebuiltStore): Promise<Measured> {
+  const { child, ready } = await startServer(kind, prebuilt);
   let measured: Measured | undefined;
   try {
     const warmup = await load(ready.port, ready.publicKey, WARMUP_S);
