@@ -16,7 +16,9 @@ await store.migrate();
 // Real mail when SMTP_URL is set; otherwise the outbox (and /dev/outbox outside production).
 const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.publicUrl) : undefined;
 const ctx = createContext({ db: store, config, mailer });
-const demo = await ensureDemoTenant(ctx);
+// The demo shop is for a newcomer's first `npm start`; a production server starts empty
+// (and never prints a secret key into what is usually a collected log).
+const demo = config.production ? null : await ensureDemoTenant(ctx);
 const app = createApp(ctx);
 const stopExpiryJob = startExpiryJob(ctx);
 const stopRetentionJob = startRetentionJob(ctx);

@@ -7,7 +7,8 @@ import { routePath } from 'hono/route';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 
-const requestIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+/** A proxy's request id is kept only in UUID form, so a client cannot write its own text into our logs. */
+const requestIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function requestLog(logger: Logger, metrics: Metrics) {
   return createMiddleware(async (c, next) => {

@@ -54,6 +54,14 @@ describe('observability', () => {
     expect(all).not.toContain('sk_secretsecretsecret');
   });
 
+  it('keeps a proxy\'s UUID request id and replaces anything else a client sends', async () => {
+    const uuid = '0b8a1c9e-4f2d-4c1a-9e7b-2d5f6a7b8c9d';
+    expect((await t.call('GET', '/healthz', { headers: { 'x-request-id': uuid } })).headers.get('x-request-id')).toBe(uuid);
+    const replaced = (await t.call('GET', '/healthz', { headers: { 'x-request-id': 'jan_at_example_nl' } })).headers.get('x-request-id');
+    expect(replaced).not.toBe('jan_at_example_nl');
+    expect(logs.lines.join('')).not.toContain('jan_at_example_nl');
+  });
+
   it('scrubs e-mail addresses, keys, IPs and phone numbers from free text', () => {
     expect(scrubText('user jan@example.nl with sk_abcdefghijkl from 10.1.2.3 at +31 6 1234 5678'))
       .toBe('user [email] with sk_[redacted] from [ip] at [number]');
