@@ -284,12 +284,16 @@ export async function recordConsentIn(
   }
   const after = stateAfter(plan, current, chained.stateRows);
   if (plan.changes.length > 0) {
-    const subject = await trx
-      .updateTable('subjects')
-      .set({ last_activity_at: occurredAt })
-      .where('id', '=', input.subjectId)
-      .returning('external_id')
-      .executeTakeFirst();
+    // An expiry is the system's doing, not the person's: it must not postpone the
+    // retention rule for inactive subjects by another consent lifetime.
+    const subject = input.source === 'expiry'
+      ? await trx.selectFrom('subjects').select('external_id').where('id', '=', input.subjectId).executeTakeFirst()
+      : await trx
+        .updateTable('subjects')
+        .set({ last_activity_at: occurredAt })
+        .where('id', '=', input.subjectId)
+        .returning('external_id')
+        .executeTakeFirst();
     await appendFeedEvent(trx, input.tenantId, {
       type: 'consent.updated',
       subjectId: input.subjectId,

@@ -58,6 +58,16 @@ describe.each(dialects)('consent expiry on %s', (dialect) => {
     expect(await verifyLedger(t.ctx.db, tenant.tenantId)).toMatchObject({ ok: true });
   });
 
+  it('recording an expiry is not activity of the person (the inactive-subject retention rule still counts from their last act)', async () => {
+    const visitor = newVisitor();
+    await choose(visitor, { analytics: true });
+    const before = await t.ctx.db.selectFrom('subjects').select('last_activity_at').executeTakeFirstOrThrow();
+    clock.advance(366 * DAY);
+    expect(await expireConsents(t.ctx)).toEqual({ subjects: 1, events: 1 });
+    const after = await t.ctx.db.selectFrom('subjects').select('last_activity_at').executeTakeFirstOrThrow();
+    expect(after.last_activity_at).toBe(before.last_activity_at);
+  });
+
   it('a grant renewed before the run is left alone', async () => {
     const visitor = newVisitor();
     await choose(visitor, { analytics: true });
