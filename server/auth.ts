@@ -66,14 +66,35 @@ export function requireScope(ctx: AppContext, ...anyOf: Scope[]) {
   });
 }
 
-/** The tenant a public key (pk_...) belongs to; 401 when it is unknown. */
-export async function tenantForPublicKey(ctx: AppContext, publicKey: string | undefined): Promise<{ id: string; allowedOrigins: string[] }> {
+/**
+ * The banner resolves its public key on every request. On SQLite that query would wait
+ * behind the group-commit transaction on the one connection, so answers are kept for a
+ * second. Offboarding forgets them at once in this process; another process (PostgreSQL)
+ * sees the change within PUBLIC_KEY_TTL_MS.
+ */
+const PUBLIC_KEY_TTL_MS = 1000;
+type PublicTenant = { id: string; allowedOrigins: string[] };
+const publicKeyCache = new WeakMap<object, Map<string, { tenant: PublicTenant; until: number }>>();
+
+export function forgetPublicKeys(ctx: Pick<AppContext, 'db'>): void {
+  publicKeyCache.delete(ctx.db);
+}
+
+/** The tenant a public key (pk_...) belongs to; 401 when it is unknown or the tenant is leaving. */
+export async function tenantForPublicKey(ctx: AppContext, publicKey: string | undefined): Promise<PublicTenant> {
   if (!publicKey) throw new ApiError(401, 'UNAUTHORIZED', 'Missing public key');
+  let cache = publicKeyCache.get(ctx.db);
+  const hit = cache?.get(publicKey);
+  if (hit && hit.until > Date.now()) return hit.tenant;
   const row = await ctx.db
     .selectFrom('tenants')
     .select(['id', 'allowed_origins', 'status'])
     .where('public_key', '=', publicKey)
     .executeTakeFirst();
   if (!row || row.status !== 'active') throw new ApiError(401, 'UNAUTHORIZED', 'Unknown public key');
-  return { id: row.id, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
+  const tenant = { id: row.id, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
+  if (!cache) publicKeyCache.set(ctx.db, (cache = new Map()));
+  // Only known keys are kept, so the map is bounded by the number of tenants.
+  cache.set(publicKey, { tenant, until: Date.now() + PUBLIC_KEY_TTL_MS });
+  return tenant;
 }

@@ -3,6 +3,7 @@
 // every row of the tenant is deleted (GDPR Art. 5(1)(e), Art. 28(3)(g) for a
 // processor). The system log records both steps and outlives the tenant.
 import type { Kysely } from 'kysely';
+import { forgetPublicKeys } from '../auth.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { notFound } from '../errors.js';
@@ -36,7 +37,7 @@ async function logSystem(db: Kysely<Database>, action: string, tenantId: string,
 export async function startOffboarding(ctx: AppContext, tenantId: string, actor: string): Promise<OffboardingState> {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  const state = await ctx.db.transaction().execute(async (trx): Promise<OffboardingState> => {
     const tenant = await trx.selectFrom('tenants').select(['status', 'delete_after']).where('id', '=', tenantId).executeTakeFirst();
     if (!tenant) throw notFound('tenant');
     if (tenant.status === 'offboarding') return { tenantId, status: 'offboarding', deleteAfter: tenant.delete_after };
@@ -47,6 +48,9 @@ export async function startOffboarding(ctx: AppContext, tenantId: string, actor:
     await logSystem(trx, 'tenant.offboarding_started', tenantId, { actor, deleteAfter, graceDays: ctx.config.offboardingGraceDays }, at);
     return { tenantId, status: 'offboarding', deleteAfter };
   });
+  // The banner's public key stops working at once in this process too (auth.ts caches it briefly).
+  forgetPublicKeys(ctx);
+  return state;
 }
 
 /** Deletes every row of the tenant in one transaction; the system log keeps what was deleted, by count. */
@@ -65,6 +69,7 @@ export async function deleteTenant(ctx: AppContext, tenantId: string, actor: str
     await logSystem(trx, 'tenant.deleted', tenantId, { actor, reason, rows: counts }, at);
     return counts;
   });
+  forgetPublicKeys(ctx);
   // Deleted rows hold personal data: make them unreadable in the files too (Art. 17, Art. 32).
   await ctx.store.scrub();
   return deleted;
