@@ -20,13 +20,13 @@ import { readFeedPage } from '../../server/services/feed.js';
 import { sealEmail } from '../../server/services/personal-data.js';
 import { createTenant } from '../../server/services/tenants.js';
 import { openTestStore } from '../helpers/db.js';
+import { writeSection, type Rows } from './benchmarks-file.js';
 
 const EVENTS = 100_000;
 const SUBJECTS = 100_000;
 const PAGE = 1000;
 const RUNS = 3;
 
-type Rows = Record<string, number | string>;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
@@ -183,18 +183,9 @@ the committed head. Audience: \`GET /v1/audience?purpose=newsletter&channel=emai
 dropped; keyset batches of 1,000. Target: feed over 100,000 events/s on SQLite. The machine is shared with other work
 (see the load average): compare rows of one run.`;
 
-/** Replaces (or adds) the "## Feed" section of BENCHMARKS.md, leaving the others alone. */
-export function writeFeedSection(rows: Rows, file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))): void {
-  const table = Object.entries(rows).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
-  const section = `## Feed\n\n${INTRO}\n\n| measure | value |\n|---|---:|\n${table}\n`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf('\n## Feed\n');
-  if (start === -1) {
-    fs.writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = current.indexOf('\n## ', start + 1);
-  fs.writeFileSync(file, current.slice(0, start + 1) + section + (next === -1 ? '' : current.slice(next)));
+/** Writes the "## Feed" section of BENCHMARKS.md. */
+export function writeFeedSection(rows: Rows): void {
+  writeSection('Feed', INTRO, rows);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {

@@ -16,6 +16,7 @@ import { eraseSubject } from '../../server/services/rights/erase.js';
 import { createTenant } from '../../server/services/tenants.js';
 import { openTestStore } from '../helpers/db.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
+import { writeSection, type Rows } from './benchmarks-file.js';
 
 const RECORDS = 10_000;
 const RUNS = 5;
@@ -23,7 +24,6 @@ const RUNS = 5;
 const NEIGHBOURS = 20;
 const NEIGHBOUR_RECORDS = 1_000;
 
-type Rows = Record<string, number | string>;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (value: number) => Math.round(value * 10) / 10;
@@ -118,18 +118,9 @@ erasure stay under the target in CPU time; decrypting the 10,000 records is most
 one row per leaf field is ~70,000 rows, and csv-stringify's work per field (casting, separator and quote checks) costs about
 three times the JSON serialisation.`;
 
-/** Replaces (or adds) the "## One person" section of BENCHMARKS.md, leaving the others alone. */
-export function writeSubjectRightsSection(rows: Rows, file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))): void {
-  const table = Object.entries(rows).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
-  const section = `## One person\n\n${INTRO}\n\n| measure | value |\n|---|---:|\n${table}\n`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf('\n## One person\n');
-  if (start === -1) {
-    fs.writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = current.indexOf('\n## ', start + 1);
-  fs.writeFileSync(file, current.slice(0, start + 1) + section + (next === -1 ? '' : current.slice(next)));
+/** Writes the "## One person" section of BENCHMARKS.md. */
+export function writeSubjectRightsSection(rows: Rows): void {
+  writeSection('One person', INTRO, rows);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {

@@ -10,6 +10,7 @@ import { measureWidgetSize } from '../../widget/size-budget.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
+import { writeSection, type Rows } from './benchmarks-file.js';
 
 const RUNS = 7;
 
@@ -130,18 +131,10 @@ export async function runWidgetBench(): Promise<Record<string, number | string>>
   return results;
 }
 
-/** Replaces (or adds) the "## Widget" section of BENCHMARKS.md, leaving other sections alone. */
-export function writeWidgetSection(results: Record<string, number | string>, file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))): void {
-  const rows = Object.entries(results).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
-  const section = `## Widget\n\nMeasured by \`npx tsx test/bench/widget.ts\` on ${new Date().toISOString().slice(0, 10)}: the demo shop served by the real server, Debian's Chromium headless, ${RUNS} runs per profile after a warm-up, cache disabled. Mobile: 4x CPU throttling, 150 ms RTT, 1.6 Mbit/s. Budget: gzip < 10240 bytes (build fails above it); banner within 50 ms of script execution on desktop; no long task over 50 ms; CLS 0.\n\n| measure | value |\n|---|---:|\n${rows}\n`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf('## Widget');
-  if (start === -1) {
-    fs.writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = current.indexOf('\n## ', start + 1);
-  fs.writeFileSync(file, current.slice(0, start) + section + (next === -1 ? '' : current.slice(next)));
+/** Writes the "## Widget" section of BENCHMARKS.md. */
+export function writeWidgetSection(results: Rows): void {
+  const intro = `Measured by \`npx tsx test/bench/widget.ts\` on ${new Date().toISOString().slice(0, 10)}: the demo shop served by the real server, Debian's Chromium headless, ${RUNS} runs per profile after a warm-up, cache disabled. Mobile: 4x CPU throttling, 150 ms RTT, 1.6 Mbit/s. Budget: gzip < 10240 bytes (build fails above it); banner within 50 ms of script execution on desktop; no long task over 50 ms; CLS 0.`;
+  writeSection('Widget', intro, results);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {
