@@ -56,12 +56,15 @@ batch over a Merkle root, with an inclusion proof per receipt: changes what a re
 (time-ordered) for subjects, feed and consent ids so inserts append instead of landing on random pages,
 fewer secondary indexes on subjects for banner visitors.
 
-**On a quiet machine** (load average 0.1–1.5, three runs of this command): 721–772 req/s = 6.2–6.6 % of bare, p99
-103–111 ms. The public-key lookup is now cached for a second (it used to wait behind the batch on SQLite's
-one connection). A profile of the server process under the benchmark (\`BENCH_CPU_PROF=/tmp/prof npm run
+**On an idle machine** (load average 0.2, two runs of this command, the table above is the second):
+976–997 req/s against 22,776–23,454 for the bare route = 4.3 %, p50 52 ms, p99 82 ms; server CPU
+~1.0 ms per request against 0.037 ms. (Runs at load 1–2 earlier gave 721–772 vs ~11,700 = 6.2–6.6 %:
+the bare route suffers more from a busy machine, so only same-run ratios on an idle machine compare.)
+The public-key lookup is now cached for a second (it used to wait behind the batch on SQLite's
+one connection), and subjects' e-mail, phone and merge indexes are partial (banner visitors add no entries). A profile of the server process under the benchmark (\`BENCH_CPU_PROF=/tmp/prof npm run
 bench -- consents\`, self time): better-sqlite3's transaction function 16 % (COMMIT: WAL writes and fsync,
 run on the event loop), the writer's statements 19 % (sqlite-consent-writer.ts, including the subject
-insert into a table with six indexes), Ed25519 signing 5 %, GC 4 %, chain hashing and canonical JSON 4 %,
+insert into a table with then six indexes), Ed25519 signing 5 %, GC 4 %, chain hashing and canonical JSON 4 %,
 random bytes 2 %; Hono, valibot and the rest of the HTTP path are each under 1 %. Two experiments that did
 NOT help and were not kept: \`synchronous=NORMAL\` (648 req/s: the fsync is not what limits it) and a 64 MiB
 page cache (728 req/s, within noise). So the cost is SQLite's own work per request: the next step is fewer
