@@ -61,8 +61,9 @@ fewer secondary indexes on subjects for banner visitors.
 ~1.0 ms per request against 0.037 ms. (Runs at load 1–2 earlier gave 721–772 vs ~11,700 = 6.2–6.6 %:
 the bare route suffers more from a busy machine, so only same-run ratios on an idle machine compare.)
 The public-key lookup is now cached for a second (it used to wait behind the batch on SQLite's
-one connection), and subjects' e-mail, phone and merge indexes are partial (banner visitors add no entries). A profile of the server process under the benchmark (\`BENCH_CPU_PROF=/tmp/prof npm run
-bench -- consents\`, self time): better-sqlite3's transaction function 16 % (COMMIT: WAL writes and fsync,
+one connection), and subjects' e-mail, phone and merge indexes are partial (banner visitors add no entries).
+A profile of the server process under the benchmark (\`BENCH_CPU_PROF=/tmp/prof npm run bench -- consents\`,
+self time, at load 1–2): better-sqlite3's transaction function 16 % (COMMIT: WAL writes and fsync,
 run on the event loop), the writer's statements 19 % (sqlite-consent-writer.ts, including the subject
 insert into a table with then six indexes), Ed25519 signing 5 %, GC 4 %, chain hashing and canonical JSON 4 %,
 random bytes 2 %; Hono, valibot and the rest of the HTTP path are each under 1 %. Two experiments that did
