@@ -10,7 +10,7 @@ import { ApiError } from '../errors.js';
 import { doubleOptInMail } from '../mail/templates.js';
 import { appendAudit } from './audit.js';
 import { getPublishedConfig } from './config.js';
-import { findToken, issueToken, useToken, type TokenRow } from './links.js';
+import { issueToken, readPurposeLink, useToken, type PurposeLink } from './links.js';
 import { recordConsentIn } from './record-consent.js';
 
 export interface DoubleOptInInput {
@@ -48,33 +48,19 @@ export async function startDoubleOptIn(ctx: AppContext, input: DoubleOptInInput)
   return { expiresAt };
 }
 
-export interface ConfirmationLink {
-  token: TokenRow;
-  purpose: string;
-  channel: string;
-  locale: string;
-  purposeName: string;
-  tenantName: string;
+export interface ConfirmationLink extends PurposeLink {
   /** Whether the consent still waits for this confirmation. */
   pending: boolean;
 }
 
 /** What a confirmation link is about, for its page; null when unknown, used or expired. */
 export async function readConfirmationLink(ctx: AppContext, token: string): Promise<ConfirmationLink | null> {
-  const row = await findToken(ctx.db, ctx, token, ['double_opt_in']);
-  if (!row?.subjectId || !row.data.purpose || !row.data.channel) return null;
-  const tenant = await ctx.db.selectFrom('tenants').select('name').where('id', '=', row.tenantId).executeTakeFirst();
-  const published = await getPublishedConfig(ctx.db, row.tenantId);
-  const locale = row.data.locale ?? published?.config.defaultLocale ?? 'en';
+  const link = await readPurposeLink(ctx, token, 'double_opt_in');
+  if (!link) return null;
   const state = await ctx.db.selectFrom('consent_state').select('status')
-    .where('tenant_id', '=', row.tenantId).where('subject_id', '=', row.subjectId)
-    .where('purpose', '=', row.data.purpose).where('channel', '=', row.data.channel).executeTakeFirst();
-  return {
-    token: row, purpose: row.data.purpose, channel: row.data.channel, locale,
-    purposeName: published?.config.purposes.find((p) => p.key === row.data.purpose)?.text[locale]?.name ?? row.data.purpose,
-    tenantName: tenant?.name ?? '',
-    pending: state?.status === 'pending',
-  };
+    .where('tenant_id', '=', link.token.tenantId).where('subject_id', '=', link.token.subjectId!)
+    .where('purpose', '=', link.purpose).where('channel', '=', link.channel).executeTakeFirst();
+  return { ...link, pending: state?.status === 'pending' };
 }
 
 /**

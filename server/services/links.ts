@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import type { Database, TokensTable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { appendAudit } from './audit.js';
-import { requirePublishedConfig } from './config.js';
+import { getPublishedConfig, requirePublishedConfig } from './config.js';
 import { findSubjectByExternalId, findSubjectByVisitor } from './subjects-core.js';
 
 export type TokenKind = TokensTable['kind'];
@@ -109,6 +109,31 @@ export function requireChannelPurpose(config: TenantConfig, purposeKey: string |
   const chosen = channel ?? 'email';
   if (!purpose.channels!.includes(chosen)) throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${purpose.key}" has no channel "${chosen}"`);
   return { purpose: purpose.key, channel: chosen };
+}
+
+/** A link about one purpose on one channel (unsubscribe, double opt-in), as its page shows it. */
+export interface PurposeLink {
+  token: TokenRow;
+  purpose: string;
+  channel: string;
+  locale: string;
+  purposeName: string;
+  tenantName: string;
+}
+
+/** Reads a purpose link for its page; null when the token is unknown, used or expired. */
+export async function readPurposeLink(ctx: AppContext, token: string, kind: 'unsubscribe' | 'double_opt_in'): Promise<PurposeLink | null> {
+  const row = await findToken(ctx.db, ctx, token, [kind]);
+  if (!row?.subjectId || !row.data.purpose || !row.data.channel) return null;
+  const tenant = await ctx.db.selectFrom('tenants').select('name').where('id', '=', row.tenantId).executeTakeFirst();
+  const published = await getPublishedConfig(ctx.db, row.tenantId);
+  const locale = row.data.locale ?? published?.config.defaultLocale ?? 'en';
+  const purpose = published?.config.purposes.find((p) => p.key === row.data.purpose);
+  return {
+    token: row, purpose: row.data.purpose, channel: row.data.channel, locale,
+    purposeName: purpose?.text[locale]?.name ?? row.data.purpose,
+    tenantName: tenant?.name ?? '',
+  };
 }
 
 export const preferenceCenterUrl = (ctx: Pick<AppContext, 'config'>, tenantId: string, token?: string): string =>

@@ -6,32 +6,14 @@ import type { AppContext } from '../context.js';
 import { appendAudit } from './audit.js';
 import { getPublishedConfig, requirePublishedConfig } from './config.js';
 import { readStateRows } from './consent-state.js';
-import { findToken, type TokenRow } from './links.js';
+import { readPurposeLink, type PurposeLink } from './links.js';
 import { decisionsToChanges, recordConsentIn } from './record-consent.js';
 
-export interface UnsubscribeTarget {
-  token: TokenRow;
-  purpose: string;
-  channel: string;
-  locale: string;
-  purposeName: string;
-  tenantName: string;
-}
+export type UnsubscribeTarget = PurposeLink;
 
 /** What an unsubscribe link is about, for its page; null when the link is unknown or expired. */
-export async function readUnsubscribeLink(ctx: AppContext, token: string): Promise<UnsubscribeTarget | null> {
-  const row = await findToken(ctx.db, ctx, token, ['unsubscribe']);
-  if (!row?.subjectId || !row.data.purpose || !row.data.channel) return null;
-  const tenant = await ctx.db.selectFrom('tenants').select('name').where('id', '=', row.tenantId).executeTakeFirst();
-  const published = await getPublishedConfig(ctx.db, row.tenantId);
-  const locale = row.data.locale ?? published?.config.defaultLocale ?? 'en';
-  const purpose = published?.config.purposes.find((p) => p.key === row.data.purpose);
-  return {
-    token: row, purpose: row.data.purpose, channel: row.data.channel, locale,
-    purposeName: purpose?.text[locale]?.name ?? row.data.purpose,
-    tenantName: tenant?.name ?? '',
-  };
-}
+export const readUnsubscribeLink = (ctx: AppContext, token: string): Promise<UnsubscribeTarget | null> =>
+  readPurposeLink(ctx, token, 'unsubscribe');
 
 /** Withdraws the link's purpose and channel; true when the ledger changed. */
 export async function unsubscribe(ctx: AppContext, target: UnsubscribeTarget): Promise<boolean> {
