@@ -1,6 +1,8 @@
 // BENCHMARKS.md is one file with a section per benchmark; each run replaces only its own.
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { Dialect } from '../../server/db/create-db.js';
 
 export type Rows = Record<string, number | string>;
 
@@ -19,4 +21,20 @@ export function writeSection(title: string, intro: string, rows: Rows, notes = '
   }
   const next = current.indexOf('\n## ', start + 1);
   fs.writeFileSync(file, current.slice(0, start + 1) + section + (next === -1 ? '' : `\n${current.slice(next + 1)}`));
+}
+
+/** The rows every section starts with: the day, and how busy the machine was. */
+export function machineRows(): Rows {
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    'machine: nproc, load average (1 min) at start': `${os.availableParallelism()}, ${os.loadavg()[0].toFixed(1)}`,
+  };
+}
+
+/** Runs a bench on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
+export async function runOnDialects(bench: (dialect: Dialect) => Promise<Rows>): Promise<Rows> {
+  const rows = machineRows();
+  Object.assign(rows, await bench('sqlite'));
+  if (process.env.TEST_DATABASE_URL) Object.assign(rows, await bench('postgres'));
+  return rows;
 }

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp, createContext } from '../../server/app.js';
@@ -20,7 +19,7 @@ import { readFeedPage } from '../../server/services/feed.js';
 import { sealEmail } from '../../server/services/personal-data.js';
 import { createTenant } from '../../server/services/tenants.js';
 import { openTestStore } from '../helpers/db.js';
-import { writeSection, type Rows } from './benchmarks-file.js';
+import { runOnDialects, writeSection, type Rows } from './benchmarks-file.js';
 
 const EVENTS = 100_000;
 const SUBJECTS = 100_000;
@@ -165,15 +164,7 @@ async function benchDialect(dialect: Dialect): Promise<Rows> {
   }
 }
 
-export async function runFeedBench(): Promise<Rows> {
-  const rows: Rows = {
-    date: new Date().toISOString().slice(0, 10),
-    'machine: CPUs, load average (1 min) at start': `${os.availableParallelism()}, ${os.loadavg()[0].toFixed(1)}`,
-  };
-  Object.assign(rows, await benchDialect('sqlite'));
-  if (process.env.TEST_DATABASE_URL) Object.assign(rows, await benchDialect('postgres'));
-  return rows;
-}
+export const runFeedBench = (): Promise<Rows> => runOnDialects(benchDialect);
 
 const INTRO = `Measured by \`npx tsx test/bench/feed.ts\` (PostgreSQL rows with \`TEST_DATABASE_URL\` set): the whole app
 served by @hono/node-server on 127.0.0.1 and read with node:http (keep-alive) in the same process, ${EVENTS.toLocaleString('en')} \`consent.updated\` events and ${SUBJECTS.toLocaleString('en')}

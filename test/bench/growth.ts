@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import { serve } from '@hono/node-server';
 import { createApp, createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createStore } from '../../server/db/create-db.js';
+import { machineRows } from './benchmarks-file.js';
 import { buildStore, type BuiltStore } from './bulk-store.js';
 import { measure } from './consents.js';
 
@@ -86,10 +86,7 @@ async function audienceRate(): Promise<{ perSecond: number; buildMs: number; byt
 }
 
 export async function runGrowthBench(): Promise<Rows> {
-  const rows: Rows = {
-    date: new Date().toISOString().slice(0, 10),
-    'machine: nproc, load average (1 min) at start': `${os.availableParallelism()}, ${os.loadavg()[0].toFixed(1)}`,
-  };
+  const rows = machineRows();
   console.log('growth bench: empty store');
   const empty = await writesAt(0);
   rows['empty store: consent writes req/s, p50 / p99 ms'] = `${empty.reqPerSec}, ${empty.p50} / ${empty.p99}`;

@@ -3,7 +3,6 @@
 // is set). Targets: each under 200 ms. Run: `npx tsx test/bench/subject-rights.ts`;
 // it prints the rows and writes the "One person" section of BENCHMARKS.md.
 import fs from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -16,7 +15,7 @@ import { eraseSubject } from '../../server/services/rights/erase.js';
 import { createTenant } from '../../server/services/tenants.js';
 import { openTestStore } from '../helpers/db.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
-import { writeSection, type Rows } from './benchmarks-file.js';
+import { runOnDialects, writeSection, type Rows } from './benchmarks-file.js';
 
 const RECORDS = 10_000;
 const RUNS = 5;
@@ -97,15 +96,7 @@ async function benchDialect(dialect: Dialect): Promise<Rows> {
   }
 }
 
-export async function runSubjectRightsBench(): Promise<Rows> {
-  const rows: Rows = {
-    date: new Date().toISOString().slice(0, 10),
-    'machine: CPUs, load average (1 min) at start': `${os.availableParallelism()}, ${os.loadavg()[0].toFixed(1)}`,
-  };
-  Object.assign(rows, await benchDialect('sqlite'));
-  if (process.env.TEST_DATABASE_URL) Object.assign(rows, await benchDialect('postgres'));
-  return rows;
-}
+export const runSubjectRightsBench = (): Promise<Rows> => runOnDialects(benchDialect);
 
 const INTRO = `Measured by \`npx tsx test/bench/subject-rights.ts\` (PostgreSQL rows with \`TEST_DATABASE_URL\` set):
 one person with ${RECORDS.toLocaleString('en')} records (orders, each decrypted from AES-256-GCM) among ${NEIGHBOURS} others with

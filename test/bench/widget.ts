@@ -3,14 +3,13 @@
 // tasks and layout shift (PRODUCT quality bars). Run: `npx tsx test/bench/widget.ts`, or through
 // `npm run bench -- widget`. Writes its numbers under "## Widget" in BENCHMARKS.md.
 import fs from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { measureWidgetSize } from '../../widget/size-budget.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
-import { writeSection, type Rows } from './benchmarks-file.js';
+import { machineRows, writeSection, type Rows } from './benchmarks-file.js';
 
 const RUNS = 7;
 
@@ -102,12 +101,11 @@ const round = (value: number) => Math.round(value * 10) / 10;
 export async function runWidgetBench(): Promise<Record<string, number | string>> {
   await ensureWidgetBuilt();
   const size = measureWidgetSize();
-  const results: Record<string, number | string> = {
+  const results: Rows = {
+    ...machineRows(),
     'widget.js raw bytes': size.raw,
     'widget.js gzip bytes': size.gzip,
     'widget.js brotli bytes': size.brotli,
-    // Timings on a shared machine move with its load; recorded so numbers can be compared fairly.
-    'machine: CPUs, load average (1 min) at start': `${os.cpus().length}, ${os.loadavg()[0].toFixed(1)}`,
   };
   const shop = await serveDemoShop();
   const browser = await launchChromium();
