@@ -300,12 +300,6 @@ export interface SystemLogTable {
   occurred_at: string;
 }
 
-export interface RateLimitsTable {
-  bucket: string;
-  window_start: number;
-  count: number;
-}
-
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -330,7 +324,6 @@ export interface Database {
   tombstone_identifiers: TombstoneIdentifiersTable;
   signing_keys: SigningKeysTable;
   system_log: SystemLogTable;
-  rate_limits: RateLimitsTable;
 }
 
 export type Db = Kysely<Database>;

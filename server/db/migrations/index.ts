@@ -6,6 +6,7 @@ import * as addRightsTracking from './2026_11_29_1400_add_rights_tracking.js';
 import * as addFeedDelivery from './2026_11_29_1500_add_feed_delivery.js';
 import * as addConsentExpiryIndex from './2026_11_29_1610_add_consent_expiry_index.js';
 import * as makeIdentityIndexesPartial from './2026_11_29_1700_make_identity_indexes_partial.js';
+import * as dropRateLimits from './2026_11_29_1710_drop_rate_limits.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_1200_create_schema': createSchema,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_1500_add_feed_delivery': addFeedDelivery,
   '2026_11_29_1610_add_consent_expiry_index': addConsentExpiryIndex,
   '2026_11_29_1700_make_identity_indexes_partial': makeIdentityIndexesPartial,
+  '2026_11_29_1710_drop_rate_limits': dropRateLimits,
 };
