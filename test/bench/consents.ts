@@ -1,39 +1,19 @@
 // Consent writes benchmark (issue 3): autocannon against (a) a bare Hono route that parses
 // the JSON and answers 201, storing nothing, and (b) the real Akkoord app recording consents
 // on a fresh SQLite file (synchronous=FULL: every answered write is on disk). Each server
-// runs in a child process of this script, one after the other, so the load generator and the
-// server do not share an event loop. Run: `npm run bench -- consents`.
-import { fork, type ChildProcess } from 'node:child_process';
+// runs in a child process (server-process.ts), one after the other, so the load generator
+// and the server do not share an event loop. Run: `npm run bench -- consents`.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startBenchServer, type ServerKind } from './server-process.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP_S = 2;
-
-type Kind = 'bare' | 'app';
-interface Ready {
-  port: number;
-  publicKey: string;
-  dir?: string;
-}
-
-// ---------------------------------------------------------------- child side: the servers
-
-async function serveBare(): Promise<Ready> {
-  const { Hono } = await import('hono');
-  const { serve } = await import('@hono/node-server');
-  const app = new Hono().post('/v1/consents', async (c) => {
-    const body = (await c.req.json()) as { clientEventId?: string };
-    return c.json({ id: body.clientEventId ?? null }, 201);
-  });
-  return listen(serve, app.fetch, { publicKey: 'pk_bare' });
-}
 
 /** A store built beforehand (growth bench): its file, the keyring secret it was built with and its tenant's public key. */
 export interface PrebuiltStore {
@@ -42,66 +22,28 @@ export interface PrebuiltStore {
   publicKey: string;
 }
 
-async function serveApp(): Promise<Ready> {
-  const { serve } = await import('@hono/node-server');
-  const { createApp, createContext } = await import('../../server/app.js');
+/** A fresh SQLite file with one tenant and the demo configuration published, made in this process before the server starts. */
+async function freshStore(): Promise<PrebuiltStore & { dir: string }> {
+  const { createContext } = await import('../../server/app.js');
   const { loadConfig } = await import('../../server/config.js');
   const { createStore } = await import('../../server/db/create-db.js');
   const { createTenant } = await import('../../server/services/tenants.js');
   const { publishConfig } = await import('../../server/services/config.js');
   const { demoConfig } = await import('../../server/services/demo.js');
-  const prebuilt = process.env.AKKOORD_BENCH_PREBUILT ? (JSON.parse(process.env.AKKOORD_BENCH_PREBUILT) as PrebuiltStore) : null;
-  const dir = prebuilt ? path.dirname(prebuilt.file) : fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-bench-'));
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${prebuilt?.file ?? path.join(dir, 'akkoord.db')}`,
-    AKKOORD_SECRET: prebuilt?.secret ?? crypto.randomBytes(32).toString('base64url'),
-    PUBLIC_URL: 'http://127.0.0.1:8080',
-    // A flood from one address is exactly what the limiter exists to stop; here it is the point.
-    AKKOORD_RATE_LIMITS: 'off',
-    // warn: the request log is off for the run (one line per request written to a pipe nobody reads
-    // measured the logger, not the write path); LOG_LEVEL=info measures it too.
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-bench-'));
+  const file = path.join(dir, 'akkoord.db');
+  const secret = crypto.randomBytes(32).toString('base64url');
+  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, AKKOORD_SECRET: secret, PUBLIC_URL: 'http://127.0.0.1:8080', LOG_LEVEL: 'warn' });
   const store = createStore(config.databaseUrl);
-  await store.migrate();
-  const ctx = createContext({ db: store, config });
-  if (prebuilt) return listen(serve, createApp(ctx).fetch, { publicKey: prebuilt.publicKey });
-  const tenant = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: ['https://shop.example'] });
-  await publishConfig(ctx, tenant.tenant.id, demoConfig('https://shop.example'), 'bench');
-  return listen(serve, createApp(ctx).fetch, { publicKey: tenant.publicKey, dir });
-}
-
-async function listen(
-  serve: typeof import('@hono/node-server').serve,
-  fetch: (request: Request, env: unknown) => Response | Promise<Response>,
-  ready: Omit<Ready, 'port'>,
-): Promise<Ready> {
-  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-  return { ...ready, port: (server.address() as import('node:net').AddressInfo).port };
-}
-
-// ---------------------------------------------------------------- parent side: the load
-
-function startServer(kind: Kind, prebuilt?: PrebuiltStore): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, AKKOORD_BENCH_SERVE: kind, ...(prebuilt ? { AKKOORD_BENCH_PREBUILT: JSON.stringify(prebuilt) } : {}) },
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
-    // The app's request log goes nowhere, as it would to a log shipper: its cost is counted, not its I/O waits.
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    // SIGINT lets --cpu-prof write its profile.
-    child.kill('SIGINT');
-  });
+  try {
+    await store.migrate();
+    const ctx = createContext({ db: store, config });
+    const tenant = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: ['https://shop.example'] });
+    await publishConfig(ctx, tenant.tenant.id, demoConfig('https://shop.example'), 'bench');
+    return { dir, file, secret, publicKey: tenant.publicKey };
+  } finally {
+    await store.close();
+  }
 }
 
 function consentBody(publicKey: string): string {
@@ -132,14 +74,6 @@ async function load(port: number, publicKey: string, seconds: number): Promise<a
   });
 }
 
-/** The server process's CPU time (user + system, ms), asked over the IPC channel. */
-function serverCpuMs(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (ms) => resolve(ms as number));
-    child.send('cpu');
-  });
-}
-
 export interface Measured {
   /** Server CPU time per answered request, ms: steadier than req/s on a shared machine. */
   cpuMsPerRequest: number;
@@ -155,14 +89,17 @@ export interface Measured {
 }
 
 /** Load against one server; `prebuilt` serves an existing file (left in place) instead of a fresh one. */
-export async function measure(kind: Kind, prebuilt?: PrebuiltStore): Promise<Measured> {
-  const { child, ready } = await startServer(kind, prebuilt);
+export async function measure(kind: ServerKind, prebuilt?: PrebuiltStore): Promise<Measured> {
+  const fresh = kind === 'app' && !prebuilt ? await freshStore() : undefined;
+  const store = prebuilt ?? fresh;
+  const server = store ? await startBenchServer('app', { databaseUrl: `sqlite:${store.file}`, secret: store.secret }) : await startBenchServer('bare');
+  const publicKey = store?.publicKey ?? 'pk_bare';
   let measured: Measured | undefined;
   try {
-    const warmup = await load(ready.port, ready.publicKey, WARMUP_S);
-    const cpuBefore = await serverCpuMs(child);
-    const result = await load(ready.port, ready.publicKey, DURATION_S);
-    const cpu = (await serverCpuMs(child)) - cpuBefore;
+    const warmup = await load(server.port, publicKey, WARMUP_S);
+    const cpuBefore = await server.cpuMs();
+    const result = await load(server.port, publicKey, DURATION_S);
+    const cpu = (await server.cpuMs()) - cpuBefore;
     measured = {
       cpuMsPerRequest: Math.round((cpu / Math.max(1, result['2xx'])) * 1000) / 1000,
       acknowledged: warmup['2xx'] + result['2xx'],
@@ -174,19 +111,19 @@ export async function measure(kind: Kind, prebuilt?: PrebuiltStore): Promise<Mea
       total: result.requests.total,
     };
   } finally {
-    await stopServer(child);
-    if (ready.dir) {
-      if (measured) measured.stored = countStored(ready.dir);
-      fs.rmSync(ready.dir, { recursive: true, force: true });
+    await server.stop();
+    if (fresh) {
+      if (measured) measured.stored = countStored(fresh.file);
+      fs.rmSync(fresh.dir, { recursive: true, force: true });
     }
   }
   return measured;
 }
 
 /** How many consent calls reached the file: a cross-check that answered means stored. */
-function countStored(dir: string): number {
+function countStored(file: string): number {
   const SQLite = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
-  const db = new SQLite(path.join(dir, 'akkoord.db'), { readonly: true });
+  const db = new SQLite(file, { readonly: true });
   try {
     return (db.prepare('SELECT COUNT(DISTINCT consent_id) AS n FROM consent_events').get() as { n: number }).n;
   } finally {
@@ -219,16 +156,4 @@ export async function runConsentsBench(): Promise<Record<string, number | string
     'consent writes as % of bare (req/s)': `${(ratio * 100).toFixed(1)} %`,
     'consent writes as % of bare (CPU per request)': `${((bare.cpuMsPerRequest / app.cpuMsPerRequest) * 100).toFixed(1)} %`,
   };
-}
-
-if (process.env.AKKOORD_BENCH_SERVE) {
-  const ready = await (process.env.AKKOORD_BENCH_SERVE === 'app' ? serveApp() : serveBare());
-  process.send?.(ready);
-  process.on('message', (message) => {
-    if (message !== 'cpu') return;
-    const { user, system } = process.cpuUsage();
-    process.send?.((user + system) / 1000);
-  });
-  process.on('SIGINT', () => process.exit(0));
-  process.on('disconnect', () => process.exit(0));
 }
