@@ -23,8 +23,11 @@ export interface AudienceQuery {
   pii: boolean;
 }
 
-/** One batch after `afterSubjectId` ('' for the first), ordered by subject id. */
-export async function readAudienceBatch(ctx: AppContext, query: AudienceQuery, afterSubjectId: string, now: string, size = AUDIENCE_BATCH): Promise<Array<AudienceMember & { key: string }>> {
+/**
+ * The query of one batch: a range of the consent_state_audience index (granted consents of
+ * one purpose and channel in subject order, expiry included), each joined to its subject.
+ */
+export function audienceBatchQuery(ctx: Pick<AppContext, 'db'>, query: AudienceQuery, afterSubjectId: string, now: string, size = AUDIENCE_BATCH) {
   // The encrypted columns are read only when they are decrypted (pii:read): they are most of a row's bytes.
   const columns = query.pii
     ? (['consent_state.subject_id', 'subjects.external_id', 'subjects.email_enc', 'subjects.phone_enc'] as const)
@@ -41,7 +44,12 @@ export async function readAudienceBatch(ctx: AppContext, query: AudienceQuery, a
     .where((eb) => eb.or([eb('consent_state.expires_at', 'is', null), eb('consent_state.expires_at', '>', now)]))
     .where('subjects.restricted', '=', 0);
   if (isMarketingPurpose(query.purpose)) q = q.where('subjects.objected_at', 'is', null);
-  const rows = (await q.orderBy('consent_state.subject_id').limit(size).execute()) as Array<{
+  return q.orderBy('consent_state.subject_id').limit(size);
+}
+
+/** One batch after `afterSubjectId` ('' for the first), ordered by subject id. */
+export async function readAudienceBatch(ctx: AppContext, query: AudienceQuery, afterSubjectId: string, now: string, size = AUDIENCE_BATCH): Promise<Array<AudienceMember & { key: string }>> {
+  const rows = (await audienceBatchQuery(ctx, query, afterSubjectId, now, size).execute()) as Array<{
     subject_id: string; external_id: string | null; email_enc?: string | null; phone_enc?: string | null;
   }>;
   return rows.map((r) => ({

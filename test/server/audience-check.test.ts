@@ -3,7 +3,8 @@
 // one, and the check says why. Restriction, objection and erasure run end to end
 // through /v1/requests, and once more by setting the columns directly.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIENCE_BATCH } from '../../server/services/audience.js';
+import { AUDIENCE_BATCH, audienceBatchQuery } from '../../server/services/audience.js';
+import { requirePublishedConfig } from '../../server/services/config.js';
 import { externalIdHash } from '../../server/services/personal-data.js';
 import { newId } from '../../server/ids.js';
 import { dialects } from '../helpers/db.js';
@@ -100,6 +101,17 @@ describe.each(dialects)('audience and check on %s', (dialect) => {
     const listed = await ids('purpose=analytics');
     expect(listed).toHaveLength(count);
     expect(new Set(listed).size).toBe(count);
+  });
+
+  it.runIf(dialect === 'sqlite')('reads a batch from one covering index range, then each subject by key (no scan, no sort)', async () => {
+    const { config } = await requirePublishedConfig(t.ctx.db, tenant.tenantId);
+    const purpose = config.purposes.find((p) => p.key === 'newsletter')!;
+    const compiled = audienceBatchQuery(t.ctx, { tenantId: tenant.tenantId, purpose, channel: 'email', pii: false }, '', clock.now().toISOString()).compile();
+    const plan = (t.ctx.store.sqlite!.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`).all(...(compiled.parameters as unknown[])) as Array<{ detail: string }>)
+      .map((row) => row.detail);
+    expect(plan[0]).toMatch(/^SEARCH consent_state USING COVERING INDEX consent_state_audience \(tenant_id=\? AND purpose=\? AND channel=\? AND status=\? AND subject_id>\?\)$/);
+    expect(plan[1]).toMatch(/^SEARCH subjects USING INDEX .*\(id=\?\)$/);
+    expect(plan.join('\n')).not.toMatch(/SCAN|TEMP B-TREE/);
   });
 
   it('GDPR-34 GDPR-41: restriction, objection and erasure through /v1/requests remove people from the audience and check says why', async () => {

@@ -7,6 +7,8 @@ import * as addFeedDelivery from './2026_11_29_1500_add_feed_delivery.js';
 import * as addConsentExpiryIndex from './2026_11_29_1610_add_consent_expiry_index.js';
 import * as makeIdentityIndexesPartial from './2026_11_29_1700_make_identity_indexes_partial.js';
 import * as dropRateLimits from './2026_11_29_1710_drop_rate_limits.js';
+import * as coverAudienceIndex from './2026_11_29_1800_cover_audience_index.js';
+import * as addFeedEventJson from './2026_11_29_1810_add_feed_event_json.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_1200_create_schema': createSchema,
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_1610_add_consent_expiry_index': addConsentExpiryIndex,
   '2026_11_29_1700_make_identity_indexes_partial': makeIdentityIndexesPartial,
   '2026_11_29_1710_drop_rate_limits': dropRateLimits,
+  '2026_11_29_1800_cover_audience_index': coverAudienceIndex,
+  '2026_11_29_1810_add_feed_event_json': addFeedEventJson,
 };
