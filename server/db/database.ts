@@ -176,6 +176,8 @@ export interface FeedEventsTable {
   external_id: string | null;
   data: string;
   occurred_at: string;
+  /** The whole event as the feed and webhooks serve it (feedEventJson), built when it is written. */
+  event_json: string;
 }
 
 export interface WebhooksTable {

@@ -5,7 +5,7 @@
 // this module only knows how, and PostgreSQL keeps the Kysely path.
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { ConsentEventsTable, ConsentStateTable, Database } from './database.js';
+import type { ConsentEventsTable, ConsentStateTable, Database, FeedEventsTable } from './database.js';
 
 export type StateRowOut = Pick<ConsentStateTable, 'purpose' | 'channel' | 'status' | 'expires_at' | 'updated_at' | 'source' | 'config_version'>;
 
@@ -34,7 +34,7 @@ export interface SyncConsentWriter {
   advanceHead(tenantId: string, ledgerSeq: number, ledgerHash: string): number;
   /** Marks the subject active; returns its externalId. */
   touchSubject(subjectId: string, at: string): string | null;
-  insertFeedEvent(row: { tenantId: string; seq: number; id: string; type: string; subjectId: string; externalId: string | null; data: string; at: string }): void;
+  insertFeedEvent(row: Pick<FeedEventsTable, 'tenant_id' | 'seq' | 'id' | 'type' | 'subject_id' | 'external_id' | 'data' | 'occurred_at' | 'event_json'>): void;
   latestEventOf(tenantId: string, subjectId: string): { seq: number; hash: string } | undefined;
 }
 
@@ -72,7 +72,7 @@ export function createSqliteConsentWriter(handle: SQLite.Database, db: Kysely<Da
       return seq;
     },
     touchSubject: (subjectId, at) => (st().touch.get(at, subjectId) as string | null | undefined) ?? null,
-    insertFeedEvent: (e) => void st().feed.run(e.tenantId, e.seq, e.id, e.type, e.subjectId, e.externalId, e.data, e.at),
+    insertFeedEvent: (row) => void st().feed.run(row),
     latestEventOf: (tenantId, subjectId) => st().latest.get(tenantId, subjectId) as { seq: number; hash: string } | undefined,
   };
 }
@@ -105,8 +105,8 @@ function prepareAll(handle: SQLite.Database) {
     advance: handle.prepare(`UPDATE ledger_heads SET ledger_seq = ?, ledger_hash = ?, feed_seq = feed_seq + 1
       WHERE tenant_id = ? RETURNING feed_seq`).pluck(),
     touch: handle.prepare('UPDATE subjects SET last_activity_at = ? WHERE id = ? RETURNING external_id').pluck(),
-    feed: handle.prepare(`INSERT INTO feed_events (tenant_id, seq, id, type, subject_id, external_id, data, occurred_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    feed: handle.prepare(`INSERT INTO feed_events (tenant_id, seq, id, type, subject_id, external_id, data, occurred_at, event_json)
+      VALUES (@tenant_id, @seq, @id, @type, @subject_id, @external_id, @data, @occurred_at, @event_json)`),
     latest: handle.prepare('SELECT seq, hash FROM consent_events WHERE tenant_id = ? AND subject_id = ? ORDER BY seq DESC LIMIT 1'),
   };
 }

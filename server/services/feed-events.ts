@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { FeedEventType } from '../../shared/schemas/feed.js';
 import type { Database } from '../db/database.js';
 import { newId } from '../ids.js';
+import { feedEventJson } from './feed.js';
 import { reserveSeq } from './ledger-head.js';
 
 export interface NewFeedEvent {
@@ -16,19 +17,15 @@ export interface NewFeedEvent {
 
 export async function appendFeedEvent(trx: Kysely<Database>, tenantId: string, event: NewFeedEvent, at: string): Promise<{ id: string; seq: number }> {
   const seq = await reserveSeq(trx, tenantId, 'feed_seq');
-  const id = newId('evt');
-  await trx
-    .insertInto('feed_events')
-    .values({
-      tenant_id: tenantId,
-      seq,
-      id,
-      type: event.type,
-      subject_id: event.subjectId,
-      external_id: event.externalId,
-      data: JSON.stringify(event.data),
-      occurred_at: at,
-    })
-    .execute();
+  const fields = {
+    id: newId('evt'),
+    type: event.type,
+    subject_id: event.subjectId,
+    external_id: event.externalId,
+    data: JSON.stringify(event.data),
+    occurred_at: at,
+  };
+  await trx.insertInto('feed_events').values({ tenant_id: tenantId, seq, ...fields, event_json: feedEventJson(fields) }).execute();
+  const { id } = fields;
   return { id, seq };
 }

@@ -9,15 +9,20 @@ import type { Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { readFeedHead, waitForFeed } from './feed-watch.js';
 
-/** A feed row as stored; `data` is still JSON text. */
-export interface FeedRow {
-  seq: number;
+/** The fields an event is made of; `data` is JSON text. */
+export interface FeedEventFields {
   id: string;
   type: string;
   subject_id: string | null;
   external_id: string | null;
   data: string;
   occurred_at: string;
+}
+
+/** A feed page row: the position and the event's JSON as stored. */
+export interface FeedRow {
+  seq: number;
+  event_json: string;
 }
 
 const CURSOR_VERSION = 1;
@@ -56,7 +61,7 @@ export async function readFeedPage(db: Queryable, tenantId: string, after: numbe
   if (after > head) throw new ApiError(400, 'BAD_CURSOR', 'The cursor points past the end of this feed');
   let query = db
     .selectFrom('feed_events')
-    .select(['seq', 'id', 'type', 'subject_id', 'external_id', 'data', 'occurred_at'])
+    .select(['seq', 'event_json'])
     .where('tenant_id', '=', tenantId)
     .where('seq', '>', after)
     .where('seq', '<=', head);
@@ -89,12 +94,11 @@ export async function readFeed(ctx: Pick<AppContext, 'db'>, tenantId: string, op
   return page;
 }
 
-/** The contract's event shape; `data` is spliced in as stored JSON rather than re-encoded. */
-export function feedEventJson(row: FeedRow): string {
-  const subject = row.subject_id === null ? 'null' : `{"id":${JSON.stringify(row.subject_id)},"externalId":${JSON.stringify(row.external_id)}}`;
-  return `{"id":${JSON.stringify(row.id)},"type":${JSON.stringify(row.type)},"occurredAt":${JSON.stringify(row.occurred_at)},"subject":${subject},"data":${row.data}}`;
-}
-
-export function feedEvent(row: FeedRow) {
-  return JSON.parse(feedEventJson(row)) as { id: string; type: FeedEventType; occurredAt: string; subject: { id: string; externalId: string | null } | null; data: Record<string, unknown> };
+/**
+ * The contract's event shape, built once when the event is written and stored with it
+ * (feed_events.event_json): `data` is spliced in as the JSON text it already is.
+ */
+export function feedEventJson(e: FeedEventFields): string {
+  const subject = e.subject_id === null ? 'null' : `{"id":${JSON.stringify(e.subject_id)},"externalId":${JSON.stringify(e.external_id)}}`;
+  return `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"occurredAt":${JSON.stringify(e.occurred_at)},"subject":${subject},"data":${e.data}}`;
 }

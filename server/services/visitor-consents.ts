@@ -11,6 +11,7 @@ import type { SyncConsentWriter } from '../db/sqlite-consent-writer.js';
 import { newId } from '../ids.js';
 import { requirePublishedConfig, type PublishedConfig } from './config.js';
 import { readStateRows, shapeState, type StateRow } from './consent-state.js';
+import { feedEventJson } from './feed.js';
 import { notifyFeed } from './feed-watch.js';
 import { createGroupCommit, createSyncGroupCommit, type GroupCommit } from './group-commit.js';
 import { lockLedgerHead } from './ledger-head.js';
@@ -157,10 +158,11 @@ function recordOnceSync({ ctx, input, signingKey, published, writer }: SyncJob):
     const feedSeq = writer.advanceHead(tenantId, tip.seq, tip.hash);
     // A subject made just now has no externalId and was made active at `at`.
     const externalId = existing ? writer.touchSubject(subjectId, at) : null;
-    writer.insertFeedEvent({
-      tenantId, seq: feedSeq, id: newId('evt'), type: 'consent.updated', subjectId, externalId,
-      data: JSON.stringify(consentFeedData(after.changed, ledger)), at,
-    });
+    const event = {
+      id: newId('evt'), type: 'consent.updated', subject_id: subjectId, external_id: externalId,
+      data: JSON.stringify(consentFeedData(after.changed, ledger)), occurred_at: at,
+    };
+    writer.insertFeedEvent({ tenant_id: tenantId, seq: feedSeq, ...event, event_json: feedEventJson(event) });
   }
   const latest = chained ? undefined : writer.latestEventOf(tenantId, subjectId);
   const recorded = recordedConsent(plan, ledger, after, chained?.events ?? [], latest);

@@ -5,13 +5,12 @@
 // on that cursor, so an event becomes one delivery per webhook, never two.
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
-import { feedEventJson, type FeedRow } from './feed.js';
 
 const BATCH = 500;
 
 /** The Standard Webhooks body: `{ type, timestamp, data }` with the feed event as data. */
-export function deliveryBody(row: FeedRow): string {
-  return `{"type":${JSON.stringify(row.type)},"timestamp":${JSON.stringify(row.occurred_at)},"data":${feedEventJson(row)}}`;
+export function deliveryBody(row: { type: string; occurred_at: string; event_json: string }): string {
+  return `{"type":${JSON.stringify(row.type)},"timestamp":${JSON.stringify(row.occurred_at)},"data":${row.event_json}}`;
 }
 
 /** Creates the deliveries for every active webhook up to the feed's end; returns how many. */
@@ -23,7 +22,7 @@ export async function dispatchFeed(ctx: Pick<AppContext, 'db' | 'clock'>): Promi
     let cursor = hook.feed_cursor;
     for (;;) {
       const rows = await ctx.db.selectFrom('feed_events')
-        .select(['seq', 'id', 'type', 'subject_id', 'external_id', 'data', 'occurred_at'])
+        .select(['seq', 'id', 'type', 'occurred_at', 'event_json'])
         .where('tenant_id', '=', hook.tenant_id).where('seq', '>', cursor)
         .orderBy('seq').limit(BATCH).execute();
       if (rows.length === 0) break;

@@ -13,6 +13,7 @@ import { createStore } from '../../server/db/create-db.js';
 import { newId, sha256Hex } from '../../server/ids.js';
 import { publishConfig } from '../../server/services/config.js';
 import { demoConfig } from '../../server/services/demo.js';
+import { feedEventJson } from '../../server/services/feed.js';
 import { GENESIS_HASH } from '../../server/services/ledger-head.js';
 import { visitorHash } from '../../server/services/subjects-core.js';
 import { createTenant } from '../../server/services/tenants.js';
@@ -68,7 +69,8 @@ export async function buildStore(shape: BuildShape): Promise<BuiltStore> {
       VALUES (?, ?, ?, ?, ?, '', ?, 1, ?, 'nl', 'banner', 0, '127.0.0.0', 'Mozilla/5.0 (bench)', ?, ?, NULL, ?, ?, ?)`),
     state: db.prepare(`INSERT INTO consent_state (tenant_id, subject_id, purpose, channel, status, event_seq, config_version, source, updated_at, expires_at)
       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`),
-    feed: db.prepare(`INSERT INTO feed_events (tenant_id, seq, id, type, subject_id, external_id, data, occurred_at) VALUES (?, ?, ?, 'consent.updated', ?, NULL, ?, ?)`),
+    feed: db.prepare(`INSERT INTO feed_events (tenant_id, seq, id, type, subject_id, external_id, data, occurred_at, event_json)
+      VALUES (@tenant_id, @seq, @id, @type, @subject_id, @external_id, @data, @occurred_at, @event_json)`),
   };
   const digest = sha256Hex('bench-context');
   const feedData = JSON.stringify({ state: { analytics: 'granted', ads: 'denied' }, source: 'banner', configVersion: 1 });
@@ -97,7 +99,8 @@ export async function buildStore(shape: BuildShape): Promise<BuiltStore> {
         ins.state.run(t, subjectId, purpose, '', status, seq, 'banner', at, status === 'granted' ? expires : null);
       }
       feedSeq += 1;
-      ins.feed.run(t, feedSeq, newId('evt'), subjectId, feedData, at);
+      const event = { id: newId('evt'), type: 'consent.updated', subject_id: subjectId, external_id: null, data: feedData, occurred_at: at };
+      ins.feed.run({ tenant_id: t, seq: feedSeq, ...event, event_json: feedEventJson(event) });
     }
   });
   for (let from = 0; from < shape.subjects; from += CHUNK) {

@@ -1,0 +1,73 @@
+// Migrations that change stored data, run over data written before them (both dialects).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Migrator, sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStore, type Dialect, type Store } from '../../server/db/create-db.js';
+import type { Database } from '../../server/db/database.js';
+import { migrations } from '../../server/db/migrations/index.js';
+import { feedEventJson } from '../../server/services/feed.js';
+import { dialects } from '../helpers/db.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** An empty store with no migration run yet (openTestStore migrates to the latest). */
+async function unmigratedStore(dialect: Dialect): Promise<{ store: Store; schema?: string }> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-migrations-'));
+    const store = createStore(`sqlite:${path.join(dir, 'akkoord.db')}`);
+    cleanups.push(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    return { store };
+  }
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const base = process.env.TEST_DATABASE_URL!;
+  const store = createStore(`${base}${base.includes('?') ? '&' : '?'}schema=${schema}`);
+  await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(store.db);
+  cleanups.push(async () => {
+    await store.close();
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+  return { store, schema };
+}
+
+function migrator(db: Kysely<Database>, schema?: string): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+describe.each(dialects)('migrations on %s', (dialect) => {
+  it('2026_11_29_1810 fills in event_json for events stored before it, as the feed serves them', async () => {
+    const { store, schema } = await unmigratedStore(dialect);
+    const { error } = await migrator(store.db, schema).migrateTo('2026_11_29_1800_cover_audience_index');
+    expect(error).toBeUndefined();
+    const now = new Date().toISOString();
+    await store.db.insertInto('tenants').values({
+      id: 'ten_a', name: 'A', allowed_origins: '[]', public_key: 'pk_a', settings: '{}', status: 'active', delete_after: null, created_at: now,
+    } as never).execute();
+    const events = Array.from({ length: 1205 }, (_, i) => ({
+      tenant_id: 'ten_a', seq: i + 1, id: `evt_${i}`, type: 'consent.updated', subject_id: i % 2 ? `sub_${i}` : null,
+      external_id: i % 3 ? null : `crm "${i}"\n`, data: `{"n":${i}}`, occurred_at: now,
+    }));
+    for (let i = 0; i < events.length; i += 300) await store.db.insertInto('feed_events').values(events.slice(i, i + 300) as never).execute();
+
+    expect((await migrator(store.db, schema).migrateToLatest()).error).toBeUndefined();
+
+    const stored = await store.db.selectFrom('feed_events').select(['seq', 'event_json']).orderBy('seq').execute();
+    expect(stored).toHaveLength(events.length);
+    for (const [i, row] of stored.entries()) expect(row.event_json).toBe(feedEventJson(events[i]));
+    expect(JSON.parse(stored[3].event_json)).toEqual({
+      id: 'evt_3', type: 'consent.updated', occurredAt: now, subject: { id: 'sub_3', externalId: 'crm "3"\n' }, data: { n: 3 },
+    });
+  });
+});
