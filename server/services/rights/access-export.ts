@@ -63,6 +63,8 @@ async function collectExport(ctx: Ctx, tenantId: string, subjectId: string, opti
   const config = published?.config ?? null;
   const locale = options.locale ?? events.at(-1)?.locale ?? config?.defaultLocale ?? 'en';
   recordRows.sort((a, b) => compare(a.dataset, b.dataset) || compare(a.created_at, b.created_at) || compare(a.id, b.id));
+  // All records are opened in one pass before serialising: opening each as it is
+  // written (fewer plaintexts alive at once) measured slower for both formats.
   const rawRecords: RawRecord[] = recordRows.map((row) => ({
     id: row.id, dataset: row.dataset, createdAt: row.created_at, json: ctx.keyring.decrypt(row.data_enc),
   }));
