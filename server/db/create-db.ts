@@ -49,6 +49,9 @@ function openSqlite(file: string): Store {
   handle.pragma('synchronous = FULL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('secure_delete = ON');
+  // Temporary data (statement journals, sorts) in memory: no personal data in temp files,
+  // and no temp-file writes on the consent write path.
+  handle.pragma('temp_store = MEMORY');
   handle.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {

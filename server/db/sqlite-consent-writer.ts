@@ -19,10 +19,12 @@ export interface SyncConsentWriter {
   batch<T>(work: () => T): Promise<T>;
   /** Runs `work` in a savepoint: if it throws, only its own writes are undone. */
   isolated<T>(work: () => T): T;
-  /** Claims a clientEventId; false when it was claimed before. */
-  claimIdempotencyKey(tenantId: string, clientEventId: string, at: string): boolean;
-  idempotentResponse(tenantId: string, clientEventId: string): string;
-  saveIdempotentResponse(tenantId: string, clientEventId: string, response: string): void;
+  /**
+   * The answer first given for a clientEventId, if any. The batch holds SQLite's write
+   * lock, so no other writer can store one between this read and saveIdempotentResponse.
+   */
+  idempotentResponse(tenantId: string, clientEventId: string): string | undefined;
+  saveIdempotentResponse(tenantId: string, clientEventId: string, response: string, at: string): void;
   subjectByVisitorHash(tenantId: string, visitorHash: string): string | null;
   stateRows(tenantId: string, subjectId: string): StateRowOut[];
   /** A new subject with no personal data, and the visitor that links to it. */
@@ -50,9 +52,8 @@ export function createSqliteConsentWriter(handle: SQLite.Database, db: Kysely<Da
     // the connection keeps its transactions (other services) out while the batch runs.
     batch: (work) => db.connection().execute(async () => outer.immediate(work) as ReturnType<typeof work>),
     isolated: (work) => inner(work) as ReturnType<typeof work>,
-    claimIdempotencyKey: (tenantId, clientEventId, at) => st().claim.run(tenantId, clientEventId, at).changes === 1,
-    idempotentResponse: (tenantId, clientEventId) => st().response.get(tenantId, clientEventId) as string,
-    saveIdempotentResponse: (tenantId, clientEventId, response) => void st().saveResponse.run(response, tenantId, clientEventId),
+    idempotentResponse: (tenantId, clientEventId) => st().response.get(tenantId, clientEventId) as string | undefined,
+    saveIdempotentResponse: (tenantId, clientEventId, response, at) => void st().saveResponse.run(tenantId, clientEventId, response, at),
     subjectByVisitorHash: (tenantId, hash) => (st().visitor.get(tenantId, hash) as string | undefined) ?? null,
     stateRows: (tenantId, subjectId) => st().state.all(tenantId, subjectId) as StateRowOut[],
     insertVisitorSubject(tenantId, subjectId, hash, at) {
@@ -79,10 +80,8 @@ export function createSqliteConsentWriter(handle: SQLite.Database, db: Kysely<Da
 
 function prepareAll(handle: SQLite.Database) {
   return {
-    claim: handle.prepare(`INSERT INTO idempotency_keys (tenant_id, client_event_id, response, created_at) VALUES (?, ?, '', ?)
-      ON CONFLICT (tenant_id, client_event_id) DO NOTHING`),
     response: handle.prepare('SELECT response FROM idempotency_keys WHERE tenant_id = ? AND client_event_id = ?').pluck(),
-    saveResponse: handle.prepare('UPDATE idempotency_keys SET response = ? WHERE tenant_id = ? AND client_event_id = ?'),
+    saveResponse: handle.prepare('INSERT INTO idempotency_keys (tenant_id, client_event_id, response, created_at) VALUES (?, ?, ?, ?)'),
     visitor: handle.prepare('SELECT subject_id FROM subject_visitors WHERE tenant_id = ? AND visitor_hash = ?').pluck(),
     state: handle.prepare(`SELECT purpose, channel, status, expires_at, updated_at, source, config_version
       FROM consent_state WHERE tenant_id = ? AND subject_id = ?`),

@@ -2,35 +2,41 @@
 // canonical serialisation of the event, so any rewrite of a stored row shows
 // (GDPR Art. 7(1), REQUIREMENTS GDPR-04). The request context (truncated IP, user
 // agent) enters only through its digest, so erasing it keeps the chain verifiable.
-import { canonicalJson } from '../../shared/canonical-json.js';
 import type { ConsentEventsTable } from '../db/database.js';
 import { sha256Hex } from '../ids.js';
 
+/** SHA-256 of canonicalJson({ ip, ua }); both keys are in order and both values strings or null. */
 export function contextDigest(ipTruncated: string | null, userAgent: string | null): string {
-  return sha256Hex(canonicalJson({ ip: ipTruncated, ua: userAgent }));
+  return sha256Hex(JSON.stringify({ ip: ipTruncated, ua: userAgent }));
 }
 
 type HashedFields = Omit<ConsentEventsTable, 'hash' | 'ip_truncated' | 'user_agent'>;
 
+/**
+ * The hashed body is canonicalJson of the event's fields. Every value is a string, a
+ * number or null, so JSON.stringify of an object whose keys are written in sorted
+ * order is that same text without canonicalJson's generic sorting: this runs three
+ * times per consent write. test/server/ledger-hash.test.ts holds the two equal.
+ */
 export function eventHash(event: HashedFields): string {
-  const body = canonicalJson({
-    v: 1,
-    tenant: event.tenant_id,
-    seq: event.seq,
-    consent: event.consent_id,
-    subject: event.subject_id,
-    purpose: event.purpose,
-    channel: event.channel,
-    status: event.status,
-    configVersion: event.config_version,
-    noticeHash: event.notice_hash,
-    locale: event.locale,
-    source: event.source,
-    gpc: event.gpc,
-    context: event.context_digest,
-    clientEventId: event.client_event_id,
+  const body = JSON.stringify({
     capturedAt: event.captured_at,
+    channel: event.channel,
+    clientEventId: event.client_event_id,
+    configVersion: event.config_version,
+    consent: event.consent_id,
+    context: event.context_digest,
+    gpc: event.gpc,
+    locale: event.locale,
+    noticeHash: event.notice_hash,
     occurredAt: event.occurred_at,
+    purpose: event.purpose,
+    seq: event.seq,
+    source: event.source,
+    status: event.status,
+    subject: event.subject_id,
+    tenant: event.tenant_id,
+    v: 1,
   });
   return sha256Hex(`${event.prev_hash}\n${body}`);
 }

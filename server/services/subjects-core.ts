@@ -3,7 +3,7 @@
 // a marketing tool's person by its externalId.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { newId, sha256Hex } from '../ids.js';
+import { newOrderedId, sha256Hex } from '../ids.js';
 
 export const visitorHash = (visitorId: string): string => sha256Hex(`visitor:${visitorId}`);
 
@@ -18,7 +18,7 @@ export async function findSubjectByVisitor(db: Kysely<Database>, tenantId: strin
 }
 
 export async function createSubject(db: Kysely<Database>, tenantId: string, at: string, externalId: string | null = null): Promise<string> {
-  const id = newId('sub');
+  const id = newOrderedId('sub');
   await db
     .insertInto('subjects')
     .values({

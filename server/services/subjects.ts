@@ -6,7 +6,7 @@ import type { UpsertSubjectBody } from '../../shared/schemas/subjects.js';
 import type { AppContext } from '../context.js';
 import type { Database, SubjectsTable } from '../db/database.js';
 import { ApiError, notFound } from '../errors.js';
-import { newId } from '../ids.js';
+import { newOrderedId } from '../ids.js';
 import { effectiveStatus, readStateRows, shapeState } from './consent-state.js';
 import { getPublishedConfig } from './config.js';
 import { lockLedgerHead } from './ledger-head.js';
@@ -25,7 +25,7 @@ export async function findOrCreateExternalSubject(trx: Kysely<Database>, tenantI
   const inserted = await trx
     .insertInto('subjects')
     .values({
-      id: newId('sub'), tenant_id: tenantId, external_id: externalId,
+      id: newOrderedId('sub'), tenant_id: tenantId, external_id: externalId,
       email_enc: null, email_hash: null, phone_enc: null, phone_hash: null, attributes_enc: null,
       restricted: 0, restriction_reason: null, objected_at: null, merged_into: null,
       created_at: at, updated_at: at, last_activity_at: at,

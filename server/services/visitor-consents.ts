@@ -8,7 +8,7 @@ import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { notFound } from '../errors.js';
 import type { SyncConsentWriter } from '../db/sqlite-consent-writer.js';
-import { newId } from '../ids.js';
+import { newId, newOrderedId } from '../ids.js';
 import { requirePublishedConfig, type PublishedConfig } from './config.js';
 import { readStateRows, shapeState, type StateRow } from './consent-state.js';
 import { feedEventJson } from './feed.js';
@@ -129,22 +129,22 @@ async function recordOnce(
 }
 
 /**
- * recordOnce for a synchronous store: the same rows in the same order (idempotency
- * claim, subject and visitor link, chained events, state, head, feed event, stored
- * answer), written inside the batch's transaction in this request's own savepoint,
- * so a refused request (422) leaves nothing and the others in the batch stand.
+ * recordOnce for a synchronous store: the same rows (subject and visitor link, chained
+ * events, state, head, feed event, the answer under its clientEventId), written inside
+ * the batch's transaction; a refused request (422) leaves nothing and the others in the
+ * batch stand (createSyncGroupCommit). The idempotency row is written last, with the
+ * answer: the batch holds the write lock, so nothing can claim the id in between.
  */
 function recordOnceSync({ ctx, input, signingKey, published, writer }: SyncJob): VisitorConsentAnswer {
   const { tenantId, clientEventId } = input;
   const at = ctx.clock.now().toISOString();
-  if (!writer.claimIdempotencyKey(tenantId, clientEventId, at)) {
-    return { body: writer.idempotentResponse(tenantId, clientEventId), replayed: true };
-  }
+  const first = writer.idempotentResponse(tenantId, clientEventId);
+  if (first !== undefined) return { body: first, replayed: true };
   const visitor = visitorHash(input.visitorId);
   const existing = writer.subjectByVisitorHash(tenantId, visitor);
   const current = existing ? writer.stateRows(tenantId, existing) : [];
   const changes = decisionsToChanges(published.config, input.decisions, current);
-  const subjectId = existing ?? newId('sub');
+  const subjectId = existing ?? newOrderedId('sub');
   if (!existing) writer.insertVisitorSubject(tenantId, subjectId, visitor, at);
 
   const ledger = ledgerInput(input, subjectId, changes, published, current);
@@ -167,7 +167,7 @@ function recordOnceSync({ ctx, input, signingKey, published, writer }: SyncJob):
   const latest = chained ? undefined : writer.latestEventOf(tenantId, subjectId);
   const recorded = recordedConsent(plan, ledger, after, chained?.events ?? [], latest);
   const body = answerBody(ctx, input, subjectId, recorded, signingKey);
-  writer.saveIdempotentResponse(tenantId, clientEventId, body);
+  writer.saveIdempotentResponse(tenantId, clientEventId, body, at);
   return { body, replayed: false };
 }
 
