@@ -1,7 +1,6 @@
 // Builds the Hono application from its parts. Tests call createApp with a temp
 // database and use app.request(); only main.ts opens a port.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../shared/errors.js';
@@ -13,6 +12,7 @@ import { ApiError, RateLimitedError } from './errors.js';
 import { createKeyring } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOutboxMailer } from './mail/outbox.js';
+import { bodyLimits, type BodyLimitRule } from './middleware/body-limit.js';
 import { createRateLimiter, rateLimit } from './middleware/rate-limit.js';
 import { publicRateLimits } from './middleware/public-rate-limits.js';
 import { requestLog } from './middleware/request-log.js';
@@ -92,7 +92,7 @@ const routeModules: RouteModule[] = [
 const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /** Routes that accept more than the default 64 KiB (CONTRACT.md §0 "unless an endpoint says otherwise"). */
-const largerBodies: Array<{ pattern: RegExp; maxSize: number }> = [
+const largerBodies: BodyLimitRule[] = [
   { pattern: /^\/v1\/subjects\/[^/]+\/records\//, maxSize: 1024 * 1024 },
 ];
 
@@ -125,9 +125,7 @@ export function createApp(deps: AppDeps | AppContext) {
   const tooLarge = () => {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
   };
-  const limits = [...largerBodies.map((l) => ({ ...l, limit: bodyLimit({ maxSize: l.maxSize, onError: tooLarge }) }))];
-  const defaultLimit = bodyLimit({ maxSize: DEFAULT_BODY_LIMIT, onError: tooLarge });
-  app.use('*', (c, next) => (limits.find((l) => l.pattern.test(c.req.path))?.limit ?? defaultLimit)(c, next));
+  app.use('*', bodyLimits(largerBodies, DEFAULT_BODY_LIMIT, tooLarge));
   // After the body limit: the per-key limit reads the body, which must already be bounded.
   for (const [path, limits] of Object.entries(publicRateLimits(ctx))) app.use(path, ...limits);
   app.use('/v1/*', rateLimit(ctx.rateLimits.secretKey, (c) => /^Bearer\s+(sk_\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? null));
