@@ -150,6 +150,38 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
     expect(parseFloat((await reserved())[0])).toBeGreaterThan(parseFloat(wide));
   });
 
+  it('a banner shown before the page is parsed shifts nothing: the room for it is made at the end of the page (CLS 0)', async () => {
+    // A blocking script in <head> runs before <body> exists: the host first lands outside it.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __shift: number };
+      w.__shift = 0;
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => (w.__shift += (e as unknown as { value: number }).value)))
+        .observe({ type: 'layout-shift', buffered: true });
+    });
+    const sections = Array.from({ length: 12 }, (_, i) => `<section><h2>Part ${i + 1}</h2><p>${'Text of the shop. '.repeat(30)}</p></section>`).join('');
+    const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Early</title>
+<script src="/widget.js?key=${encodeURIComponent(shop.demo.publicKey)}"></script></head><body><main>${sections}</main></body></html>`;
+    await page.route(`${shop.url}/early`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await openShop(page, `${shop.url}/early`);
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(200);
+    const after = await page.evaluate(() => {
+      const host = document.querySelector('akkoord-consent') as HTMLElement;
+      const panel = host.shadowRoot!.querySelector('.banner') as HTMLElement;
+      return {
+        lastInBody: document.body.lastElementChild === host,
+        spacer: host.getBoundingClientRect().height,
+        banner: panel.getBoundingClientRect().height,
+        focusInBanner: host.shadowRoot!.activeElement !== null,
+        shift: (window as unknown as { __shift: number }).__shift,
+      };
+    });
+    expect(after.lastInBody).toBe(true);
+    expect(after.spacer).toBeCloseTo(after.banner, 0);
+    expect(after.focusInBanner).toBe(true);
+    expect(after.shift).toBe(0);
+  });
+
   it('A11Y-02: after a choice made with the floating button, focus returns to it', async () => {
     await openShop(page, shop.url);
     await page.getByRole('button', { name: 'Alles weigeren' }).click();

@@ -13,9 +13,11 @@ export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLEl
   const reserve = () => {
     height = panel.offsetHeight;
     root.style.scrollPaddingBottom = `${height}px`;
-    // The host is the page's last element; inline style wins over the site's CSS.
-    host.style.cssText = `display:block;height:${height}px`;
+    // The spacer only once the page is parsed and the host is its last element (mount.ts):
+    // amid a page still loading it would push the rest down. Inline style wins over the site's CSS.
+    if (doc.readyState !== 'loading') host.style.cssText = `display:block;height:${height}px`;
   };
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', reserve, { once: true });
   // Its first call comes after the banner's first layout, before paint: no forced layout while
   // the banner is being shown. Later calls follow text zoom, rotation or a narrower window.
   const resized = new ResizeObserver(reserve);
@@ -34,6 +36,7 @@ export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLEl
 
   return () => {
     resized.disconnect();
+    doc.removeEventListener('DOMContentLoaded', reserve);
     doc.removeEventListener('focusin', onFocusIn);
     root.style.scrollPaddingBottom = siteValue;
     host.style.cssText = '';

@@ -118,8 +118,17 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
     setTimeout(() => (status.textContent = ''), 5000);
   });
 
-  // The parser may not have reached <body> yet when this async script runs.
+  // The parser may not have reached <body> yet when this async script runs. Once the page is
+  // parsed the host moves to its end, where the spacer of focus-not-obscured.ts pushes
+  // nothing down (before <body>, or amid it, it shifted the whole page: CLS).
   (doc.body ?? doc.documentElement).append(host);
+  if (doc.readyState === 'loading') {
+    doc.addEventListener('DOMContentLoaded', () => {
+      const focused = root.activeElement as HTMLElement | null;
+      doc.body.append(host);
+      focused?.focus();
+    }, { once: true });
+  }
   if (store.mustAsk()) showBanner(false);
   else open(null, null);
   return { show };
