@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createStore } from '../../server/db/create-db.js';
-import { newId, sha256Hex } from '../../server/ids.js';
+import { newId, newOrderedId, sha256Hex } from '../../server/ids.js';
 import { publishConfig } from '../../server/services/config.js';
 import { demoConfig } from '../../server/services/demo.js';
 import { feedEventJson } from '../../server/services/feed.js';
@@ -75,12 +75,14 @@ export async function buildStore(shape: BuildShape): Promise<BuiltStore> {
   const digest = sha256Hex('bench-context');
   const feedData = JSON.stringify({ state: { analytics: 'granted', ads: 'denied' }, source: 'banner', configVersion: 1 });
   const decisions = [['necessary', 'granted'], ['analytics', 'granted'], ['ads', 'denied']] as const;
+  const firstCreated = Date.now() - 365 * 86_400_000;
+  const msPerSubject = (365 * 86_400_000) / Math.max(1, shape.subjects);
   let seq = 0;
   let hash = GENESIS_HASH;
   let feedSeq = 0;
   const writeChunk = db.transaction((from: number, to: number) => {
-    // Ids sorted within a chunk, so the primary keys grow in runs instead of at random places.
-    const ids = Array.from({ length: to - from }, () => newId('sub')).sort();
+    // Subject ids are ordered by creation time (newOrderedId), as a store that grew over a year has them.
+    const ids = Array.from({ length: to - from }, (_, j) => newOrderedId('sub', firstCreated + (from + j) * msPerSubject));
     for (let i = from; i < to; i++) {
       const subjectId = ids[i - from];
       ins.subject.run(subjectId, t, at, at, at);
