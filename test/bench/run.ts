@@ -27,64 +27,55 @@ each other; the CPU-per-request ratio moves less than req/s.
 `;
 
 const CONSENTS_NOTES = `
-**Before/after issue 9** (same command): before, 421 req/s = 4.3 % of bare (2.303 ms server CPU per
-request) in the run recorded earlier, and 103 req/s = 2.0 % (4.31 ms) in a run on this busier machine
-just before the change.
+**Before/after, same machine, same hour** (2026-11-29, idle, load about 1): the tree before this
+round of work (commit ae91ec3) answered 522–530 req/s at 1.84–1.87 ms server CPU per request, p99
+150–161 ms; now 941 req/s at 1.02 ms, p99 82 ms (the table): 1.8 times the throughput, the bare route
+unchanged at 7,900–8,300 req/s. In one process without HTTP (recordVisitorConsent 6,000 times, 50 at a
+time) the write path went from 0.90 to 0.60 ms CPU and from 8.8 to 4.1 WAL pages per write.
 
-**What changed.** On SQLite a whole group-commit batch runs synchronously inside one better-sqlite3
-transaction (server/db/sqlite-consent-writer.ts, \`store.consentWriter\`): prepared statements, no
-await and no Kysely per statement, each request in its own SAVEPOINT (a 422 leaves nothing and the
-others stand), the head save and the feed position folded into one UPDATE, no activity update for a
-subject made in the same request. The planning (changes, chain hashes, state, feed data, receipt) is the
-same code as recordConsentIn's (server/services/record-consent.ts); PostgreSQL keeps the Kysely path.
-The batch takes every request queued while the previous commit flushed (up to 512), \`synchronous=FULL\`
-stays and no answer leaves before its commit (test/server/crash-durability.test.ts passes). The request
-log is at \`warn\` for the run (LOG_LEVEL=info to include it).
+**What changed** (each measured on its own, see the commits): subject ids ordered by creation time
+(ids.ts newOrderedId), so every index keyed by subject id grows at its end instead of taking a random
+page per write; no savepoint per request unless one request of the batch fails (then the batch runs
+again request by request); temp_store = MEMORY; the idempotency row written once with the answer;
+eventHash writing its canonical JSON directly; random bytes drawn 4 KiB at a time; body limits judged
+by Content-Length, so @hono/node-server reads the JSON straight from the socket instead of building a
+web Request and stream for it. Still there from before: group commit with the whole batch run
+synchronously on prepared statements, \`synchronous=FULL\`, no answer before its commit
+(test/server/crash-durability.test.ts).
 
-**What limits it.** The write path alone (recordVisitorConsent called 3,000 times, 50 at a time, in one
-process, no HTTP) costs about 0.8 ms of CPU per write here (0.55 user, 0.25 system), against 0.06-0.1 ms
-for the whole bare request. A profile of it (\`node --cpu-prof\`): SQLite itself is about 40 % (the
-statements ~20 %: ~10 inserts/updates into tables with 1-6 indexes keyed by random ids, so every write
-dirties several random B-tree pages; the commit ~20 %: WAL writes of those pages, the fsync, about 2.4 ms
-here, and checkpoints), Ed25519 signing about 5 %, SHA-256 and canonical JSON for the chain about 5 %,
-random ids about 3 %, GC about 5 %. The HTTP request, Hono middleware (security headers, CORS, body limit,
-valibot) and the tenant lookup by public key come on top. On this two-core machine, shared with other
-work at load averages of 5-15, each process gets a fraction of a core, so req/s mostly shows the share
-it got; server CPU per request is the steadier measure, and it is 30-40 times the bare route's. The targets
-(25 % of bare, and 50 % with p99 < 20 ms) are not reached. Next levers: batch signing (one signature per
-batch over a Merkle root, with an inclusion proof per receipt: changes what a receipt is), sequential ids
-(time-ordered) for subjects, feed and consent ids so inserts append instead of landing on random pages,
-fewer secondary indexes on subjects for banner visitors.
+**The bare route on this machine.** The same bare-route code measured 22,776–23,454 req/s (0.037 ms CPU
+per request) in an earlier session and 7,900–8,300 (0.11 ms) on 2026-11-29, old and new bench code
+alike: the machine, not the code, moved, and it moved the bare route (mostly system calls) more than
+the consent API. Ratios are only comparable within one run.
 
-**On an idle machine** (load average 0.2, two runs of this command, the table above is the second):
-976–997 req/s against 22,776–23,454 for the bare route = 4.3 %, p50 52 ms, p99 82 ms; server CPU
-~1.0 ms per request against 0.037 ms. (Runs at load 1–2 earlier gave 721–772 vs ~11,700 = 6.2–6.6 %:
-the bare route suffers more from a busy machine, so only same-run ratios on an idle machine compare.)
-The public-key lookup is now cached for a second (it used to wait behind the batch on SQLite's
-one connection), and subjects' e-mail, phone and merge indexes are partial (banner visitors add no entries).
-A profile of the server process under the benchmark (\`BENCH_CPU_PROF=/tmp/prof npm run bench -- consents\`,
-self time, at load 1–2): better-sqlite3's transaction function 16 % (COMMIT: WAL writes and fsync,
-run on the event loop), the writer's statements 19 % (sqlite-consent-writer.ts, including the subject
-insert into a table with then six indexes), Ed25519 signing 5 %, GC 4 %, chain hashing and canonical JSON 4 %,
-random bytes 2 %; Hono, valibot and the rest of the HTTP path are each under 1 %. Two experiments that did
-NOT help and were not kept: \`synchronous=NORMAL\` (648 req/s: the fsync is not what limits it) and a 64 MiB
-page cache (728 req/s, within noise). So the cost is SQLite's own work per request: the next step is fewer
-rows and index entries per consent (time-ordered ids; one state row per subject instead of one per
-purpose; no visitor-subject row for banner-only visitors) rather than less JavaScript.
+**What limits it.** Targets NOT reached: 50 % of the bare route (now 12 %) and p99 under 20 ms (82 ms;
+with 50 connections that needs about 2,500 req/s by Little's law). A profile of the server under the
+benchmark (\`BENCH_CPU_PROF=/tmp/prof npm run bench -- consents\`, self time): SQLite is about 30 %
+(the statements about 16 %: subject, visitor link, three ledger events, three state rows, head, feed
+event, idempotency row, each in tables with 2–4 B-trees; the COMMIT about 14 %: WAL writes of about 4
+pages per write, the fsync and checkpoints), Ed25519 signing 7 %, request building and routing in
+@hono/node-server and Hono 7 %, hashing, canonical JSON and planning 8 %, GC 3 %. What is left is the
+work the ledger's design asks per consent: one chained, hashed event per decision, the state per
+purpose, a feed event and a stored answer. Next levers, each a design change: one ledger row per request
+holding all its decisions (a third of the event rows and hashes), a receipt signed per batch (a Merkle
+root with an inclusion proof per receipt), or keeping the idempotency answer out of the database (it is
+a third of the bytes written per consent).
 `;
 
 const GROWTH_NOTES = `
-The 10 million row store is not built by default: on this shared two-core machine the 1 M store took
-156 s to build (most of it the bulk INSERTs, with other work at a load average of 18), so 10 M would take
-half an hour or more. Run it with \`BENCH_GROWTH_10M=1 npm run bench -- growth\`. At 1 M ledger rows the
-server CPU per consent write is within 2 % of the empty store's (req/s moved by +46 % in this run: the
-load of the machine changed between the two measurements, so the CPU per request is the figure to read).
+**Writes as the store grows.** At 1 M ledger rows consent writes run at 89 % of the empty store's rate
+(CPU per request 87 %), at 10 M at 72 % (CPU 73 %): the target, within 20 % at 10 M, is NOT reached.
+Profiles of the empty and the 1 M server (\`BENCH_CPU_PROF\`) differ almost only in better-sqlite3's
+transaction function, that is the COMMIT: WAL writes and checkpoints into a larger file, and the one
+index still keyed at random (subject_visitors by visitor hash, 3.3 M entries at 10 M rows) taking a
+page read and a dirty page per write. A 128 MiB page cache did not change the 1 M figure (84 %);
+\`wal_autocheckpoint = 10000\` made the CPU per request equal at 1 M but left req/s at 89 % and doubled
+p99, so neither was kept. Time-ordered subject ids (this round) removed the other random indexes.
+The 10 M store takes about 10 minutes to build (13 GB), so it is built only with \`BENCH_GROWTH_10M=1\`.
 
-Audience: 95,000 subjects/s at 1 M subjects, under the 200,000 target. Done: only the id and externalId
-columns are read without pii:read (the encrypted e-mail and phone were most of each row's bytes), and the
-NDJSON is built as text instead of JSON.stringify per member. What is left is one Kysely keyset query per
-1,000 members (a join of consent_state's keyset index with subjects by primary key) and the web stream
-to @hono/node-server; the client counts lines in the same process, on a machine at load 18.
+**Audience.** 237,000 subjects/s at 1 M subjects, over the 200,000 target: one covering index
+(tenant, purpose, channel, status, subject_id, expires_at) answers a batch from one index range, and the
+server runs in its own process (before, the client shared its event loop).
 `;
 
 const benches: Bench[] = [

@@ -32,6 +32,10 @@ interface Sample {
   navigationToBanner: number;
   scriptToBanner: number;
   executionToBanner: number;
+  /** The widget's own synchronous start-up: from its first statement to its API being defined. */
+  executionToReady: number;
+  /** How long after the page's first contentful paint the banner frame came (about 0: in the first paint). */
+  bannerAfterFirstPaint: number;
   longTasks: number;
   longestTask: number;
   cls: number;
@@ -48,6 +52,13 @@ const OBSERVE_BANNER = `
     configurable: true,
     get: () => dataLayer,
     set: (value) => { window.__bench.startedAt ??= performance.now(); dataLayer = value; },
+  });
+  // window.akkoord is assigned last in the widget's start(): its synchronous work is done then.
+  let api;
+  Object.defineProperty(window, 'akkoord', {
+    configurable: true,
+    get: () => api,
+    set: (value) => { window.__bench.readyAt ??= performance.now(); api = value; },
   });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__bench.longTasks.push(e.duration)))
     .observe({ type: 'longtask', buffered: true });
@@ -80,12 +91,15 @@ async function sample(browser: Browser, url: string, profile: Profile): Promise<
   await page.waitForFunction(() => (window as unknown as { __bench: { bannerAt?: number } }).__bench.bannerAt !== undefined, null, { timeout: 30_000 });
   await page.waitForTimeout(300);
   const result = await page.evaluate(() => {
-    const bench = (window as unknown as { __bench: { bannerAt: number; startedAt: number; longTasks: number[]; cls: number } }).__bench;
+    const bench = (window as unknown as { __bench: { bannerAt: number; startedAt: number; readyAt: number; longTasks: number[]; cls: number } }).__bench;
+    const firstPaint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
     const script = performance.getEntriesByType('resource').find((e) => e.name.includes('/widget.js')) as PerformanceResourceTiming;
     return {
       navigationToBanner: bench.bannerAt,
       scriptToBanner: bench.bannerAt - script.responseEnd,
       executionToBanner: bench.bannerAt - bench.startedAt,
+      executionToReady: bench.readyAt - bench.startedAt,
+      bannerAfterFirstPaint: bench.bannerAt - firstPaint,
       longTasks: bench.longTasks.length,
       longestTask: Math.max(0, ...bench.longTasks),
       cls: bench.cls,
@@ -118,6 +132,8 @@ export async function runWidgetBench(): Promise<Record<string, number | string>>
       results[`${profile.name}: navigation to banner visible, median ms`] = round(median(samples.map((s) => s.navigationToBanner)));
       results[`${profile.name}: widget.js loaded to banner visible, median ms`] = round(median(samples.map((s) => s.scriptToBanner)));
       results[`${profile.name}: widget starts running to banner painted, median ms`] = round(median(samples.map((s) => s.executionToBanner)));
+      results[`${profile.name}: widget's synchronous start-up, median ms`] = round(median(samples.map((s) => s.executionToReady)));
+      results[`${profile.name}: banner painted after the page's first contentful paint, median ms`] = round(median(samples.map((s) => s.bannerAfterFirstPaint)));
       results[`${profile.name}: long tasks per load, max`] = Math.max(...samples.map((s) => s.longTasks));
       results[`${profile.name}: longest task ms`] = round(Math.max(...samples.map((s) => s.longestTask)));
       results[`${profile.name}: CLS, max`] = round(Math.max(...samples.map((s) => s.cls)));
@@ -129,10 +145,21 @@ export async function runWidgetBench(): Promise<Record<string, number | string>>
   return results;
 }
 
+const NOTES = `
+**Targets.** Size: met (about 7.4 KB gzip of the 10 KB budget). CLS 0: met, also when the widget runs
+before the page is parsed (it used to shift the page: an e2e test now covers it). Banner within 50 ms of
+the widget starting, and no long task: NOT met on this machine (about 54–66 ms and one task of 55–72 ms
+on desktop, in four runs). The two new rows say where the time goes: the widget's own synchronous start-up is about
+30 ms, of which about 11 ms is the first focus() into the banner (it makes Chromium lay out the page
+while it is still being parsed; measured by leaving it out, not kept: keyboard users need focus there);
+the rest is building the shadow DOM, the styles and the script gate, not yet profiled line by line. The
+banner then comes with a frame 40–50 ms after the page's first contentful paint.
+`;
+
 /** Writes the "## Widget" section of BENCHMARKS.md. */
 export function writeWidgetSection(results: Rows): void {
   const intro = `Measured by \`npx tsx test/bench/widget.ts\` on ${new Date().toISOString().slice(0, 10)}: the demo shop served by the real server, Debian's Chromium headless, ${RUNS} runs per profile after a warm-up, cache disabled. Mobile: 4x CPU throttling, 150 ms RTT, 1.6 Mbit/s. Budget: gzip < 10240 bytes (build fails above it); banner within 50 ms of script execution on desktop; no long task over 50 ms; CLS 0.`;
-  writeSection('Widget', intro, results);
+  writeSection('Widget', intro, results, NOTES);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {
