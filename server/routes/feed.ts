@@ -15,7 +15,9 @@ export const feedOperations: Operation[] = [
     description: 'Start without `after`, then always pass the last `next`: every event is seen exactly once, also while several '
       + 'server processes write to one PostgreSQL (positions are handed out in commit order). `wait` (seconds) long-polls while '
       + 'the page would be empty. `types` is a comma-separated filter; `next` then moves past skipped events too. A cursor this '
-      + 'feed did not give out is 400 BAD_CURSOR. Events carry ids and statuses, never personal data beyond the tool\'s externalId.',
+      + 'feed did not give out is 400 BAD_CURSOR. Events carry ids and statuses, never personal data beyond the tool\'s externalId. '
+      + 'After a person is erased, their earlier events (and webhook payloads) read `externalId: null`; the `subject.erased` event '
+      + 'keeps it, so each tool can find and delete its own copy.',
     responses: { 200: { description: 'A page of events', schema: FeedPageSchema }, 400: 'Bad cursor or query' },
   },
 ];

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import { newId } from '../ids.js';
 import { feedEventJson } from './feed.js';
 import { reserveSeq } from './ledger-head.js';
+import { deliveryBody } from './webhook-dispatch.js';
 
 export interface NewFeedEvent {
   type: FeedEventType;
@@ -28,4 +29,32 @@ export async function appendFeedEvent(trx: Kysely<Database>, tenantId: string, e
   await trx.insertInto('feed_events').values({ tenant_id: tenantId, seq, ...fields, event_json: feedEventJson(fields) }).execute();
   const { id } = fields;
   return { id, seq };
+}
+
+/**
+ * Part of a whole erasure: the person's earlier events, and the webhook payloads made of
+ * them, lose the externalId, the one key to the person a connected tool holds. The
+ * subject.erased event appended after this keeps it, so each tool can still find and
+ * delete its own copy (Art. 17(2), 19); afterwards nothing in the feed links the
+ * person's history to that key. Returns how many events were changed.
+ */
+export async function forgetExternalIdInFeed(trx: Kysely<Database>, tenantId: string, subjectIds: string[]): Promise<number> {
+  const events = await trx.selectFrom('feed_events')
+    .select(['seq', 'id', 'type', 'subject_id', 'data', 'occurred_at'])
+    .where('tenant_id', '=', tenantId).where('subject_id', 'in', subjectIds).where('external_id', 'is not', null)
+    .execute();
+  if (events.length === 0) return 0;
+  // Deliveries are indexed by webhook first: name the tenant's webhooks so each lookup uses it.
+  const hooks = (await trx.selectFrom('webhooks').select('id').where('tenant_id', '=', tenantId).execute()).map((h) => h.id);
+  for (const event of events) {
+    const eventJson = feedEventJson({ ...event, external_id: null });
+    await trx.updateTable('feed_events').set({ external_id: null, event_json: eventJson })
+      .where('tenant_id', '=', tenantId).where('seq', '=', event.seq).execute();
+    if (hooks.length > 0) {
+      await trx.updateTable('webhook_deliveries')
+        .set({ payload: deliveryBody({ type: event.type, occurred_at: event.occurred_at, event_json: eventJson }) })
+        .where('webhook_id', 'in', hooks).where('event_id', '=', event.id).execute();
+    }
+  }
+  return events.length;
 }

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eraseSubject, findTombstone, isErased } from '../../server/services/rights/erase.js';
+import { dispatchFeed } from '../../server/services/webhook-dispatch.js';
 import { createRequest, getRequest } from '../../server/services/rights/requests.js';
 import { eventHash } from '../../server/services/ledger-hash.js';
 import { GENESIS_HASH } from '../../server/services/ledger-head.js';
@@ -80,6 +81,39 @@ describe.each(dialects)('eraseSubject on %s', (dialect) => {
     const audit = await db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenant.tenantId).execute();
     expect(audit.map((a) => a.action)).toContain('subject.erased');
     expect(JSON.stringify(audit)).not.toMatch(/erase-me|Utrecht|1234 5678/);
+  });
+
+  it('GDPR-32: whole erasure takes the externalId out of the person\'s earlier feed events and webhook payloads; subject.erased keeps it', async () => {
+    const at = new Date().toISOString();
+    await t.ctx.db.insertInto('webhooks').values({
+      id: 'wh_erase', tenant_id: tenant.tenantId, url: 'https://tool.example/hook', types: '[]', secret_enc: t.ctx.keyring.encrypt('whsec_x'),
+      created_at: at, disabled_at: null, feed_cursor: 0,
+    }).execute();
+    const subjectId = await seedPerson();
+    await seedPerson('crm-other', 'other@example.org');
+    await dispatchFeed(t.ctx);
+    const feedOf = () => t.ctx.db.selectFrom('feed_events').selectAll().where('tenant_id', '=', tenant.tenantId).orderBy('seq').execute();
+    const before = (await feedOf()).filter((e) => e.subject_id === subjectId);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((e) => e.external_id === 'crm-4711' && e.event_json.includes('crm-4711'))).toBe(true);
+
+    await eraseSubject(t.ctx, { tenantId: tenant.tenantId, subjectId, scope: { all: true }, actor: 'key_x' });
+
+    const after = await feedOf();
+    const earlier = after.filter((e) => e.subject_id === subjectId && e.type !== 'subject.erased');
+    expect(earlier).toHaveLength(before.length);
+    for (const e of earlier) {
+      expect(e.external_id).toBeNull();
+      expect(JSON.parse(e.event_json)).toMatchObject({ id: e.id, subject: { id: subjectId, externalId: null } });
+    }
+    const erased = after.filter((e) => e.type === 'subject.erased');
+    expect(erased).toHaveLength(1);
+    expect(JSON.parse(erased[0].event_json).subject).toEqual({ id: subjectId, externalId: 'crm-4711' });
+    expect(after.filter((e) => e.external_id === 'crm-other').length).toBeGreaterThan(0);
+    const payloads = await t.ctx.db.selectFrom('webhook_deliveries').select(['event_id', 'payload']).execute();
+    expect(payloads.length).toBeGreaterThanOrEqual(before.length);
+    for (const e of earlier) expect(payloads.find((p) => p.event_id === e.id)?.payload).not.toContain('crm-4711');
+    expect(payloads.some((p) => p.payload.includes('crm-other'))).toBe(true);
   });
 
   it('GDPR-32: a tombstone of keyed hashes recognises the same e-mail or external id, and holds neither', async () => {

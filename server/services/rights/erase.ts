@@ -8,7 +8,7 @@ import type { AppContext } from '../../context.js';
 import type { Database, SubjectsTable } from '../../db/database.js';
 import { notFound } from '../../errors.js';
 import { appendAudit } from '../audit.js';
-import { appendFeedEvent } from '../feed-events.js';
+import { appendFeedEvent, forgetExternalIdInFeed } from '../feed-events.js';
 import { openJson, sealJson } from '../personal-data.js';
 import { completeRequestIn } from './requests.js';
 import { loadSubject, mergedShellIds } from './subject-row.js';
@@ -82,6 +82,7 @@ async function eraseWholeIn(trx: Kysely<Database>, ctx: Ctx, subject: SubjectsTa
   await trx.deleteFrom('subjects').where('tenant_id', '=', tenantId).where('id', '=', subjectId).execute();
 
   const tombstoneId = await writeTombstone(trx, ctx.keyring, subject, input.requestId ?? null, at);
+  await forgetExternalIdInFeed(trx, tenantId, everyId);
   // Art. 19: every connected tool hears of it; the externalId lets it find its own copy.
   await appendFeedEvent(trx, tenantId, {
     type: 'subject.erased', subjectId, externalId: subject.external_id, data: { requestId: input.requestId ?? null },
