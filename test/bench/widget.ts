@@ -156,7 +156,10 @@ fresh profile, and the choice cannot be known without it), about 12 ms in the fi
 banner (Chromium lays out the page, still loading, to focus; \`preventScroll\` did not avoid it, and
 leaving the focus out saved it but keyboard users are meant to land in the banner), and about 5 ms in
 building the shadow DOM and its styles. The banner then comes with a frame 40–50 ms after the page's
-first contentful paint. Next lever: move the first focus to the frame after the banner is painted.
+first contentful paint. Tried and not kept: focusing the banner in the task after its first frame cut
+the synchronous start-up by 5–12 ms but not the time to the painted banner (56.6 and 79.2 ms against
+56.7 and 59 ms in back-to-back runs): the frame that shows the banner is the page's own first frame
+or the next, whatever the widget saves before it.
 `;
 
 /** Writes the "## Widget" section of BENCHMARKS.md. */
