@@ -22,7 +22,9 @@ function eventJsonV1(e: StoredEvent): string {
   return `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"occurredAt":${JSON.stringify(e.occurred_at)},"subject":${subject},"data":${e.data}}`;
 }
 
-const BATCH = 1000;
+// One UPDATE per batch (a CASE over the batch's positions), not one per event: on
+// PostgreSQL a round trip per event would make this migration take minutes per million.
+const BATCH = 500;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('feed_events').addColumn('event_json', 'text', (c) => c.notNull().defaultTo('')).execute();
@@ -32,8 +34,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       .select(['tenant_id', 'seq', 'id', 'type', 'subject_id', 'external_id', 'data', 'occurred_at'])
       .where((eb) => eb.or([eb('tenant_id', '>', after.tenant), eb.and([eb('tenant_id', '=', after.tenant), eb('seq', '>', after.seq)])]))
       .orderBy('tenant_id').orderBy('seq').limit(BATCH).execute();
-    for (const row of rows) {
-      await db.updateTable('feed_events').set({ event_json: eventJsonV1(row) }).where('tenant_id', '=', row.tenant_id).where('seq', '=', row.seq).execute();
+    for (const tenant of new Set(rows.map((row) => row.tenant_id))) {
+      const ofTenant = rows.filter((row) => row.tenant_id === tenant);
+      await db.updateTable('feed_events')
+        .set((eb) => {
+          // CASE seq WHEN ... THEN ...: the builder's type changes after the first WHEN, hence `any`.
+          let kase: any = eb.case();
+          for (const row of ofTenant) kase = kase.when('seq', '=', row.seq).then(eventJsonV1(row));
+          return { event_json: kase.end() };
+        })
+        .where('tenant_id', '=', tenant).where('seq', 'in', ofTenant.map((row) => row.seq)).execute();
     }
     if (rows.length < BATCH) return;
     const last = rows[rows.length - 1];
