@@ -8,8 +8,12 @@ export type Rows = Record<string, number | string>;
 
 export const BENCHMARKS_FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 
+/** `--no-write` on any bench command: print the rows, leave BENCHMARKS.md as it is (exploratory runs). */
+const noWrite = process.argv.includes('--no-write');
+
 /** Replaces (or appends) the section `## title`, leaving every other section alone. */
 export function writeSection(title: string, intro: string, rows: Rows, notes = '', file = BENCHMARKS_FILE): void {
+  if (noWrite && file === BENCHMARKS_FILE) return;
   const table = Object.entries(rows).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
   const after = notes.trim() ? `\n${notes.trim()}\n` : '';
   const section = `## ${title}\n\n${intro.trim()}\n\n| measure | value |\n|---|---:|\n${table}\n${after}`;

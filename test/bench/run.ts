@@ -1,5 +1,5 @@
 // Runs the benchmarks and records each in its own section of BENCHMARKS.md.
-// `npm run bench` runs them all; `npm run bench -- consents widget` the named ones.
+// `npm run bench` runs them all; `npm run bench -- consents widget` the named ones; `--no-write` only prints.
 // Each bench module exports an async function returning rows (measure -> value); add
 // it to `benches` with the section it owns.
 import os from 'node:os';
