@@ -2,12 +2,14 @@
 // the server does, printing a result for people or (--json) for scripts, a progress
 // bar on a terminal, and one error type that ends in a clear message and exit code.
 import cliProgress from 'cli-progress';
+import pino from 'pino';
 import { createContext } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { sql } from 'kysely';
 import { createStore, type Store } from '../db/create-db.js';
 import { migrations } from '../db/migrations/index.js';
+import { createLogger } from '../observability/logger.js';
 
 /** An expected failure: bad input, an unknown id, a refused operation. */
 export class CliError extends Error {
@@ -69,7 +71,8 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, option
   const store = createStore(config.databaseUrl);
   try {
     if (options.migrate ?? true) await migrateIfPending(store);
-    return await fn(createContext({ db: store, config }));
+    // Logs go to stderr: stdout carries only the result, which scripts parse (--json).
+    return await fn(createContext({ db: store, config, logger: createLogger(config.logLevel, pino.destination(2)) }));
   } finally {
     await store.close();
   }

@@ -17,26 +17,47 @@ export interface RateLimiter {
 
 const unlimited: RateLimiter = { consume: async () => {} };
 
-function limiterFor(ctx: AppContext, name: RateLimitName, rule: RateRule): RateLimiterAbstract {
+/** Per PostgreSQL pool: the counters' table, made once for all limiters. */
+const tables = new WeakMap<object, Promise<void>>();
+
+/**
+ * The limiter's store, ready. On PostgreSQL the table is made once, before any limiter
+ * counts: each limiter making it itself ran several CREATE TABLE IF NOT EXISTS at once,
+ * and the loser of that race (a duplicate pg_type row) was left with a limiter that
+ * refused every count, so its limit was silently off.
+ */
+function limiterFor(ctx: AppContext, name: RateLimitName, rule: RateRule): Promise<RateLimiterAbstract> {
   const options = { keyPrefix: `akkoord_${name}`, points: rule.points, duration: rule.seconds };
-  if (ctx.store.pgPool) {
-    return new RateLimiterPostgres(
-      { ...options, storeClient: ctx.store.pgPool, storeType: 'pool', tableName: 'akkoord_rate_limits', clearExpiredByTimeout: false },
-      (error?: Error) => {
+  const pool = ctx.store.pgPool;
+  if (!pool) return Promise.resolve(new RateLimiterMemory(options));
+  const store = { storeClient: pool, storeType: 'pool', tableName: 'akkoord_rate_limits', clearExpiredByTimeout: false };
+  let table = tables.get(pool);
+  if (!table) {
+    table = new Promise<void>((resolve) => {
+      void new RateLimiterPostgres({ ...options, ...store }, (error?: Error) => {
+        // Resolved either way: without its table a limiter fails each count, which consume logs and lets through.
         if (error) ctx.logger.error({ err: error }, 'rate-limit table could not be created');
-      },
-    );
+        resolve();
+      });
+    });
+    tables.set(pool, table);
   }
-  return new RateLimiterMemory(options);
+  return table.then(() => new RateLimiterPostgres({ ...options, ...store, tableCreated: true }));
 }
 
-/** One limiter per rule; keys are hashed so no address or key is held in the store. */
+/**
+ * One limiter per rule; keys are hashed so no address or key is held in the store. The
+ * store is made on the first count, not with the context: a context that never limits
+ * anything (the akkoord command) then sends nothing to the database, and cannot close
+ * it while a CREATE TABLE of the limiter is still on its way.
+ */
 export function createRateLimiter(ctx: AppContext, name: RateLimitName): RateLimiter {
   const rule = ctx.config.rateLimits[name];
   if (!rule) return unlimited;
-  const limiter = limiterFor(ctx, name, rule);
+  let ready: Promise<RateLimiterAbstract> | undefined;
   return {
     async consume(key) {
+      const limiter = await (ready ??= limiterFor(ctx, name, rule));
       try {
         await limiter.consume(sha256Hex(key).slice(0, 32));
       } catch (result) {

@@ -24,7 +24,14 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
     child.on('error', reject);
     child.on('close', (code) => resolve({
       code: code ?? -1, stdout, stderr,
-      json: () => JSON.parse(stdout),
+      json: () => {
+        try {
+          return JSON.parse(stdout);
+        } catch (error) {
+          // Say what was printed: a bare "Unexpected token" tells nobody what went wrong.
+          throw new Error(`${(error as Error).message}; stdout: ${stdout.slice(0, 2000)}; stderr: ${stderr.slice(0, 1000)}`, { cause: error });
+        }
+      },
     }));
   });
 }

@@ -1,8 +1,12 @@
 // Rate limits (issue 8): over the limit a client gets 429 with Retry-After, other
 // clients are unaffected; counters live in PostgreSQL when the store is PostgreSQL.
 import { afterEach, describe, expect, it } from 'vitest';
-import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp } from '../helpers/app.js';
+import { createContext } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { RateLimitedError } from '../../server/errors.js';
+import { createLogger } from '../../server/observability/logger.js';
+import { dialects, openTestStore } from '../helpers/db.js';
+import { createTestTenant, startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 
 describe.each(dialects)('rate limits on %s', (dialect) => {
   let t: TestApp | undefined;
@@ -31,6 +35,27 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     expect((await post()).status).toBe(429);
     const other = await t.call('POST', '/v1/consents', { body: { key: 'pk_someone_else' } });
     expect(other.status).not.toBe(429);
+  });
+
+  it('limiters first used at the same moment all count (one table for all), and a context that limits nothing logs nothing', async () => {
+    const { store, url, cleanup } = await openTestStore(dialect);
+    try {
+      const lines: string[] = [];
+      const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+      const config = loadConfig({
+        DATABASE_URL: url, AKKOORD_SECRET: TEST_SECRET,
+        AKKOORD_RATE_LIMITS: '{"secretKey":"2/60","publicPerIp":"2/60","publicPerKey":"2/60","loginPerIp":"2/60"}',
+      });
+      const ctx = createContext({ db: store, config, logger });
+      const names = ['secretKey', 'publicPerIp', 'publicPerKey', 'loginPerIp'] as const;
+      const limiters = names.map((name) => ctx.rateLimits[name]);
+      for (let i = 0; i < 2; i++) await Promise.all(limiters.map((limiter) => limiter.consume('same-key')));
+      const third = await Promise.allSettled(limiters.map((limiter) => limiter.consume('same-key')));
+      expect(third.map((r) => r.status === 'rejected' && r.reason instanceof RateLimitedError)).toEqual(names.map(() => true));
+      expect(lines).toEqual([]);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('refuses a malformed AKKOORD_RATE_LIMITS naming the variable', async () => {
