@@ -27,8 +27,7 @@ export async function appendFeedEvent(trx: Kysely<Database>, tenantId: string, e
     occurred_at: at,
   };
   await trx.insertInto('feed_events').values({ tenant_id: tenantId, seq, ...fields, event_json: feedEventJson(fields) }).execute();
-  const { id } = fields;
-  return { id, seq };
+  return { id: fields.id, seq };
 }
 
 /**
@@ -36,14 +35,14 @@ export async function appendFeedEvent(trx: Kysely<Database>, tenantId: string, e
  * them, lose the externalId, the one key to the person a connected tool holds. The
  * subject.erased event appended after this keeps it, so each tool can still find and
  * delete its own copy (Art. 17(2), 19); afterwards nothing in the feed links the
- * person's history to that key. Returns how many events were changed.
+ * person's history to that key.
  */
-export async function forgetExternalIdInFeed(trx: Kysely<Database>, tenantId: string, subjectIds: string[]): Promise<number> {
+export async function forgetExternalIdInFeed(trx: Kysely<Database>, tenantId: string, subjectIds: string[]): Promise<void> {
   const events = await trx.selectFrom('feed_events')
     .select(['seq', 'id', 'type', 'subject_id', 'data', 'occurred_at'])
     .where('tenant_id', '=', tenantId).where('subject_id', 'in', subjectIds).where('external_id', 'is not', null)
     .execute();
-  if (events.length === 0) return 0;
+  if (events.length === 0) return;
   // Deliveries are indexed by webhook first: name the tenant's webhooks so each lookup uses it.
   const hooks = (await trx.selectFrom('webhooks').select('id').where('tenant_id', '=', tenantId).execute()).map((h) => h.id);
   for (const event of events) {
@@ -56,5 +55,4 @@ export async function forgetExternalIdInFeed(trx: Kysely<Database>, tenantId: st
         .where('webhook_id', 'in', hooks).where('event_id', '=', event.id).execute();
     }
   }
-  return events.length;
 }

@@ -37,7 +37,7 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     expect(other.status).not.toBe(429);
   });
 
-  it('limiters first used at the same moment all count (one table for all), and a context that limits nothing logs nothing', async () => {
+  it('limiters first used at the same moment all count (one table for all), and nothing is logged', async () => {
     const { store, url, cleanup } = await openTestStore(dialect);
     try {
       const lines: string[] = [];
