@@ -1,5 +1,5 @@
-// Lint: the recommended JavaScript and TypeScript rules, plus a few that catch the
-// mistakes STYLE.md warns about (|| defaults, focused tests).
+// Lint: the recommended JavaScript and TypeScript rules, with unused names allowed behind a leading
+// underscore and focused tests (it.only, describe.only) refused. Import rules: .dependency-cruiser.cjs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -17,7 +17,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.{js,mjs}'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
   },
 );

@@ -22,11 +22,49 @@ export default defineConfig({
       fileName: () => 'widget.js',
     },
   },
-  // `npm test`: every test under test/. Real databases, servers and browsers take longer than
-  // vitest's 5 s default, above all on a 2-core CI machine running files in parallel.
+  // `npm test`: every test under test/, in three projects (`npx vitest run --project server`).
+  // Real databases, servers and browsers take longer than vitest's 5 s default, above all on a
+  // 2-core CI machine running files in parallel.
   test: {
-    include: ['test/**/*.test.ts'],
+    // Every answer a test app gives is checked against /openapi.json.
+    setupFiles: ['test/helpers/response-check.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        // Code without a database, server or browser: the widget's and apps' logic, budgets.
+        test: {
+          name: 'unit',
+          include: ['test/widget/**/*.test.ts', 'test/console/**/*.test.ts', 'test/preference-center/**/*.test.ts'],
+          exclude: ['test/widget/widget-route.test.ts'],
+          // Mostly waiting on nothing: the two cores' worth of workers.
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        // Apps on real databases, the CLI, the build.
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/widget/widget-route.test.ts'],
+          // Three files at a time: each waits on its database and its own HTTP calls much of the time.
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        // Chromium against a whole server: each file runs a browser of several processes, so
+        // two at a time, after the other projects.
+        test: {
+          name: 'browser',
+          include: ['test/e2e/**/*.test.ts'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

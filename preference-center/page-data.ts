@@ -1,6 +1,8 @@
 // What the server injects into the page (server/routes/preference-center.ts): the
 // tenant's name, languages, notice links and purposes, as JSON in a non-executing
 // script element. Read once; all of it is rendered as text.
+import type { Messages } from './i18n';
+
 export interface PagePurpose {
   key: string;
   required: boolean;
@@ -18,6 +20,10 @@ export interface PageData {
   privacyNoticeUrl: Record<string, string>;
   controller: { name: string; contact: string };
   purposes: PagePurpose[];
+  /** A live session cookie came with the page request. */
+  signedIn: boolean;
+  /** The page's words, in its language. */
+  messages: Messages;
 }
 
 export const PAGE_DATA_ID = 'akkoord-page';

@@ -1,17 +1,25 @@
 // Who is calling: the bootstrap admin token, a tenant's secret key (by hash, with
-// scopes), or a tenant's public key (the banner). A missing or unknown credential
-// is 401; a key without the scope is 403 (CONTRACT.md §0).
+// scopes), a console staff session (a cookie; its role is a set of the same scopes),
+// or a tenant's public key (the banner). A missing or unknown credential is 401; a
+// principal without the scope is 403. One check serves keys and staff alike.
 import crypto from 'node:crypto';
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Scope } from '../shared/scopes.js';
 import type { AppContext } from './context.js';
 import { ApiError } from './errors.js';
 import { sha256Hex } from './ids.js';
+import { connectionIp } from './http/request-context.js';
+import { readStaffSession, STAFF_COOKIE, staffCsrfMatches } from './services/staff/staff.js';
 
 export interface KeyAuth {
   tenantId: string;
+  /** The actor the audit log names: the key's id, or the staff member's id (stf_...) for a console session. */
   keyId: string;
   scopes: Scope[];
+  /** How the caller signed in: a secret key or a console staff session. */
+  kind?: 'key' | 'staff';
 }
 
 export type AuthEnv = { Variables: { auth: KeyAuth } };
@@ -27,13 +35,23 @@ function safeEqual(a: string, b: string): boolean {
   return crypto.timingSafeEqual(left, right);
 }
 
-/** Only the operator's bootstrap token; the admin API does not exist without one. */
+/**
+ * Only the operator's bootstrap token; the admin API does not exist without one.
+ * Wrong tokens are counted per client IP: past the limit every attempt from that IP,
+ * the right token included, is 429 until the window ends, so guessing gets nowhere
+ * and an answer never tells a lucky guess apart.
+ */
 export function requireAdminToken(ctx: AppContext) {
   return createMiddleware(async (c, next) => {
     if (!ctx.config.adminToken) throw new ApiError(404, 'NOT_FOUND', 'The admin API is off: set AKKOORD_ADMIN_TOKEN');
     const token = bearer(c.req.header('authorization'));
     if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token');
-    if (!safeEqual(token, ctx.config.adminToken)) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown token');
+    const ip = connectionIp(c) ?? 'no-socket';
+    await ctx.rateLimits.adminTokenPerIp.check(ip);
+    if (!safeEqual(token, ctx.config.adminToken)) {
+      await ctx.rateLimits.adminTokenPerIp.consume(ip);
+      throw new ApiError(401, 'UNAUTHORIZED', 'Unknown token');
+    }
     await next();
   });
 }
@@ -50,16 +68,44 @@ export async function resolveSecretKey(ctx: AppContext, secretKey: string): Prom
   return { tenantId: row.tenant_id, keyId: row.id, scopes: JSON.parse(row.scopes) as Scope[] };
 }
 
-/** A secret key that carries at least one of `anyOf`. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A console session as a principal. A call that changes something must carry the
+ * session's CSRF token in `x-csrf-token` (the cookie alone would be sent by a forged form).
+ */
+async function staffAuth(ctx: AppContext, c: Context): Promise<KeyAuth | null> {
+  const cookie = getCookie(c, STAFF_COOKIE);
+  if (!cookie) return null;
+  const session = await readStaffSession(ctx, cookie);
+  if (!session) throw new ApiError(401, 'UNAUTHORIZED', 'Not signed in, or the session has ended');
+  if (!SAFE_METHODS.has(c.req.method) && !staffCsrfMatches(session, c.req.header('x-csrf-token'))) {
+    throw new ApiError(403, 'CSRF_FAILED', 'Missing or wrong x-csrf-token header');
+  }
+  return { tenantId: session.tenantId, keyId: session.staffId, scopes: session.scopes, kind: 'staff' };
+}
+
+/** The caller: a bearer secret key, else a console session; 401 when neither. */
+export async function resolvePrincipal(ctx: AppContext, c: Context): Promise<KeyAuth> {
+  const header = c.req.header('authorization');
+  if (header === undefined) {
+    const staff = await staffAuth(ctx, c);
+    if (staff) return staff;
+  }
+  const token = bearer(header);
+  if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token: Authorization: Bearer sk_...');
+  if (!token.startsWith('sk_')) throw new ApiError(401, 'UNAUTHORIZED', 'Not a secret key');
+  const auth = await resolveSecretKey(ctx, token);
+  if (!auth) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked key');
+  return { ...auth, kind: 'key' };
+}
+
+/** A secret key or a staff session that carries at least one of `anyOf`. */
 export function requireScope(ctx: AppContext, ...anyOf: Scope[]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const token = bearer(c.req.header('authorization'));
-    if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token: Authorization: Bearer sk_...');
-    if (!token.startsWith('sk_')) throw new ApiError(401, 'UNAUTHORIZED', 'Not a secret key');
-    const auth = await resolveSecretKey(ctx, token);
-    if (!auth) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked key');
+    const auth = await resolvePrincipal(ctx, c);
     if (!anyOf.some((scope) => auth.scopes.includes(scope))) {
-      throw new ApiError(403, 'FORBIDDEN', `This key lacks the scope ${anyOf.join(' or ')}`);
+      throw new ApiError(403, 'FORBIDDEN', `${auth.kind === 'staff' ? 'Your role' : 'This key'} lacks the scope ${anyOf.join(' or ')}`);
     }
     c.set('auth', auth);
     await next();

@@ -1,8 +1,10 @@
-// The only reader of process.env: validates the environment of CONTRACT.md §1 once,
+// The only reader of process.env: validates the environment (docs/configuration.md) once,
 // fails fast naming the variable, and returns a frozen configuration.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
+import { makePrivateDir, narrowToOwner } from './private-files.js';
 
 export interface AppConfig {
   readonly port: number;
@@ -21,11 +23,20 @@ export interface AppConfig {
   readonly rateLimits: Readonly<RateLimits>;
   /** AKKOORD_WEBHOOK_ALLOW_PRIVATE=true: webhooks may go to loopback and private addresses (local receivers, tests). */
   readonly webhookAllowPrivate: boolean;
+  /** AKKOORD_TRUSTED_PROXIES: the only peers whose forwarding headers are believed. */
+  readonly trustedProxies: readonly Subnet[];
+}
+
+/** An address range: 10.0.0.0/8, ::1/128. */
+export interface Subnet {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 'ipv4' | 'ipv6';
 }
 
 export class ConfigError extends Error {}
 
-export type RateLimitName = 'publicPerIp' | 'publicPerKey' | 'loginPerEmail' | 'loginPerIp' | 'secretKey';
+export type RateLimitName = 'publicPerIp' | 'publicPerKey' | 'loginPerEmail' | 'loginPerIp' | 'secretKey' | 'adminTokenPerIp';
 export interface RateRule {
   points: number;
   seconds: number;
@@ -39,6 +50,8 @@ const defaultRateLimits: RateLimits = {
   loginPerEmail: { points: 5, seconds: 900 },
   loginPerIp: { points: 60, seconds: 900 },
   secretKey: { points: 12_000, seconds: 60 },
+  // Wrong admin tokens only: the operator's own calls are never counted.
+  adminTokenPerIp: { points: 10, seconds: 300 },
 };
 
 /**
@@ -47,7 +60,7 @@ const defaultRateLimits: RateLimits = {
  */
 function parseRateLimits(value: string | undefined): RateLimits {
   if (value === undefined || value === '') return { ...defaultRateLimits };
-  if (value === 'off') return { publicPerIp: null, publicPerKey: null, loginPerEmail: null, loginPerIp: null, secretKey: null };
+  if (value === 'off') return Object.fromEntries(Object.keys(defaultRateLimits).map((name) => [name, null])) as RateLimits;
   let overrides: Record<string, unknown>;
   try {
     overrides = JSON.parse(value) as Record<string, unknown>;
@@ -64,25 +77,66 @@ function parseRateLimits(value: string | undefined): RateLimits {
   return limits;
 }
 
+/**
+ * AKKOORD_TRUSTED_PROXIES: comma-separated CIDRs (a bare address is one host), e.g.
+ * "127.0.0.1/32, 10.0.0.0/8, ::1". Empty: no proxy is trusted.
+ */
+export function parseTrustedProxies(value: string | undefined): Subnet[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((part) => part.trim()).map((cidr) => {
+    const [address, prefixText, extra] = cidr.split('/');
+    const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : null;
+    const max = family === 'ipv4' ? 32 : 128;
+    const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+    if (!family || extra !== undefined || !(prefix >= 0 && prefix <= max)) {
+      throw new ConfigError(`AKKOORD_TRUSTED_PROXIES must be comma-separated addresses or CIDRs such as 10.0.0.0/8 or ::1/128; "${cidr.slice(0, 60)}" is not one`);
+    }
+    return Object.freeze({ address, prefix, family });
+  });
+}
+
 const MIN_SECRET_LENGTH = 32;
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const port = parsePort(env.PORT ?? '8080');
-  const host = env.HOST ?? '127.0.0.1';
+/** Where the data lives, read without creating anything (`akkoord restore` writes there). */
+export interface DataLocation {
+  databaseUrl: string;
+  dataDir: string;
+  /** AKKOORD_SECRET when set; otherwise the secret is the file `secret` in dataDir. */
+  envSecret: string | null;
+}
+
+export function loadDataLocation(env: Record<string, string | undefined> = process.env): DataLocation {
   const databaseUrl = env.DATABASE_URL ?? 'sqlite:./data/akkoord.db';
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be sqlite:PATH or postgres://...');
   }
+  const dataDir = path.resolve(env.AKKOORD_DATA_DIR ?? defaultDataDir(databaseUrl));
+  return { databaseUrl, dataDir, envSecret: env.AKKOORD_SECRET || null };
+}
+
+/** AKKOORD_BACKUP_PASSPHRASE: what `akkoord backup` seals the root secret with (or --passphrase-file). */
+export function backupPassphraseFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
+  return env.AKKOORD_BACKUP_PASSPHRASE || undefined;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const port = parsePort(env.PORT ?? '8080');
+  const host = env.HOST ?? '127.0.0.1';
+  const { databaseUrl, dataDir, envSecret } = loadDataLocation(env);
   const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError('PUBLIC_URL must be an http(s) URL');
+  const production = env.NODE_ENV === 'production';
+  // Links in e-mails (RFC 8058 unsubscribe), receipts and Secure cookies are only right on https.
+  if (production && !publicUrl.startsWith('https://')) {
+    throw new ConfigError(`PUBLIC_URL must be an https:// URL when NODE_ENV=production (got ${env.PUBLIC_URL === undefined ? 'none' : `"${publicUrl.slice(0, 100)}"`})`);
+  }
   const adminToken = env.AKKOORD_ADMIN_TOKEN || null;
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('AKKOORD_ADMIN_TOKEN must be at least 16 characters');
   }
   const smtpUrl = env.SMTP_URL || null;
   if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must be smtp:// or smtps://');
-  const dataDir = path.resolve(env.AKKOORD_DATA_DIR ?? defaultDataDir(databaseUrl));
-  const secret = env.AKKOORD_SECRET ?? readOrCreateSecret(dataDir);
+  const secret = envSecret ?? readOrCreateSecret(dataDir);
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`AKKOORD_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   }
@@ -97,8 +151,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel,
     webhookAllowPrivate: allowPrivate === 'true',
     rateLimits: Object.freeze(parseRateLimits(env.AKKOORD_RATE_LIMITS)),
-    port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir, offboardingGraceDays,
-    production: env.NODE_ENV === 'production',
+    trustedProxies: Object.freeze(parseTrustedProxies(env.AKKOORD_TRUSTED_PROXIES)),
+    port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir, offboardingGraceDays, production,
   });
 }
 
@@ -125,11 +179,13 @@ function defaultDataDir(databaseUrl: string): string {
 function readOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, 'secret');
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    const secret = fs.readFileSync(file, 'utf8').trim();
+    narrowToOwner(file);
+    return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const secret = crypto.randomBytes(32).toString('base64url');
   fs.writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
   return secret;

@@ -1,5 +1,5 @@
 // What every route and service gets: the store, the frozen config, the clock, the
-// mailer and the keys derived from the root secret. Built once by createApp.
+// mail queue and the keys derived from the root secret. Built once by createApp.
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
@@ -7,25 +7,23 @@ import type { Database } from './db/database.js';
 import type { Store } from './db/create-db.js';
 import type { Keyring } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
+import type { MailQueue } from './mail/queue.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { RateLimitName } from './config.js';
-import type { RateLimiter } from './middleware/rate-limit.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 export interface AppContext {
   store: Store;
   db: Kysely<Database>;
   config: AppConfig;
   clock: Clock;
+  /** Queues mail (the queue's worker sends it). */
   mailer: Mailer;
+  mailQueue: MailQueue;
   keyring: Keyring;
   logger: Logger;
   metrics: Metrics;
-  /** One limiter per configured limit (issue 8); a limit switched off never refuses. */
+  /** One limiter per configured limit; a limit switched off never refuses. */
   rateLimits: Record<RateLimitName, RateLimiter>;
-}
-
-/** The ISO 8601 UTC time with milliseconds that every stored time uses. */
-export function nowIso(ctx: { clock: Clock }): string {
-  return ctx.clock.now().toISOString();
 }

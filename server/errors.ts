@@ -1,5 +1,5 @@
 // One error type for every expected failure; app.onError turns it into the
-// contract's `{ error: { code, message } }` body.
+// documented `{ error: { code, message } }` body (see /openapi.json).
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorCode, ErrorIssue } from '../shared/errors.js';
 
@@ -23,6 +23,5 @@ export class RateLimitedError extends ApiError {
 }
 
 export const notFound = (what = 'resource') => new ApiError(404, 'NOT_FOUND', `No such ${what}`);
-export const badRequest = (code: ErrorCode, message: string) => new ApiError(400, code, message);
 export const unprocessable = (code: ErrorCode, message: string, extra?: Record<string, unknown>) =>
   new ApiError(422, code, message, undefined, extra);

@@ -1,8 +1,9 @@
-// Opaque ids with a type prefix (CONTRACT.md §0), URL-safe: random, or ordered by time.
+// Opaque ids with a type prefix (e.g. `sub_`), URL-safe: random, or ordered by time.
 import crypto from 'node:crypto';
 
 export type IdPrefix =
-  | 'ten' | 'key' | 'sub' | 'cns' | 'req' | 'evt' | 'wh' | 'msg' | 'aud' | 'rec' | 'mail' | 'tomb' | 'sys';
+  | 'ten' | 'key' | 'sub' | 'cns' | 'req' | 'evt' | 'wh' | 'msg' | 'aud' | 'rec' | 'mail' | 'tomb' | 'sys' | 'lnk'
+  | 'brc' | 'prc' | 'stf';
 
 // Random bytes are drawn from the CSPRNG 4 KiB at a time: one call per 256 ids instead
 // of one per id (a consent write makes several). Ids are not secrets; newSecret below

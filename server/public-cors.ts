@@ -1,90 +1,66 @@
-// CORS for the endpoints the banner calls with a public key (CONTRACT.md §5): only
-// the tenant's allowedOrigins (and Akkoord's own pages) are granted. A browser on
-// another origin gets no Access-Control-Allow-Origin, and its writes are refused, so
-// a foreign page cannot fill a tenant's ledger through its visitors' browsers.
+// CORS for the endpoints the banner calls with a public key. The tenant's allowedOrigins (and
+// Akkoord's own pages) may write; a browser on another origin is refused (403
+// ORIGIN_NOT_ALLOWED) before anything is stored, so a foreign page cannot fill a tenant's ledger
+// through its visitors' browsers. Preflights pass for any web origin and every error answer
+// carries Access-Control-Allow-Origin: the refusal itself is what the server enforces, and the
+// banner must be able to read why it failed (a page on an origin the tenant forgot to list, an
+// unknown key, a rate limit) to tell the site's developer. Error bodies hold no data.
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { originAllowed, requestOrigin } from '../shared/origins.js';
 import type { AppContext } from './context.js';
 import { ApiError } from './errors.js';
 
-export type CorsEnv = { Variables: { corsDecided: boolean } };
-
 const PREFLIGHT_MAX_AGE = '600';
 
-/** The serialised origin (RFC 6454 §6.1), or null for "null" and garbage. */
-function normaliseOrigin(origin: string): string | null {
-  try {
-    const url = new URL(origin);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
-  } catch {
-    return null;
+/** Whether the request's origin may use a tenant whose list is allowedOrigins; Akkoord's own pages always may. */
+export function originPermitted(ctx: AppContext, origin: string | undefined, allowedOrigins: string[]): boolean {
+  return originAllowed(origin, allowedOrigins) || originAllowed(origin, [new URL(ctx.config.publicUrl).origin]);
+}
+
+/**
+ * Called by a handler once it knows the tenant: grants CORS to a listed origin and refuses
+ * (403 ORIGIN_NOT_ALLOWED) a browser request from any other. Requests without Origin (servers,
+ * curl) pass: CORS protects browsers only.
+ */
+export function allowTenantOrigin(c: Context, ctx: AppContext, allowedOrigins: string[]): void {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return;
+  if (!originPermitted(ctx, origin, allowedOrigins)) {
+    throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This page\'s origin is not in the tenant\'s allowed origins; add it with PUT /v1/tenant/origins or `akkoord tenant origins add`');
   }
-}
-
-function listed(origin: string, allowedOrigins: string[], ctx: AppContext): boolean {
-  const wanted = normaliseOrigin(origin);
-  if (!wanted) return false;
-  if (wanted === normaliseOrigin(ctx.config.publicUrl)) return true;
-  return allowedOrigins.some((allowed) => normaliseOrigin(allowed) === wanted);
-}
-
-/** Whether any active tenant lists the origin: what a preflight without a key can know. */
-async function knownToSomeTenant(ctx: AppContext, origin: string): Promise<boolean> {
-  const wanted = normaliseOrigin(origin);
-  if (!wanted) return false;
-  if (wanted === normaliseOrigin(ctx.config.publicUrl)) return true;
-  // LIKE narrows the rows (its _ wildcard only widens the match); JSON.parse decides.
-  const rows = await ctx.db
-    .selectFrom('tenants')
-    .select('allowed_origins')
-    .where('status', '=', 'active')
-    .where('allowed_origins', 'like', `%"${wanted}"%`)
-    .limit(20)
-    .execute();
-  return rows.some((row) => listed(origin, JSON.parse(row.allowed_origins) as string[], ctx));
-}
-
-function grant(c: Context, origin: string): void {
   c.header('Access-Control-Allow-Origin', origin);
 }
 
 /**
- * Called by a handler once it knows the tenant: grants CORS to a listed origin and
- * refuses (403) a browser request from any other. Requests without Origin (servers,
- * curl) pass: CORS protects browsers only.
+ * Lets the page read every error answer of the public endpoints, also those given before the
+ * route knew the tenant (a rate limit, a bad body, an unknown key). Mounted before the rate
+ * limiters, so their 429 is readable too.
  */
-export function allowTenantOrigin(c: Context<CorsEnv>, ctx: AppContext, allowedOrigins: string[]): void {
-  c.set('corsDecided', true);
-  const origin = c.req.header('origin');
-  if (origin === undefined) return;
-  if (!listed(origin, allowedOrigins, ctx)) {
-    throw new ApiError(403, 'FORBIDDEN', 'This origin is not in the tenant\'s allowedOrigins');
-  }
-  grant(c, origin);
+/** Adds Origin to Vary unless it is there already (two CORS layers must not say it twice). */
+function varyOrigin(headers: Headers): void {
+  if (!/(^|,)\s*origin\s*(,|$)/i.test(headers.get('Vary') ?? '')) headers.append('Vary', 'Origin');
 }
 
-/**
- * Answers preflights (with ?key= for that tenant's origins, else any tenant's) and,
- * for answers given before the tenant was known (a bad body, an unknown key), grants
- * the origins some tenant lists so the banner can read why it failed.
- */
-export function publicCors(ctx: AppContext, methods: string) {
-  return createMiddleware<CorsEnv>(async (c, next) => {
-    const origin = c.req.header('origin');
+export function readableErrors() {
+  return createMiddleware(async (c, next) => {
+    await next();
+    const origin = requestOrigin(c.req.header('origin'));
+    if (origin && c.res.status >= 400 && !c.res.headers.has('Access-Control-Allow-Origin')) {
+      c.res.headers.set('Access-Control-Allow-Origin', origin);
+      varyOrigin(c.res.headers);
+    }
+  });
+}
+
+/** Answers preflights for any web origin; the request itself is then granted or refused. */
+export function publicCors(methods: string) {
+  return createMiddleware(async (c, next) => {
+    const origin = requestOrigin(c.req.header('origin'));
     if (c.req.method === 'OPTIONS') {
       c.header('Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
-      const key = c.req.query('key');
-      let allowed = false;
-      if (origin !== undefined) {
-        if (key) {
-          const tenant = await ctx.db.selectFrom('tenants').select(['allowed_origins', 'status']).where('public_key', '=', key).executeTakeFirst();
-          allowed = tenant?.status === 'active' && listed(origin, JSON.parse(tenant.allowed_origins) as string[], ctx);
-        } else {
-          allowed = await knownToSomeTenant(ctx, origin);
-        }
-      }
-      if (allowed && origin !== undefined) {
-        grant(c, origin);
+      if (origin) {
+        c.header('Access-Control-Allow-Origin', origin);
         c.header('Access-Control-Allow-Methods', methods);
         c.header('Access-Control-Allow-Headers', 'Content-Type');
         c.header('Access-Control-Max-Age', PREFLIGHT_MAX_AGE);
@@ -92,9 +68,7 @@ export function publicCors(ctx: AppContext, methods: string) {
       return c.body(null, 204);
     }
     await next();
-    c.header('Vary', 'Origin', { append: true });
-    if (origin !== undefined && !c.get('corsDecided') && c.res.status >= 400 && (await knownToSomeTenant(ctx, origin))) {
-      c.res.headers.set('Access-Control-Allow-Origin', origin);
-    }
+    // Once, however many routers or middlewares add it.
+    varyOrigin(c.res.headers);
   });
 }

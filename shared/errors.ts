@@ -1,4 +1,4 @@
-// The closed set of error codes the API answers with (CONTRACT.md §0), shared by
+// The closed set of error codes the API answers with, shared by
 // the server, the widget and the preference center.
 export const errorCodes = [
   'VALIDATION_FAILED',
@@ -7,6 +7,7 @@ export const errorCodes = [
   'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHORIZED',
   'FORBIDDEN',
+  'ORIGIN_NOT_ALLOWED',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'CONFLICT',
@@ -24,6 +25,10 @@ export const errorCodes = [
   'EXTENSION_NOT_ALLOWED',
   'SUBJECT_ERASED',
   'WEBHOOK_URL_NOT_ALLOWED',
+  'STEP_UP_REQUIRED',
+  'NO_ADDRESS_ON_FILE',
+  'PARENTAL_CONSENT_REQUIRED',
+  'NOT_A_CONSENT_PURPOSE',
   'INTERNAL',
 ] as const;
 

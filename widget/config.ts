@@ -1,16 +1,20 @@
-// The tenant configuration the server inlines into widget.js (CONTRACT §4: no second request
+// The tenant configuration the server inlines into widget.js (no second request
 // before the banner shows). Only what the banner needs: website purposes, never channel ones.
 
-export type LocalizedText = Record<string, { name: string; description: string }>;
+import type { BannerMessages } from '../shared/i18n/banner';
+
+export type LocalizedText = Record<string, { name: string; description: string; interest?: string }>;
 
 export interface WidgetPurpose {
   key: string;
   /** Strictly necessary: shown as always on, never asked (EP-02). */
-  required: boolean;
+  required?: boolean;
   /** Marketing purposes stay denied under Global Privacy Control (GPC-04). */
-  marketing: boolean;
+  marketing?: boolean;
+  /** Legitimate interest or public task: on until the person objects in the settings dialog (GDPR-40). */
+  objectable?: boolean;
   /** Google Consent Mode v2 types this purpose grants (GCM-05). */
-  googleConsentMode: string[];
+  googleConsentMode?: string[];
   text: LocalizedText;
 }
 
@@ -27,6 +31,27 @@ export interface WidgetConfig {
   controllerName: string;
   privacyNoticeUrl: Record<string, string>;
   consentTtlDays: number;
+  /** `akkoord_` and 8 hex digits of SHA-256(tenant id): per tenant, so tenants on one host keep apart. */
+  cookieName: string;
+  /** The banner's words for each of the tenant's locales (shared/i18n/banner.ts). */
+  words: Record<string, BannerMessages>;
+  /** The theme's colours as CSS custom properties (--ak-bg, ...), only those set. */
+  colors?: Record<string, string>;
+  logoUrl?: string;
+  /** bar (default), box (centred) or corner. */
+  position?: string;
+  /** The floating button shows its label next to the icon (default true). */
+  floatingLabel: boolean;
+  inheritFont?: boolean;
+  /** Reload the page after a withdrawal, so scripts that already ran stop. */
+  reloadOnWithdrawal?: boolean;
+  /** Hours between re-reads of the person's choice from the server (default 24; 0: every page load). */
+  resyncHours?: number;
+  /**
+   * Consent Mode defaults per region (GCM-04), when the tenant starts granted outside the EEA, the
+   * UK and Switzerland: an all-denied default for those regions, a granted one for elsewhere.
+   */
+  gcmDefaults?: Array<Record<string, string | number | string[]>>;
   purposes: WidgetPurpose[];
 }
 

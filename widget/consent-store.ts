@@ -5,6 +5,7 @@
 import type { WidgetConfig } from './config';
 import {
   encodeChoiceCookie,
+  LEGACY_COOKIE_NAME,
   parseChoiceCookie,
   readCookieValue,
   serializeCookie,
@@ -12,7 +13,7 @@ import {
 } from './consent/cookie';
 import { completeDecisions, effectiveConsent, type Decisions } from './consent/decisions';
 import { randomId } from './consent/random-id';
-import type { Recorder } from './consent/recorder';
+import type { ConsentEvent, Recorder } from './consent/recorder';
 import { needsPrompt } from './consent/reprompt';
 
 export interface ConsentStore {
@@ -24,8 +25,8 @@ export interface ConsentStore {
   hasChoice(): boolean;
   /** This browser's visitor id, also from a choice that asks again (expired, material change). */
   visitorId(): string | undefined;
-  /** Records a choice for the optional purposes; missing ones are denied. */
-  decide(changes: Decisions): void;
+  /** Records a choice for the optional purposes; missing ones are denied. `interaction` says which control made it. */
+  decide(changes: Decisions, interaction?: ConsentEvent['interaction']): void;
   /**
    * Takes what the server holds after the preference center changed it (server-sync.ts), without
    * recording it again; null (erased there) forgets the choice and the visitor id.
@@ -43,16 +44,24 @@ export interface StoreEnvironment {
 }
 
 export function createConsentStore(config: WidgetConfig, env: StoreEnvironment): ConsentStore {
-  const stored = parseChoiceCookie(readCookieValue(env.doc.cookie));
+  const name = config.cookieName;
+  const own = readCookieValue(env.doc.cookie, name);
+  // A visitor from before per-tenant names: take the old cookie over once (rewritten below).
+  const legacy = own ? undefined : readCookieValue(env.doc.cookie, LEGACY_COOKIE_NAME);
+  const stored = parseChoiceCookie(own ?? legacy);
   let choice: StoredChoice | null = needsPrompt(stored, config, env.nowSeconds()) ? null : stored;
   // Kept across re-prompts: the same browser stays the same pseudonymous subject.
   let visitorId = stored?.visitorId;
   const listeners = new Set<(consent: Decisions) => void>();
 
   const consent = () => effectiveConsent(config.purposes, choice?.decisions ?? {});
-  const writeCookie = (value: string, days: number) => {
-    env.doc.cookie = serializeCookie(value, days, env.doc.location.protocol === 'https:');
+  const writeCookie = (value: string, days: number, cookieName = name) => {
+    env.doc.cookie = serializeCookie(cookieName, value, days, env.doc.location.protocol === 'https:');
   };
+  if (legacy) {
+    writeCookie(legacy, Math.max(0, (stored?.madeAt ?? 0) + config.consentTtlDays * 86400 - env.nowSeconds()) / 86400);
+    writeCookie('', 0, LEGACY_COOKIE_NAME);
+  }
   const tell = () => {
     const current = consent();
     for (const listener of listeners) listener(current);
@@ -63,7 +72,7 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
     mustAsk: () => choice === null,
     hasChoice: () => choice !== null,
     visitorId: () => choice?.visitorId ?? visitorId,
-    decide(changes) {
+    decide(changes, interaction = 'save_choices') {
       const decisions = completeDecisions(config.purposes, choice?.decisions ?? {}, changes);
       choice = {
         visitorId: choice?.visitorId ?? visitorId ?? randomId('v_'),
@@ -80,7 +89,8 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
         decisions,
         configVersion: config.configVersion,
         locale: env.locale,
-        source: 'banner',
+        source: interaction == 'placeholder' ? interaction : 'banner',
+        interaction,
         gpc: env.gpc,
         clientEventId: randomId('ce_'),
       });

@@ -2,22 +2,28 @@
 // page (script gating, Consent Mode, the banner UI, window.akkoord).
 
 import { readInlinedConfig, type WidgetConfig } from './config';
-import { acceptAllDecisions, optionalPurposes, rejectAllDecisions, type Decisions } from './consent/decisions';
-import { createRecorder, type Recorder } from './consent/recorder';
-import { fetchServerDecisions, SYNC_KEY } from './consent/server-sync';
+import { acceptAllDecisions, consentPurposes, rejectAllDecisions, type Decisions } from './consent/decisions';
+import { createRecorder, type ConsentEvent, type Recorder } from './consent/recorder';
+import { fetchServerDecisions, SYNC_KEY, syncDue } from './consent/server-sync';
 import { createConsentStore } from './consent-store';
 import { startGate } from './blocking/dom';
-import { bannerMessages, fill, listOf, pickLocale } from './i18n';
+import { fill, listOf, pickLocale } from './i18n';
 import {
   consentModeState,
   defaultConsentModeState,
   ensureGtag,
+  hasConsentDefault,
   usesConsentMode,
 } from './integrations/consent-mode';
 import { marketingPurposes, readGpc } from './integrations/gpc';
 import { announceChange, createPublicApi, type AkkoordApi } from './public-api';
+import { problemReporter } from './problems';
 import { onManageDataClick } from './ui/manage-data-link';
-import { mountUi } from './ui/mount';
+import { placeholders } from './ui/placeholders';
+import { mountUi, type MountedUi } from './ui/mount';
+import { settingsLoader } from './ui/settings-loader';
+
+type Interaction = ConsentEvent['interaction'];
 
 declare global {
   interface Window {
@@ -25,19 +31,21 @@ declare global {
   }
 }
 
-function start(config: WidgetConfig): void {
+function start(config: WidgetConfig, script: HTMLScriptElement | null): void {
   const gpc = readGpc(navigator);
   const locale = pickLocale([document.documentElement.lang, ...navigator.languages], config.locales, config.defaultLocale);
-  const messages = bannerMessages(locale);
+  const messages = config.words[locale] ?? config.words[config.defaultLocale];
   const nameOf = (key: string) => config.purposes.find((p) => p.key === key)?.text[locale]?.name ?? key;
 
-  // First, before anything else can run (GCM-01).
+  // First, before anything else can run (GCM-01), unless the inline stub set it already.
   const gtag = usesConsentMode(config.purposes) ? ensureGtag(window as never) : null;
-  gtag?.('consent', 'default', defaultConsentModeState(config.purposes));
+  // Region defaults (GCM-04) come ready-made from the server; else all denied.
+  if (!hasConsentDefault(window as never)) for (const state of config.gcmDefaults ?? [defaultConsentModeState(config.purposes)]) gtag?.('consent', 'default', state);
 
   // Created on first use: no storage is touched before a choice exists (EP-01).
   let recorder: Recorder | undefined;
-  const getRecorder = () => (recorder ??= createRecorder(config.apiBase, safeLocalStorage(), fetch.bind(window)));
+  const report = problemReporter(window, config);
+  const getRecorder = () => (recorder ??= createRecorder(config.apiBase, safeLocalStorage(), fetch.bind(window), { onProblem: report }));
 
   const store = createConsentStore(config, {
     doc: document,
@@ -46,14 +54,20 @@ function start(config: WidgetConfig): void {
     gpc,
     recorder: getRecorder,
   });
-  const gate = startGate(document);
+  const gate = startGate(document, placeholders(config.purposes, messages, locale, (key) => store.decide({ [key]: true }, 'placeholder')));
   const applyConsent = (consent: Decisions) => {
     gate.update(consent);
     gtag?.('consent', 'update', consentModeState(config.purposes, consent));
   };
+  let before = store.consent();
   store.subscribe((consent) => {
     applyConsent(consent);
     announceChange(window, consent);
+    // Scripts that already ran cannot be stopped; a tenant may choose to reload so they stop.
+    if (config.reloadOnWithdrawal && Object.keys(consent).some((key) => before[key] && !consent[key])) {
+      void getRecorder().idle().then(() => location.reload());
+    }
+    before = consent;
   });
 
   /**
@@ -62,11 +76,14 @@ function start(config: WidgetConfig): void {
    */
   const syncWithServer = async (applyAfter: boolean) => {
     const visitorId = store.visitorId();
-    if (visitorId && syncFlag()) {
+    const mark = syncFlag();
+    // Storage is touched only once a choice exists (EP-01).
+    if (mark === null && store.hasChoice()) syncFlag(`${Date.now()}`);
+    if (visitorId && syncDue(mark, config.resyncHours ?? 24, Date.now())) {
       if (store.hasChoice()) await getRecorder().flush();
       const decisions = await fetchServerDecisions(config, visitorId, fetch.bind(window));
       if (decisions !== undefined) {
-        syncFlag(null);
+        syncFlag(decisions ? `${Date.now()}` : null);
         if (!decisions) getRecorder().forget();
         const current = store.consent();
         // adopt() tells the subscribers, which apply the result.
@@ -85,43 +102,60 @@ function start(config: WidgetConfig): void {
   addEventListener('pageshow', (event) => event.persisted && void syncWithServer(false));
   addEventListener('online', () => store.hasChoice() && void getRecorder().flush());
 
-  const acceptAll = () => store.decide(acceptAllDecisions(config.purposes, gpc));
-  const rejectAll = () => store.decide(rejectAllDecisions(config.purposes));
+  // The same choice from the banner's button or from a site's script (window.akkoord) is
+  // recorded as what it was: a script's acceptAll() is not a person's click.
+  const acceptAll = (how: Interaction) => () => store.decide(acceptAllDecisions(config.purposes, gpc), how);
+  const rejectAll = (how: Interaction) => () => store.decide(rejectAllDecisions(config.purposes), how);
   const gpcHeld = gpc ? marketingPurposes(config.purposes).map((p) => nameOf(p.key)) : [];
-  const ui = mountUi(document, {
+  // Built on first need: show() from the site, or the task after this one (below).
+  let ui: MountedUi | undefined;
+  const mountOnce = () => (ui ??= mountUi(document, {
     config,
     store,
     messages,
     locale,
     intro: fill(messages.intro, {
       controller: config.controllerName,
-      purposes: listOf(optionalPurposes(config.purposes).map((p) => nameOf(p.key)), locale),
+      purposes: listOf(consentPurposes(config.purposes).map((p) => nameOf(p.key)), messages.and),
     }),
-    gpcNotice: gpcHeld.length > 0 ? fill(messages.gpc, { purposes: listOf(gpcHeld, locale) }) : null,
-    acceptAll,
-    rejectAll,
+    gpcNotice: gpcHeld.length > 0 ? fill(messages.gpc, { purposes: listOf(gpcHeld, messages.and) }) : null,
+    acceptAll: acceptAll('accept_all'),
+    rejectAll: rejectAll('reject_all'),
     onManageData: onManageDataClick({
-      apiBase: config.apiBase,
       publicKey: config.publicKey,
       visitorId: store.visitorId,
       flush: () => (store.hasChoice() ? getRecorder().flush() : Promise.resolve()),
-      send: fetch.bind(window),
       navigate: (url) => {
         syncFlag('1');
         location.assign(url);
       },
     }),
-  });
+    // Beside widget.js, wherever the site loads it from.
+    loadSettings: settingsLoader(document, script?.src ? new URL('widget-settings.js', script.src).href : `${config.apiBase}/widget-settings.js`, script?.nonce, report),
+  }));
 
   window.akkoord = createPublicApi({
     consent: store.consent,
     subscribe: store.subscribe,
-    show: ui.show,
-    acceptAll,
-    rejectAll,
-    set: store.decide,
+    show: () => mountOnce().show(),
+    acceptAll: acceptAll('script'),
+    rejectAll: rejectAll('script'),
+    set: (decisions) => store.decide(decisions, 'script'),
     receipt: () => (store.hasChoice() ? getRecorder().receipt() : null),
+    // After the send in flight, if any: `await akkoord.ready()` right after a choice tells its fate.
+    status: async () => {
+      const sending = store.hasChoice() ? getRecorder() : null;
+      await sending?.idle();
+      return { consent: store.consent(), receipt: sending?.receipt() ?? null, ...(sending?.status() ?? { pending: 0, error: null }) };
+    },
   });
+
+  // The banner in a task of its own: this script's task only sets Consent Mode's default, reads
+  // the cookie and gates, so the page's first paint is not held up behind building the banner.
+  setTimeout(mountOnce);
+  // Before a choice nothing optional runs. Gated frames get their placeholders once the banner
+  // is painted: sized like the frame, they read its layout, which is then already done.
+  requestAnimationFrame(() => setTimeout(() => store.hasChoice() || gate.update(store.consent())));
 }
 
 /** Reads the "back from manage my data" flag, or sets (a string) or clears (null) it. */
@@ -146,5 +180,6 @@ function safeLocalStorage(): Storage | null {
 }
 
 const config = readInlinedConfig();
-// Loaded twice (a tag copied into a template and a layout) must not ask twice.
-if (config && !window.akkoord) start(config);
+// Loaded twice (a tag copied into a template and a layout) must not ask twice. The script element
+// is known only now, while it runs.
+if (config && !window.akkoord) start(config, document.currentScript as HTMLScriptElement | null);

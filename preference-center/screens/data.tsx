@@ -1,8 +1,9 @@
 // Access and portability (Art. 15, 20): both downloads; and erasure (Art. 17) of
-// everything or of chosen data sets and fields, only after a clear confirmation.
+// everything or of chosen data sets and fields, only after a clear confirmation. Data sets a
+// law keeps (Art. 17(3)(b)) are explained, with their basis and term, instead of offered.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { call } from '../api';
-import { fill, labelOf } from '../i18n';
+import { call, download } from '../api';
+import { countOf, fill, formatDate, humanize, keptText, labelOf } from '../i18n';
 import type { ScreenProps } from './types';
 
 interface Props extends ScreenProps {
@@ -12,7 +13,9 @@ interface Props extends ScreenProps {
 
 export function Data(props: Props) {
   const { m, locale, page, me } = props;
-  const datasets = Object.keys(me.records);
+  // The person's records a law keeps: listed with basis and term, not offered for erasure (an erasure would leave them anyway).
+  const kept = me.keptByLaw.filter((k) => k.until);
+  const datasets = Object.keys(me.records).filter((d) => !kept.some((k) => k.dataset === d));
   const fields = [
     ...(me.subject.email !== null ? ['email'] : []),
     ...(me.subject.phone !== null ? ['phone'] : []),
@@ -29,8 +32,8 @@ export function Data(props: Props) {
     if (confirming) confirmHeading.current?.focus();
   }, [confirming]);
 
-  const labelFor = (item: string) => (item.startsWith('dataset:') ? item.slice(8)
-    : item.startsWith('attributes.') ? item.slice(11) : labelOf(m, 'field', item));
+  const labelFor = (item: string) => (item.startsWith('dataset:') ? humanize(item.slice(8))
+    : item.startsWith('attributes.') ? humanize(item.slice(11)) : labelOf(m, 'field', item));
   const toggle = (item: string, on: boolean) => setChosen(on ? [...chosen, item] : chosen.filter((x) => x !== item));
 
   const proceed = (event: Event) => {
@@ -47,7 +50,7 @@ export function Data(props: Props) {
         datasets: chosen.filter((c) => c.startsWith('dataset:')).map((c) => c.slice(8)),
         fields: chosen.filter((c) => !c.startsWith('dataset:')),
       };
-      await call('POST', '/v1/me/erasure', scope);
+      await call('POST /v1/me/erasure', scope);
       if (mode === 'all') return props.onErasedAll();
       setConfirming(false);
       setChosen([]);
@@ -60,19 +63,39 @@ export function Data(props: Props) {
     }
   };
 
-  const exportUrl = (format: string) => `/v1/me/export?format=${format}&locale=${encodeURIComponent(locale)}`;
+  const save = async (format: 'json' | 'csv') => {
+    setBusy(true);
+    try {
+      await download('/v1/me/export', { format, locale });
+    } catch (error) {
+      props.fail(error);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   return (
     <div>
       <h3>{m.downloadTitle}</h3>
       <p>{fill(m.downloadIntro, { tenant: page.tenantName })}</p>
       <p class="actions">
-        <a class="button" href={exportUrl('json')} download>{m.downloadJson}</a>
-        <a class="button" href={exportUrl('csv')} download>{m.downloadCsv}</a>
+        <button type="button" disabled={busy} onClick={() => save('json')}>{m.downloadJson}</button>
+        <button type="button" disabled={busy} onClick={() => save('csv')}>{m.downloadCsv}</button>
       </p>
       <h3>{m.recordsTitle}</h3>
       {datasets.length === 0 ? <p>{m.recordsEmpty}</p> : (
-        <ul>{datasets.map((d) => <li key={d}>{fill(m.recordCount, { dataset: d, count: me.records[d] })}</li>)}</ul>
+        <ul>{datasets.map((d) => <li key={d}>{countOf(m, locale, d, me.records[d])}</li>)}</ul>
+      )}
+      {kept.length > 0 ? (
+        <>
+          <h3>{m.keptByLawTitle}</h3>
+          <p>{fill(m.keptByLawIntro, { tenant: page.tenantName })}</p>
+          <ul>{kept.map((k) => <li key={k.dataset}>{keptText(m, locale, k)}</li>)}</ul>
+        </>
+      ) : null}
+      <h3>{m.recipientsTitle}</h3>
+      {me.recipients.length === 0 ? <p>{m.recipientsEmpty}</p> : (
+        <ul>{me.recipients.map((r) => <li>{fill(m.recipient, { name: r.name ?? r.kind, categories: r.categories.join(', '), date: formatDate(r.lastAt, locale, false) })}</li>)}</ul>
       )}
       <h3>{m.eraseTitle}</h3>
       {!confirming ? (
@@ -97,7 +120,7 @@ export function Data(props: Props) {
                   {datasets.map((d) => (
                     <div class="choice" key={d}>
                       <input type="checkbox" id={`ds-${d}`} checked={chosen.includes(`dataset:${d}`)} onChange={(e) => toggle(`dataset:${d}`, (e.target as HTMLInputElement).checked)} />
-                      <label for={`ds-${d}`}>{d}</label>
+                      <label for={`ds-${d}`}>{humanize(d)}</label>
                     </div>
                   ))}
                 </fieldset>

@@ -2,7 +2,7 @@
 // save is a request, recorded, and recipients hear which fields changed.
 import { useState } from 'preact/hooks';
 import { call } from '../api';
-import { fill, labelOf } from '../i18n';
+import { fill, humanize, labelOf } from '../i18n';
 import type { ScreenProps } from './types';
 
 const asText = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value));
@@ -29,7 +29,7 @@ export function Profile(props: ScreenProps) {
     if (Object.keys(body).length === 0) return props.announce(m.nothingChanged);
     setBusy(true);
     try {
-      await call('PATCH', '/v1/me/profile', body);
+      await call('PATCH /v1/me/profile', body);
       await props.reload();
       props.announce(m.profileSaved);
     } catch (error) {
@@ -46,7 +46,7 @@ export function Profile(props: ScreenProps) {
       <form onSubmit={save} class="stack">
         {fields.map((name) => {
           const id = `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-          const label = name.startsWith('attributes.') ? name.slice('attributes.'.length) : labelOf(m, 'field', name);
+          const label = name.startsWith('attributes.') ? humanize(name.slice('attributes.'.length)) : labelOf(m, 'field', name);
           return (
             <div class="field" key={name}>
               <label for={id}>{label}</label>

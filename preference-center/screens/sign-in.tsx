@@ -20,7 +20,7 @@ export function SignIn({ m, locale, page, announce, fail }: Props) {
     event.preventDefault();
     setBusy(true);
     try {
-      await call('POST', '/v1/me/login', { tenant: page.tenantId, email, locale });
+      await call('POST /v1/me/login', { tenant: page.tenantId, email, locale });
       announce(fill(m.linkSent, { tenant: page.tenantName }));
     } catch (error) {
       fail(error);
@@ -33,10 +33,12 @@ export function SignIn({ m, locale, page, announce, fail }: Props) {
       <h2 id="sign-in-title">{m.signInTitle}</h2>
       <p>{fill(m.signInIntro, { tenant: page.tenantName })}</p>
       <form onSubmit={submit} class="stack">
-        <label for="email">{m.emailLabel}</label>
-        <input id="email" name="email" type="email" autocomplete="email" required value={email}
-          onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
-        <button type="submit" disabled={busy}>{m.sendLink}</button>
+        <div class="field">
+          <label for="email">{m.emailLabel}</label>
+          <input id="email" name="email" type="email" autocomplete="email" required value={email}
+            onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+        </div>
+        <p><button type="submit" disabled={busy}>{m.sendLink}</button></p>
       </form>
     </section>
   );

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { appendAudit } from '../services/audit.js';
-import { chunkLines, countTenantRows, exportTenantLines } from '../services/tenant-export.js';
+import { appendAudit } from '../services/registers/audit.js';
+import { chunkLines, countTenantRows, exportTenantLines } from '../services/tenants/tenant-export.js';
 import { CliError, requireTenant, withContext, type Output } from './runtime.js';
 import { CLI_ACTOR } from './tenant-commands.js';
 

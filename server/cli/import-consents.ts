@@ -3,21 +3,30 @@
 // controller must be able to show when and how consent was given). Every row is
 // checked first; one bad row means nothing is imported unless --skip-invalid. The
 // import is one transaction, so it is never half done. Error messages name the line
-// and the column, never the value (it may be personal data).
+// and the column, never the value (it may be personal data). A row with an e-mail address
+// stores it, and the person, who did not give it to Akkoord, is sent the Art. 14 notice
+// as after the API (GDPR-25), unless `informedAt` says they were told already.
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
-import { isCommunicationPurpose } from '../../shared/schemas/config.js';
+import { isCommunicationPurpose, type TenantConfig } from '../../shared/schemas/config.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
-import { getPublishedConfig, type PublishedConfig } from '../services/config.js';
-import { recordConsentIn } from '../services/record-consent.js';
-import { findTombstone } from '../services/rights/erase.js';
-import { createSubject, findSubjectByExternalId } from '../services/subjects-core.js';
+import { getPublishedConfig, type PublishedConfig } from '../services/config/config.js';
+import { expiredOnArrival } from '../services/consent/consent-lifetime.js';
+import { recordConsentIn } from '../services/consent/consent-write.js';
+import { erasureOf } from '../services/rights/erasure-register.js';
+import { createSubject, findSubjectByExternalId } from '../services/subjects/subjects-core.js';
+import { sealEmail } from '../services/subjects/personal-data.js';
+import { lockLedgerHead } from '../services/ledger/ledger-head.js';
+import { noteArrivalIn } from '../services/rights/information-notice.js';
+import { CLI_ACTOR as IMPORT_ACTOR } from './tenant-commands.js';
 import { CliError, requireTenant, withContext, type Output } from './runtime.js';
 
 const requiredColumns = ['externalId', 'purpose', 'decision', 'capturedAt'];
-const optionalColumns = ['channel', 'source', 'locale', 'configVersion'];
+const optionalColumns = ['channel', 'source', 'locale', 'configVersion', 'email', 'informedAt'];
+/** The check the API's schema makes, in short: one @, no spaces, at most 254 characters. */
+const emailPattern = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 const decisions = ['granted', 'denied', 'withdrawn'] as const;
 type Decision = (typeof decisions)[number];
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -32,6 +41,11 @@ export interface ImportRow {
   source: string | null;
   locale: string;
   configVersion: number;
+  /** That version's configuration: the consent's lifetime comes from it. */
+  config: TenantConfig;
+  email: string | null;
+  /** When the tool that made the list told the person (Art. 14(5)(a)). */
+  informedAt: string | null;
 }
 
 export interface BadRow {
@@ -90,6 +104,13 @@ async function checkRow(
   // A label, not free text: it stays in the ledger for good, so it must not carry personal data.
   if (source !== null && !/^[A-Za-z0-9_.:-]{1,100}$/.test(source)) problems.push('source must be a label of at most 100 characters: letters, digits, _ . : -');
 
+  const email = raw.email ? raw.email : null;
+  if (email !== null && (email.length > 254 || !emailPattern.test(email))) problems.push('email must be an e-mail address');
+  const informedAt = raw.informedAt ? raw.informedAt : null;
+  const informedMs = informedAt === null ? null : isoTime.test(informedAt) ? Date.parse(informedAt) : NaN;
+  if (informedMs !== null && !Number.isFinite(informedMs)) problems.push('informedAt must be an ISO 8601 time with a zone');
+  else if (informedMs !== null && informedMs > ctx.clock.now().getTime()) problems.push('informedAt is in the future');
+
   let version: number | undefined;
   if (raw.configVersion) {
     version = /^\d{1,9}$/.test(raw.configVersion) ? Number(raw.configVersion) : NaN;
@@ -113,18 +134,30 @@ async function checkRow(
     else if (!published.config.locales.includes(locale)) problems.push(`locale must be one of ${published.config.locales.join(', ')}`);
   }
   // Art. 17: an erased person is not brought back by an old list.
-  if (checkErased && externalId !== '' && (await findTombstone(ctx, tenantId, { externalId }))) problems.push('this person was erased; their consent is not imported again');
+  if (checkErased && externalId !== '' && (await erasureOf(ctx.db, ctx.keyring, tenantId, { externalId, email }))) problems.push('this person was erased; their consent is not imported again');
 
   if (problems.length > 0 || !published) return { line, problems };
   return {
     line, externalId, purpose: raw.purpose!, channel, status, capturedAt: new Date(capturedMs).toISOString(),
-    source, locale, configVersion: published.version,
+    source, locale, configVersion: published.version, config: published.config,
+    email, informedAt: informedMs === null ? null : new Date(informedMs).toISOString(),
   };
 }
 
-async function importRow(trx: Kysely<Database>, ctx: AppContext, tenantId: string, row: ImportRow): Promise<number> {
+/** Ledger events written, whether the grant was already past its lifetime (GDPR-12), and what became of the Art. 14 notice. */
+async function importRow(trx: Kysely<Database>, ctx: AppContext, tenantId: string, row: ImportRow) {
   const at = ctx.clock.now().toISOString();
-  const subjectId = (await findSubjectByExternalId(trx, tenantId, row.externalId))?.id ?? (await createSubject(trx, tenantId, at, row.externalId));
+  const found = await findSubjectByExternalId(trx, tenantId, row.externalId);
+  const subjectId = found?.id ?? (await createSubject(trx, tenantId, at, row.externalId));
+  let notice: Awaited<ReturnType<typeof noteArrivalIn>> = 'unchanged';
+  if (row.email !== null) {
+    await trx.updateTable('subjects').set({ ...sealEmail(ctx.keyring, row.email), updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', subjectId).execute();
+  }
+  // Art. 14, as for PUT /v1/subjects: a person with an address learns who holds their data and from where.
+  if ((row.email !== null || row.informedAt !== null) && (row.email !== null || found?.email_enc)) {
+    await lockLedgerHead(trx, tenantId);
+    notice = await noteArrivalIn(trx, ctx, { tenantId, subjectId, dataSource: row.source, informedAt: row.informedAt, via: 'import', actor: IMPORT_ACTOR });
+  }
   const recorded = await recordConsentIn(trx, ctx, {
     tenantId, subjectId, configVersion: row.configVersion, locale: row.locale, source: 'import',
     changes: [{ purpose: row.purpose, channel: row.channel, status: row.status }],
@@ -132,7 +165,8 @@ async function importRow(trx: Kysely<Database>, ctx: AppContext, tenantId: strin
     // Where the consent was collected, kept (and hashed) with the ledger event as proof.
     clientEventId: row.source ? `import:${row.source}` : 'import',
   });
-  return recorded.events.length;
+  const expired = expiredOnArrival(row.config, [{ purpose: row.purpose, channel: row.channel, status: row.status }], row.capturedAt, at).length > 0;
+  return { events: recorded.events.length, expired, notice };
 }
 
 export async function importConsentsCommand(out: Output, file: string, options: { tenant?: string; skipInvalid?: boolean }) {
@@ -166,27 +200,42 @@ export async function importConsentsCommand(out: Output, file: string, options: 
     const bar = out.progress(total - bad.length, 'import');
     let imported = 0;
     let events = 0;
+    let expiredOnArrivalRows = 0;
+    const notices = { opened: 0, informed: 0 };
     try {
       await ctx.db.transaction().execute(async (trx) => {
+        // From zero on every run: PostgreSQL may run the transaction again after a deadlock.
+        imported = 0;
+        events = 0;
+        expiredOnArrivalRows = 0;
+        notices.opened = 0;
+        notices.informed = 0;
         for await (const { raw, line, columnsOk } of readRows(file)) {
           if (skip.has(line)) continue;
           // Configs are cached from pass 1 and the erasure check is done: no query outside `trx`
           // (on SQLite the transaction holds the only connection).
           const row = await checkRow(ctx, tenant.id, raw, line, columnsOk, configOf, false);
           if ('problems' in row) throw new CliError(`line ${line} changed while importing; nothing was imported`);
-          events += await importRow(trx, ctx, tenant.id, row);
-          imported += 1;
+          const done = await importRow(trx, ctx, tenant.id, row);
+          events += done.events;
+          if (done.notice !== 'unchanged') notices[done.notice] += 1;
+          // Kept in the ledger as history, but not reported as imported consent.
+          if (done.expired) expiredOnArrivalRows += 1;
+          else imported += 1;
           bar.update(imported);
         }
       });
     } finally {
       bar.stop();
     }
-    return { rows: total, imported, ledgerEvents: events, skipped: bad.length, invalid: bad.map((b) => ({ line: b.line, problems: b.problems })), badLines: badLines(20) };
+    return { rows: total, imported, expiredOnArrival: expiredOnArrivalRows, ledgerEvents: events, informationNotices: notices, skipped: bad.length, invalid: bad.map((b) => ({ line: b.line, problems: b.problems })), badLines: badLines(20) };
   });
   const { badLines, ...result } = summary;
   out.result(result, [
     `Imported ${result.imported} of ${result.rows} rows (${result.ledgerEvents} ledger events; rows that changed nothing add none)`,
+    ...(result.expiredOnArrival > 0 ? [`${result.expiredOnArrival} granted rows were already expired on arrival (given longer ago than the consent lifetime): kept as history, they do not count as consent`] : []),
+    ...(result.informationNotices.opened > 0 ? [`${result.informationNotices.opened} people with an e-mail address will be sent the information notice (Art. 14) within a month; the server's notice job mails it`] : []),
+    ...(result.informationNotices.informed > 0 ? [`${result.informationNotices.informed} people were already informed (informedAt): no notice`] : []),
     ...(result.skipped > 0 ? [`Skipped ${result.skipped} invalid rows:`, ...badLines.map((l) => `  ${l}`)] : []),
   ].join('\n'));
 }

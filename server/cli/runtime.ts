@@ -1,7 +1,6 @@
 // What every `akkoord` command shares: opening the store from DATABASE_URL the way
 // the server does, printing a result for people or (--json) for scripts, a progress
 // bar on a terminal, and one error type that ends in a clear message and exit code.
-import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { createContext } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -10,55 +9,10 @@ import { sql } from 'kysely';
 import { createStore, type Store } from '../db/create-db.js';
 import { migrations } from '../db/migrations/index.js';
 import { createLogger } from '../observability/logger.js';
+import { checkSecret, ensureSecretFingerprint, SecretMismatchError } from '../services/tenants/secret-fingerprint.js';
+import { CliError } from './output.js';
 
-/** An expected failure: bad input, an unknown id, a refused operation. */
-export class CliError extends Error {
-  constructor(message: string, readonly details: string[] = [], readonly exitCode = 1) {
-    super(message);
-  }
-}
-
-export interface Output {
-  json: boolean;
-  /** A result: `human` for a terminal, `data` as one JSON document with --json. */
-  result(data: unknown, human: string): void;
-  /** A note for people; silent with --json (stdout is then only the result). */
-  note(text: string): void;
-  progress(total: number, label: string): Progress;
-}
-
-export interface Progress {
-  update(done: number): void;
-  stop(): void;
-}
-
-const silent: Progress = { update() {}, stop() {} };
-
-export function createOutput(json: boolean): Output {
-  return {
-    json,
-    result(data, human) {
-      process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human + '\n');
-    },
-    note(text) {
-      if (!json) process.stderr.write(text + '\n');
-    },
-    progress(total, label) {
-      // A bar only where a person watches: not in scripts, pipes or --json.
-      if (json || !process.stderr.isTTY) return silent;
-      const bar = new cliProgress.SingleBar({
-        format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
-        stream: process.stderr,
-        hideCursor: true,
-      }, cliProgress.Presets.shades_classic);
-      bar.start(Math.max(total, 1), 0);
-      return {
-        update: (done) => bar.update(Math.min(done, Math.max(total, 1))),
-        stop: () => bar.stop(),
-      };
-    },
-  };
-}
+export { CliError, type Output } from './output.js';
 
 /** Opens the database of DATABASE_URL (migrating it unless told not to), runs `fn`, closes it. */
 export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
@@ -70,11 +24,36 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, option
   }
   const store = createStore(config.databaseUrl);
   try {
-    if (options.migrate ?? true) await migrateIfPending(store);
+    const migrate = options.migrate ?? true;
+    if (migrate) await migrateIfPending(store);
     // Logs go to stderr: stdout carries only the result, which scripts parse (--json).
-    return await fn(createContext({ db: store, config, logger: createLogger(config.logLevel, pino.destination(2)) }));
+    const ctx = createContext({ db: store, config, logger: createLogger(config.logLevel, pino.destination(2)) });
+    await checkSecretOrRefuse(ctx, migrate);
+    return await fn(ctx);
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Every command refuses a database whose data belongs to another secret, as the server
+ * does. A command that does not migrate may meet a database from before fingerprints
+ * (no table yet): it then leaves the check to the server's next start.
+ */
+async function checkSecretOrRefuse(ctx: AppContext, migrated: boolean): Promise<void> {
+  try {
+    if (migrated) {
+      await ensureSecretFingerprint(ctx.db, ctx.keyring, ctx.clock.now().toISOString());
+      return;
+    }
+    const check = await checkSecret(ctx.db, ctx.keyring).catch(() => null);
+    if (check?.status === 'mismatch') throw new SecretMismatchError(check);
+  } catch (error) {
+    if (error instanceof SecretMismatchError) {
+      const [first, ...rest] = error.message.split('\n');
+      throw new CliError(first!, rest);
+    }
+    throw error;
   }
 }
 

@@ -6,8 +6,8 @@ import * as v from 'valibot';
 import { TenantConfigSchema } from '../../shared/schemas/config.js';
 import { CreateTenantBody } from '../../shared/schemas/tenants.js';
 import { scopes as allScopes, type Scope } from '../../shared/scopes.js';
-import { publishConfig } from '../services/config.js';
-import { createKey, createTenant, revokeKey } from '../services/tenants.js';
+import { publishConfig } from '../services/config/config.js';
+import { createKey, createTenant, revokeKey } from '../services/tenants/tenants.js';
 import { CliError, requireTenant, withContext, type Output } from './runtime.js';
 
 export const CLI_ACTOR = 'cli';

@@ -1,13 +1,15 @@
 // The only module that knows which database is behind Kysely: SQLite through
 // better-sqlite3 (the default, one file) or PostgreSQL through pg (several servers).
-import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { makePrivateDir, narrowToOwner, touchPrivateFile } from '../private-files.js';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
+import { RetryingKysely } from './transaction-retry.js';
 import { createSqliteConsentWriter, type SyncConsentWriter } from './sqlite-consent-writer.js';
+import { openSqliteHandle } from './sqlite-handle.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,6 +24,14 @@ export interface Store {
   /** The consent write path as synchronous prepared statements (SQLite); null where writes are asynchronous (PostgreSQL). */
   consentWriter: SyncConsentWriter | null;
   /**
+   * The SQLite file the banner's consent batches are written to by a worker thread with
+   * a connection of its own (services/consent/banner-write-client.ts); null where they
+   * are written on the event loop (an in-memory database, PostgreSQL).
+   */
+  writeWorkerFile: string | null;
+  /** Runs `close` before the store closes (a worker's connection before the server's). */
+  onClose(close: () => Promise<void>): void;
+  /**
    * Make deleted rows unreadable in the files: SQLite overwrites freed pages
    * (secure_delete) and this checkpoints the WAL so no old copy of a page remains;
    * PostgreSQL vacuums the tables personal data lives in.
@@ -35,36 +45,46 @@ export interface Store {
 // int8 (COUNT, SUM) arrives as a string from pg; our counts fit a double.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-export function createStore(databaseUrl: string): Store {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+export interface StoreOptions {
+  /**
+   * Where a SQLite file's banner consents are written: in a worker thread (the default)
+   * or inline on the event loop (the benchmark compares the two). An in-memory database
+   * has no second connection, so it is always written inline.
+   */
+  consentWrites?: 'worker' | 'inline';
+}
+
+export function createStore(databaseUrl: string, options: StoreOptions = {}): Store {
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options);
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl);
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:"`);
 }
 
-function openSqlite(file: string): Store {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const handle = new SQLite(file);
-  handle.pragma('journal_mode = WAL');
-  // FULL: a write acknowledged to a client is on disk even after power loss, not only kill -9.
-  handle.pragma('synchronous = FULL');
-  handle.pragma('foreign_keys = ON');
-  handle.pragma('secure_delete = ON');
-  // Temporary data (statement journals, sorts) in memory: no personal data in temp files,
-  // and no temp-file writes on the consent write path.
-  handle.pragma('temp_store = MEMORY');
-  handle.pragma('busy_timeout = 5000');
+function openSqlite(file: string, options: StoreOptions): Store {
+  if (file !== ':memory:') {
+    makePrivateDir(path.dirname(path.resolve(file)));
+    // A database SQLite creates itself would be 0644; one that exists empty keeps its 0600,
+    // and SQLite makes its -wal and -shm with the same mode.
+    touchPrivateFile(file);
+    for (const suffix of ['', '-wal', '-shm']) narrowToOwner(file + suffix);
+  }
+  const handle = openSqliteHandle(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const closers: Array<() => Promise<void>> = [];
   return {
     db,
     dialect: 'sqlite',
     sqlite: handle,
     pgPool: null,
     consentWriter: createSqliteConsentWriter(handle, db),
+    writeWorkerFile: file !== ':memory:' && options.consentWrites !== 'inline' ? path.resolve(file) : null,
+    onClose: (close) => closers.push(close),
     async scrub() {
       handle.pragma('wal_checkpoint(TRUNCATE)');
     },
-    migrate: () => migrate(db),
+    migrate: () => migrate(db, 'sqlite'),
     async close() {
+      for (const close of closers.splice(0)) await close();
       await db.destroy();
     },
   };
@@ -80,13 +100,17 @@ function openPostgres(url: string): Store {
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Every transaction runs again on a deadlock or serialization failure (transaction-retry.ts).
+  const db = new RetryingKysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const closers: Array<() => Promise<void>> = [];
   return {
     db,
     dialect: 'postgres',
     sqlite: null,
     pgPool: pool,
     consentWriter: null,
+    writeWorkerFile: null,
+    onClose: (close) => closers.push(close),
     async scrub() {
       for (const table of ['subjects', 'records', 'outbox', 'tokens', 'subject_visitors', 'consent_events']) {
         await sql`VACUUM ${sql.table(table)}`.execute(db);
@@ -94,24 +118,47 @@ function openPostgres(url: string): Store {
     },
     async migrate() {
       if (schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
-      await migrate(db, schema ?? undefined);
+      await migrate(db, 'postgres', schema ?? undefined);
     },
     async close() {
+      for (const close of closers.splice(0)) await close();
       await db.destroy();
     },
   };
 }
 
 /** `schema`: keep Kysely's bookkeeping tables there too; its existence check would otherwise see another schema's. */
-async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+async function migrate(db: Kysely<Database>, dialect: Dialect, schema?: string): Promise<void> {
+  if (await upToDate(db, dialect, schema)) return;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
+    // Work lands from parallel branches: a database that already ran a later-named migration
+    // must still take an earlier-named one that arrived after it (each touches its own tables).
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`);
   }
+}
+
+/**
+ * Whether every migration of this build has run. A server starting on an up-to-date database
+ * (the usual start, and every server after the first on a shared PostgreSQL) then skips the
+ * migrator: its table check reads the catalogue of every schema in the database, which is slow
+ * and fails outright when another schema is dropped while it reads.
+ */
+async function upToDate(db: Kysely<Database>, dialect: Dialect, schema?: string): Promise<boolean> {
+  const qualified = schema ? `${schema}.kysely_migration` : 'kysely_migration';
+  const exists =
+    dialect === 'postgres'
+      ? (await sql<{ found: string | null }>`SELECT to_regclass(${qualified}) AS found`.execute(db)).rows[0]?.found
+      : (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(db)).rows[0];
+  if (!exists) return false;
+  const ran = await sql<{ name: string }>`SELECT name FROM ${sql.table(qualified)}`.execute(db);
+  const names = new Set(ran.rows.map((row) => row.name));
+  return Object.keys(migrations).every((name) => names.has(name));
 }

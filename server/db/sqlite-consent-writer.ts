@@ -1,109 +1,124 @@
-// The consent write path's statements on SQLite, run synchronously. better-sqlite3 is
-// synchronous, so a whole group-commit batch can run inside one call: prepared once,
-// no promise and no query building per statement (Kysely's per-statement cost was most
-// of a consent write). The service layer (visitor-consents.ts) decides what to write;
-// this module only knows how, and PostgreSQL keeps the Kysely path.
+// The consent writer on SQLite, run synchronously. better-sqlite3 is synchronous, so
+// a whole group-commit batch can run inside one call: prepared once, no promise and
+// no query building per statement (Kysely's per-statement cost was most of a consent
+// write). What to write is the plan's (services/consent/consent-write-plan.ts); this module
+// only knows how, as db/kysely-consent-writer.ts does for PostgreSQL.
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { ConsentEventsTable, ConsentStateTable, Database, FeedEventsTable } from './database.js';
+import type { ConsentWriter, ConsentWriteRead, LedgerCursor } from './consent-writer.js';
+import type { Database } from './database.js';
 
-export type StateRowOut = Pick<ConsentStateTable, 'purpose' | 'channel' | 'status' | 'expires_at' | 'updated_at' | 'source' | 'config_version'>;
-
-/** Synchronous writes for one consent batch; every method runs inside `batch`. */
-export interface SyncConsentWriter {
+/** The consent writer on SQLite, run inside one group-commit batch. */
+export interface SyncConsentWriter extends ConsentWriter<true> {
   /**
    * Runs `work` in one write transaction (BEGIN IMMEDIATE ... COMMIT; the commit is the
    * synchronous=FULL flush). Waits first for any Kysely transaction on the same
-   * connection, so the two never interleave.
+   * connection, so the two never interleave. The batch holds SQLite's write lock, so
+   * nothing else can store an answer or move the head between a read and its write.
    */
   batch<T>(work: () => T): Promise<T>;
   /** Runs `work` in a savepoint: if it throws, only its own writes are undone. */
   isolated<T>(work: () => T): T;
-  /**
-   * The answer first given for a clientEventId, if any. The batch holds SQLite's write
-   * lock, so no other writer can store one between this read and saveIdempotentResponse.
-   */
-  idempotentResponse(tenantId: string, clientEventId: string): string | undefined;
-  saveIdempotentResponse(tenantId: string, clientEventId: string, response: string, at: string): void;
-  subjectByVisitorHash(tenantId: string, visitorHash: string): string | null;
-  stateRows(tenantId: string, subjectId: string): StateRowOut[];
-  /** A new subject with no personal data, and the visitor that links to it. */
-  insertVisitorSubject(tenantId: string, subjectId: string, visitorHash: string, at: string): void;
-  ledgerTip(tenantId: string): { seq: number; hash: string };
-  insertEvent(row: ConsentEventsTable): void;
-  upsertState(row: ConsentStateTable): void;
-  /** Saves the chain tip and reserves the next feed position in one statement; returns that position. */
-  advanceHead(tenantId: string, ledgerSeq: number, ledgerHash: string): number;
-  /** Marks the subject active; returns its externalId. */
-  touchSubject(subjectId: string, at: string): string | null;
-  insertFeedEvent(row: Pick<FeedEventsTable, 'tenant_id' | 'seq' | 'id' | 'type' | 'subject_id' | 'external_id' | 'data' | 'occurred_at' | 'event_json'>): void;
-  latestEventOf(tenantId: string, subjectId: string): { seq: number; hash: string } | undefined;
 }
 
-export function createSqliteConsentWriter(handle: SQLite.Database, db: Kysely<Database>): SyncConsentWriter {
-  // Prepared on first use: the tables exist only after the migrations ran.
-  let s: ReturnType<typeof prepareAll> | null = null;
-  const st = () => (s ??= prepareAll(handle));
+/**
+ * `db` is the Kysely instance on the same connection, whose transactions the batch must
+ * wait for; a connection nothing else uses (the write worker's) passes none.
+ */
+export function createSqliteConsentWriter(handle: SQLite.Database, db?: Kysely<Database>): SyncConsentWriter {
   const outer = handle.transaction((work: () => unknown) => work());
   // Called inside `outer`, better-sqlite3 runs a transaction function as a SAVEPOINT.
   const inner = handle.transaction((work: () => unknown) => work());
   return {
     // Kysely's SQLite driver serialises its use of the one connection with a mutex; holding
     // the connection keeps its transactions (other services) out while the batch runs.
-    batch: (work) => db.connection().execute(async () => outer.immediate(work) as ReturnType<typeof work>),
+    batch: db
+      ? (work) => db.connection().execute(async () => outer.immediate(work) as ReturnType<typeof work>)
+      : async (work) => outer.immediate(work) as ReturnType<typeof work>,
     isolated: (work) => inner(work) as ReturnType<typeof work>,
-    idempotentResponse: (tenantId, clientEventId) => st().response.get(tenantId, clientEventId) as string | undefined,
-    saveIdempotentResponse: (tenantId, clientEventId, response, at) => void st().saveResponse.run(tenantId, clientEventId, response, at),
-    subjectByVisitorHash: (tenantId, hash) => (st().visitor.get(tenantId, hash) as string | undefined) ?? null,
-    stateRows: (tenantId, subjectId) => st().state.all(tenantId, subjectId) as StateRowOut[],
-    insertVisitorSubject(tenantId, subjectId, hash, at) {
-      st().subject.run(subjectId, tenantId, at, at, at);
-      st().link.run(tenantId, hash, subjectId, at);
-    },
-    ledgerTip(tenantId) {
-      const row = st().head.get(tenantId) as { seq: number; hash: string } | undefined;
-      if (!row) throw new Error(`tenant ${tenantId} has no ledger head`);
-      return row;
-    },
-    insertEvent: (row) => void st().event.run(row),
-    upsertState: (row) => void st().upsert.run(row),
-    advanceHead(tenantId, ledgerSeq, ledgerHash) {
-      const seq = st().advance.get(ledgerSeq, ledgerHash, tenantId) as number | undefined;
-      if (seq === undefined) throw new Error(`tenant ${tenantId} has no ledger head`);
-      return seq;
-    },
-    touchSubject: (subjectId, at) => (st().touch.get(at, subjectId) as string | null | undefined) ?? null,
-    insertFeedEvent: (row) => void st().feed.run(row),
-    latestEventOf: (tenantId, subjectId) => st().latest.get(tenantId, subjectId) as { seq: number; hash: string } | undefined,
+    ...sqliteConsentStatements(handle),
   };
 }
 
+/** The writer's reads and writes on a connection; the caller holds the write transaction. */
+function sqliteConsentStatements(handle: SQLite.Database): ConsentWriter<true> {
+  // Prepared on first use: the tables exist only after the migrations ran.
+  let s: ReturnType<typeof prepareAll> | null = null;
+  const st = () => (s ??= prepareAll(handle));
+  return {
+    cursor(tenantId) {
+      const row = st().head.get(tenantId) as LedgerCursor | undefined;
+      if (!row) throw new Error(`tenant ${tenantId} has no ledger head`);
+      return row;
+    },
+    read(key): ConsentWriteRead {
+      const q = st();
+      const answer = key.answer ? q.response.get(key.tenantId, key.answer.owner, key.answer.clientEventId, key.answer.notBefore) as string | undefined : undefined;
+      const subject = ('visitorHash' in key.subject
+        ? q.visitor.get(key.tenantId, key.subject.visitorHash)
+        : q.subject.get(key.subject.subjectId)) as ConsentWriteRead['subject'] | undefined;
+      return {
+        ...(answer !== undefined ? { answer } : {}),
+        subject: subject ?? null,
+        current: subject && key.state ? q.state.all(key.tenantId, subject.id) as ConsentWriteRead['current'] : [],
+        ...(subject ? latestOf(q.latest.get(key.tenantId, subject.id) as { seq: number; hash: string } | undefined) : {}),
+      };
+    },
+    apply(plans) {
+      const q = st();
+      for (const plan of plans) {
+        if (plan.newSubject) {
+          const { id, visitorHash, at } = plan.newSubject;
+          q.insertSubject.run(id, plan.tenantId, at, at, at);
+          q.link.run(plan.tenantId, visitorHash, id, at);
+        }
+        for (const row of plan.events) q.event.run(row);
+        for (const row of plan.states) q.upsert.run(row);
+        if (plan.touch) q.touch.run(plan.touch.at, plan.touch.subjectId);
+        for (const row of plan.feed) q.feed.run(row);
+        if (plan.answer) q.saveResponse.run(plan.answer);
+      }
+      if (plans.some((p) => p.events.length > 0)) {
+        const { seq, hash, feedSeq } = plans.at(-1)!.cursor;
+        q.advance.run(seq, hash, feedSeq, plans[0].tenantId);
+      }
+    },
+  };
+}
+
+const latestOf = (row: { seq: number; hash: string } | undefined) => (row ? { latest: row } : {});
+
 function prepareAll(handle: SQLite.Database) {
   return {
-    response: handle.prepare('SELECT response FROM idempotency_keys WHERE tenant_id = ? AND client_event_id = ?').pluck(),
-    saveResponse: handle.prepare('INSERT INTO idempotency_keys (tenant_id, client_event_id, response, created_at) VALUES (?, ?, ?, ?)'),
-    visitor: handle.prepare('SELECT subject_id FROM subject_visitors WHERE tenant_id = ? AND visitor_hash = ?').pluck(),
-    state: handle.prepare(`SELECT purpose, channel, status, expires_at, updated_at, source, config_version
+    response: handle.prepare(`SELECT response FROM idempotency_keys
+      WHERE tenant_id = ? AND owner = ? AND client_event_id = ? AND created_at >= ?`).pluck(),
+    saveResponse: handle.prepare(`INSERT INTO idempotency_keys (tenant_id, owner, client_event_id, response, created_at)
+      VALUES (@tenant_id, @owner, @client_event_id, @response, @created_at) ON CONFLICT (tenant_id, owner, client_event_id) DO UPDATE SET
+      response = excluded.response, created_at = excluded.created_at`),
+    visitor: handle.prepare(`SELECT s.id, s.external_id AS externalId, s.objected_at AS objectedAt
+      FROM subject_visitors v JOIN subjects s ON s.id = v.subject_id WHERE v.tenant_id = ? AND v.visitor_hash = ?`),
+    subject: handle.prepare('SELECT id, external_id AS externalId, objected_at AS objectedAt FROM subjects WHERE id = ?'),
+    state: handle.prepare(`SELECT purpose, channel, status, expires_at, updated_at, source, config_version, objection_lifted_at
       FROM consent_state WHERE tenant_id = ? AND subject_id = ?`),
-    subject: handle.prepare(`INSERT INTO subjects (id, tenant_id, restricted, created_at, updated_at, last_activity_at)
+    insertSubject: handle.prepare(`INSERT INTO subjects (id, tenant_id, restricted, created_at, updated_at, last_activity_at)
       VALUES (?, ?, 0, ?, ?, ?)`),
     link: handle.prepare('INSERT INTO subject_visitors (tenant_id, visitor_hash, subject_id, created_at) VALUES (?, ?, ?, ?)'),
-    head: handle.prepare('SELECT ledger_seq AS seq, ledger_hash AS hash FROM ledger_heads WHERE tenant_id = ?'),
+    head: handle.prepare('SELECT ledger_seq AS seq, ledger_hash AS hash, feed_seq AS feedSeq FROM ledger_heads WHERE tenant_id = ?'),
     event: handle.prepare(`INSERT INTO consent_events (tenant_id, seq, consent_id, subject_id, purpose, channel, status,
       config_version, notice_hash, locale, source, gpc, ip_truncated, user_agent, context_digest, client_event_id,
-      captured_at, occurred_at, prev_hash, hash)
+      captured_at, reason, interaction, occurred_at, prev_hash, hash)
       VALUES (@tenant_id, @seq, @consent_id, @subject_id, @purpose, @channel, @status, @config_version, @notice_hash,
-      @locale, @source, @gpc, @ip_truncated, @user_agent, @context_digest, @client_event_id, @captured_at, @occurred_at,
-      @prev_hash, @hash)`),
+      @locale, @source, @gpc, @ip_truncated, @user_agent, @context_digest, @client_event_id, @captured_at, @reason,
+      @interaction, @occurred_at, @prev_hash, @hash)`),
     upsert: handle.prepare(`INSERT INTO consent_state (tenant_id, subject_id, purpose, channel, status, event_seq,
-      config_version, source, updated_at, expires_at)
-      VALUES (@tenant_id, @subject_id, @purpose, @channel, @status, @event_seq, @config_version, @source, @updated_at, @expires_at)
+      config_version, source, updated_at, expires_at, objection_lifted_at)
+      VALUES (@tenant_id, @subject_id, @purpose, @channel, @status, @event_seq, @config_version, @source, @updated_at,
+      @expires_at, @objection_lifted_at)
       ON CONFLICT (tenant_id, subject_id, purpose, channel) DO UPDATE SET status = excluded.status,
       event_seq = excluded.event_seq, config_version = excluded.config_version, source = excluded.source,
-      updated_at = excluded.updated_at, expires_at = excluded.expires_at`),
-    advance: handle.prepare(`UPDATE ledger_heads SET ledger_seq = ?, ledger_hash = ?, feed_seq = feed_seq + 1
-      WHERE tenant_id = ? RETURNING feed_seq`).pluck(),
-    touch: handle.prepare('UPDATE subjects SET last_activity_at = ? WHERE id = ? RETURNING external_id').pluck(),
+      updated_at = excluded.updated_at, expires_at = excluded.expires_at, objection_lifted_at = excluded.objection_lifted_at`),
+    advance: handle.prepare('UPDATE ledger_heads SET ledger_seq = ?, ledger_hash = ?, feed_seq = ? WHERE tenant_id = ?'),
+    touch: handle.prepare('UPDATE subjects SET last_activity_at = ? WHERE id = ?'),
     feed: handle.prepare(`INSERT INTO feed_events (tenant_id, seq, id, type, subject_id, external_id, data, occurred_at, event_json)
       VALUES (@tenant_id, @seq, @id, @type, @subject_id, @external_id, @data, @occurred_at, @event_json)`),
     latest: handle.prepare('SELECT seq, hash FROM consent_events WHERE tenant_id = ? AND subject_id = ? ORDER BY seq DESC LIMIT 1'),

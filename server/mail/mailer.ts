@@ -1,5 +1,9 @@
-// What the server needs of an e-mail transport. Two implementations: SMTP through
-// nodemailer when SMTP_URL is set, else the outbox in the database.
+// What the server needs of e-mail. Callers hand a Mail to `ctx.mailer.send`, which only
+// queues it in the database (queue.ts); a worker gives it to the transport: SMTP
+// through nodemailer when SMTP_URL is set, else none (the mail is kept in the outbox).
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+
 export interface Mail {
   to: string;
   subject: string;
@@ -13,5 +17,15 @@ export interface Mail {
 }
 
 export interface Mailer {
-  send(mail: Mail): Promise<void>;
+  /**
+   * Queues the mail. Pass the caller's transaction as `db` to queue it together with
+   * what the mail is about (both or neither); on SQLite, do not call this with ctx.db
+   * while a transaction is open.
+   */
+  send(mail: Mail, db?: Kysely<Database>): Promise<void>;
+}
+
+/** Where the worker hands queued mails; `signal` aborts a send that takes too long. */
+export interface MailTransport {
+  send(mail: Mail, signal?: AbortSignal): Promise<void>;
 }

@@ -1,4 +1,4 @@
-// Request body limits (CONTRACT.md §0: 413 above 64 KiB unless an endpoint says otherwise).
+// Request body limits: 413 above 64 KiB unless an endpoint says otherwise.
 // A body whose length is declared (Content-Length, no Transfer-Encoding) is judged by that
 // header alone: Node's HTTP parser never hands a handler more bytes than it declares.
 // hono's bodyLimit first reads `c.req.raw.body`, which makes @hono/node-server build a

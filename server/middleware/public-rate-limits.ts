@@ -3,7 +3,7 @@
 // ones a flood reaches first.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppContext } from '../context.js';
-import { connectionIp } from '../services/request-context.js';
+import { connectionIp } from '../http/request-context.js';
 import { rateLimit } from './rate-limit.js';
 
 async function publicKeyOf(c: Context): Promise<string | null> {
@@ -26,7 +26,10 @@ export function publicRateLimits(ctx: AppContext): Record<string, MiddlewareHand
   return {
     '/v1/consents/*': [perIp, perKey],
     '/widget.js': [perIp],
+    '/widget-settings.js': [perIp],
     '/v1/me/login': [perIp],
+    '/console/api/sign-in': [perIp],
+    '/console/api/passkeys/sign-in/*': [perIp],
     '/v1/me/visitor-link': [perIp, perKey],
     '/u/*': [perIp],
     '/c/*': [perIp],

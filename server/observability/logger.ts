@@ -1,7 +1,7 @@
 // Structured logs with pino. Lines carry ids, routes and statuses, never a request
 // body, a query string or a header value: the redaction list below is a second line
 // of defence, and scrubText masks anything that still looks like personal data or a
-// credential (issue 8: no e-mail, phone, IP or token in a log line).
+// credential (no e-mail, phone, IP or token in a log line).
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };

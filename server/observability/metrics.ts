@@ -10,9 +10,22 @@ export interface Metrics {
   feedLag: Gauge;
   webhookQueueDepth: Gauge<'status'>;
   webhookFailures: Counter;
+  mailQueue: Gauge<'status'>;
+  mailSent: Counter;
+  mailFailedAttempts: Counter;
+  mailDead: Counter;
+  /** Transactions run again after a deadlock or serialization failure (PostgreSQL), by SQLSTATE. */
+  transactionRetries: Counter<'code'>;
+  /** Transactions that still failed after their last attempt. */
+  transactionRetriesExhausted: Counter;
+  breachesOverdue: Gauge;
+  reviewsOverdue: Gauge<'register'>;
 }
 
-export function createMetrics(): Metrics {
+/** Where the retry counts live (server/db/transaction-retry.ts); read at scrape time. */
+export type RetryCountSource = () => ReadonlyMap<string, number>;
+
+export function createMetrics(retryCounts: RetryCountSource = () => new Map()): Metrics {
   const registry = new Registry();
   return {
     registry,
@@ -25,5 +38,27 @@ export function createMetrics(): Metrics {
     feedLag: new Gauge({ name: 'akkoord_feed_lag_seconds', help: 'Age of the newest feed event at scrape time', registers: [registry] }),
     webhookQueueDepth: new Gauge({ name: 'akkoord_webhook_deliveries', help: 'Webhook deliveries by status', labelNames: ['status'], registers: [registry] }),
     webhookFailures: new Counter({ name: 'akkoord_webhook_failed_attempts_total', help: 'Webhook delivery attempts that failed', registers: [registry] }),
+    mailQueue: new Gauge({ name: 'akkoord_mail_queue', help: 'Mails in the outbox by status (pending, sent, dead, kept)', labelNames: ['status'], registers: [registry] }),
+    mailSent: new Counter({ name: 'akkoord_mail_sent_total', help: 'Mails this process handed to the mail server', registers: [registry] }),
+    mailFailedAttempts: new Counter({ name: 'akkoord_mail_failed_attempts_total', help: 'Mail send attempts that failed or timed out', registers: [registry] }),
+    mailDead: new Counter({ name: 'akkoord_mail_dead_total', help: 'Mails given up after their last attempt', registers: [registry] }),
+    transactionRetries: new Counter({
+      name: 'akkoord_db_transaction_retries_total', help: 'Transactions run again after a deadlock (40P01) or serialization failure (40001)',
+      labelNames: ['code'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const code of ['40P01', '40001']) this.inc({ code }, retryCounts().get(code) ?? 0);
+      },
+    }),
+    transactionRetriesExhausted: new Counter({
+      name: 'akkoord_db_transaction_retries_exhausted_total', help: 'Transactions that still failed with a deadlock or serialization failure after the last attempt',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(retryCounts().get('exhausted') ?? 0);
+      },
+    }),
+    reviewsOverdue: new Gauge({ name: 'akkoord_register_reviews_overdue', help: 'Processor agreements and DPIAs past their review date', labelNames: ['register'], registers: [registry] }),
+    breachesOverdue: new Gauge({ name: 'akkoord_breaches_overdue', help: 'Personal-data breaches whose notification to the authority is past its 72 hours', registers: [registry] }),
   };
 }

@@ -1,20 +1,14 @@
-// The demo shop at / that `npm start` shows on an empty database (CONTRACT §1): the banner on a
+// The demo shop at / that `npm start` shows on an empty database: the banner on a
 // page with a gated analytics script (inline and external) and a gated video iframe, all local,
 // so a newcomer sees the whole flow working. Served only while a demo tenant exists.
 
 import { Hono } from 'hono';
 import type { AppContext } from '../context.js';
-import type { Operation } from '../openapi/operation.js';
-import { findDemoTenant } from '../services/demo.js';
+import { describe } from '../openapi/describe.js';
+import { findDemoTenant } from '../services/config/demo.js';
+import { FAVICON_LINK } from './favicon.js';
 
 const page = (description: string) => ({ 200: { description, contentType: 'text/html' } });
-
-export const demoOperations: Operation[] = [
-  { method: 'get', path: '/', tag: 'Demo', auth: 'none', summary: 'The demo shop page (only with a demo tenant)', responses: { ...page('HTML page'), 404: 'no demo tenant' } },
-  { method: 'get', path: '/demo/analytics.js', tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated analytics script', responses: { 200: { description: 'A script', contentType: 'text/javascript' } } },
-  { method: 'get', path: '/demo/video', tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated video frame', responses: page('HTML page') },
-  { method: 'get', path: '/demo/privacy', tag: 'Demo', auth: 'none', summary: 'The demo shop\'s privacy notice', responses: page('HTML page') },
-];
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -23,19 +17,19 @@ export function demoRoutes(ctx: AppContext) {
   const demoKey = async () => (publicKey ??= (await findDemoTenant(ctx))?.publicKey ?? null);
 
   return new Hono()
-    .get('/', async (c) => {
+    .get('/', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop page (only with a demo tenant)', responses: { ...page('HTML page'), 404: 'no demo tenant' } }), async (c) => {
       const key = await demoKey();
       if (!key) return c.notFound();
       const lang = c.req.query('lang') === 'en' ? 'en' : 'nl';
       return c.body(shopPage(key, lang), 200, { 'content-type': HTML, 'cache-control': 'no-store' });
     })
-    .get('/demo/analytics.js', async (c) => {
+    .get('/demo/analytics.js', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated analytics script', responses: { 200: { description: 'A script', contentType: 'text/javascript' } } }), async (c) => {
       // Slower than the inline scripts around it, so the page shows that order is kept anyway.
       await new Promise((resolve) => setTimeout(resolve, 150));
       return c.body(ANALYTICS_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
     })
-    .get('/demo/video', (c) => c.body(VIDEO_PAGE, 200, { 'content-type': HTML }))
-    .get('/demo/privacy', (c) => c.body(PRIVACY_PAGE, 200, { 'content-type': HTML }));
+    .get('/demo/video', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated video frame', responses: page('HTML page') }), (c) => c.body(VIDEO_PAGE, 200, { 'content-type': HTML }))
+    .get('/demo/privacy', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop\'s privacy notice', responses: page('HTML page') }), (c) => c.body(PRIVACY_PAGE, 200, { 'content-type': HTML }));
 }
 
 const ANALYTICS_JS = `(window.__gatedOrder = window.__gatedOrder || []).push('external-analytics');
@@ -53,6 +47,7 @@ function shopPage(publicKey: string, lang: 'nl' | 'en'): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t.title}</title>
+${FAVICON_LINK}
 <script src="/widget.js?key=${encodeURIComponent(publicKey)}" async></script>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a}

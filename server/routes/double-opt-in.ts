@@ -4,23 +4,9 @@
 import { Hono } from 'hono';
 import { TokenParams } from '../../shared/schemas/links.js';
 import type { AppContext } from '../context.js';
-import type { Operation } from '../openapi/operation.js';
-import { confirmDoubleOptIn, readConfirmationLink, type ConfirmationLink } from '../services/double-opt-in.js';
-import { validate } from '../validate.js';
-import { describeChoice, fill, linkPageHeaders, messagesFor, renderLinkPage } from './link-page.js';
-
-export const doubleOptInOperations: Operation[] = [
-  {
-    method: 'get', path: '/c/{token}', tag: 'Links', auth: 'signed-token', params: TokenParams,
-    summary: 'The double opt-in page: what is being confirmed and a button',
-    responses: { 200: { description: 'The page', contentType: 'text/html' }, 404: { description: 'Unknown, used or expired link', contentType: 'text/html' } },
-  },
-  {
-    method: 'post', path: '/c/{token}', tag: 'Links', auth: 'signed-token', params: TokenParams,
-    summary: 'Confirm a pending consent: it becomes granted',
-    responses: { 200: { description: 'Confirmed, or nothing left to confirm', contentType: 'text/html' }, 404: { description: 'Unknown, used or expired link', contentType: 'text/html' } },
-  },
-];
+import { describe } from '../openapi/describe.js';
+import { confirmDoubleOptIn, readConfirmationLink, type ConfirmationLink } from '../services/me/double-opt-in.js';
+import { describeChoice, fill, gonePage, linkPageHeaders, messagesFor, renderLinkPage, tokenFrom } from './link-page.js';
 
 const page = (link: Pick<ConfirmationLink, 'locale' | 'purposeName' | 'channel' | 'tenantName'>, text: 'confirmAsk' | 'confirmed' | 'confirmNotPending', form?: string) => {
   const m = messagesFor(link.locale).preferenceCenter;
@@ -31,25 +17,28 @@ const page = (link: Pick<ConfirmationLink, 'locale' | 'purposeName' | 'channel' 
   });
 };
 
-const gone = () => {
-  const m = messagesFor('en').preferenceCenter;
-  return new Response(renderLinkPage({ locale: 'en', title: m.linkTitle, paragraphs: [m.linkGone] }), { status: 404, headers: linkPageHeaders });
-};
-
 export function doubleOptInRoutes(ctx: AppContext) {
   return new Hono()
-    .get('/c/:token', validate('param', TokenParams), async (c) => {
-      const { token } = c.req.valid('param');
-      const link = await readConfirmationLink(ctx, token);
-      if (!link) return gone();
+    .get('/c/:token', describe({
+      tag: 'Links', auth: 'signed-token', params: TokenParams,
+      summary: 'The double opt-in page: what is being confirmed and a button',
+      responses: { 200: { description: 'The page', contentType: 'text/html' }, 404: { description: 'Unknown, used, expired or truncated link: a page in the browser\'s language (Accept-Language)', contentType: 'text/html' } },
+    }), async (c) => {
+      const token = tokenFrom(c.req.param('token'));
+      const link = token ? await readConfirmationLink(ctx, token) : null;
+      if (!token || !link) return gonePage(c.req.header('accept-language'));
       return c.body(page(link, link.pending ? 'confirmAsk' : 'confirmNotPending', link.pending ? `/c/${token}` : undefined), 200, linkPageHeaders);
     })
-    .post('/c/:token', validate('param', TokenParams), async (c) => {
-      const { token } = c.req.valid('param');
-      const link = await readConfirmationLink(ctx, token);
-      if (!link) return gone();
+    .post('/c/:token', describe({
+      tag: 'Links', auth: 'signed-token', params: TokenParams,
+      summary: 'Confirm a pending consent: it becomes granted',
+      responses: { 200: { description: 'Confirmed, or nothing left to confirm', contentType: 'text/html' }, 404: { description: 'Unknown, used, expired or truncated link: a page in the browser\'s language (Accept-Language)', contentType: 'text/html' } },
+    }), async (c) => {
+      const token = tokenFrom(c.req.param('token'));
+      const link = token ? await readConfirmationLink(ctx, token) : null;
+      if (!token || !link) return gonePage(c.req.header('accept-language'));
       const outcome = await confirmDoubleOptIn(ctx, token);
-      if (outcome === 'gone') return gone();
+      if (outcome === 'gone') return gonePage(c.req.header('accept-language'));
       return c.body(page(link, outcome === 'confirmed' ? 'confirmed' : 'confirmNotPending'), 200, linkPageHeaders);
     });
 }

@@ -3,6 +3,7 @@
 // only their own inline style (by hash) and a form posting back to themselves.
 import crypto from 'node:crypto';
 import { escapeHtml, fill, messagesFor } from '../mail/templates.js';
+import { FAVICON_LINK } from './favicon.js';
 
 const STYLE = [
   'body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}',
@@ -13,7 +14,7 @@ const STYLE = [
 const STYLE_HASH = crypto.createHash('sha256').update(STYLE).digest('base64');
 
 export const LINK_PAGE_POLICY = [
-  "default-src 'none'", `style-src 'sha256-${STYLE_HASH}'`, "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+  "default-src 'none'", `style-src 'sha256-${STYLE_HASH}'`, "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
 ].join('; ');
 
 export interface LinkPage {
@@ -37,7 +38,7 @@ export function renderLinkPage(page: LinkPage): string {
   return `<!doctype html>
 <html lang="${escapeHtml(page.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
-<title>${escapeHtml(page.title)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(page.title)}</title><meta name="description" content="${escapeHtml(page.paragraphs[0] ?? page.title)}">${FAVICON_LINK}<style>${STYLE}</style></head>
 <body><main><h1>${escapeHtml(page.title)}</h1>${lead}${rest.join('')}${form}</main></body></html>
 `;
 }
@@ -56,4 +57,27 @@ export function describeChoice(locale: string, purposeName: string, channel: str
   return { purpose: purposeName, channel: pc[`channel_${channel}`] ?? channel, tenant };
 }
 
-export { fill, messagesFor };
+/**
+ * The page for a link that is unknown, used, expired or cut short (a mail client that broke
+ * the line): HTML in the browser's language, never an error in JSON, and a 404 either way.
+ */
+export function gonePage(acceptLanguage: string | undefined): Response {
+  const locale = pickLanguage(undefined, acceptLanguage, ['nl', 'en'], 'en');
+  const m = messagesFor(locale).preferenceCenter;
+  return new Response(renderLinkPage({ locale, title: m.linkTitle, paragraphs: [m.linkGone, m.linkGoneNext] }), { status: 404, headers: linkPageHeaders });
+}
+
+/** The token from the path when it has a token's shape; a truncated one gets the page above. */
+export const tokenFrom = (value: string | undefined): string | null => (value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null);
+
+/** The page's language: ?lang=, then Accept-Language, among the ones offered; else the fallback. */
+export function pickLanguage(query: string | undefined, acceptLanguage: string | undefined, locales: string[], fallback: string): string {
+  const candidates = [query ?? '', ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0].trim())];
+  for (const candidate of candidates) {
+    const language = candidate.toLowerCase().split('-')[0];
+    if (language && locales.includes(language) && (language === 'nl' || language === 'en')) return language;
+  }
+  return fallback;
+}
+
+export { escapeHtml, fill, messagesFor };

@@ -3,29 +3,20 @@
 import { Hono } from 'hono';
 import { GpcResponse, JwksResponse } from '../../shared/schemas/consents.js';
 import type { AppContext } from '../context.js';
-import type { Operation } from '../openapi/operation.js';
-import { publicJwks } from '../services/receipts.js';
+import { describe } from '../openapi/describe.js';
+import { publicJwks } from '../services/ledger/receipts.js';
 
-/** The day GPC support last changed (GPC spec §"GPC Support Resource": an RFC 3339 full-date). */
+/** The day GPC support last changed (GPC spec, section "GPC Support Resource": an RFC 3339 full-date). */
 const GPC_LAST_UPDATE = '2026-11-29';
-
-export const wellKnownOperations: Operation[] = [
-  {
-    method: 'get', path: '/.well-known/jwks.json', tag: 'Consent', auth: 'none',
-    summary: 'The public keys that verify consent receipts (JWK Set, RFC 7517)',
-    description: 'Retired keys stay listed, so a receipt signed before a rotation still verifies. Match a receipt\'s kid header.',
-    responses: { 200: { description: 'The key set', schema: JwksResponse, contentType: 'application/jwk-set+json' } },
-  },
-  {
-    method: 'get', path: '/.well-known/gpc.json', tag: 'Consent', auth: 'none',
-    summary: 'Global Privacy Control support: this server honours Sec-GPC: 1',
-    responses: { 200: { description: 'GPC support resource', schema: GpcResponse } },
-  },
-];
 
 export function wellKnownRoutes(ctx: AppContext) {
   return new Hono()
-    .get('/.well-known/jwks.json', async (c) => {
+    .get('/.well-known/jwks.json', describe({
+      tag: 'Consent', auth: 'none',
+      summary: 'The public keys that verify consent receipts (JWK Set, RFC 7517)',
+      description: 'Retired keys stay listed, so a receipt signed before a rotation still verifies. Match a receipt\'s kid header.',
+      responses: { 200: { description: 'The key set', schema: JwksResponse, contentType: 'application/jwk-set+json' } },
+    }), async (c) => {
       const jwks = await publicJwks(ctx);
       return c.body(JSON.stringify(jwks), 200, {
         'content-type': 'application/jwk-set+json',
@@ -34,7 +25,11 @@ export function wellKnownRoutes(ctx: AppContext) {
         'cache-control': 'public, max-age=300',
       });
     })
-    .get('/.well-known/gpc.json', (c) => {
+    .get('/.well-known/gpc.json', describe({
+      tag: 'Consent', auth: 'none',
+      summary: 'Global Privacy Control support: this server honours Sec-GPC: 1',
+      responses: { 200: { description: 'GPC support resource', schema: GpcResponse } },
+    }), (c) => {
       c.header('Access-Control-Allow-Origin', '*');
       c.header('Cache-Control', 'public, max-age=86400');
       return c.json({ gpc: true, lastUpdate: GPC_LAST_UPDATE });

@@ -1,11 +1,12 @@
-// Decisions and states (CONTRACT.md §3): a boolean per website purpose, an object
+// Decisions and states: a boolean per website purpose, an object
 // of booleans per channel for a communication purpose; states use statuses.
 import * as v from 'valibot';
 
-export const consentStatuses = ['granted', 'denied', 'withdrawn', 'pending', 'expired'] as const;
+// `objected`: the person objected (Art. 21(1)) to a purpose on legitimate interest or public task.
+export const consentStatuses = ['granted', 'denied', 'withdrawn', 'pending', 'expired', 'objected'] as const;
 export type ConsentStatus = (typeof consentStatuses)[number];
 
-export const consentSources = ['banner', 'preference_center', 'api', 'import', 'unsubscribe', 'expiry'] as const;
+export const consentSources = ['banner', 'placeholder', 'preference_center', 'api', 'import', 'unsubscribe', 'expiry'] as const;
 export type ConsentSource = (typeof consentSources)[number];
 
 export const Decisions = v.pipe(

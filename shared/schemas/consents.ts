@@ -1,5 +1,5 @@
-// Requests and answers of the public consent API (CONTRACT.md §5), the JWKS and
-// GPC resources, and the ledger verification report (§10).
+// Requests and answers of the public consent API, the JWKS and
+// GPC resources, and the ledger verification report.
 import * as v from 'valibot';
 import { localePattern } from './config.js';
 import { consentStatuses, Decisions } from './consent.js';
@@ -22,7 +22,15 @@ export const ClientEventId = v.pipe(
 );
 
 /** What the public, key-authenticated endpoint may claim; other sources need a secret key. */
-export const publicConsentSources = ['banner', 'preference_center'] as const;
+/** `placeholder`: the banner's button on a gated element ("allow Advertising to see this video"). */
+export const publicConsentSources = ['banner', 'placeholder', 'preference_center'] as const;
+
+/**
+ * Which control made a banner choice: the first layer's buttons, the settings dialog's save,
+ * a gated element's button, or a site's own script through window.akkoord (never a click).
+ */
+export const consentInteractions = ['accept_all', 'reject_all', 'save_choices', 'placeholder', 'script'] as const;
+export type ConsentInteraction = (typeof consentInteractions)[number];
 
 export const RecordConsentBody = v.object({
   key: PublicKey,
@@ -32,6 +40,10 @@ export const RecordConsentBody = v.object({
   locale: v.optional(v.pipe(v.string(), v.regex(localePattern, 'a locale such as nl or en'))),
   source: v.optional(v.picklist(publicConsentSources), 'banner'),
   gpc: v.optional(v.boolean(), false),
+  interaction: v.optional(v.pipe(v.picklist(consentInteractions), v.description(
+    'Which control made the choice: accept_all, reject_all, save_choices (the settings dialog), placeholder '
+    + '(a gated element\'s button) or script (a call through window.akkoord). Kept in the ledger and named in the receipt.',
+  ))),
   clientEventId: ClientEventId,
 });
 export type RecordConsentBody = v.InferOutput<typeof RecordConsentBody>;
@@ -44,7 +56,7 @@ export const RecordConsentResponse = v.object({
   receipt: v.pipe(v.string(), v.description(
     'A compact JWS (alg EdDSA, Ed25519; typ akkoord-receipt+jwt; kid names the key in /.well-known/jwks.json). '
     + 'Payload version 1: { v: 1, iss, tenant, sub (pseudonymous subject id), consentId, decisions (as sent), state (after the write), '
-    + 'source, gpc, configVersion, locale, noticeHash, iat, ledger: { seq, hash } }.',
+    + 'source, interaction (when sent), gpc, configVersion, locale, noticeHash, iat, ledger: { seq, hash } }.',
   )),
   state: ConsentStateSchema,
 });
@@ -71,7 +83,7 @@ export const VisitorConsentsResponse = v.object({
   history: v.array(HistoryEntry),
 });
 
-/** The signed receipt's payload, format version 1 (STYLE.md: version persisted formats). */
+/** The signed receipt's payload, format version 1 (persisted formats carry a version so readers can switch on it). */
 export interface ReceiptPayloadV1 {
   v: 1;
   iss: string;
@@ -83,6 +95,8 @@ export interface ReceiptPayloadV1 {
   decisions: Decisions;
   state: v.InferOutput<typeof ConsentStateSchema>;
   source: string;
+  /** Which control made the choice, when the banner said so. */
+  interaction?: ConsentInteraction;
   gpc: boolean;
   configVersion: number;
   locale: string;
@@ -99,7 +113,12 @@ export const JwksResponse = v.object({
 
 export const GpcResponse = v.object({ gpc: v.boolean(), lastUpdate: v.string() });
 
+/** Present once old events were pruned: the walk started after this signed checkpoint. */
+const LedgerCheckpointInfo = v.optional(v.object({
+  seq: v.number(), hash: v.string(), at: v.string(), kid: v.string(), pruned: v.number(), kept: v.number(),
+}));
+
 export const LedgerVerifyResponse = v.union([
-  v.object({ ok: v.literal(true), events: v.number(), head: v.string() }),
-  v.object({ ok: v.literal(false), events: v.number(), brokenAt: v.number(), reason: v.string() }),
+  v.object({ ok: v.literal(true), events: v.number(), head: v.string(), checkpoint: LedgerCheckpointInfo }),
+  v.object({ ok: v.literal(false), events: v.number(), brokenAt: v.number(), reason: v.string(), checkpoint: LedgerCheckpointInfo }),
 ]);

@@ -1,5 +1,5 @@
-// The consent feed of CONTRACT.md §9: query, event and page shapes. Cursors are
-// opaque to consumers; only server/services/feed.ts reads them.
+// The consent feed (GET /v1/feed): query, event and page shapes. Cursors are
+// opaque to consumers; only server/services/feed/feed.ts reads them.
 import * as v from 'valibot';
 
 export const feedEventTypes = [
@@ -7,9 +7,13 @@ export const feedEventTypes = [
   'subject.restricted',
   'subject.restriction_lifted',
   'subject.objected',
+  'subject.objection_lifted',
   'subject.rectified',
   'subject.data_erased',
   'subject.erased',
+  'subject.unsuppressed',
+  /** A breach's notification to the authority is due within 12 hours (or overdue); only for webhooks and readers that ask for it by type. */
+  'breach.deadline_near',
 ] as const;
 export type FeedEventType = (typeof feedEventTypes)[number];
 
@@ -43,7 +47,6 @@ export const FeedEventSchema = v.object({
   subject: v.nullable(v.object({ id: v.string(), externalId: v.nullable(v.string()) })),
   data: v.record(v.string(), v.unknown()),
 });
-export type FeedEvent = v.InferOutput<typeof FeedEventSchema>;
 
 export const FeedPageSchema = v.object({
   events: v.array(FeedEventSchema),

@@ -1,4 +1,4 @@
-// Bodies and answers for signed links (CONTRACT.md §6), the banner visitor's
+// Bodies and answers for signed links (POST /v1/links), the banner visitor's
 // "manage my data" link and the one-time tokens in them.
 import * as v from 'valibot';
 import { channels } from './config.js';
@@ -12,7 +12,15 @@ export const CreateLinkBody = v.object({
 });
 export type CreateLinkBody = v.InferOutput<typeof CreateLinkBody>;
 
-export const LinkResponse = v.object({ url: v.string(), expiresAt: v.string() });
+export const LinkResponse = v.object({
+  url: v.string(),
+  expiresAt: v.pipe(v.nullable(v.string()), v.description('null: the link never expires (unsubscribe links)')),
+  objectUrl: v.optional(v.pipe(v.string(), v.description('Subject links: one click (POST List-Unsubscribe=One-Click) objects to all direct marketing by every channel; never expires'))),
+  headers: v.optional(v.pipe(
+    v.object({ 'List-Unsubscribe': v.string(), 'List-Unsubscribe-Post': v.literal('List-Unsubscribe=One-Click') }),
+    v.description('Unsubscribe links: the mail headers to set, as they are (RFC 2369, RFC 8058)'),
+  )),
+});
 
 export const SubjectParams = v.object({ externalId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) });
 

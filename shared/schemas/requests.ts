@@ -1,9 +1,11 @@
-// Data-subject requests (CONTRACT.md §7): the types, their scopes and the answers,
+// Data-subject requests (/v1/requests): the types, their scopes and the answers,
 // shared by the request API, the preference center and the OpenAPI document.
 import * as v from 'valibot';
 
 export const requestTypes = [
   'access', 'portability', 'erasure', 'restriction', 'lift_restriction', 'rectification', 'objection',
+  // Not asked for by the person: the notice owed to someone whose data a tool supplied (Art. 14).
+  'information_notice',
 ] as const;
 export type RequestType = (typeof requestTypes)[number];
 
@@ -51,17 +53,37 @@ export const RectificationScope = v.pipe(
 export type RectificationScope = v.InferOutput<typeof RectificationScope>;
 
 const Empty = v.optional(v.strictObject({}), {});
+
+/** Why the person objects, in their words (optional); stored encrypted, shown to staff, erased with the person. */
+export const ObjectionReason = v.pipe(v.string(), v.trim(), v.maxLength(2000, 'at most 2000 characters'));
+export const ObjectionScope = v.optional(v.strictObject({ reason: v.optional(ObjectionReason) }), {});
+
+/** How a request reached the controller when someone registers it by hand. */
+export const requestChannels = ['email', 'letter', 'phone', 'in_person', 'web_form', 'other'] as const;
+/** How the person's identity was checked (Art. 12(6)); a method, never the evidence itself. */
+export const identityCheckMethods = ['known_email', 'signed_in', 'document', 'knowledge_questions', 'in_person', 'other'] as const;
+export type RequestChannel = (typeof requestChannels)[number];
+export type IdentityCheckMethod = (typeof identityCheckMethods)[number];
+
+export const IdentityCheckBody = v.strictObject({ method: v.picklist(identityCheckMethods) });
+
+/** For a request received earlier by letter, phone or e-mail: the deadline runs from receivedAt. */
+const Intake = {
+  receivedAt: v.optional(v.pipe(v.string(), v.isoTimestamp('an ISO 8601 time such as 2026-11-30T09:00:00.000Z'))),
+  channel: v.optional(v.picklist(requestChannels)),
+  identityCheck: v.optional(IdentityCheckBody),
+};
 /** `execute: false` only tracks the request (e.g. while identity is verified, Art. 12(6)); run it later. */
 const Execute = v.optional(v.boolean(), true);
 
 export const CreateRequestBody = v.variant('type', [
-  v.strictObject({ subject: ExternalId, type: v.literal('access'), scope: Empty, execute: Execute }),
-  v.strictObject({ subject: ExternalId, type: v.literal('portability'), scope: Empty, execute: Execute }),
-  v.strictObject({ subject: ExternalId, type: v.literal('erasure'), scope: ErasureScope, execute: Execute }),
-  v.strictObject({ subject: ExternalId, type: v.literal('restriction'), scope: RestrictionScope, execute: Execute }),
-  v.strictObject({ subject: ExternalId, type: v.literal('lift_restriction'), scope: Empty, execute: Execute }),
-  v.strictObject({ subject: ExternalId, type: v.literal('rectification'), scope: RectificationScope, execute: Execute }),
-  v.strictObject({ subject: ExternalId, type: v.literal('objection'), scope: Empty, execute: Execute }),
+  v.strictObject({ subject: ExternalId, type: v.literal('access'), scope: Empty, execute: Execute, ...Intake }),
+  v.strictObject({ subject: ExternalId, type: v.literal('portability'), scope: Empty, execute: Execute, ...Intake }),
+  v.strictObject({ subject: ExternalId, type: v.literal('erasure'), scope: ErasureScope, execute: Execute, ...Intake }),
+  v.strictObject({ subject: ExternalId, type: v.literal('restriction'), scope: RestrictionScope, execute: Execute, ...Intake }),
+  v.strictObject({ subject: ExternalId, type: v.literal('lift_restriction'), scope: Empty, execute: Execute, ...Intake }),
+  v.strictObject({ subject: ExternalId, type: v.literal('rectification'), scope: RectificationScope, execute: Execute, ...Intake }),
+  v.strictObject({ subject: ExternalId, type: v.literal('objection'), scope: ObjectionScope, execute: Execute, ...Intake }),
 ]);
 export type CreateRequestBody = v.InferOutput<typeof CreateRequestBody>;
 
@@ -91,6 +113,8 @@ export const ListRequestsQuery = v.object({
   type: v.optional(v.picklist(requestTypes)),
   subject: v.optional(ExternalId),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'a number from 1 to 1000'), v.transform(Number), v.minValue(1), v.maxValue(1000)), '100'),
+  /** The `next` of the previous page; checked by the route (400 BAD_CURSOR). */
+  after: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 
 export const ExportQuery = v.object({
@@ -112,7 +136,17 @@ export const RequestView = v.object({
   extension: v.nullable(v.object({ at: v.string(), reason: v.string(), notice: v.record(v.string(), v.unknown()) })),
   completedAt: v.nullable(v.string()),
   outcome: v.nullable(v.record(v.string(), v.unknown())),
+  /** The channel a hand-registered request came by; null for requests made through Akkoord itself. */
+  channel: v.nullable(v.picklist(requestChannels)),
+  /** How the identity was checked, by whom (an actor id) and when; null while unchecked. */
+  identityCheck: v.nullable(v.object({ method: v.picklist(identityCheckMethods), by: v.string(), at: v.string() })),
+  /** An objection's reason in the person's words: only in GET /v1/requests/{id} (an audited read) and the person's own export. */
+  reason: v.optional(v.string()),
 });
 export type RequestView = v.InferOutput<typeof RequestView>;
 
-export const RequestListResponse = v.object({ requests: v.array(RequestView) });
+export const RequestListResponse = v.object({
+  requests: v.array(RequestView),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: v.nullable(v.string()),
+});

@@ -1,16 +1,12 @@
-// Request bodies for tenants, keys and their answers (CONTRACT.md §2).
+// Request bodies for tenants, keys and their answers.
 import * as v from 'valibot';
+import { AllowedOrigins } from '../origins.js';
 import { scopes } from '../scopes.js';
-
-const Origin = v.pipe(
-  v.string(),
-  v.maxLength(300),
-  v.regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'an origin such as https://shop.example (scheme, host, optional port; no path)'),
-);
+import { oneLine } from './one-line.js';
 
 export const CreateTenantBody = v.object({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
-  allowedOrigins: v.optional(v.pipe(v.array(Origin), v.maxLength(50)), []),
+  name: v.pipe(v.string(), oneLine('The tenant name'), v.trim(), v.minLength(1), v.maxLength(200)),
+  allowedOrigins: v.optional(AllowedOrigins, []),
 });
 
 export const CreatedTenantResponse = v.object({
@@ -21,6 +17,8 @@ export const CreatedTenantResponse = v.object({
 
 export const CreateKeyBody = v.object({
   scopes: v.pipe(v.array(v.picklist(scopes)), v.minLength(1)),
+  /** What the key is for, e.g. "mailchimp-sync": the console's audit log shows it instead of the id. */
+  name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80), v.regex(/^[\p{L}\p{N}\p{P}\p{S} ]+$/u, 'letters, digits, punctuation and spaces'))),
 });
 
 export const KeyIdParams = v.object({ id: v.pipe(v.string(), v.maxLength(100)) });
@@ -28,9 +26,14 @@ export const KeyIdParams = v.object({ id: v.pipe(v.string(), v.maxLength(100)) }
 export const KeyListResponse = v.object({
   keys: v.array(v.object({
     id: v.string(),
+    name: v.nullable(v.string()),
     prefix: v.string(),
     scopes: v.array(v.string()),
     createdAt: v.string(),
     revokedAt: v.nullable(v.string()),
   })),
 });
+
+/** PUT /v1/tenant/origins: the whole new list (GET answers the same shape). */
+export const TenantOriginsBody = v.object({ allowedOrigins: AllowedOrigins });
+export const TenantOriginsResponse = v.object({ allowedOrigins: v.array(v.string()) });

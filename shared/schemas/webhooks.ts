@@ -1,4 +1,4 @@
-// Webhooks of CONTRACT.md §9: registration, listing and the delivery log.
+// Webhooks (/v1/webhooks, see docs/webhooks.md): registration, listing and the delivery log.
 import * as v from 'valibot';
 import { feedEventTypes } from './feed.js';
 
@@ -34,7 +34,16 @@ const WebhookSchema = v.object({
   url: v.string(),
   types: v.array(v.picklist(feedEventTypes)),
   createdAt: v.string(),
+  /** Deliveries wait while paused and go out when it resumes. */
+  paused: v.boolean(),
 });
+
+export const UpdateWebhookBody = v.strictObject({ paused: v.boolean() });
+export const DeliveryParams = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  deliveryId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+});
+export const WebhookResponse = WebhookSchema;
 
 export const CreatedWebhookResponse = v.object({
   ...WebhookSchema.entries,
@@ -54,7 +63,13 @@ export const DeliveryListResponse = v.object({
     nextAttemptAt: v.nullable(v.string()),
     createdAt: v.string(),
     deliveredAt: v.nullable(v.string()),
-    attempts: v.array(v.object({ attempt: v.number(), attemptedAt: v.string(), statusCode: v.nullable(v.number()), error: v.nullable(v.string()) })),
+    attempts: v.array(v.object({
+      attempt: v.number(), attemptedAt: v.string(), statusCode: v.nullable(v.number()),
+      error: v.pipe(v.nullable(v.string()), v.description(
+        'Why no status code: "blocked" (the host resolved to a non-public address and was not contacted), '
+        + '"unresolvable_host", "timeout" or a connection error code such as ECONNREFUSED',
+      )),
+    })),
   })),
   next: v.nullable(v.pipe(v.string(), v.description('Pass as `before` for older deliveries'))),
 });

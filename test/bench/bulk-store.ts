@@ -11,12 +11,12 @@ import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createStore } from '../../server/db/create-db.js';
 import { newId, newOrderedId, sha256Hex } from '../../server/ids.js';
-import { publishConfig } from '../../server/services/config.js';
-import { demoConfig } from '../../server/services/demo.js';
-import { feedEventJson } from '../../server/services/feed.js';
-import { GENESIS_HASH } from '../../server/services/ledger-head.js';
-import { visitorHash } from '../../server/services/subjects-core.js';
-import { createTenant } from '../../server/services/tenants.js';
+import { publishConfig } from '../../server/services/config/config.js';
+import { demoConfig } from '../../server/services/config/demo.js';
+import { feedEventJson } from '../../server/services/feed/feed.js';
+import { GENESIS_HASH } from '../../server/services/ledger/ledger-head.js';
+import { visitorHash } from '../../server/services/subjects/subjects-core.js';
+import { createTenant } from '../../server/services/tenants/tenants.js';
 import type { PrebuiltStore } from './consents.js';
 
 export interface BuiltStore extends PrebuiltStore {

@@ -1,4 +1,4 @@
-// Consent writes benchmark (issue 3): autocannon against (a) a bare Hono route that parses
+// Consent writes benchmark: autocannon against (a) a bare Hono route that parses
 // the JSON and answers 201, storing nothing, and (b) the real Akkoord app recording consents
 // on a fresh SQLite file (synchronous=FULL: every answered write is on disk). Each server
 // runs in a child process (server-process.ts), one after the other, so the load generator
@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import type { Dialect } from '../../server/db/create-db.js';
 import { startBenchServer, type ServerKind } from './server-process.js';
 
 const CONNECTIONS = 50;
@@ -22,25 +24,26 @@ export interface PrebuiltStore {
   publicKey: string;
 }
 
-/** A fresh SQLite file with one tenant and the demo configuration published, made in this process before the server starts. */
-async function freshStore(): Promise<PrebuiltStore & { dir: string }> {
+/** A fresh store with one tenant and the demo configuration published, made in this process before the server starts. */
+async function freshStore(dialect: Dialect = 'sqlite'): Promise<PrebuiltStore & { dir: string; databaseUrl: string }> {
   const { createContext } = await import('../../server/app.js');
   const { loadConfig } = await import('../../server/config.js');
   const { createStore } = await import('../../server/db/create-db.js');
-  const { createTenant } = await import('../../server/services/tenants.js');
-  const { publishConfig } = await import('../../server/services/config.js');
-  const { demoConfig } = await import('../../server/services/demo.js');
+  const { createTenant } = await import('../../server/services/tenants/tenants.js');
+  const { publishConfig } = await import('../../server/services/config/config.js');
+  const { demoConfig } = await import('../../server/services/config/demo.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-bench-'));
   const file = path.join(dir, 'akkoord.db');
+  const databaseUrl = dialect === 'sqlite' ? `sqlite:${file}` : postgresSchemaUrl(`bench_${crypto.randomBytes(6).toString('hex')}`);
   const secret = crypto.randomBytes(32).toString('base64url');
-  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, AKKOORD_SECRET: secret, PUBLIC_URL: 'http://127.0.0.1:8080', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, AKKOORD_SECRET: secret, PUBLIC_URL: 'http://127.0.0.1:8080', LOG_LEVEL: 'warn' });
   const store = createStore(config.databaseUrl);
   try {
     await store.migrate();
     const ctx = createContext({ db: store, config });
     const tenant = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: ['https://shop.example'] });
     await publishConfig(ctx, tenant.tenant.id, demoConfig('https://shop.example'), 'bench');
-    return { dir, file, secret, publicKey: tenant.publicKey };
+    return { dir, file, databaseUrl, secret, publicKey: tenant.publicKey };
   } finally {
     await store.close();
   }
@@ -59,10 +62,24 @@ function consentBody(publicKey: string): string {
   });
 }
 
-async function load(port: number, publicKey: string, seconds: number): Promise<autocannon.Result> {
+/**
+ * One write answered before the load starts: the app starts its consent write worker on
+ * the first write, and from source (through tsx, as the bench runs it) on a busy machine
+ * that takes seconds, which are no part of the steady state measured.
+ */
+async function firstWrite(port: number, publicKey: string): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/v1/consents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: 'https://shop.example' },
+    body: consentBody(publicKey),
+  });
+  if (res.status !== 201) throw new Error(`the first consent write answered ${res.status}`);
+}
+
+async function load(port: number, publicKey: string, seconds: number, connections = CONNECTIONS): Promise<autocannon.Result> {
   return autocannon({
     url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [{
       method: 'POST',
@@ -88,21 +105,29 @@ export interface Measured {
   total: number;
 }
 
+/** A database in the PostgreSQL of TEST_DATABASE_URL, kept apart in its own schema. */
+function postgresSchemaUrl(schema: string): string {
+  const base = process.env.TEST_DATABASE_URL!;
+  return `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
 /** Load against one server; `prebuilt` serves an existing file (left in place) instead of a fresh one. */
-export async function measure(kind: ServerKind, prebuilt?: PrebuiltStore): Promise<Measured> {
-  const fresh = kind === 'app' && !prebuilt ? await freshStore() : undefined;
+export async function measure(kind: ServerKind, prebuilt?: PrebuiltStore, dialect: Dialect = 'sqlite', consentWrites?: 'worker' | 'inline'): Promise<Measured> {
+  const fresh = kind === 'app' && !prebuilt ? await freshStore(dialect) : undefined;
   const store = prebuilt ?? fresh;
-  const server = store ? await startBenchServer('app', { databaseUrl: `sqlite:${store.file}`, secret: store.secret }) : await startBenchServer('bare');
+  const databaseUrl = fresh?.databaseUrl ?? `sqlite:${store?.file}`;
+  const server = store ? await startBenchServer('app', { databaseUrl, secret: store.secret, consentWrites }) : await startBenchServer('bare');
   const publicKey = store?.publicKey ?? 'pk_bare';
   let measured: Measured | undefined;
   try {
+    if (store) await firstWrite(server.port, publicKey);
     const warmup = await load(server.port, publicKey, WARMUP_S);
     const cpuBefore = await server.cpuMs();
     const result = await load(server.port, publicKey, DURATION_S);
     const cpu = (await server.cpuMs()) - cpuBefore;
     measured = {
       cpuMsPerRequest: Math.round((cpu / Math.max(1, result['2xx'])) * 1000) / 1000,
-      acknowledged: warmup['2xx'] + result['2xx'],
+      acknowledged: (store ? 1 : 0) + warmup['2xx'] + result['2xx'],
       reqPerSec: Math.round(result.requests.average),
       p50: result.latency.p50,
       p99: result.latency.p99,
@@ -113,7 +138,7 @@ export async function measure(kind: ServerKind, prebuilt?: PrebuiltStore): Promi
   } finally {
     await server.stop();
     if (fresh) {
-      if (measured) measured.stored = countStored(fresh.file);
+      if (measured) measured.stored = dialect === 'sqlite' ? countStored(fresh.file) : await countStoredAndDrop(fresh.databaseUrl);
       fs.rmSync(fresh.dir, { recursive: true, force: true });
     }
   }
@@ -131,6 +156,56 @@ function countStored(file: string): number {
   }
 }
 
+/** The same count in a PostgreSQL schema, which is dropped afterwards. */
+async function countStoredAndDrop(databaseUrl: string): Promise<number> {
+  const schema = new URL(databaseUrl).searchParams.get('schema')!;
+  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT COUNT(DISTINCT consent_id) AS n FROM ${schema}.consent_events`);
+    return Number(rows[0].n);
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+}
+
+/**
+ * Two server processes on one PostgreSQL database, one tenant: the same 50 connections,
+ * half to each. Their writes serialise on the tenant's ledger head row (SELECT ... FOR UPDATE).
+ */
+async function measureTwoServers(): Promise<Measured> {
+  const fresh = await freshStore('postgres');
+  const store = { databaseUrl: fresh.databaseUrl, secret: fresh.secret };
+  const servers = [await startBenchServer('app', store), await startBenchServer('app', store)];
+  const half = CONNECTIONS / 2;
+  let measured: Measured | undefined;
+  try {
+    await Promise.all(servers.map((s) => firstWrite(s.port, fresh.publicKey)));
+    const warmups = await Promise.all(servers.map((s) => load(s.port, fresh.publicKey, WARMUP_S, half)));
+    const cpuBefore = await Promise.all(servers.map((s) => s.cpuMs()));
+    const results = await Promise.all(servers.map((s) => load(s.port, fresh.publicKey, DURATION_S, half)));
+    const cpuAfter = await Promise.all(servers.map((s) => s.cpuMs()));
+    const cpu = cpuAfter.reduce((sum, after, i) => sum + after - cpuBefore[i], 0);
+    const answered = results.reduce((sum, r) => sum + r['2xx'], 0);
+    measured = {
+      cpuMsPerRequest: Math.round((cpu / Math.max(1, answered)) * 1000) / 1000,
+      acknowledged: servers.length + [...warmups, ...results].reduce((sum, r) => sum + r['2xx'], 0),
+      reqPerSec: results.reduce((sum, r) => sum + Math.round(r.requests.average), 0),
+      p50: Math.max(...results.map((r) => r.latency.p50)),
+      p99: Math.max(...results.map((r) => r.latency.p99)),
+      non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+      total: results.reduce((sum, r) => sum + r.requests.total, 0),
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    if (measured) measured.stored = await countStoredAndDrop(fresh.databaseUrl);
+    fs.rmSync(fresh.dir, { recursive: true, force: true });
+  }
+  return measured;
+}
+
 export async function runConsentsBench(): Promise<Record<string, number | string>> {
   const started = new Date();
   const load1 = os.loadavg()[0].toFixed(1);
@@ -142,18 +217,52 @@ export async function runConsentsBench(): Promise<Record<string, number | string
   console.log(`  acknowledged writes ${app.acknowledged}, consent calls in the file after the run ${app.stored}`);
   const ratio = app.reqPerSec / bare.reqPerSec;
   console.log(`  ratio: ${(ratio * 100).toFixed(1)} % of the bare route`);
+  // The same app with its SQLite batches written on the event loop: what the write worker changes.
+  const inline = await measure('app', undefined, 'sqlite', 'inline');
+  console.log(`  consent API, writes inline on the event loop: ${inline.reqPerSec} req/s, p50 ${inline.p50} ms, p99 ${inline.p99} ms, ${inline.cpuMsPerRequest} ms CPU/request, non-2xx ${inline.non2xx}, errors ${inline.errors}; acknowledged ${inline.acknowledged}, stored ${inline.stored}`);
+  // PostgreSQL in the same run when TEST_DATABASE_URL names one (its own schema, dropped afterwards).
+  const postgres = process.env.TEST_DATABASE_URL ? await measure('app', undefined, 'postgres') : undefined;
+  if (postgres) {
+    console.log(`  consent API on PostgreSQL: ${postgres.reqPerSec} req/s, p50 ${postgres.p50} ms, p99 ${postgres.p99} ms, ${postgres.cpuMsPerRequest} ms CPU/request, non-2xx ${postgres.non2xx}, errors ${postgres.errors}`);
+    console.log(`  acknowledged ${postgres.acknowledged}, stored ${postgres.stored}; ${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} % of SQLite`);
+  }
+  const two = postgres ? await measureTwoServers() : undefined;
+  if (postgres && two) {
+    console.log(`  two server processes on PostgreSQL: ${two.reqPerSec} req/s (${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${two.p50} ms, p99 ${two.p99} ms, ${two.cpuMsPerRequest} ms CPU/request, non-2xx ${two.non2xx}, errors ${two.errors}; acknowledged ${two.acknowledged}, stored ${two.stored}`);
+  }
+  const postgresRows: Record<string, number | string> = postgres ? {
+    'POST /v1/consents (PostgreSQL, one server process): req/s': postgres.reqPerSec,
+    'PostgreSQL: p50 / p99 ms': `${postgres.p50} / ${postgres.p99}`,
+    'PostgreSQL: server CPU ms per request (the server process only)': postgres.cpuMsPerRequest,
+    'PostgreSQL: non-2xx / errors': `${postgres.non2xx} / ${postgres.errors}`,
+    'PostgreSQL: acknowledged / in the database afterwards': `${postgres.acknowledged} / ${postgres.stored}`,
+    'PostgreSQL consent writes as % of SQLite (req/s)': `${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} %`,
+    ...(two ? {
+      'PostgreSQL, two server processes, one tenant: req/s (25 connections each)': two.reqPerSec,
+      'PostgreSQL, two processes: p50 / p99 ms (the slower of the two)': `${two.p50} / ${two.p99}`,
+      'PostgreSQL, two processes: server CPU ms per request (both)': two.cpuMsPerRequest,
+      'PostgreSQL, two processes: acknowledged / in the database afterwards': `${two.acknowledged} / ${two.stored}`,
+      'PostgreSQL, two processes as a multiple of one': `${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x`,
+    } : {}),
+  } : {};
   return {
     date: started.toISOString().slice(0, 10),
     'machine: nproc, load average (1 min) at start': `${os.availableParallelism()}, ${load1}`,
     'bare Hono route: req/s': bare.reqPerSec,
     'bare Hono route: p50 / p99 ms': `${bare.p50} / ${bare.p99}`,
     'bare Hono route: server CPU ms per request': bare.cpuMsPerRequest,
-    'POST /v1/consents (SQLite, synchronous=FULL): req/s': app.reqPerSec,
+    'POST /v1/consents (SQLite, synchronous=FULL, write worker): req/s': app.reqPerSec,
     'POST /v1/consents: p50 / p99 ms': `${app.p50} / ${app.p99}`,
     'POST /v1/consents: server CPU ms per request': app.cpuMsPerRequest,
     'POST /v1/consents: non-2xx / errors': `${app.non2xx} / ${app.errors}`,
     'POST /v1/consents: acknowledged / in the file afterwards': `${app.acknowledged} / ${app.stored}`,
     'consent writes as % of bare (req/s)': `${(ratio * 100).toFixed(1)} %`,
     'consent writes as % of bare (CPU per request)': `${((bare.cpuMsPerRequest / app.cpuMsPerRequest) * 100).toFixed(1)} %`,
+    'SQLite batches written inline on the event loop (no write worker): req/s': inline.reqPerSec,
+    'inline: p50 / p99 ms': `${inline.p50} / ${inline.p99}`,
+    'inline: server CPU ms per request': inline.cpuMsPerRequest,
+    'inline: acknowledged / in the file afterwards': `${inline.acknowledged} / ${inline.stored}`,
+    'inline as % of bare (req/s)': `${((inline.reqPerSec / bare.reqPerSec) * 100).toFixed(1)} %`,
+    ...postgresRows,
   };
 }

@@ -1,4 +1,4 @@
-// Growth benchmarks (issue 9): consent writes on a store that already holds 1 million
+// Growth benchmarks: consent writes on a store that already holds 1 million
 // (and, with BENCH_GROWTH_10M=1, 10 million) ledger rows, as a ratio of the same
 // benchmark on an empty store built the same way in the same run; and the audience
 // of 1 million subjects streamed as NDJSON. Stores are built directly (bulk-store.ts).

@@ -16,17 +16,93 @@ interface Bench {
 const CONSENTS_INTRO = `
 Measured by \`npm run bench -- consents\` (test/bench/consents.ts) on a machine with \`nproc\` = ${os.availableParallelism()}:
 autocannon on 127.0.0.1, 50 connections, a 2 s warm-up then 10 s per server, each server in its own
-child process (one at a time). The bare route is Hono on @hono/node-server parsing the JSON body and
+child process (one at a time), after one answered write (the app starts its consent write worker on
+the first write). The bare route is Hono on @hono/node-server parsing the JSON body and
 answering 201; the consent API is the whole app (request log, security headers, body limit, CORS,
 validation) on a fresh SQLite file with \`synchronous=FULL\`: every 201 is on disk. Every request has
 a new visitor and clientEventId and records three decisions (three ledger events, the state, a feed
 event, the idempotency row and an Ed25519 receipt). Rate limits are off for the run. Server CPU per
 request is the server process's CPU time over the measured run divided by its 2xx answers. The machine
 is shared with other work (see the load average), so compare the numbers of one run, not runs with
-each other; the CPU-per-request ratio moves less than req/s.
+each other; the CPU-per-request ratio moves less than req/s. With \`TEST_DATABASE_URL\` set the same
+load runs, in the same run, against the app on that PostgreSQL (a fresh schema, one server process,
+a pool of 10 connections), and the PostgreSQL rows appear, then two server processes on that one
+database and one tenant, 25 of the 50 connections each. The SQLite app runs twice: with its banner
+batches written by the write worker thread (the default) and written inline on the event loop.
 `;
 
 const CONSENTS_NOTES = `
+**The SQLite write in a worker thread** (2026-12-02, evening). On a SQLite file the banner's
+group-commit batches now run in a worker thread with a connection of its own
+(services/consent/banner-write-worker.ts, banner-write-client.ts): the batch's reads, the plan, the
+receipts' signatures, the statements and the COMMIT with its fsync (\`synchronous=FULL\` kept), while
+the event loop parses and validates the next requests. A batch is one message each way; no answer
+before the worker says the batch committed (test/server/crash-durability.test.ts, one of its rounds
+on the built server). The batch holds Kysely's connection meanwhile, so the server's own
+transactions on the file wait for it as they waited for an inline batch. The profile before
+(\`BENCH_CPU_PROF=/tmp/prof\`, main thread, self time, load 1.5, 1,350 req/s, 13.2 % of the bare
+route, p99 95 ms, 0.75 ms CPU per request): the COMMIT 21 % (native, fsync included), the statements
+11 %, GC 7 %, Ed25519 signing 5 %, planning and hashing 5 %, idle 6 %: the event loop was the limit.
+After (load 3.4): the main thread is 38 % idle, the worker 12 % (COMMIT 28 %, statements 16 %, signing
+7 %, planning and hashing 9 %, GC 6 %, messages 4 %): the worker is now the limit, and the main thread
+waits for it. A first version that planned and signed on the main thread and only wrote in the worker
+(three messages per batch) left both threads waiting on each other (main 30 %, worker 54 % idle) and
+was dropped.
+The run of the table (load 5 falling to 3.7, the machine quieter than all day): the worker 1,803 req/s,
+p99 52 ms, 0.64 ms CPU per request; inline 1,672 req/s, p99 61 ms, 0.55 ms: 8 % more writes, a
+sixth lower p99, a sixth more CPU (the messages, a second heap). Before, from 20:30 on, other
+engineers' browser tests kept the load at 8 to 21 on 2 cores, and one configuration moved by 3x
+between runs. Paired runs, alternating, req/s worker/inline: 393/370 (load 8), 758/729 (load 11),
+164/117 and 161/78 (load 18), 579/293 (load 14–21), 132/169 (load 16), 261/338 (load 20), 306/408
+(load 14), 105/112, 151/58 and 59/97 (load 18), 912/568 (load 21 to 9): the worker ahead in 7 of 12,
+and so was its p99 (runs before 21:20 could still count the worker's start in the measured time;
+since then one write is answered first). Kept: a gain where a core is free for it, and the fsync no
+longer stops the event loop. The inline writer stays for in-memory databases and for this comparison
+(createStore's \`consentWrites\`). PostgreSQL did 46.0 % of the worker's rate, 49.6 % of the inline one.
+NOT reached: 25 % of the bare route (10.1 %; the bare route did 17,853 req/s in this quiet run, three
+times its rate under load) and p99 under 40 ms (52 ms). What limits it is the worker's CPU and its
+fsync: one thread plans, signs, writes and commits every batch, and does nothing while the fsync
+waits. Next levers, by this profile: sign on the main thread after the commit (Ed25519 is
+deterministic, so a replay's answer could be signed again from a stored payload: 7 % of the worker),
+plan the next batch while the last one's fsync runs (a third thread, or the plan back on the main
+thread against an in-memory view of the batches not yet committed), and fewer rows per write (one
+ledger row per request: a third of the statements and hashes; the idempotency answer stored
+compactly: a third of the bytes written).
+
+**PostgreSQL: a visitor linked meanwhile** (2026-12-02). A tool's PUT /v1/subjects with visitorIds
+links a visitor without the tenant's ledger head; a banner consent for that visitor that read no link
+then met the other transaction's unique key on subject_visitors and answered 500 when it was alone
+in its batch. It now runs again (up to three times) and records on the linked subject
+(test/server/consent-visitor-link-race.test.ts, both databases; failed on PostgreSQL before).
+
+**Two server processes on one PostgreSQL database** (2026-12-02). NOT reached: two processes did
+0.71x one in the run of the table (589 against 830 req/s, 25 connections each against 50), and 0.71x,
+0.88x and 0.45x in three earlier runs at load 14–21. Profiles of the server processes
+(\`BENCH_CPU_PROF\`, load 14–21): one process is 46 % idle, each of two 67 %: they wait for the
+database, not for CPU. Each batch takes the tenant's head row (\`SELECT ... FOR UPDATE\`) first and holds it through its
+ten or so round trips and its COMMIT (the WAL flush), so the two processes only take turns on that
+row, each with half the batch, paying more commits for the same writes. What would make a second
+process help: holding the head for less than the transaction, e.g. positions handed out at commit
+by a sequencer (events written without seq and hash, then one short step per tenant that chains
+them in order, the feed following that order so it stays exactly-once), or, cheaper and without a
+design change, sending each tenant's writes to one process (sticky by tenant at the proxy), so that
+several processes serve several tenants. Not done: a design change to the ledger, beyond this round.
+
+**One write path, set-based on PostgreSQL** (2026-12-02). Every consent write is now a read, a pure
+plan of every row (services/consent/consent-write-plan.ts) and a writer that writes the plan: SQLite through
+prepared statements, PostgreSQL through Kysely. On PostgreSQL a group-commit batch of one tenant is
+one transaction that locks the head once (\`SELECT ... FOR UPDATE\`), reads the batch's answers,
+subjects and state in one statement per table, plans every request in memory and writes one multi-row
+statement per table and the head once: about ten round trips per batch instead of ten per request,
+and one head update per transaction instead of four per consent. In the run of the table (load 10 at the start) PostgreSQL
+answered 450 req/s at 1.12 ms server CPU per request, 53.9 % of SQLite's 835 (SQLite 15.4 % of the
+bare route's 5,423). The tree before this change (cec217e, each request's statements one after
+another under the head lock), measured with the same bench file a minute earlier at load 12: PostgreSQL
+35 req/s at 8.5 ms CPU per request, 15.4 % of its SQLite (227 req/s); in an earlier run at load 18 the
+new tree did 123 req/s on PostgreSQL, 98 % of SQLite's 126. On this machine, shared by several
+engineers' test runs, SQLite's rate is set mostly by how long its fsync waits (p99 up to 4.6 s in the
+loaded runs), so the ratios move from run to run; not measured: two server processes on one database.
+
 **Before/after, same machine, same hour** (2026-11-29, idle, load about 1): the tree before this
 round of work (commit ae91ec3) answered 522–530 req/s at 1.84–1.87 ms server CPU per request, p99
 150–161 ms; now 941 req/s at 1.02 ms, p99 82 ms (the table): 1.8 times the throughput, the bare route
@@ -91,6 +167,11 @@ const benches: Bench[] = [
     write: async (rows) => (await import('./widget.js')).writeWidgetSection(rows),
   },
   {
+    name: 'widget-vs-vanilla',
+    run: async () => (await import('./widget-vs-vanilla.js')).runWidgetVsVanillaBench(),
+    write: async (rows) => (await import('./widget-vs-vanilla.js')).writeWidgetVsVanillaSection(rows),
+  },
+  {
     name: 'feed',
     run: async () => (await import('./feed.js')).runFeedBench(),
     write: async (rows) => (await import('./feed.js')).writeFeedSection(rows),
@@ -99,6 +180,29 @@ const benches: Bench[] = [
     name: 'growth',
     run: async () => (await import('./growth.js')).runGrowthBench(),
     write: async (rows) => writeSection('Growth', (await import('./growth.js')).GROWTH_INTRO, rows, GROWTH_NOTES),
+  },
+  {
+    name: 'insights',
+    run: async () => (await import('./insights.js')).runInsightsBench(),
+    write: async (rows) => {
+      const { INSIGHTS_INTRO, INSIGHTS_NOTES } = await import('./insights.js');
+      writeSection('Insights', INSIGHTS_INTRO, rows, INSIGHTS_NOTES);
+    },
+  },
+  {
+    name: 'startup',
+    run: async () => (await import('./startup.js')).runStartupBench(),
+    write: async (rows) => (await import('./startup.js')).writeStartupSection(rows),
+  },
+  {
+    name: 'lighthouse',
+    run: async () => (await import('./lighthouse.js')).runLighthouseBench(),
+    write: async (rows) => (await import('./lighthouse.js')).writeLighthouseSection(rows),
+  },
+  {
+    name: 'lighthouse-console',
+    run: async () => (await import('./lighthouse-console.js')).runConsoleLighthouseBench(),
+    write: async (rows) => (await import('./lighthouse-console.js')).writeConsoleLighthouseSection(rows),
   },
   {
     name: 'subject-rights',

@@ -12,6 +12,8 @@ export interface AppStore {
   databaseUrl: string;
   /** The AKKOORD_SECRET the store was built with (its keyring). */
   secret: string;
+  /** SQLite: banner consents written by the worker thread (the default) or inline on the event loop. */
+  consentWrites?: 'worker' | 'inline';
 }
 
 export interface BenchServer {
@@ -89,7 +91,7 @@ async function serveApp(store: AppStore): Promise<number> {
     // reads measured the logger, not the server); LOG_LEVEL=info measures it too.
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
-  const db = createStore(config.databaseUrl);
+  const db = createStore(config.databaseUrl, { consentWrites: store.consentWrites });
   await db.migrate();
   return listen(createApp(createContext({ db, config })).fetch);
 }

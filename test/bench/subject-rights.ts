@@ -8,11 +8,11 @@ import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import type { Dialect } from '../../server/db/create-db.js';
-import { publishConfig } from '../../server/services/config.js';
-import { demoConfig } from '../../server/services/demo.js';
+import { publishConfig } from '../../server/services/config/config.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { exportSubject } from '../../server/services/rights/access-export.js';
 import { eraseSubject } from '../../server/services/rights/erase.js';
-import { createTenant } from '../../server/services/tenants.js';
+import { createTenant } from '../../server/services/tenants/tenants.js';
 import { openTestStore } from '../helpers/db.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
 import { runOnDialects, writeSection, type Rows } from './benchmarks-file.js';
@@ -107,7 +107,7 @@ personal-data tables). Target: each under 200 ms on SQLite. The machine is share
 average), so wall time is shown with this process's CPU time, which moves less with the load. Opening the 10,000
 records (one AES-256-GCM decipher each, ~125 ms, most of it OpenSSL's per-cipher setup) and reading them (~37 ms) are
 most of either export; the JSON splices each record's stored text in (~10 ms). The CSV, one row per leaf field
-(~70,000 rows), is written directly as RFC 4180 text since issue 9 (~90 ms: parsing each record and writing its rows;
+(~70,000 rows), is written directly as RFC 4180 text (~90 ms: parsing each record and writing its rows;
 csv-stringify took ~370 ms), which still leaves it over the target.`;
 
 /** Writes the "## One person" section of BENCHMARKS.md. */

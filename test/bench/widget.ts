@@ -1,6 +1,6 @@
 // Widget benchmark: bundle size, and time from navigation to the banner being visible in
 // Chromium on a desktop profile and a throttled phone profile (4x CPU, 150 ms RTT), with long
-// tasks and layout shift (PRODUCT quality bars). Run: `npx tsx test/bench/widget.ts`, or through
+// tasks and layout shift (the quality bars the widget is held to). Run: `npx tsx test/bench/widget.ts`, or through
 // `npm run bench -- widget`. Writes its numbers under "## Widget" in BENCHMARKS.md.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// `akkoord backup PATH` (issue 7, GDPR-52 "backups with tested restore"): a copy taken
+// `akkoord backup PATH` (GDPR-52 "backups with tested restore"): a copy taken
 // with SQLite's online backup API while another process keeps writing consents opens
 // as a database and verifies; PostgreSQL is refused with a pointer to pg_dump.
 import fs from 'node:fs';
@@ -9,12 +9,12 @@ import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { createStore } from '../../server/db/create-db.js';
-import { publishConfig } from '../../server/services/config.js';
-import { demoConfig } from '../../server/services/demo.js';
-import { verifyLedger } from '../../server/services/ledger-verify.js';
-import { recordConsentIn } from '../../server/services/record-consent.js';
-import { findOrCreateVisitorSubject } from '../../server/services/subjects-core.js';
-import { createTenant } from '../../server/services/tenants.js';
+import { publishConfig } from '../../server/services/config/config.js';
+import { demoConfig } from '../../server/services/config/demo.js';
+import { verifyLedger } from '../../server/services/ledger/ledger-verify.js';
+import { recordConsentIn } from '../../server/services/consent/consent-write.js';
+import { findOrCreateVisitorSubject } from '../../server/services/subjects/subjects-core.js';
+import { createTenant } from '../../server/services/tenants/tenants.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
 import { openTestStore, type TestStore } from '../helpers/db.js';
@@ -62,7 +62,7 @@ describe('backup on sqlite', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    const run = await runCli(['backup', target, '--json'], { DATABASE_URL: ts.url });
+    const run = await runCli(['backup', target, '--json'], { DATABASE_URL: ts.url, AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests' });
     writing = false;
     await writer;
     expect(run.code, run.stderr).toBe(0);
@@ -92,11 +92,11 @@ describe('backup on sqlite', () => {
   it('refuses to overwrite an existing file unless --force', async () => {
     const target = path.join(dir, 'exists.db');
     fs.writeFileSync(target, 'keep me');
-    const run = await runCli(['backup', target], { DATABASE_URL: ts.url });
+    const run = await runCli(['backup', target], { DATABASE_URL: ts.url, AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests' });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('exists; choose a new path or pass --force');
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
-    const forced = await runCli(['backup', target, '--force', '--json'], { DATABASE_URL: ts.url });
+    const forced = await runCli(['backup', target, '--force', '--json'], { DATABASE_URL: ts.url, AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests' });
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.json().ok).toBe(true);
   }, 60_000);

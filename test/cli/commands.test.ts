@@ -1,11 +1,11 @@
-// The `akkoord` command (CONTRACT.md §11): tenant, key and config commands, verify,
+// The `akkoord` command: tenant, key and config commands, verify,
 // purge and export, with --json for scripts, audit entries with the actor "cli", and
 // a clear message with a non-zero exit on bad input.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoConfig } from '../../server/services/demo.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { runCli } from '../helpers/cli.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/db.js';
 
@@ -118,7 +118,7 @@ describe.each(dialects)('akkoord commands on %s', (dialect) => {
     // The imported consent was given in 2020; with a 365-day TTL it is expired now.
     const purged = await runCli(['purge', '--json'], env);
     expect(purged.code, purged.stderr).toBe(0);
-    expect(purged.json()).toMatchObject({ tenants: 1, consentsExpired: 1, tenantsDeleted: [] });
+    expect(purged.json()).toMatchObject({ tenants: 1, consentsExpired: 1, tenantsDeleted: [], proof: { ledgerPruned: 0, feedPruned: 0 } });
 
     await ts.store.db.updateTable('tenants').set({ status: 'offboarding', delete_after: '2020-01-01T00:00:00.000Z' }).where('id', '=', tenant.id).execute();
     const deleted = await runCli(['purge', '--json'], env);

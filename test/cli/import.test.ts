@@ -1,4 +1,4 @@
-// `akkoord import consents FILE.csv` (issue 7): every row is checked first, bad rows
+// `akkoord import consents FILE.csv`: every row is checked first, bad rows
 // are reported by line number, nothing is imported while one is bad unless
 // --skip-invalid; imported consents keep their capture time and come in through the
 // ledger with source `import`.
@@ -9,10 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
-import { publishConfig } from '../../server/services/config.js';
-import { demoConfig } from '../../server/services/demo.js';
+import { publishConfig } from '../../server/services/config/config.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { eraseSubject } from '../../server/services/rights/erase.js';
-import { createTenant } from '../../server/services/tenants.js';
+import { sendInformationNotices } from '../../server/services/rights/information-notice.js';
+import { createTenant } from '../../server/services/tenants/tenants.js';
 import { runCli } from '../helpers/cli.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/db.js';
 import { TEST_SECRET } from '../helpers/app.js';
@@ -82,6 +83,65 @@ describe.each(dialects)('import consents on %s', (dialect) => {
     expect(feed.filter((f) => f.type === 'consent.updated').map((f) => JSON.parse(f.data).source)).toEqual(['import', 'import', 'import']);
     const verify = await runCli(['verify', '--tenant', tenantId, '--json'], { DATABASE_URL: ts.url });
     expect(verify.json()).toMatchObject({ ok: true, tenants: [{ events: 3 }] });
+  });
+
+  it('GDPR-12: a granted row already past its lifetime is kept as history but not reported as imported', async () => {
+    const longAgo = new Date(Date.now() - 400 * 86_400_000).toISOString();
+    const run = await importCsv(csv('old.csv', [header, `c-9,newsletter,email,granted,${longAgo},paper-form,nl,`]));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Imported 0 of 1 rows');
+    expect(run.stdout).toContain('1 granted rows were already expired on arrival');
+    const json = await importCsv(csv('old-again.csv', [header, `c-8,newsletter,email,granted,${longAgo},paper-form,nl,`]), '--json');
+    expect(json.json()).toMatchObject({ rows: 1, imported: 0, expiredOnArrival: 1 });
+    // The ledger keeps it as proof of what was given, and it counts as expired.
+    const state = await ctx.db.selectFrom('consent_state').select(['status', 'expires_at']).where('purpose', '=', 'newsletter').execute();
+    expect(state).toHaveLength(2);
+    for (const row of state) expect(row.expires_at! < new Date().toISOString()).toBe(true);
+  });
+
+  it('GDPR-25: people imported with an e-mail address get the Art. 14 notice as after the API, unless informedAt says they were told', async () => {
+    const withAddress = `${header},email,informedAt`;
+    const run = await importCsv(csv('with-email.csv', [
+      withAddress,
+      'n-1,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,Nieuw@Example.nl,',
+      'n-1,analytics,,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,Nieuw@Example.nl,', // the same person: one notice
+      'n-2,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,told@example.nl,2026-01-10T09:05:00Z',
+      'n-3,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,,', // no address: no notice possible
+    ]), '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json()).toMatchObject({ imported: 4, informationNotices: { opened: 1, informed: 1 } });
+    const requests = await ctx.db.selectFrom('requests').innerJoin('subjects', 'subjects.id', 'requests.subject_id')
+      .select(['subjects.external_id', 'requests.status', 'requests.scope', 'requests.outcome', 'requests.due_at', 'requests.received_at'])
+      .where('requests.tenant_id', '=', tenantId).where('requests.type', '=', 'information_notice').orderBy('subjects.external_id').execute();
+    expect(requests.map((r) => [r.external_id, r.status, JSON.parse(r.scope)])).toEqual([
+      ['n-1', 'received', { dataSource: 'beurs-2026', via: 'import' }],
+      ['n-2', 'completed', { dataSource: 'beurs-2026', via: 'import' }],
+    ]);
+    expect(JSON.parse(requests[1].outcome!)).toEqual({ via: 'tool', informedAt: '2026-01-10T09:05:00.000Z' });
+    // The address is stored sealed, like the API's; the notice job mails the open notice in the person's language.
+    const stored = await ctx.db.selectFrom('subjects').select(['email_enc', 'email_hash']).where('external_id', '=', 'n-1').executeTakeFirstOrThrow();
+    expect(stored.email_enc).not.toContain('@');
+    expect(ctx.keyring.decrypt(stored.email_enc!)).toBe('nieuw@example.nl');
+    expect(await sendInformationNotices(ctx, { tenantId })).toBe(1);
+    const mail = await ctx.db.selectFrom('outbox').select(['to_enc', 'body_enc']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+    expect(ctx.keyring.decrypt(mail.to_enc)).toBe('nieuw@example.nl');
+    const body = JSON.parse(ctx.keyring.decrypt(mail.body_enc)) as { text: string };
+    expect(body.text).toContain('beurs-2026');
+    // A second import of the same person opens no second notice.
+    const again = await importCsv(csv('again.csv', [withAddress, 'n-1,newsletter,email,withdrawn,2026-01-11T09:00:00Z,beurs-2026,nl,,nieuw@example.nl,']), '--json');
+    expect(again.json()).toMatchObject({ informationNotices: { opened: 0, informed: 0 } });
+  });
+
+  it('refuses an invalid e-mail address or informedAt by line, without the value', async () => {
+    const run = await importCsv(csv('bad-email.csv', [
+      `${header},email,informedAt`,
+      'b-1,newsletter,email,granted,2026-01-10T09:00:00Z,,,,not-an-address,',
+      'b-2,newsletter,email,granted,2026-01-10T09:00:00Z,,,,ok@example.nl,yesterday',
+    ]));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/line 2: [^\n]*email must be an e-mail address/);
+    expect(run.stderr).toMatch(/line 3: [^\n]*informedAt must be an ISO 8601 time/);
+    expect(run.stderr).not.toContain('not-an-address');
   });
 
   it('names every kind of bad row with its line and column, never its value', async () => {

@@ -1,8 +1,8 @@
-// The banner in Chromium against the real server and the demo shop (issue 4, "Done when").
+// The banner in Chromium against the real server and the demo shop: every screen a visitor sees.
 import { compactVerify, createRemoteJWKSet } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoConfig } from '../../server/services/demo.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import {
   banner,
   choiceCookie,

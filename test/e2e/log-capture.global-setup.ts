@@ -1,7 +1,7 @@
 // Global setup of vitest.log-capture.config.ts: every test app of the run logs at debug
 // level into a temporary directory (test/helpers/app.ts), and after the last test the
-// whole log is searched for anything shaped like personal data or a credential (issue 8:
-// no e-mail, phone, IP or token in a log line). The run fails when one is found.
+// whole log is searched for anything shaped like personal data or a credential
+// (no e-mail, phone, IP or token in a log line). The run fails when one is found.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// The preference center end to end (issue 5): the real server on a temp SQLite file,
+// The preference center end to end: the real server on a temp SQLite file,
 // a real SMTP server receiving Akkoord's mails through the SMTP transport, and
 // Chromium clicking through every screen, with axe-core on each of them.
 import fs from 'node:fs';
@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createSmtpMailer, type SmtpMailer } from '../../server/mail/smtp.js';
 import en from '../../shared/i18n/en.json';
 import nl from '../../shared/i18n/nl.json';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
@@ -194,7 +195,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
       await openSection(name);
       expect(await axeViolations(page), name).toEqual([]);
     }
-    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'English' }).click();
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
     await openSection(en.preferenceCenter.navConsents);
     expect(await axeViolations(page)).toEqual([]);
@@ -205,13 +206,13 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await addPerson('e2e-dora', 'dora@example.com', { orders: [{ order: 'D-3' }] });
     await signIn('cees@example.com');
     await openSection(m.navProfile);
-    await page.getByLabel('firstName').fill('Cornelis');
+    await page.getByLabel('First name').fill('Cornelis');
     await page.getByRole('button', { name: m.profileSave }).click();
     await expectStatus(m.profileSaved);
 
     await openSection(m.navData);
     for (const [name, extension] of [[m.downloadJson, 'json'], [m.downloadCsv, 'csv']] as const) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
       expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${extension}$`));
       const text = fs.readFileSync(await download.path(), 'utf8');
       expect(text).toContain('cees@example.com');
@@ -239,10 +240,14 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     // Art. 18(3): she was told before the lift, by e-mail.
     await mailTo('eva@example.com', 2);
 
+    await page.getByLabel(m.objectReason).fill('Te veel folders.');
     await page.getByRole('button', { name: m.object }).click();
     await expectStatus(m.objectDone);
     const subject = await (await api('GET', '/v1/subjects/e2e-eva')).json();
     expect(subject.consents.newsletter.email).toBe('withdrawn');
+    // Her reason reaches the staff's view of the request.
+    const objections = (await (await api('GET', '/v1/requests?type=objection')).json()) as { requests: Array<{ id: string }> };
+    expect(await (await api('GET', `/v1/requests/${objections.requests[0].id}`)).json()).toMatchObject({ reason: 'Te veel folders.' });
 
     await openSection(m.navRequests);
     const table = await page.getByRole('table').textContent();
@@ -257,7 +262,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await addPerson('e2e-fenna', 'fenna.erase@example.com', { orders: [{ order: 'F-1' }], newsletters: [{ list: 'weekly' }] });
     await signIn('fenna.erase@example.com');
     await openSection(m.navData);
-    await page.getByRole('checkbox', { name: 'orders' }).check();
+    await page.getByRole('checkbox', { name: 'Orders' }).check();
     await page.getByRole('button', { name: m.eraseContinue }).click();
     await page.getByRole('heading', { name: m.eraseConfirmTitle }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
@@ -283,6 +288,74 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     }
     // The session went with her: the page's API no longer knows her.
     expect((await page.request.get(`${url}/v1/me`)).status()).toBe(401);
+  });
+
+  it('GDPR-30, GDPR-52: arrives by a tool\'s link, changes a consent, asks for a download, confirms by the mailed step-up and downloads', async () => {
+    await addPerson('e2e-ilse', 'ilse@example.com', { orders: [{ order: 'I-1' }] });
+    const { url: link } = await (await api('POST', '/v1/subjects/e2e-ilse/links', { kind: 'preferences' })).json() as { url: string };
+    await page.goto(link);
+    await page.getByRole('navigation', { name: m.nav }).waitFor();
+    // A link session: consents, and a plain explanation why the rest needs a confirmation.
+    await page.getByRole('heading', { name: m.assuranceTitle }).waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('ilse@example.com');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('checkbox', { name: 'Statistieken' }).check();
+    await page.getByRole('button', { name: m.save }).click();
+    await expectStatus(m.saved);
+    expect((await (await api('GET', '/v1/subjects/e2e-ilse')).json()).consents.analytics).toBe('granted');
+
+    // The download is not offered yet; the page offers the step-up instead.
+    await openSection(m.navData);
+    expect(await page.getByRole('button', { name: m.downloadJson }).count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toContain('I-1');
+    await page.getByRole('button', { name: m.stepUp }).click();
+    await expectStatus(m.stepUpSent);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The confirmation arrives over SMTP at the address on file; following it in the same browser upgrades the session.
+    const mail = await mailTo('ilse@example.com');
+    expect(mail.subject).toBe(nl.email.stepUpSubject.replace('{tenant}', 'Shop BV'));
+    await page.goto(signInLink(mail));
+    await expect.poll(() => page.getByRole('heading', { name: m.assuranceTitle }).count()).toBe(0);
+    await page.getByRole('navigation', { name: m.nav }).waitFor();
+    await openSection(m.navData);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: m.downloadJson }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.json$/);
+    const text = fs.readFileSync(await download.path(), 'utf8');
+    expect(text).toContain('ilse@example.com');
+    expect(text).toContain('I-1');
+
+    // The audit names the link and the key behind the consent change; the download was filed by the confirmed person.
+    const { entries } = await (await api('GET', '/v1/audit?limit=1000')).json() as { entries: Array<{ actor: string; action: string; target: string | null }> };
+    const ilse = (await (await api('GET', '/v1/subjects/e2e-ilse')).json()).id as string;
+    const inLinkSession = entries.filter((e) => e.actor.includes(' via:'));
+    expect(inLinkSession.map((e) => [e.action, e.target])).toEqual([['session.started', ilse], ['consent.changed', ilse], ['session.step_up_requested', ilse]]);
+    for (const entry of inLinkSession) expect(entry.actor).toMatch(/^data_subject via:preferences link:lnk_\S+ key:key_\S+$/);
+  });
+
+  it('GDPR-41: after an objection, turning marketing back on first warns that this lifts the objection for that purpose', async () => {
+    await addPerson('e2e-joost', 'joost@example.com');
+    await api('POST', '/v1/subjects/e2e-joost/consents', { decisions: { newsletter: { email: true } } });
+    await signIn('joost@example.com');
+    await openSection(m.navRights);
+    await page.getByRole('button', { name: m.object }).click();
+    await expectStatus(m.objectDone);
+    await openSection(m.navConsents);
+    const newsletterByMail = page.getByRole('group', { name: 'Nieuwsbrief' }).getByLabel('e-mail');
+    await newsletterByMail.check();
+    await page.getByRole('button', { name: m.save }).click();
+    await page.getByRole('heading', { name: m.objectionLiftTitle }).waitFor();
+    expect(await page.getByRole('group', { name: m.objectionLiftTitle }).innerText()).toContain('Nieuwsbrief (e-mail)');
+    expect(await axeViolations(page)).toEqual([]);
+    // Nothing is stored before the person confirms; cancelling stores nothing either.
+    const newsletter = async () => (await (await api('GET', '/v1/subjects/e2e-joost')).json()).consents.newsletter.email;
+    expect(await newsletter()).toBe('withdrawn');
+    await page.getByRole('button', { name: m.cancel }).click();
+    expect(await newsletter()).toBe('withdrawn');
+    await page.getByRole('button', { name: m.save }).click();
+    await page.getByRole('button', { name: m.objectionLiftConfirm }).click();
+    await expectStatus(m.saved);
+    expect(await newsletter()).not.toBe('withdrawn');
   });
 
   it('MAIL-08: double opt-in stays pending until the e-mailed confirmation is clicked', async () => {
@@ -327,6 +400,33 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await page.getByRole('button', { name: m.unsubscribeButton }).click();
     await page.getByRole('status').waitFor();
     expect(await axeViolations(page)).toEqual([]);
+  });
+  it('GDPR-32: data kept by law is explained with its basis and date instead of offered for erasure, and an erasure that names it says it was kept', async () => {
+    // A tenant of its own: its configuration keeps invoices for seven years.
+    const basis = 'art. 52 AWR (belastingwet): 7 jaar';
+    const saved = tenant;
+    tenant = await createTestTenant(t, { ...demoConfig('https://shop.example'), retention: { keptByLaw: { invoices: { days: 2557, basis } } } });
+    try {
+      await addPerson('e2e-kees', 'kees@example.com', { invoices: [{ invoice: 'F-1' }], orders: [{ order: 'O-1' }] });
+      await signIn('kees@example.com');
+      await openSection(m.navData);
+      await page.getByRole('heading', { name: m.keptByLawTitle }).waitFor();
+      expect(await page.getByRole('listitem').filter({ hasText: basis }).count()).toBe(1);
+      expect(await page.getByRole('checkbox', { name: 'Invoices' }).count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+
+      await page.getByRole('checkbox', { name: 'Orders' }).check();
+      await page.getByRole('button', { name: m.eraseContinue }).click();
+      await page.getByRole('button', { name: m.eraseConfirm }).click();
+      await expectStatus(m.erasedSome);
+      // A request by letter, registered by staff, that names the invoices too: the law keeps them, and her requests say so.
+      expect((await api('POST', '/v1/requests', { subject: 'e2e-kees', type: 'erasure', scope: { datasets: ['invoices'] } })).status).toBe(201);
+      await openSection(m.navRequests);
+      await expect.poll(() => page.getByRole('table').textContent()).toContain(basis);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      tenant = saved;
+    }
   });
 });
 

@@ -7,11 +7,13 @@ import { fixedClock, systemClock, type Clock } from '../../server/clock.js';
 import { loadConfig, type AppConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import type { Dialect } from '../../server/db/create-db.js';
-import type { Mailer } from '../../server/mail/mailer.js';
+import type { MailTransport } from '../../server/mail/mailer.js';
+import type { MailQueueOptions } from '../../server/mail/queue.js';
 import { createLogger, type Logger } from '../../server/observability/logger.js';
 import type { TenantConfig } from '../../shared/schemas/config.js';
-import { demoConfig } from '../../server/services/demo.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { openTestStore, type TestStore } from './db.js';
+import { checkResponses, stopCheckingResponses } from './response-check.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -26,7 +28,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: Dialect, options: { clock?: Clock; mailer?: Mailer; logger?: Logger; env?: Record<string, string> } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  clock?: Clock;
+  /** Where queued mail goes; given one, the app's mail worker runs until close(). */
+  mailer?: MailTransport;
+  mailQueue?: MailQueueOptions;
+  logger?: Logger;
+  env?: Record<string, string>;
+}
+
+export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
   const testStore = await openTestStore(dialect);
   const config = loadConfig({
     DATABASE_URL: testStore.url,
@@ -41,8 +52,14 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
     ...options.env,
   });
   const logger = options.logger ?? suiteLogger();
-  const ctx = createContext({ db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger });
-  const app = createApp(ctx);
+  const ctx = createContext({
+    db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger,
+    // Tests wait on mail: look for it often (a send outside a transaction wakes the worker anyway).
+    mailQueue: { intervalMs: 50, ...options.mailQueue },
+  });
+  ctx.mailQueue.start();
+  // Every answer is checked against the app's own /openapi.json (response-check.ts).
+  const app = checkResponses(createApp(ctx));
   return {
     app, ctx, config, testStore,
     call(method, path, { token, body, headers } = {}) {
@@ -56,7 +73,11 @@ export async function startTestApp(dialect: Dialect, options: { clock?: Clock; m
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       }));
     },
-    close: () => testStore.cleanup(),
+    async close() {
+      stopCheckingResponses(app);
+      await ctx.mailQueue.stop();
+      await testStore.cleanup();
+    },
   };
 }
 

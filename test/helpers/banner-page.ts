@@ -8,16 +8,20 @@ export const settingsDialog = (page: Page) => page.locator('akkoord-consent .dia
 export const reopenButton = (page: Page) => page.locator('akkoord-consent .reopen');
 
 /** Opens the shop and waits until the widget has run (window.akkoord exists). */
+/** Opens the page and waits for the banner: built (in the task after the script's), and focused once painted. */
 export async function openShop(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForFunction(() => window.akkoord !== undefined);
+  await page.waitForFunction(() => {
+    const root = document.querySelector('akkoord-consent')?.shadowRoot;
+    return window.akkoord !== undefined && !!root && (!root.querySelector('.banner') || root.activeElement !== null);
+  });
 }
 
 /** The gated scripts that ran, in the order they ran. */
 export const gatedOrder = (page: Page) => page.evaluate(() => (window as unknown as { __gatedOrder?: string[] }).__gatedOrder ?? []);
 
 export async function choiceCookie(context: BrowserContext): Promise<StoredChoice | null> {
-  const cookie = (await context.cookies()).find((c) => c.name === 'akkoord');
+  const cookie = (await context.cookies()).find((c) => /^akkoord_[0-9a-f]{8}$/.test(c.name));
   return parseChoiceCookie(cookie?.value);
 }
 
@@ -30,7 +34,7 @@ export const consentModeCalls = (page: Page) =>
     })),
   );
 
-/** What the server holds for a visitor (CONTRACT §5: the visitor may read its own consents). */
+/** What the server holds for a visitor (the visitor may read its own consents). */
 export async function serverConsents(baseUrl: string, visitorId: string, publicKey: string) {
   const response = await fetch(`${baseUrl}/v1/consents/${visitorId}?key=${publicKey}`);
   if (!response.ok) throw new Error(`GET /v1/consents: ${response.status} ${await response.text()}`);

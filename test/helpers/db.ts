@@ -1,12 +1,14 @@
 // Real databases for tests: a fresh SQLite file per call, and, when
 // TEST_DATABASE_URL is set, a fresh PostgreSQL schema per call. Storage tests loop
-// over `dialects` so the same suite runs on both (no mocks).
+// over `dialects` so the same suite runs on both (no mocks). Each starts as a copy of a
+// migrated template (db-template.ts), which is what a fresh migration would give.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createStore, type Dialect, type Store } from '../../server/db/create-db.js';
+import { postgresSchemaScript, sqliteTemplate } from './db-template.js';
 
 export const dialects: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
@@ -23,8 +25,9 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-test-'));
     const file = path.join(dir, 'akkoord.db');
     const url = `sqlite:${file}`;
+    fs.copyFileSync(await sqliteTemplate(), file);
+    fs.chmodSync(file, 0o600);
     const store = createStore(url);
-    await store.migrate();
     return {
       store, url, file,
       async cleanup() {
@@ -38,18 +41,28 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
   const separator = base.includes('?') ? '&' : '?';
   const url = `${base}${separator}schema=${schema}`;
+  const script = await postgresSchemaScript(base, schema);
+  if (script !== null) await runOnce(base, script);
   const store = createStore(url);
-  await migrateDespiteConcurrentDrops(store);
+  if (script === null) await migrateDespiteConcurrentDrops(store);
   return {
     store, url, file: null,
     async cleanup() {
       await store.close();
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
+      await runOnce(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     },
   };
+}
+
+/** Runs SQL (several statements allowed) on a connection of its own. */
+async function runOnce(url: string, statements: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statements);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -1,14 +1,15 @@
 // Helpers for preference-center tests: a mailer that keeps what it sends, people
 // stored the way the subjects API stores them, and signing in through the real API.
-import type { Mail, Mailer } from '../../server/mail/mailer.js';
+import type { Mail, MailTransport } from '../../server/mail/mailer.js';
 import { newId } from '../../server/ids.js';
-import { sealEmail, sealJson } from '../../server/services/personal-data.js';
-import { createSubject } from '../../server/services/subjects-core.js';
+import { sealEmail, sealJson } from '../../server/services/subjects/personal-data.js';
+import { issueToken, preferenceCenterUrl } from '../../server/services/me/links.js';
+import { createSubject, findSubjectByExternalId } from '../../server/services/subjects/subjects-core.js';
 import type { TestApp } from './app.js';
 
 export const PC_ORIGIN = 'http://127.0.0.1:8080';
 
-export interface CapturingMailer extends Mailer {
+export interface CapturingMailer extends MailTransport {
   sent: Mail[];
   /** Waits until a mail to `to` has arrived (the sign-in mail is sent after the answer). */
   waitFor(to: string, count?: number, timeoutMs?: number): Promise<Mail>;
@@ -91,4 +92,16 @@ export async function signIn(t: TestApp, mailer: CapturingMailer, tenantId: stri
   if (exchanged.status !== 200) throw new Error(`session: ${exchanged.status} ${await exchanged.text()}`);
   const { csrfToken } = (await exchanged.json()) as { csrfToken: string };
   return asSignedIn(t, cookieFrom(exchanged), csrfToken);
+}
+
+/**
+ * The preference-center URL a sign-in (or step-up) mail carries for a person: it opens a
+ * high-assurance session, like following the mail. For browser tests that are about
+ * something else than the mail itself.
+ */
+export async function mailedSignInUrl(t: TestApp, tenantId: string, externalId: string): Promise<string> {
+  const subject = await findSubjectByExternalId(t.ctx.db, tenantId, externalId);
+  if (!subject) throw new Error(`no subject ${externalId}`);
+  const { token } = await issueToken(t.ctx.db, t.ctx, { tenantId, kind: 'login', subjectId: subject.id });
+  return preferenceCenterUrl(t.ctx, tenantId, token);
 }

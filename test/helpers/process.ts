@@ -1,8 +1,9 @@
-// A real Akkoord server process (node + tsx, one process, so SIGKILL hits the server
-// itself), for crash and multi-process tests.
+// A real Akkoord server process (node + tsx, or the compiled dist/server/main.js; one
+// process either way, so SIGKILL hits the server itself), for crash and multi-process tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { ensureServerBuilt } from './server-build.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -24,10 +25,18 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const port = await freePort();
+export interface ServerProcessOptions {
+  /** Run dist/server/main.js (built first when stale) instead of the sources through tsx. */
+  compiled?: boolean;
+  /** Listen on this port instead of a free one (a restart on the same address). */
+  port?: number;
+}
+
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const port = options.port ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const args = options.compiled ? [ensureServerBuilt()] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: 'warn', AKKOORD_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

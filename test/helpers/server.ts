@@ -2,7 +2,7 @@
 // served by @hono/node-server, with PUBLIC_URL pointing at itself.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { ensureDemoTenant, type DemoTenant } from '../../server/services/demo.js';
+import { ensureDemoTenant, type DemoTenant } from '../../server/services/config/demo.js';
 import { startTestApp, type TestApp } from './app.js';
 
 export interface ServedApp {

@@ -2,13 +2,14 @@
 // storage helpers (createSubject + personal-data sealing), so these tests do not
 // depend on the subjects API.
 import type { AppContext } from '../../server/context.js';
-import type { Mail, Mailer } from '../../server/mail/mailer.js';
+import type { Mail, MailTransport } from '../../server/mail/mailer.js';
 import { newId } from '../../server/ids.js';
-import { sealEmail, sealJson, sealPhone } from '../../server/services/personal-data.js';
-import { decisionsToChanges, recordConsent } from '../../server/services/record-consent.js';
-import { readStateRows } from '../../server/services/consent-state.js';
-import { requirePublishedConfig } from '../../server/services/config.js';
-import { createSubject, linkVisitor } from '../../server/services/subjects-core.js';
+import { sealEmail, sealJson, sealPhone } from '../../server/services/subjects/personal-data.js';
+import { decisionsToChanges } from '../../server/services/consent/record-consent.js';
+import { recordConsent } from '../../server/services/consent/consent-write.js';
+import { readStateRows } from '../../server/services/consent/consent-state.js';
+import { requirePublishedConfig } from '../../server/services/config/config.js';
+import { createSubject, linkVisitor } from '../../server/services/subjects/subjects-core.js';
 import type { Decisions } from '../../shared/schemas/consent.js';
 
 export interface SeedSubject {
@@ -54,7 +55,7 @@ export async function seedSubject(ctx: AppContext, tenantId: string, seed: SeedS
 }
 
 /** A mailer that keeps what it is given, optionally failing. */
-export function capturingMailer(options: { fail?: boolean } = {}): Mailer & { sent: Mail[]; fail: boolean } {
+export function capturingMailer(options: { fail?: boolean } = {}): MailTransport & { sent: Mail[]; fail: boolean } {
   const mailer = {
     sent: [] as Mail[],
     fail: options.fail ?? false,

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../server/context.js';
 import { newId, sha256Hex } from '../../server/ids.js';
-import { sealJson } from '../../server/services/personal-data.js';
+import { sealJson } from '../../server/services/subjects/personal-data.js';
 import type { TestApp, TestTenant } from './app.js';
 import { seedSubject } from './subject-fixtures.js';
 
@@ -35,12 +35,12 @@ export async function populateTenant(t: TestApp, tenant: TestTenant, tag: string
   await ctx.db.insertInto('tokens').values({
     token_hash: sha256Hex(`${tag}-token`), tenant_id: tenant.tenantId, kind: 'preferences', subject_id: subjectId, data: '{}', expires_at: null, used_at: null, created_at: at,
   }).execute();
-  await ctx.db.insertInto('sessions').values({ id_hash: sha256Hex(`${tag}-session`), tenant_id: tenant.tenantId, subject_id: subjectId, csrf_token: 'csrf', expires_at: at, created_at: at }).execute();
+  await ctx.db.insertInto('sessions').values({ id_hash: sha256Hex(`${tag}-session`), tenant_id: tenant.tenantId, subject_id: subjectId, csrf_token: 'csrf', expires_at: at, created_at: at, assurance: 'high', via: 'login' }).execute();
   await ctx.db.insertInto('outbox').values({
     id: newId('mail'), tenant_id: tenant.tenantId, subject_id: subjectId, to_enc: ctx.keyring.encrypt(email), subject: 'Welkom',
-    body_enc: sealJson(ctx.keyring, { text: 'hallo' }), created_at: at, sent_at: null,
+    body_enc: sealJson(ctx.keyring, { text: 'hallo' }), created_at: at, sent_at: null, status: 'kept', attempts: 0, next_attempt_at: null, last_error: null,
   }).execute();
-  await ctx.db.insertInto('idempotency_keys').values({ tenant_id: tenant.tenantId, client_event_id: `ce-${tag}`, response: '{}', created_at: at }).execute();
+  await ctx.db.insertInto('idempotency_keys').values({ tenant_id: tenant.tenantId, owner: `v:${tag}`, client_event_id: `ce-${tag}`, response: '{}', created_at: at }).execute();
   return { subjectId, email };
 }
 

@@ -1,14 +1,15 @@
-// Audiences and "may I?" (CONTRACT.md §9): only people with a live grant, never a
+// Audiences and "may I?" (GET /v1/audience, /v1/check): only people with a live grant, never a
 // restricted (GDPR-34, Art. 18), objecting (GDPR-41, Art. 21(3)) or erased (Art. 17)
 // one, and the check says why. Restriction, objection and erasure run end to end
 // through /v1/requests, and once more by setting the columns directly.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIENCE_BATCH, audienceBatchQuery } from '../../server/services/audience.js';
-import { requirePublishedConfig } from '../../server/services/config.js';
-import { externalIdHash } from '../../server/services/personal-data.js';
+import { beforeEach, describe, expect } from 'vitest';
+import { AUDIENCE_BATCH, audienceBatchQuery } from '../../server/services/consent/audience.js';
+import { requirePublishedConfig } from '../../server/services/config/config.js';
+import { externalIdHash } from '../../server/services/subjects/personal-data.js';
 import { newId } from '../../server/ids.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, fixedClock, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 describe.each(dialects)('audience and check on %s', (dialect) => {
   let t: TestApp;
@@ -16,17 +17,17 @@ describe.each(dialects)('audience and check on %s', (dialect) => {
   let feedKey: string;
   let piiKey: string;
   const clock = fixedClock(new Date());
-  beforeEach(async () => {
+  beforeEach(() => {
     clock.set(new Date());
-    t = await startTestApp(dialect, { clock });
-    tenant = await createTestTenant(t);
+  });
+  it.override({ dialect, appOptions: { clock } });
+  it.beforeEach(async ({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
     const key = async (scopes: string[]) =>
       ((await (await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes } })).json()) as { secretKey: string }).secretKey;
     feedKey = await key(['feed:read']);
     piiKey = await key(['feed:read', 'pii:read']);
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   async function person(externalId: string, decisions: Record<string, unknown>, extra: Record<string, unknown> = {}) {

@@ -1,12 +1,13 @@
-// The audit log (CONTRACT.md §10, GDPR Art. 5(2)): every administrative and request
+// The audit log (GET /v1/audit, GDPR Art. 5(2)): every administrative and request
 // action leaves an entry with actor, time and target ids, readable with cursor
 // paging, and the log never holds an e-mail address or a phone number.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { dialects } from '../helpers/db.js';
-import { ADMIN_TOKEN, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { ADMIN_TOKEN, createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
-import { demoConfig } from '../../server/services/demo.js';
-import { runRetention } from '../../server/services/retention.js';
+import { demoConfig } from '../../server/services/config/demo.js';
+import { runRetention } from '../../server/services/registers/retention.js';
 
 interface Entry { id: string; actor: string; action: string; target: string | null; details: Record<string, unknown>; occurredAt: string }
 
@@ -26,12 +27,10 @@ async function readAll(t: TestApp, token: string, limit = 1000): Promise<Entry[]
 describe.each(dialects)('audit log on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   it('pages by cursor: every entry once, in order, and the same cursor again when nothing is new', async () => {

@@ -1,8 +1,8 @@
-// Publishing the configuration and its compliance lint (CONTRACT.md §3). Each rule
+// Publishing the configuration and its compliance lint (docs/configuration.md). Each rule
 // has a refused example; the demo configuration is accepted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantConfig } from '../../shared/schemas/config.js';
-import { demoConfig } from '../../server/services/demo.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 

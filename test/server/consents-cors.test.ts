@@ -1,9 +1,10 @@
-// CORS on the public consent API (CONTRACT.md §5): only the tenant's allowedOrigins
-// are granted, preflights included; a foreign origin gets no grant and no write.
+// CORS on the public consent API: only the tenant's allowed origins may write or read a
+// visitor's consents; a foreign origin is refused, readably, and stores nothing.
 import crypto from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 const ALLOWED = 'https://shop.example';
 const FOREIGN = 'https://evil.example';
@@ -11,12 +12,10 @@ const FOREIGN = 'https://evil.example';
 describe.each(dialects)('CORS of /v1/consents on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: 'off' } });
-    tenant = await createTestTenant(t);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect, appOptions: { env: { AKKOORD_RATE_LIMITS: 'off' } } });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   const choice = (overrides: Record<string, unknown> = {}) => ({
@@ -38,48 +37,46 @@ describe.each(dialects)('CORS of /v1/consents on %s', (dialect) => {
     expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
   });
 
-  it('gives a foreign origin no grant and stores nothing', async () => {
+  it('refuses a foreign origin with a readable ORIGIN_NOT_ALLOWED and stores nothing', async () => {
     const response = await post(FOREIGN, choice());
     expect(response.status).toBe(403);
-    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
+    // Readable, so the banner on that page can tell the site's developer what to fix.
+    expect(response.headers.get('access-control-allow-origin')).toBe(FOREIGN);
     expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
     expect(await t.ctx.db.selectFrom('consent_events').select('seq').execute()).toEqual([]);
   });
 
-  it('answers preflights for listed origins only', async () => {
-    const allowed = await preflight(ALLOWED);
-    expect(allowed.status).toBe(204);
-    expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(allowed.headers.get('access-control-allow-methods')).toMatch(/POST/);
-    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
-    expect(allowed.headers.get('vary')).toMatch(/\bOrigin\b/);
-
-    const foreign = await preflight(FOREIGN);
-    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
-    expect(foreign.headers.get('access-control-allow-methods')).toBeNull();
+  it('answers preflights for any web origin, never for "null"; the request itself decides', async () => {
+    for (const origin of [ALLOWED, FOREIGN]) {
+      const answer = await preflight(origin);
+      expect(answer.status).toBe(204);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(answer.headers.get('access-control-allow-methods')).toMatch(/POST/);
+      expect(answer.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+      expect(answer.headers.get('vary')).toMatch(/\bOrigin\b/);
+    }
+    const opaque = await preflight('null');
+    expect(opaque.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('a preflight with ?key= is judged by that tenant\'s origins alone', async () => {
-    const other = await createTestTenant(t, undefined, [FOREIGN]);
-    const forOther = await preflight(FOREIGN, `/v1/consents/v_${'a'.repeat(22)}?key=${other.publicKey}`);
-    expect(forOther.headers.get('access-control-allow-origin')).toBe(FOREIGN);
-    const forShop = await preflight(FOREIGN, `/v1/consents/v_${'a'.repeat(22)}?key=${tenant.publicKey}`);
-    expect(forShop.headers.get('access-control-allow-origin')).toBeNull();
-    // ...and that other tenant's origin still cannot write with this tenant's key.
+  it('another tenant\'s origin cannot write with this tenant\'s key', async () => {
+    await createTestTenant(t, undefined, [FOREIGN]);
     const write = await post(FOREIGN, choice());
     expect(write.status).toBe(403);
-    expect(write.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await t.ctx.db.selectFrom('consent_events').select('seq').execute()).toEqual([]);
   });
 
-  it('the banner on a listed origin can read why a request failed', async () => {
+  it('any page can read why a request failed: bad body, unknown purpose, unknown key', async () => {
     const unknownPurpose = await post(ALLOWED, choice({ decisions: { tracking: true } }));
     expect(unknownPurpose.status).toBe(422);
     expect(unknownPurpose.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    const missingField = await post(ALLOWED, { ...choice(), clientEventId: undefined });
+    const missingField = await post(FOREIGN, { ...choice(), clientEventId: undefined });
     expect(missingField.status).toBe(400);
-    expect(missingField.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    const foreignMissingField = await post(FOREIGN, { ...choice(), clientEventId: undefined });
-    expect(foreignMissingField.headers.get('access-control-allow-origin')).toBeNull();
+    expect(missingField.headers.get('access-control-allow-origin')).toBe(FOREIGN);
+    const unknownKey = await post(FOREIGN, choice({ key: 'pk_unknown' }));
+    expect(unknownKey.status).toBe(401);
+    expect(unknownKey.headers.get('access-control-allow-origin')).toBe(FOREIGN);
   });
 
   it('grants reads of a visitor\'s consents to listed origins only', async () => {
@@ -91,7 +88,8 @@ describe.each(dialects)('CORS of /v1/consents on %s', (dialect) => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     const foreign = await t.call('GET', path, { headers: { origin: FOREIGN } });
     expect(foreign.status).toBe(403);
-    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    // The refusal is readable; the visitor's data is not in it.
+    expect(await foreign.text()).not.toContain('granted');
   });
 
   it('requests without an Origin (servers, curl) are not CORS requests and pass', async () => {

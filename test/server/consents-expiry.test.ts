@@ -2,11 +2,12 @@
 // consentTtlDays reads as expired at once, and the job records `expired` in the
 // ledger and the feed, once, without touching anything else.
 import crypto from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { expireConsents, startExpiryJob } from '../../server/services/consent-expiry.js';
-import { verifyLedger } from '../../server/services/ledger-verify.js';
+import { beforeEach, describe, expect, vi } from 'vitest';
+import { expireConsents, startExpiryJob } from '../../server/services/consent/consent-expiry.js';
+import { verifyLedger } from '../../server/services/ledger/ledger-verify.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { fixedClock, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 const DAY = 86_400_000;
 
@@ -14,13 +15,13 @@ describe.each(dialects)('consent expiry on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
   const clock = fixedClock('2026-01-10T09:00:00.000Z');
-  beforeEach(async () => {
+  beforeEach(() => {
     clock.set('2026-01-10T09:00:00.000Z');
-    t = await startTestApp(dialect, { clock, env: { AKKOORD_RATE_LIMITS: 'off' } });
-    tenant = await createTestTenant(t);
   });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect, appOptions: { clock, env: { AKKOORD_RATE_LIMITS: 'off' } } });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   async function choose(visitorId: string, decisions: Record<string, unknown>, locale = 'en'): Promise<void> {

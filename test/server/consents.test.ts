@@ -1,11 +1,12 @@
-// The public consent API of CONTRACT.md §5 through the whole app, on every dialect:
+// The public consent API (/v1/consents) through the whole app, on every dialect:
 // read-back, signed receipts, idempotency, refusals, GPC (GDPR-04, GDPR-09, GPC-01, GPC-04).
 import crypto from 'node:crypto';
 import { compactVerify, createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { ReceiptPayloadV1 } from '../../shared/schemas/consents.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 const newVisitorId = () => `v_${crypto.randomBytes(16).toString('base64url')}`;
 const newEventId = () => `ce_${crypto.randomBytes(12).toString('hex')}`;
@@ -13,12 +14,10 @@ const newEventId = () => `ce_${crypto.randomBytes(12).toString('hex')}`;
 describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: 'off' } });
-    tenant = await createTestTenant(t);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect, appOptions: { env: { AKKOORD_RATE_LIMITS: 'off' } } });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   const choice = (overrides: Record<string, unknown> = {}) => ({

@@ -2,8 +2,8 @@
 // confirms from the e-mail; following the link alone confirms nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { doubleOptInMail } from '../../server/mail/templates.js';
-import { startDoubleOptIn } from '../../server/services/double-opt-in.js';
-import { recordConsent } from '../../server/services/record-consent.js';
+import { startDoubleOptIn } from '../../server/services/me/double-opt-in.js';
+import { recordConsent } from '../../server/services/consent/consent-write.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { addPerson, capturingMailer, tokenOf, type CapturingMailer } from '../helpers/me.js';

@@ -1,4 +1,4 @@
-// The proof of the gap-free feed (CONTRACT.md §9): two real server processes on one
+// The proof of the gap-free feed (GET /v1/feed): two real server processes on one
 // database, 4 concurrent writers recording 2,000 consents through both, and one
 // consumer paging the feed through both while they write. Every event must be seen
 // exactly once and in the order of the database's positions. Runs on SQLite and, when
@@ -7,9 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendFeedEvent } from '../../server/services/feed-events.js';
-import { readFeedHead } from '../../server/services/feed-watch.js';
-import { readFeedPage } from '../../server/services/feed.js';
+import { appendFeedEvent } from '../../server/services/feed/feed-events.js';
+import { readFeedHead } from '../../server/services/feed/feed-watch.js';
+import { readFeedPage } from '../../server/services/feed/feed.js';
 import { dialects } from '../helpers/db.js';
 import { ADMIN_TOKEN, createTestTenant, startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 
@@ -41,7 +41,7 @@ function spawnServer(databaseUrl: string): Promise<Served> {
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);

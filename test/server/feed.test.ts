@@ -1,10 +1,11 @@
-// The consent feed (CONTRACT.md §9, GDPR-36 / BAN-09: recipients hear of every change):
+// The consent feed (GET /v1/feed; GDPR-36 / BAN-09, Art. 19: recipients hear of every change):
 // opaque cursors, limits, type filters, long-poll, no personal data, tenant isolation.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createStore } from '../../server/db/create-db.js';
-import { appendFeedEvent } from '../../server/services/feed-events.js';
+import { appendFeedEvent } from '../../server/services/feed/feed-events.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 interface Page {
   events: Array<{ id: string; type: string; occurredAt: string; subject: { id: string; externalId: string | null }; data: Record<string, any> }>;
@@ -15,14 +16,12 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
   let feedKey: string;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
+  it.override({ dialect });
+  it.beforeEach(async ({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
     const res = await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes: ['feed:read'] } });
     feedKey = ((await res.json()) as { secretKey: string }).secretKey;
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   const consent = (externalId: string, decisions: Record<string, unknown>) =>

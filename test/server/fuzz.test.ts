@@ -1,4 +1,4 @@
-// Issue 8: a seeded fuzz suite over every operation in /openapi.json. Malformed,
+// A seeded fuzz suite over every operation in /openapi.json. Malformed,
 // oversized, wrongly typed and hostile bodies, queries, path ids and credentials
 // must get a 4xx (or a success), never a 5xx, and the server must stay up.
 // Reproduce a failure with FUZZ_SEED=<seed printed by fast-check>.

@@ -1,4 +1,4 @@
-// Ids (CONTRACT.md §0): a type prefix and 128 random bits, URL-safe, never repeated,
+// Ids: a type prefix and 128 random bits, URL-safe, never repeated,
 // also across the refills of the random pool newId draws from.
 import { describe, expect, it } from 'vitest';
 import { newId, newOrderedId } from '../../server/ids.js';

@@ -1,11 +1,11 @@
-// The ledger keeps a truncated IP address only (CONTRACT.md §5, GDPR-04 with Art. 5(1)(c)
+// The ledger keeps a truncated IP address only (GDPR-04 with Art. 5(1)(c)
 // minimisation): IPv4 /24, IPv6 /48, IPv4-mapped IPv6 as IPv4. Checked as a function and
 // through a real HTTP server, where the address comes from the TCP connection.
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { truncateIp } from '../../server/services/request-context.js';
+import { truncateIp } from '../../server/http/request-context.js';
 import { createTestTenant, startTestApp, type TestApp } from '../helpers/app.js';
 
 describe('truncateIp', () => {

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { contextDigest, eventHash } from '../../server/services/ledger-hash.js';
+import { contextDigest, eventHash } from '../../server/services/ledger/ledger-hash.js';
 
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', '"', '\\', '\u2028', 'é', '😀'));
 const maybeText = fc.option(text, { nil: null });
@@ -16,6 +16,7 @@ const eventFields = fc.record({
   status: fc.constantFrom('granted', 'denied', 'withdrawn', 'expired', 'pending') as fc.Arbitrary<'granted'>,
   config_version: fc.nat(), notice_hash: text, locale: text, source: text, gpc: fc.constantFrom(0, 1) as fc.Arbitrary<0 | 1>,
   context_digest: text, client_event_id: maybeText, captured_at: maybeText, occurred_at: text, prev_hash: text,
+  interaction: fc.option(fc.constantFrom('accept_all', 'reject_all', 'save_choices', 'placeholder', 'script'), { nil: null }),
 });
 
 describe('ledger hash (GDPR-04)', () => {
@@ -26,6 +27,8 @@ describe('ledger hash (GDPR-04)', () => {
         channel: e.channel, status: e.status, configVersion: e.config_version, noticeHash: e.notice_hash, locale: e.locale,
         source: e.source, gpc: e.gpc, context: e.context_digest, clientEventId: e.client_event_id,
         capturedAt: e.captured_at, occurredAt: e.occurred_at,
+        // The banner's interaction is hashed only when set: older events keep their hashes.
+        ...(e.interaction ? { interaction: e.interaction } : {}),
       });
       expect(eventHash(e)).toBe(sha256(`${e.prev_hash}\n${canonical}`));
     }), { numRuns: 500 });

@@ -1,22 +1,21 @@
-// GET /v1/ledger/verify (CONTRACT.md §10, GDPR-04: record rewrites are detectable):
+// GET /v1/ledger/verify (GDPR-04, Art. 7(1): record rewrites are detectable):
 // an intact chain is ok; a row edited directly in the database is reported by its seq.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyLedger } from '../../server/services/ledger-verify.js';
-import { eventHash } from '../../server/services/ledger-hash.js';
+import { describe, expect } from 'vitest';
+import { verifyLedger } from '../../server/services/ledger/ledger-verify.js';
+import { eventHash } from '../../server/services/ledger/ledger-hash.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 describe.each(dialects)('ledger verification on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: 'off' } });
-    tenant = await createTestTenant(t);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect, appOptions: { env: { AKKOORD_RATE_LIMITS: 'off' } } });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   /** Three consent calls of two purposes each: events 1..6. */

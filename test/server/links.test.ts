@@ -1,7 +1,7 @@
-// Signed links for tools (CONTRACT.md §6) and the banner visitor's "manage my data"
-// link (§8): who may make them, what they open, how long and how often they work.
+// Signed links for tools (POST /v1/links) and the banner visitor's "manage my data"
+// link of the preference center: who may make them, what they open, how long and how often they work.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findOrCreateVisitorSubject } from '../../server/services/subjects-core.js';
+import { findOrCreateVisitorSubject } from '../../server/services/subjects/subjects-core.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { addPerson, capturingMailer, exchange, PC_ORIGIN } from '../helpers/me.js';
@@ -77,9 +77,10 @@ describe.each(dialects)('links on %s', (dialect) => {
 
     it('gives a ten-minute, one-time link that signs the visitor in', async () => {
       await t.ctx.db.transaction().execute((trx) => findOrCreateVisitorSubject(trx, tenant.tenantId, visitorId, new Date().toISOString()));
-      const res = await t.call('POST', '/v1/me/visitor-link', { body: { key: tenant.publicKey, visitorId }, headers: { origin: 'https://shop.example' } });
+      // The preference center asks for it, on its own origin; no other site is let in by CORS.
+      const res = await t.call('POST', '/v1/me/visitor-link', { body: { key: tenant.publicKey, visitorId }, headers: { origin: PC_ORIGIN } });
       expect(res.status).toBe(201);
-      expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
       const { url, expiresAt } = await res.json();
       expect(expiresAt).toBe('2026-11-29T10:10:00.000Z');
       expect(url).not.toContain(visitorId);
@@ -90,12 +91,13 @@ describe.each(dialects)('links on %s', (dialect) => {
       expect((await exchange(t, tokenIn(url))).status).toBe(401);
     });
 
-    it('is 404 for a visitor nothing is stored about, 403 from a foreign origin, 401 for an unknown key', async () => {
+    it('is 404 for a visitor nothing is stored about, 403 from any origin but the preference center, 401 for an unknown key', async () => {
       const ask = (key: string, origin: string) => t.call('POST', '/v1/me/visitor-link', { body: { key, visitorId }, headers: { origin } });
-      expect((await ask(tenant.publicKey, 'https://shop.example')).status).toBe(404);
+      expect((await ask(tenant.publicKey, PC_ORIGIN)).status).toBe(404);
       await t.ctx.db.transaction().execute((trx) => findOrCreateVisitorSubject(trx, tenant.tenantId, visitorId, new Date().toISOString()));
       expect((await ask(tenant.publicKey, 'https://evil.example')).status).toBe(403);
-      expect((await ask('pk_unknown', 'https://shop.example')).status).toBe(401);
+      expect((await ask(tenant.publicKey, 'https://shop.example')).status).toBe(403);
+      expect((await ask('pk_unknown', PC_ORIGIN)).status).toBe(401);
     });
   });
 

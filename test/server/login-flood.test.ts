@@ -1,5 +1,5 @@
-// A sign-in flood through a real HTTP server with the default rate limits (issue 8,
-// "Done when": a login flood gets 429 while another client still signs in). Clients
+// A sign-in flood through a real HTTP server with the default rate limits:
+// a login flood gets 429 while another client still signs in. Clients
 // come from different loopback addresses (127.0.0.x), so the server sees them as
 // different IPs, as it would on the internet.
 import http from 'node:http';

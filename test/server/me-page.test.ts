@@ -1,13 +1,16 @@
 // The preference center page and its surroundings: the tenant's data injected as
 // inert JSON, the language chosen, static assets, /dev/outbox only outside
-// production, both languages complete, and every /v1/me call in /openapi.json.
+// production and only for a loopback client with the admin token, both languages
+// complete, and every /v1/me call in /openapi.json.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../shared/i18n/en.json';
 import nl from '../../shared/i18n/nl.json';
 import { jsonForScript } from '../../server/routes/preference-center.js';
 import { ADMIN_TOKEN, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { serveTestApp } from '../helpers/server.js';
 import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
-import { addPerson, PC_ORIGIN } from '../helpers/me.js';
+import { issueToken } from '../../server/services/me/links.js';
+import { addPerson, cookieFrom, exchange } from '../helpers/me.js';
 
 describe('the preference center page', () => {
   let t: TestApp;
@@ -60,6 +63,23 @@ describe('the preference center page', () => {
     expect((await t.call('GET', '/p/nonsense')).status).toBe(400);
   });
 
+  it('says in the page whether a live session of this tenant came with it, without touching the session; a title and description in the page language', async () => {
+    const subjectId = await addPerson(t, tenant.tenantId, { email: 'sessie@example.com' });
+    const { token } = await issueToken(t.ctx.db, t.ctx, { tenantId: tenant.tenantId, kind: 'login', subjectId });
+    const cookie = cookieFrom(await exchange(t, token));
+    const before = await t.ctx.db.selectFrom('sessions').selectAll().execute();
+    const withSession = await (await t.call('GET', `/p/${tenant.tenantId}`, { headers: { cookie } })).text();
+    expect(pageData(withSession).signedIn).toBe(true);
+    expect(await t.ctx.db.selectFrom('sessions').selectAll().execute()).toEqual(before);
+    expect(pageData(await (await t.call('GET', `/p/${tenant.tenantId}`)).text()).signedIn).toBe(false);
+    expect(pageData(await (await t.call('GET', `/p/${tenant.tenantId}`, { headers: { cookie: 'akkoord_pc=forged' } })).text()).signedIn).toBe(false);
+    // Another tenant's page does not count this tenant's session.
+    const other = await createTestTenant(t);
+    expect(pageData(await (await t.call('GET', `/p/${other.tenantId}`, { headers: { cookie } })).text()).signedIn).toBe(false);
+    expect(withSession).toContain('<title>Jouw gegevens bij Shop BV</title>');
+    expect(withSession).toMatch(/<meta name="description" content="Bekijk en wijzig wat Shop BV over je heeft: [^"]+">/);
+  });
+
   it('serves its content-hashed assets for a year and nothing outside them', async () => {
     const html = await (await t.call('GET', `/p/${tenant.tenantId}`)).text();
     const script = /src="(\/p\/assets\/[^"]+\.js)"/.exec(html)![1];
@@ -74,7 +94,7 @@ describe('the preference center page', () => {
   it('describes every /v1/me call and the link pages in /openapi.json', async () => {
     const doc = await (await t.call('GET', '/openapi.json')).json();
     for (const path of ['/v1/me/login', '/v1/me/session', '/v1/me', '/v1/me/consents', '/v1/me/profile', '/v1/me/export', '/v1/me/restriction',
-      '/v1/me/objection', '/v1/me/erasure', '/v1/me/requests', '/v1/me/logout', '/v1/me/visitor-link', '/v1/subjects/{externalId}/links',
+      '/v1/me/objection', '/v1/me/erasure', '/v1/me/requests', '/v1/me/logout', '/v1/me/step-up', '/v1/me/visitor-link', '/v1/subjects/{externalId}/links',
       '/u/{token}', '/c/{token}', '/p/{tenantId}']) {
       expect(doc.paths[path], path).toBeDefined();
     }
@@ -82,31 +102,59 @@ describe('the preference center page', () => {
 });
 
 describe('/dev/outbox', () => {
-  it('lists the outbox mails decrypted outside production', async () => {
-    const t = await startTestApp('sqlite');
+  const asClient = (t: TestApp, remoteAddress: string | null, headers: Record<string, string> = {}) => t.app.request('/dev/outbox',
+    { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } },
+    remoteAddress ? { incoming: { socket: { remoteAddress, remotePort: 40000, remoteFamily: remoteAddress.includes(':') ? 'IPv6' : 'IPv4' } } } : undefined);
+
+  it('lists the outbox mails decrypted to a loopback client with the admin token, outside production', async () => {
+    const served = await serveTestApp();
+    const { t, url } = served;
     try {
       const tenant = await createTestTenant(t);
       await addPerson(t, tenant.tenantId, { email: 'anna@example.com' });
-      await t.call('POST', '/v1/me/login', { body: { tenant: tenant.tenantId, email: 'anna@example.com' }, headers: { origin: PC_ORIGIN } });
+      await t.call('POST', '/v1/me/login', { body: { tenant: tenant.tenantId, email: 'anna@example.com' }, headers: { origin: url } });
       let mails: Array<{ to: string; subject: string; text: string }> = [];
       for (let i = 0; i < 100 && mails.length === 0; i += 1) {
-        mails = (await (await t.call('GET', '/dev/outbox')).json()).mails;
+        const response = await fetch(`${url}/dev/outbox`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        expect(response.status).toBe(200);
+        mails = (await response.json()).mails;
         if (mails.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      expect(mails[0]).toMatchObject({ to: 'anna@example.com', subject: 'Je inloglink voor Shop BV' });
+      expect(mails[0]).toMatchObject({ to: 'anna@example.com', subject: 'Je inloglink voor Shop BV', status: 'kept' });
       expect(mails[0].text).toContain('#token=');
       // In the table itself the address is encrypted.
       const row = await t.ctx.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
       expect(row.to_enc).not.toContain('anna@example.com');
+      // Without the token, or with a wrong one, nothing.
+      expect((await fetch(`${url}/dev/outbox`)).status).toBe(401);
+      expect((await fetch(`${url}/dev/outbox`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('is not there for a client off this machine, one behind a proxy, or an in-process call', async () => {
+    const t = await startTestApp('sqlite');
+    try {
+      expect((await asClient(t, '127.0.0.1')).status).toBe(200);
+      expect((await asClient(t, '::1')).status).toBe(200);
+      expect((await asClient(t, '::ffff:127.0.0.1')).status).toBe(200);
+      expect((await asClient(t, '203.0.113.9')).status).toBe(404);
+      expect((await asClient(t, '2001:db8::9')).status).toBe(404);
+      // A reverse proxy on this machine makes every client look local: forwarded requests are refused.
+      expect((await asClient(t, '127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })).status).toBe(404);
+      expect((await asClient(t, '127.0.0.1', { forwarded: 'for=203.0.113.9' })).status).toBe(404);
+      expect((await asClient(t, '127.0.0.1', { 'x-real-ip': '203.0.113.9' })).status).toBe(404);
+      expect((await asClient(t, null)).status).toBe(404);
     } finally {
       await t.close();
     }
   });
 
-  it('does not exist in production', async () => {
-    const t = await startTestApp('sqlite', { env: { NODE_ENV: 'production' } });
+  it('does not exist in production, even for a loopback client with the token', async () => {
+    const t = await startTestApp('sqlite', { env: { NODE_ENV: 'production', PUBLIC_URL: 'https://consent.example' } });
     try {
-      expect((await t.call('GET', '/dev/outbox')).status).toBe(404);
+      expect((await asClient(t, '127.0.0.1')).status).toBe(404);
     } finally {
       await t.close();
     }

@@ -1,4 +1,4 @@
-// The preference center's API (CONTRACT.md §8): sign-in by e-mail link, sessions,
+// The preference center's API (/v1/me/*): sign-in by e-mail link, sessions,
 // CSRF, and every right exercised as a request run at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/db.js';
@@ -203,7 +203,7 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
 
     it('GDPR-30: downloads JSON and CSV with the person\'s data and nothing of another person', async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
-      const json = await me.call('GET', '/v1/me/export?format=json');
+      const json = await me.call('POST', '/v1/me/export', { format: 'json' });
       expect(json.status).toBe(200);
       expect(json.headers.get('content-disposition')).toMatch(/^attachment; filename="akkoord-export-.*\.json"$/);
       const text = await json.text();
@@ -211,7 +211,7 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
       expect(text).toContain('A-1');
       expect(text).not.toContain('bob@example.com');
       expect(text).not.toContain('B-9');
-      const csv = await me.call('GET', '/v1/me/export?format=csv');
+      const csv = await me.call('POST', '/v1/me/export', { format: 'csv' });
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(csv.headers.get('content-disposition')).toMatch(/\.csv"$/);
       const table = await csv.text();

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, type Dialect, type Store } from '../../server/db/create-db.js';
 import type { Database } from '../../server/db/database.js';
 import { migrations } from '../../server/db/migrations/index.js';
-import { feedEventJson } from '../../server/services/feed.js';
+import { feedEventJson } from '../../server/services/feed/feed.js';
 import { dialects } from '../helpers/db.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -69,5 +69,42 @@ describe.each(dialects)('migrations on %s', (dialect) => {
     expect(JSON.parse(stored[3].event_json)).toEqual({
       id: 'evt_3', type: 'consent.updated', occurredAt: now, subject: { id: 'sub_3', externalId: 'crm "3"\n' }, data: { n: 3 },
     });
+  });
+});
+
+describe.each(dialects)('migration order on %s', (dialect) => {
+  it('a database that ran a later-named migration first still takes an earlier-named one that arrived after it', async () => {
+    const { store, schema } = await unmigratedStore(dialect);
+    // As if the mail-queue migration had landed after the database ran every other one.
+    const { '2026_12_02_1300_add_mail_queue': _late, ...others } = migrations;
+    const without = new Migrator({ db: store.db, provider: { getMigrations: async () => others }, ...(schema ? { migrationTableSchema: schema } : {}) });
+    expect((await without.migrateToLatest()).error).toBeUndefined();
+    await store.migrate();
+    const columns = await store.db.introspection.getTables().then((tables) => tables.find((t) => t.name === 'outbox')!.columns.map((c) => c.name));
+    expect(columns).toEqual(expect.arrayContaining(['status', 'attempts', 'next_attempt_at', 'last_error']));
+  });
+});
+
+// Kysely's migrator on PostgreSQL serialises servers with this advisory lock, and reads the
+// catalogue of every schema before it; a server with nothing to migrate needs neither.
+const KYSELY_MIGRATION_LOCK = '3853314791062309107';
+
+describe.runIf(dialects.includes('postgres'))('start-up on an up-to-date PostgreSQL database', () => {
+  it('does not wait for the migration lock when nothing is pending, so servers start while another migrates', async () => {
+    const { store } = await unmigratedStore('postgres');
+    await store.migrate();
+    const other = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await other.connect();
+    await other.query(`SELECT pg_advisory_lock(${KYSELY_MIGRATION_LOCK})`);
+    try {
+      const outcome = await Promise.race([
+        store.migrate().then(() => 'started'),
+        new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2_000)),
+      ]);
+      expect(outcome).toBe('started');
+    } finally {
+      await other.query(`SELECT pg_advisory_unlock(${KYSELY_MIGRATION_LOCK})`);
+      await other.end();
+    }
   });
 });

@@ -1,4 +1,4 @@
-// Security headers, metrics and logs (issue 8): strict headers on every answer, a
+// Security headers, metrics and logs: strict headers on every answer, a
 // Prometheus endpoint, and log lines that carry no personal data or credentials.
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
-// Offboarding (CONTRACT.md §10): DELETE /v1/tenant disables every key at once, the
+// Offboarding: DELETE /v1/tenant disables every key at once, the
 // operator can still export during the grace period, then every row of the tenant
 // goes (at once with ?now=true); the system log keeps the fact, other tenants keep
 // everything.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { purgeOffboardedTenants, tenantTables } from '../../server/services/offboarding.js';
+import { purgeOffboardedTenants, tenantTables } from '../../server/services/tenants/offboarding.js';
 import { dialects } from '../helpers/db.js';
 import { ADMIN_TOKEN, createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { columnsOf, dumpTable, listTables, populateTenant } from '../helpers/tenant-data.js';

@@ -1,4 +1,4 @@
-// Rate limits (issue 8): over the limit a client gets 429 with Retry-After, other
+// Rate limits: over the limit a client gets 429 with Retry-After, other
 // clients are unaffected; counters live in PostgreSQL when the store is PostgreSQL.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContext } from '../../server/app.js';

@@ -1,11 +1,11 @@
-// Signed receipts (CONTRACT.md §5, GDPR-04): one Ed25519 key made once and stored
+// Signed receipts (GDPR-04, Art. 7(1)): one Ed25519 key made once and stored
 // encrypted, published with a kid, and still verifiable after a rotation.
 import crypto from 'node:crypto';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, createContext } from '../../server/app.js';
 import { createStore } from '../../server/db/create-db.js';
-import { activeSigningKey, rotateSigningKey } from '../../server/services/receipts.js';
+import { activeSigningKey, rotateSigningKey } from '../../server/services/ledger/receipts.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 

@@ -1,23 +1,23 @@
 // The ledger core: recordConsent on every dialect (GDPR-04 demonstrability, GDPR-09
 // withdrawal keeps both events).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decisionsToChanges, recordConsent } from '../../server/services/record-consent.js';
-import { findOrCreateVisitorSubject } from '../../server/services/subjects-core.js';
-import { eventHash } from '../../server/services/ledger-hash.js';
-import { GENESIS_HASH } from '../../server/services/ledger-head.js';
-import { demoConfig } from '../../server/services/demo.js';
+import { describe, expect } from 'vitest';
+import { recordConsent } from '../../server/services/consent/consent-write.js';
+import { decisionsToChanges } from '../../server/services/consent/record-consent.js';
+import { findOrCreateVisitorSubject } from '../../server/services/subjects/subjects-core.js';
+import { eventHash } from '../../server/services/ledger/ledger-hash.js';
+import { GENESIS_HASH } from '../../server/services/ledger/ledger-head.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 describe.each(dialects)('recordConsent on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   async function visitor(id = 'v_test') {

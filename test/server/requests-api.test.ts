@@ -1,6 +1,6 @@
-// The request API over HTTP (CONTRACT.md §7): each type runs through the rights
+// The request API over HTTP (/v1/requests): each type runs through the rights
 // services, tracked requests are extended, cancelled and executed later, exports
-// download, and scopes, tenants and bad input answer 4xx in the contract's shape.
+// download, and scopes, tenants and bad input answer 4xx in the documented error shape.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addCalendarMonths } from '../../server/services/rights/requests.js';
@@ -171,7 +171,7 @@ describe.each(dialects)('/v1/requests on %s', (dialect) => {
     expect(await t.ctx.db.selectFrom('subjects').select('id').where('id', '=', subjectId).execute()).toHaveLength(1);
   });
 
-  it('bad input, missing scopes and other tenants answer 4xx in the contract shape', async () => {
+  it('bad input, missing scopes and other tenants answer 4xx in the documented error shape', async () => {
     const cases: Array<[unknown, number]> = [
       [{ subject: 'crm-1', type: 'teleport' }, 400],
       [{ subject: 'crm-1', type: 'erasure' }, 400],

@@ -1,13 +1,14 @@
-// Retention (GDPR Art. 5(1)(e), CONTRACT.md §3 `retention`): what is due is deleted
+// Retention (GDPR Art. 5(1)(e), the config's `retention`): what is due is deleted
 // through the erasure code with the same feed events, as a request with origin
 // `retention`, and nothing else is touched. A fixed clock makes "due" exact.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect } from 'vitest';
 import { newId } from '../../server/ids.js';
-import { demoConfig } from '../../server/services/demo.js';
-import { sealJson } from '../../server/services/personal-data.js';
-import { runRetention, startRetentionJob } from '../../server/services/retention.js';
+import { demoConfig } from '../../server/services/config/demo.js';
+import { sealJson } from '../../server/services/subjects/personal-data.js';
+import { runRetention, startRetentionJob } from '../../server/services/registers/retention.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, fixedClock, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
 
 const DAY = 86_400_000;
@@ -18,13 +19,13 @@ describe.each(dialects)('retention on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
   const clock = fixedClock(T0);
-  beforeEach(async () => {
+  beforeEach(() => {
     clock.set(T0);
-    t = await startTestApp(dialect, { clock });
-    tenant = await createTestTenant(t, { ...demoConfig('https://shop.example'), consentTtlDays: 20, retention: { inactiveSubjectDays: 30, records: { orders: 10 } } });
   });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect, appOptions: { clock } });
+  it.beforeEach(async ({ app }) => {
+    t = app;
+    tenant = await createTestTenant(t, { ...demoConfig('https://shop.example'), consentTtlDays: 20, retention: { inactiveSubjectDays: 30, records: { orders: 10 } } });
   });
 
   const addRecord = (subjectId: string, dataset: string, createdAt: string, tenantId = tenant.tenantId) =>

@@ -2,15 +2,16 @@
 // deleted not flagged, bytes gone from the SQLite file and its WAL, a tombstone of
 // keyed hashes that recognises a returning address, and a ledger that still verifies.
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { eraseSubject, findTombstone, isErased } from '../../server/services/rights/erase.js';
-import { dispatchFeed } from '../../server/services/webhook-dispatch.js';
+import { dispatchFeed } from '../../server/services/webhooks/webhook-dispatch.js';
 import { createRequest, getRequest } from '../../server/services/rights/requests.js';
-import { eventHash } from '../../server/services/ledger-hash.js';
-import { GENESIS_HASH } from '../../server/services/ledger-head.js';
-import { openJson } from '../../server/services/personal-data.js';
+import { eventHash } from '../../server/services/ledger/ledger-hash.js';
+import { GENESIS_HASH } from '../../server/services/ledger/ledger-head.js';
+import { openJson } from '../../server/services/subjects/personal-data.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
 
 const EMAIL = 'erase-me@example.org';
@@ -21,12 +22,10 @@ const DATASET = 'loyalty_zq81x';
 describe.each(dialects)('eraseSubject on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   async function seedPerson(externalId = 'crm-4711', email = EMAIL) {
@@ -156,7 +155,7 @@ describe.each(dialects)('eraseSubject on %s', (dialect) => {
     const result = await eraseSubject(t.ctx, {
       tenantId: tenant.tenantId, subjectId, scope: { datasets: [DATASET], fields: ['email', 'city'] }, actor: 'data_subject',
     });
-    expect(result).toEqual({ erased: 'partial', datasets: { [DATASET]: 2 }, fields: ['email', 'city'] });
+    expect(result).toEqual({ erased: 'partial', datasets: { [DATASET]: 2 }, fields: ['email', 'city'], notified: [] });
     const subject = await t.ctx.db.selectFrom('subjects').selectAll().where('id', '=', subjectId).executeTakeFirstOrThrow();
     expect(subject.email_enc).toBeNull();
     expect(subject.email_hash).toBeNull();

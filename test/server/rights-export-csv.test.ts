@@ -2,10 +2,11 @@
 // the bytes csv-stringify wrote before, and to the rows the JSON export implies.
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { exportSubject, type SubjectExport } from '../../server/services/rights/access-export.js';
 import { csvField } from '../../server/services/rights/export-csv.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { dialects } from '../helpers/db.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
 
@@ -25,7 +26,7 @@ describe('csvField quotes as csv-stringify does by default (RFC 4180)', () => {
   });
 });
 
-/** Each leaf of a record by its dotted path, arrays as JSON, as the CSV contract says. */
+/** Each leaf of a record by its dotted path, arrays as JSON, as server/services/rights/export-csv.ts writes them. */
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value).flatMap(([key, inner]) => leaves(inner, path === '' ? key : `${path}.${key}`));
@@ -42,9 +43,10 @@ describe.each(dialects)('the CSV export on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
   let subjectId: string;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
+  it.override({ dialect });
+  it.beforeEach(async ({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
     subjectId = await seedSubject(t.ctx, tenant.tenantId, {
       externalId: '=crm,"1"', email: 'ann@example.org', phone: '+31 6 1111 2222',
       attributes: Object.fromEntries(tricky.map((value, i) => [`k${i}${value}`, value])),
@@ -58,9 +60,6 @@ describe.each(dialects)('the CSV export on %s', (dialect) => {
       },
       consents: { analytics: true, newsletter: { email: true } }, userAgent: 'Browser "x", y',
     });
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it('is what csv-stringify writes for the same cells', async () => {

@@ -2,12 +2,14 @@
 // person's identities, profile, consents with history, records, requests and the
 // Art. 15 information, nothing of anyone else, in versioned JSON and in safe CSV.
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportSubject, SUBJECT_EXPORT_FORMAT, type SubjectExport } from '../../server/services/rights/access-export.js';
+import { describe, expect } from 'vitest';
+import { exportSubject, type SubjectExport } from '../../server/services/rights/access-export.js';
+import { SUBJECT_EXPORT_FORMAT } from '../../server/services/rights/export-document.js';
 import { neutraliseCell } from '../../server/services/rights/export-csv.js';
 import { createRequest } from '../../server/services/rights/requests.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
 
 describe('CSV cells that a spreadsheet would run are neutralised', () => {
@@ -21,9 +23,10 @@ describe.each(dialects)('exportSubject on %s', (dialect) => {
   let tenant: TestTenant;
   let subjectId: string;
   let otherId: string;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
+  it.override({ dialect });
+  it.beforeEach(async ({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
     subjectId = await seedSubject(t.ctx, tenant.tenantId, {
       externalId: 'crm-export-1', email: 'ann@example.org', phone: '+31 6 1111 2222', visitorId: 'v_ann',
       attributes: { city: 'Utrecht', note: '=HYPERLINK("http://evil.example")' },
@@ -36,9 +39,6 @@ describe.each(dialects)('exportSubject on %s', (dialect) => {
     });
     await createRequest(t.ctx, { tenantId: tenant.tenantId, subjectId, type: 'access', scope: {}, origin: 'api', actor: 'key_x' });
     await createRequest(t.ctx, { tenantId: tenant.tenantId, subjectId: otherId, type: 'erasure', scope: { all: true }, origin: 'api', actor: 'key_x' });
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it('GDPR-30: the JSON export is versioned and holds identities, profile, consents with history, records and requests', async () => {

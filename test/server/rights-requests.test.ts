@@ -1,12 +1,13 @@
-// The request lifecycle (CONTRACT.md §7): due dates one calendar month out, one
+// The request lifecycle: due dates one calendar month out, one
 // extension of at most two months within the first month with the person told
 // (GDPR-20), cancel, overdue listing, and audit entries without personal data.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect } from 'vitest';
 import {
   addCalendarMonths, cancelRequest, createRequest, extendRequest, getRequest, listRequests, refuseRequest,
 } from '../../server/services/rights/requests.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, fixedClock, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { capturingMailer, seedSubject } from '../helpers/subject-fixtures.js';
 
 describe('GDPR-20: due dates are one calendar month later', () => {
@@ -28,14 +29,14 @@ describe.each(dialects)('request lifecycle on %s', (dialect) => {
   let tenant: TestTenant;
   const clock = fixedClock('2026-01-31T10:00:00.000Z');
   const mailer = capturingMailer();
-  beforeEach(async () => {
+  beforeEach(() => {
     clock.set('2026-01-31T10:00:00.000Z');
     mailer.sent.length = 0;
-    t = await startTestApp(dialect, { clock, mailer });
-    tenant = await createTestTenant(t);
   });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect, appOptions: { clock, mailer } });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   const newRequest = (subjectId: string) =>
@@ -55,10 +56,11 @@ describe.each(dialects)('request lifecycle on %s', (dialect) => {
     clock.set('2026-02-20T08:00:00.000Z');
     const extended = await extendRequest(t.ctx, { tenantId: tenant.tenantId, requestId: row.id, reason: 'Many systems to search', actor: 'key_test' });
     expect(extended.due_at).toBe('2026-04-30T10:00:00.000Z');
+    await t.ctx.mailQueue.drain();
     expect(mailer.sent).toHaveLength(1);
     expect(mailer.sent[0].to).toBe('ext@example.org');
     expect(mailer.sent[0].text).toContain('Many systems to search');
-    expect(mailer.sent[0].text).toContain('2026-04-30');
+    expect(mailer.sent[0].text).toContain('30 april 2026');
     const view = await getRequest(t.ctx, tenant.tenantId, row.id);
     expect(view.extension).toMatchObject({ reason: 'Many systems to search', notice: { via: 'email' } });
 
@@ -104,6 +106,7 @@ describe.each(dialects)('request lifecycle on %s', (dialect) => {
     });
     expect(refused.status).toBe('refused');
     expect(JSON.parse(refused.outcome!)).toMatchObject({ refused: true, ground: 'exemption', notice: { via: 'email' } });
+    await t.ctx.mailQueue.drain();
     expect(mailer.sent).toHaveLength(1);
     expect(mailer.sent[0].text).toContain('Invoices must be kept 7 years');
     expect(mailer.sent[0].text).toContain('Autoriteit Persoonsgegevens');
@@ -114,13 +117,13 @@ describe.each(dialects)('request lifecycle on %s', (dialect) => {
     expect(await listRequests(t.ctx, tenant.tenantId, { status: 'refused' })).toHaveLength(1);
   });
 
-  it('GDPR-21: a refusal that cannot be sent is not stored', async () => {
+  it('GDPR-21: a refusal whose notice cannot be queued is not stored', async () => {
     const subjectId = await seedSubject(t.ctx, tenant.tenantId, { externalId: 'c-1', email: 'refuse@example.org' });
     const row = await newRequest(subjectId);
-    const failing = { send: async () => { throw new Error('SMTP down'); } };
+    const failing = { send: async () => { throw new Error('outbox unavailable'); } };
     await expect(refuseRequest({ ...t.ctx, mailer: failing }, {
       tenantId: tenant.tenantId, requestId: row.id, ground: 'manifestly_unfounded', explanation: 'Repeated identical request', actor: 'key_test',
-    })).rejects.toThrow('SMTP down');
+    })).rejects.toThrow('outbox unavailable');
     expect((await getRequest(t.ctx, tenant.tenantId, row.id)).status).toBe('received');
   });
 

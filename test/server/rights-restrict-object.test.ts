@@ -1,27 +1,28 @@
 // Restriction (Art. 18: GDPR-34, GDPR-35), objection to direct marketing (Art. 21(2)-(3):
 // GDPR-41) and rectification (Art. 16: GDPR-31), each with its feed event and audit entry.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect } from 'vitest';
 import { objectToMarketing } from '../../server/services/rights/object.js';
 import { rectifySubject } from '../../server/services/rights/rectify.js';
 import { liftRestriction, restrictSubject } from '../../server/services/rights/restrict.js';
-import { readStateRows } from '../../server/services/consent-state.js';
-import { emailHash, openJson } from '../../server/services/personal-data.js';
+import { readStateRows } from '../../server/services/consent/consent-state.js';
+import { emailHash, openJson } from '../../server/services/subjects/personal-data.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { capturingMailer, seedSubject } from '../helpers/subject-fixtures.js';
 
 describe.each(dialects)('restriction, objection and rectification on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
   const mailer = capturingMailer();
-  beforeEach(async () => {
+  beforeEach(() => {
     mailer.sent.length = 0;
     mailer.fail = false;
-    t = await startTestApp(dialect, { mailer });
-    tenant = await createTestTenant(t);
   });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect, appOptions: { mailer } });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   const feedOf = async (type: string) =>
@@ -32,7 +33,7 @@ describe.each(dialects)('restriction, objection and rectification on %s', (diale
   it('GDPR-34: restriction sets the flag with one of the four grounds and feeds subject.restricted', async () => {
     const subjectId = await seedSubject(t.ctx, tenant.tenantId, { externalId: 'r-1' });
     const result = await restrictSubject(t.ctx, { tenantId: tenant.tenantId, subjectId, reason: 'accuracy_contested', actor: 'key_x' });
-    expect(result).toEqual({ restricted: true, reason: 'accuracy_contested', changed: true });
+    expect(result).toEqual({ restricted: true, reason: 'accuracy_contested', changed: true, notified: [] });
     expect(await subjectRow(subjectId)).toMatchObject({ restricted: 1, restriction_reason: 'accuracy_contested' });
     expect((await feedOf('subject.restricted')).map((e) => [e.external_id, e.data])).toEqual([['r-1', { reason: 'accuracy_contested' }]]);
     // The same ground again changes nothing and emits nothing.
@@ -45,6 +46,7 @@ describe.each(dialects)('restriction, objection and rectification on %s', (diale
     await restrictSubject(t.ctx, { tenantId: tenant.tenantId, subjectId, reason: 'legal_claims', actor: 'key_x' });
     const lifted = await liftRestriction(t.ctx, { tenantId: tenant.tenantId, subjectId, actor: 'data_subject' });
     expect(lifted.notice.via).toBe('email');
+    await t.ctx.mailQueue.drain();
     expect(mailer.sent.map((m) => m.to)).toEqual(['lift@example.org']);
     expect(await subjectRow(subjectId)).toMatchObject({ restricted: 0, restriction_reason: null });
     const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('tenant_id', '=', tenant.tenantId).where('target', '=', subjectId).orderBy('seq').execute();
@@ -55,13 +57,27 @@ describe.each(dialects)('restriction, objection and rectification on %s', (diale
     expect((await feedOf('subject.restriction_lifted'))[0].data).toEqual({ previousReason: 'legal_claims', notifiedVia: 'email' });
   });
 
-  it('GDPR-35: when the notice cannot be sent, the restriction is not lifted and nothing is fed', async () => {
+  it('GDPR-35: when the notice cannot be queued, the restriction is not lifted and nothing is fed', async () => {
+    const subjectId = await seedSubject(t.ctx, tenant.tenantId, { externalId: 'r-1', email: 'lift@example.org' });
+    await restrictSubject(t.ctx, { tenantId: tenant.tenantId, subjectId, reason: 'unlawful_processing', actor: 'key_x' });
+    const failing = { send: async () => { throw new Error('outbox unavailable'); } };
+    await expect(liftRestriction({ ...t.ctx, mailer: failing }, { tenantId: tenant.tenantId, subjectId, actor: 'key_x' })).rejects.toThrow('outbox unavailable');
+    expect(await subjectRow(subjectId)).toMatchObject({ restricted: 1, restriction_reason: 'unlawful_processing' });
+    expect(await feedOf('subject.restriction_lifted')).toEqual([]);
+  });
+
+  it('GDPR-35: a mail server that is down does not stop the lift: the queued notice goes out when it is back', async () => {
     const subjectId = await seedSubject(t.ctx, tenant.tenantId, { externalId: 'r-1', email: 'lift@example.org' });
     await restrictSubject(t.ctx, { tenantId: tenant.tenantId, subjectId, reason: 'unlawful_processing', actor: 'key_x' });
     mailer.fail = true;
-    await expect(liftRestriction(t.ctx, { tenantId: tenant.tenantId, subjectId, actor: 'key_x' })).rejects.toThrow('SMTP unavailable');
-    expect(await subjectRow(subjectId)).toMatchObject({ restricted: 1, restriction_reason: 'unlawful_processing' });
-    expect(await feedOf('subject.restriction_lifted')).toEqual([]);
+    expect((await liftRestriction(t.ctx, { tenantId: tenant.tenantId, subjectId, actor: 'key_x' })).notice.via).toBe('email');
+    await t.ctx.mailQueue.drain();
+    expect(mailer.sent).toEqual([]);
+    expect(await t.ctx.db.selectFrom('outbox').select(['status', 'attempts']).execute()).toEqual([{ status: 'pending', attempts: 1 }]);
+    mailer.fail = false;
+    await t.ctx.db.updateTable('outbox').set({ next_attempt_at: '1970-01-01T00:00:00.000Z' }).execute();
+    await t.ctx.mailQueue.drain();
+    expect(mailer.sent.map((m) => m.to)).toEqual(['lift@example.org']);
   });
 
   it('GDPR-35: without an address the notice channel is recorded (preference center page or the requesting tool)', async () => {

@@ -1,10 +1,11 @@
-// The Art. 30 register (CONTRACT.md §10, REQUIREMENTS GDPR-51) in JSON, CSV and
+// The Art. 30 register (GDPR-51, GET /v1/ropa) in JSON, CSV and
 // Markdown, built from the published config and the tenant's own register fields.
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoConfig } from '../../server/services/demo.js';
+import { describe, expect } from 'vitest';
+import { demoConfig } from '../../server/services/config/demo.js';
 import { dialects } from '../helpers/db.js';
-import { ADMIN_TOKEN, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { ADMIN_TOKEN, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 const settings = {
   ropa: {
@@ -12,8 +13,9 @@ const settings = {
     dpo: { name: 'P. de Vries', contact: 'dpo@shop.example' },
     representative: { name: 'EU Rep BV', contact: 'rep@eurep.example' },
     dataSubjectCategories: ['customers', 'newsletter subscribers'],
-    recipients: [{ name: 'Mailer Inc.', category: 'e-mail service provider', country: 'US' }],
-    transfers: [{ recipient: 'Mailer Inc.', country: 'US', safeguard: 'standard_contractual_clauses', details: 'SCC module 2 of 2021' }],
+    dataSubjectsByPurpose: { newsletter: ['customers', 'newsletter subscribers'] },
+    recipients: [{ name: 'Mailer Inc.', category: 'e-mail service provider', country: 'US', purposes: ['newsletter'] }],
+    transfers: [{ recipient: 'Mailer Inc.', country: 'US', safeguard: 'standard_contractual_clauses', details: 'SCC module 2 of 2021', purposes: ['newsletter'] }],
     securityMeasures: ['Access to customer data is limited to the support team and logged.'],
   },
 };
@@ -21,12 +23,10 @@ const settings = {
 describe.each(dialects)('GDPR-51 register of processing on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
 
   const ropa = (format: string, token = tenant.secretKey) => t.call('GET', `/v1/ropa?format=${format}`, { token });

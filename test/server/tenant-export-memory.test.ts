@@ -1,4 +1,4 @@
-// The tenant export streams in constant memory (CONTRACT.md §10, issue 7): 200,000
+// The tenant export streams in constant memory (GET /v1/export, `akkoord export`): 200,000
 // consent events exported by `akkoord export` in a child process whose peak resident
 // memory, measured by /usr/bin/time, stays under 150 MB. The database is filled
 // directly (one transaction, prepared statements) so the test spends its time on the
@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createStore, type Store } from '../../server/db/create-db.js';
-import { publishConfig } from '../../server/services/config.js';
-import { demoConfig } from '../../server/services/demo.js';
-import { createTenant } from '../../server/services/tenants.js';
+import { publishConfig } from '../../server/services/config/config.js';
+import { demoConfig } from '../../server/services/config/demo.js';
+import { createTenant } from '../../server/services/tenants/tenants.js';
 import { TEST_SECRET } from '../helpers/app.js';
 
 const EVENTS = 200_000;

@@ -1,10 +1,11 @@
-// GET /v1/export (CONTRACT.md §10): the whole tenant as versioned NDJSON, personal
+// GET /v1/export: the whole tenant as versioned NDJSON, personal
 // fields decrypted for the tenant's admin, never secrets, never another tenant's rows,
 // and keyset paging that neither skips nor repeats a row across batches.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXPORT_FORMAT, EXPORT_VERSION } from '../../server/services/tenant-export.js';
+import { describe, expect } from 'vitest';
+import { EXPORT_FORMAT, EXPORT_VERSION } from '../../server/services/tenants/tenant-export.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 import { populateTenant } from '../helpers/tenant-data.js';
 
 type Line = { type: string; data?: Record<string, unknown>; [key: string]: unknown };
@@ -13,15 +14,13 @@ describe.each(dialects)('tenant export on %s', (dialect) => {
   let t: TestApp;
   let tenant: TestTenant;
   let other: TestTenant;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-    tenant = await createTestTenant(t);
+  it.override({ dialect });
+  it.beforeEach(async ({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
     other = await createTestTenant(t);
     await populateTenant(t, tenant, 'a');
     await populateTenant(t, other, 'b');
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   async function exportWith(token: string): Promise<{ res: Response; text: string; lines: Line[] }> {

@@ -1,15 +1,14 @@
-// Tenants and keys (CONTRACT.md §2) and the error shape of §0, on every dialect.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// Tenants and keys and the error shape `{ error: { code, message } }`, on every dialect.
+import { describe, expect } from 'vitest';
 import { dialects } from '../helpers/db.js';
-import { ADMIN_TOKEN, createTestTenant, startTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, createTestTenant, type TestApp } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 describe.each(dialects)('tenants and keys on %s', (dialect) => {
   let t: TestApp;
-  beforeEach(async () => {
-    t = await startTestApp(dialect);
-  });
-  afterEach(async () => {
-    await t.close();
+  it.override({ dialect });
+  it.beforeEach(({ app }) => {
+    t = app;
   });
 
   it('creates a tenant with the bootstrap token and shows the secret key once, storing only its hash', async () => {
@@ -62,12 +61,12 @@ describe.each(dialects)('tenants and keys on %s', (dialect) => {
     const key = await created.json();
     expect(key.scopes).toEqual(['feed:read']);
 
-    const forbidden = await t.call('GET', '/v1/config', { token: key.secretKey });
+    const forbidden = await t.call('GET', '/v1/keys', { token: key.secretKey });
     expect(forbidden.status).toBe(403);
     expect((await forbidden.json()).error.code).toBe('FORBIDDEN');
 
     expect((await t.call('DELETE', `/v1/keys/${key.id}`, { token: tenant.secretKey })).status).toBe(204);
-    const revoked = await t.call('GET', '/v1/config', { token: key.secretKey });
+    const revoked = await t.call('GET', '/v1/feed', { token: key.secretKey });
     expect(revoked.status).toBe(401);
     expect((await revoked.json()).error).toMatchObject({ code: 'UNAUTHORIZED' });
   });

@@ -1,7 +1,7 @@
 // One-click unsubscribe (RFC 8058; MAIL-03, MAIL-07): POST takes effect at once with
 // no cookie or login, never redirects and may be repeated; GET only shows a page.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordConsent } from '../../server/services/record-consent.js';
+import { recordConsent } from '../../server/services/consent/consent-write.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { addPerson, capturingMailer } from '../helpers/me.js';
@@ -68,21 +68,24 @@ describe.each(dialects)('one-click unsubscribe on %s', (dialect) => {
     expect(await count()).toBe(before);
   });
 
-  it('refuses a POST without the one-click body, and unknown tokens', async () => {
+  it('refuses a POST without the one-click body; MAIL-05: an unknown token answers success and changes nothing', async () => {
     expect((await post('List-Unsubscribe=Yes', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(400);
     expect((await post('{}', { 'content-type': 'application/json' })).status).toBe(415);
     expect((await state('email')).status).toBe('granted');
     const unknown = await t.app.request(`/u/${'a'.repeat(43)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(unknown.status).toBe(404);
-    expect((await t.call('GET', '/u/short')).status).toBe(400);
+    expect(unknown.status).toBe(200);
+    expect((await state('email')).status).toBe('granted');
+    expect((await t.call('GET', '/u/short')).status).toBe(404);
   });
 
-  it('a link of a person erased meanwhile is gone with them (404), and nothing is recorded', async () => {
+  it('MAIL-05: a link of a person erased meanwhile answers success (200), and nothing is recorded', async () => {
     const erased = await t.call('POST', '/v1/requests', { token: tenant.secretKey, body: { subject: 'crm-1', type: 'erasure', scope: { all: true } } });
     expect(erased.status).toBe(201);
     const before = (await t.ctx.db.selectFrom('consent_events').selectAll().execute()).length;
     const res = await post('List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Nothing more is sent to you through this link.');
+    expect((await t.call('GET', path)).status).toBe(200);
     expect((await t.ctx.db.selectFrom('consent_events').selectAll().execute()).length).toBe(before);
   });
 });

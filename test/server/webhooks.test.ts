@@ -1,16 +1,17 @@
-// Webhooks (CONTRACT.md §9, GDPR-36 Art. 19: every recipient is told, and the telling
+// Webhooks (docs/webhooks.md; GDPR-36, Art. 19: every recipient is told, and the telling
 // is recorded): Standard Webhooks signatures checked by a real receiver on 127.0.0.1,
 // retries with backoff, the 24-hour give-up, survival of a restart, tenants apart.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { createApp, createContext } from '../../server/app.js';
 import { createStore } from '../../server/db/create-db.js';
-import { dispatchFeed } from '../../server/services/webhook-dispatch.js';
-import { retryDelayMs, runDueDeliveries, startWebhookWorker } from '../../server/services/webhook-delivery.js';
+import { dispatchFeed } from '../../server/services/webhooks/webhook-dispatch.js';
+import { retryDelayMs, runDueDeliveries, startWebhookWorker } from '../../server/services/webhooks/webhook-delivery.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import { createTestTenant, fixedClock, type TestApp, type TestTenant } from '../helpers/app.js';
+import { it } from '../helpers/app-fixture.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -51,14 +52,16 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
   let tenant: TestTenant;
   const clock = fixedClock(new Date());
   const closers: Array<() => Promise<void>> = [];
-  beforeEach(async () => {
+  beforeEach(() => {
     clock.set(new Date());
-    t = await startTestApp(dialect, { clock });
-    tenant = await createTestTenant(t);
+  });
+  it.override({ dialect, appOptions: { clock } });
+  it.beforeEach(({ app, tenant: made }) => {
+    t = app;
+    tenant = made;
   });
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
-    await t.close();
   });
 
   async function receiver(statuses?: number[]) {

@@ -55,9 +55,31 @@ describe('Global Privacy Control', () => {
     expect(readGpc({} as Navigator)).toBe(false);
   });
 
-  it('counts purposes with ad Consent Mode signals as marketing (CONTRACT §3)', () => {
+  it('counts purposes with ad Consent Mode signals as marketing', () => {
     expect(isMarketingPurpose({ googleConsentMode: ['ad_user_data'] })).toBe(true);
     expect(isMarketingPurpose({ marketing: true })).toBe(true);
     expect(isMarketingPurpose({ googleConsentMode: ['analytics_storage'] })).toBe(false);
+  });
+});
+
+describe('the Consent Mode stub', () => {
+  it('GCM-01, GCM-02: sets the same default as the widget, through a gtag that pushes arguments', async () => {
+    const vm = await import('node:vm');
+    const { CONSENT_MODE_STUB } = await import('../../widget/integrations/consent-mode-stub');
+    const sandbox: Record<string, unknown> = {};
+    sandbox.window = sandbox;
+    vm.runInNewContext(CONSENT_MODE_STUB, sandbox);
+    const [entry] = sandbox.dataLayer as IArguments[];
+    expect(Object.prototype.toString.call(entry)).toBe('[object Arguments]');
+    expect(Array.from(entry)).toEqual(['consent', 'default', { ...defaultConsentModeState(purposes()) }]);
+    expect(CONSENT_MODE_STUB.length).toBeLessThan(400);
+  });
+
+  it('docs/consent-mode.md quotes the stub and its CSP hash as they are', async () => {
+    const fs = await import('node:fs');
+    const { CONSENT_MODE_STUB, CONSENT_MODE_STUB_CSP_HASH } = await import('../../widget/integrations/consent-mode-stub');
+    const doc = fs.readFileSync('docs/consent-mode.md', 'utf8');
+    expect(doc).toContain(`<script>${CONSENT_MODE_STUB}</script>`);
+    expect(doc).toContain(`script-src '${CONSENT_MODE_STUB_CSP_HASH}'`);
   });
 });

@@ -16,7 +16,7 @@ const choice: StoredChoice = {
   gpc: true,
 };
 
-describe('the akkoord cookie (CONTRACT §4, EP-02)', () => {
+describe('the choice cookie (EP-02)', () => {
   it('round-trips a choice through the version 1 format', () => {
     const value = encodeChoiceCookie(choice);
     expect(value).toMatch(/^1\.[A-Za-z0-9_-]+$/);
@@ -36,12 +36,13 @@ describe('the akkoord cookie (CONTRACT §4, EP-02)', () => {
   });
 
   it('finds its own value among the site cookies', () => {
-    expect(readCookieValue('a=1; akkoord=1.abc; akkoord_x=2')).toBe('1.abc');
-    expect(readCookieValue('xakkoord=1.abc')).toBeUndefined();
+    expect(readCookieValue('a=1; akkoord=1.abc; akkoord_x=2', 'akkoord')).toBe('1.abc');
+    expect(readCookieValue('a=1; akkoord=1.abc; akkoord_x=2', 'akkoord_x')).toBe('2');
+    expect(readCookieValue('xakkoord=1.abc', 'akkoord')).toBeUndefined();
   });
 
   it('is first-party, SameSite=Lax, for the whole site, and Secure only on https', () => {
-    expect(serializeCookie('1.abc', 365, true)).toBe('akkoord=1.abc; Path=/; Max-Age=31536000; SameSite=Lax; Secure');
-    expect(serializeCookie('1.abc', 1, false)).toBe('akkoord=1.abc; Path=/; Max-Age=86400; SameSite=Lax');
+    expect(serializeCookie('akkoord_0a1b2c3d', '1.abc', 365, true)).toBe('akkoord_0a1b2c3d=1.abc; Path=/; Max-Age=31536000; SameSite=Lax; Secure');
+    expect(serializeCookie('akkoord_0a1b2c3d', '1.abc', 1, false)).toBe('akkoord_0a1b2c3d=1.abc; Path=/; Max-Age=86400; SameSite=Lax');
   });
 });

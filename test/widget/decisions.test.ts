@@ -43,7 +43,7 @@ describe('GDPR-12: when the banner asks again', () => {
 });
 
 describe('random ids', () => {
-  it('carry 128 random bits after their prefix (CONTRACT §5)', () => {
+  it('carry 128 random bits after their prefix', () => {
     const id = randomId('v_');
     expect(id).toMatch(/^v_[0-9a-f]{32}$/);
     expect(randomId('v_')).not.toBe(id);

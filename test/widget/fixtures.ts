@@ -1,4 +1,5 @@
 // A widget config like the server inlines for the demo tenant, built fresh for each test.
+import { bannerWords } from '../../shared/i18n/banner';
 import type { WidgetConfig, WidgetPurpose } from '../../widget/config';
 
 const text = (name: string) => ({ nl: { name, description: `${name} (nl)` }, en: { name, description: `${name} (en)` } });
@@ -23,6 +24,9 @@ export function widgetConfig(overrides: Partial<WidgetConfig> = {}): WidgetConfi
     controllerName: 'Shop BV',
     privacyNoticeUrl: { nl: 'https://shop.example/privacy' },
     consentTtlDays: 365,
+    cookieName: 'akkoord_0a1b2c3d',
+    words: { nl: bannerWords('nl'), en: bannerWords('en') },
+    floatingLabel: true,
     purposes: purposes(),
     ...overrides,
   };

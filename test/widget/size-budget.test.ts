@@ -1,11 +1,12 @@
-// The size budget must really fail a build that is too big (STYLE: a loose budget is no budget).
+// The size budget must really fail a build that is too big (a loose budget is no budget).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GZIP_BUDGET_BYTES, measureWidgetSize } from '../../widget/size-budget';
+import { GZIP_BUDGET_BYTES, SERVED_GZIP_BUDGET_BYTES, SETTINGS_GZIP_BUDGET_BYTES, measureWidgetSize } from '../../widget/size-budget';
+import { ensureWidgetBuilt } from '../helpers/widget-build';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-budget-'));
 afterEach(() => fs.rmSync(path.join(dir, 'widget.js'), { force: true }));
@@ -33,5 +34,15 @@ describe('the widget size budget', () => {
     const big = randomBytes(12 * 1024).toString('base64');
     expect(runBudget(big)).toBe(1);
     expect(measureWidgetSize(path.join(dir, 'widget.js')).gzip).toBeGreaterThan(GZIP_BUDGET_BYTES);
+  });
+});
+
+describe('the built banner', () => {
+  it('keeps widget.js with the demo config under 10 KB gzip and the settings dialog\'s script under 3 KB, or the build fails', async () => {
+    await ensureWidgetBuilt();
+    expect([SERVED_GZIP_BUDGET_BYTES, SETTINGS_GZIP_BUDGET_BYTES]).toEqual([10 * 1024, 3 * 1024]);
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'widget/size-budget.ts'], { encoding: 'utf8' });
+    expect(output).toMatch(/^widget\.js served with the demo config: .* \(within the 10240 B gzip budget\)$/m);
+    expect(output).toMatch(/^widget-settings\.js: .* \(within the 3072 B gzip budget\)$/m);
   });
 });

@@ -1,24 +1,27 @@
-// GET /widget.js against a real app on a temp SQLite file, with a stand-in bundle file so the
-// test does not depend on a build.
+// GET /widget.js and /widget-settings.js against a real app on a temp SQLite file, with stand-in
+// bundle files so the test does not depend on a build.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetRoutes } from '../../server/routes/widget.js';
-import { demoConfig } from '../../server/services/demo.js';
+import { demoConfig } from '../../server/services/config/demo.js';
 import type { WidgetConfig } from '../../widget/config.js';
 import { ADMIN_TOKEN, createTestTenant, startTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 let dir: string;
 let bundlePath: string;
+let settingsPath: string;
 
 beforeEach(async () => {
   t = await startTestApp('sqlite');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-widget-'));
   bundlePath = path.join(dir, 'widget.js');
   fs.writeFileSync(bundlePath, 'globalThis.__seen = __akkoordConfig;');
+  settingsPath = path.join(dir, 'widget-settings.js');
+  fs.writeFileSync(settingsPath, 'window.__akkoordSettings = {};');
 });
 afterEach(async () => {
   await t.close();
@@ -33,7 +36,7 @@ function inlinedConfig(script: string): WidgetConfig {
   return sandbox.__seen;
 }
 
-describe('GET /widget.js (CONTRACT §4)', () => {
+describe('GET /widget.js', () => {
   it('inlines the current config: website purposes only, versions, API base and texts', async () => {
     const tenant = await createTestTenant(t);
     const routes = widgetRoutes(t.ctx, bundlePath);
@@ -47,7 +50,12 @@ describe('GET /widget.js (CONTRACT §4)', () => {
     });
     // The newsletter has channels: a communication consent, never on the banner.
     expect(config.purposes.map((p) => p.key)).toEqual(['necessary', 'analytics', 'ads']);
-    expect(config.purposes.find((p) => p.key === 'ads')).toMatchObject({ marketing: true, required: false });
+    // Flags travel only when set: every visitor downloads every byte.
+    const ads = config.purposes.find((p) => p.key === 'ads')!;
+    expect(ads).toMatchObject({ marketing: true, googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'] });
+    expect(ads).not.toHaveProperty('required');
+    expect(config.purposes[0]).toMatchObject({ required: true });
+    expect(config.purposes[0]).not.toHaveProperty('googleConsentMode');
     expect(config.purposes[1].text.en.name).toBe('Analytics');
   });
 
@@ -99,5 +107,39 @@ describe('GET /widget.js (CONTRACT §4)', () => {
     const response = await t.app.request('/widget.js?key=pk_nobody');
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+});
+
+describe('GET /widget-settings.js', () => {
+  const get = (headers: Record<string, string> = {}) => widgetRoutes(t.ctx, bundlePath, settingsPath).request('/widget-settings.js', { headers });
+
+  it('serves the settings dialog\'s script as widget.js is served: cacheable, revalidated by ETag, gzip when accepted', async () => {
+    const first = await get();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=86400');
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await first.text()).toBe('window.__akkoordSettings = {};');
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^".+"$/);
+    expect((await get({ 'if-none-match': etag })).status).toBe(304);
+
+    const zipped = await get({ 'accept-encoding': 'gzip' });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8')).toBe('window.__akkoordSettings = {};');
+  });
+
+  it('answers 503 and a script that does nothing when it is not built', async () => {
+    fs.rmSync(settingsPath);
+    const response = await get();
+    expect(response.status).toBe(503);
+    expect(await response.text()).toMatch(/^\/\*.*\*\/\s*$/);
+  });
+
+  it('is mounted on the app and may be loaded by other origins\' pages', async () => {
+    const response = await t.app.request('/widget-settings.js');
+    expect([200, 503]).toContain(response.status);
+    expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
   });
 });

@@ -1,18 +1,22 @@
-// Turns gated scripts and iframes on once their purposes are granted (CONTRACT §4): each script
+// Turns gated scripts and iframes on once their purposes are granted: each script
 // runs once, all in document order (an external script is awaited before the next one starts,
 // as the parser would), also for elements the page adds later.
 
-import { activatedScriptType, isAllowed, scriptAttributesToCopy } from './core';
+import { activatedScriptType, isAllowed, purposesOf, scriptAttributesToCopy } from './core';
 
 const BLANK = 'about:blank';
-const GATED = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
+const GATED = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src],[data-consent-placeholder]';
 
 export interface Gate {
   /** Applies a new consent: runs what became allowed, unloads iframes no longer allowed. */
   update(consent: Record<string, boolean>): void;
 }
 
-export function startGate(doc: Document): Gate {
+/**
+ * `placeholder(element, key)`: what a gated iframe or a `data-consent-placeholder` element shows
+ * while `key` (its first purpose not granted) is missing; null once everything is granted.
+ */
+export function startGate(doc: Document, placeholder?: (element: Element, missing: string | null) => void): Gate {
   let consent: Record<string, boolean> = {};
   const ran = new WeakSet<Element>();
   // One chain, so activations from the observer and from choices never interleave.
@@ -21,8 +25,10 @@ export function startGate(doc: Document): Gate {
   const activateAll = () => {
     queue = queue.then(async () => {
       for (const el of Array.from(doc.querySelectorAll(GATED))) {
-        if (el instanceof HTMLIFrameElement) toggleIframe(el, isAllowed(el.dataset.consent ?? null, consent));
-        else if (!ran.has(el) && isAllowed(el.getAttribute('data-consent'), consent)) {
+        const needed = el.getAttribute(el.matches('[data-consent-placeholder]:not(iframe)') ? 'data-consent-placeholder' : 'data-consent');
+        if (!(el instanceof HTMLScriptElement)) placeholder?.(el, purposesOf(needed).find((key) => !consent[key]) ?? null);
+        if (el instanceof HTMLIFrameElement) toggleIframe(el, isAllowed(needed, consent));
+        else if (el instanceof HTMLScriptElement && !ran.has(el) && isAllowed(needed, consent)) {
           ran.add(el);
           await runScript(el as HTMLScriptElement, doc);
         }

@@ -1,9 +1,10 @@
-// The `akkoord` cookie: the person's choice, kept first-party so the site's own server can read
-// it too. Storing the choice itself is strictly necessary (EP-02), so it needs no consent; it is
+// The choice cookie, `akkoord_<tenant hash>` (config.cookieName, so two tenants on one host keep
+// apart): the person's choice, kept first-party so the site's own server can read it too. Storing the choice itself is strictly necessary (EP-02), so it needs no consent; it is
 // only written after a choice (EP-01). Format documented in widget/consent/README.md; every
-// version ever written is parsed here and nowhere else (STYLE: version persisted formats).
+// version ever written is parsed here and nowhere else (persisted formats carry a version).
 
-export const COOKIE_NAME = 'akkoord';
+/** The one name every tenant used before: read once for a returning visitor, then removed. */
+export const LEGACY_COOKIE_NAME = 'akkoord';
 
 /** A choice as the widget works with it, whatever cookie version it came from. */
 export interface StoredChoice {
@@ -60,18 +61,18 @@ function fromV1(p: CookiePayloadV1): StoredChoice | null {
   return { visitorId: p.id, configVersion: p.cv, materialVersion: p.mv, madeAt: p.t, decisions, gpc: p.gpc === 1 };
 }
 
-/** Finds the `akkoord` value in a `document.cookie` string. */
-export function readCookieValue(cookieHeader: string): string | undefined {
+/** Finds the value of the cookie `name` in a `document.cookie` string. */
+export function readCookieValue(cookieHeader: string, name: string): string | undefined {
   for (const part of cookieHeader.split(';')) {
     const eq = part.indexOf('=');
-    if (part.slice(0, eq).trim() === COOKIE_NAME) return part.slice(eq + 1).trim();
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }
 
 /** The `document.cookie` assignment for a choice: first-party, Lax, Secure on https. */
-export function serializeCookie(value: string, maxAgeDays: number, secure: boolean): string {
-  return `${COOKIE_NAME}=${value}; Path=/; Max-Age=${Math.round(maxAgeDays * 86400)}; SameSite=Lax${secure ? '; Secure' : ''}`;
+export function serializeCookie(name: string, value: string, maxAgeDays: number, secure: boolean): string {
+  return `${name}=${value}; Path=/; Max-Age=${Math.round(maxAgeDays * 86400)}; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 // UTF-8 safe base64url, so purpose keys and ids can never break the cookie syntax.

@@ -1,4 +1,4 @@
-// Unguessable ids made in the browser. The visitor id is that browser's secret (CONTRACT §5),
+// Unguessable ids made in the browser. The visitor id is that browser's secret,
 // so it takes 128 bits from crypto.getRandomValues, never Math.random.
 
 export function randomId(prefix: string): string {

@@ -17,7 +17,7 @@ const CONSENT_TYPES = [
 ];
 
 export function usesConsentMode(purposes: WidgetPurpose[]): boolean {
-  return purposes.some((p) => p.googleConsentMode.length > 0);
+  return purposes.some((p) => p.googleConsentMode?.length);
 }
 
 /**
@@ -29,7 +29,7 @@ export function consentModeState(purposes: WidgetPurpose[], consent: Record<stri
   for (const type of CONSENT_TYPES) state[type] = 'denied';
   for (const p of purposes) {
     if (!consent[p.key]) continue;
-    for (const type of p.googleConsentMode) if (type in state) state[type] = 'granted';
+    for (const type of p.googleConsentMode ?? []) if (type in state) state[type] = 'granted';
   }
   state.security_storage = 'granted';
   return state;
@@ -56,4 +56,9 @@ export function ensureGtag(win: GtagWindow): Gtag {
     };
   }
   return win.gtag;
+}
+
+/** Whether a Consent Mode default is queued already (the inline stub, docs/consent-mode.md). */
+export function hasConsentDefault(win: GtagWindow): boolean {
+  return (win.dataLayer ?? []).some((entry) => (entry as ArrayLike<unknown> | null)?.[0] === 'consent' && (entry as ArrayLike<unknown>)[1] === 'default');
 }

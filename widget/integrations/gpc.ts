@@ -10,7 +10,7 @@ export function readGpc(nav: Navigator): boolean {
   return (nav as Navigator & { globalPrivacyControl?: unknown }).globalPrivacyControl === true;
 }
 
-/** Marketing purposes: flagged so, or carrying ad Consent Mode signals (CONTRACT §3). */
+/** Marketing purposes: flagged so, or carrying ad Consent Mode signals. */
 export function isMarketingPurpose(purpose: { marketing?: boolean; googleConsentMode?: string[] }): boolean {
   return purpose.marketing === true || (purpose.googleConsentMode ?? []).some((t) => AD_SIGNALS.includes(t));
 }

@@ -13,18 +13,33 @@ export interface BannerProps {
   intro: string;
   gpcNotice: string | null;
   privacyNoticeUrl: string | undefined;
+  /** The controller's logo (theme.logoUrl), named by the controller's name. */
+  logo: HTMLElement | null;
   /** The "manage my data" link (manage-data-link.ts); it opens in the same tab. */
   manageDataLink: HTMLElement;
   onAcceptAll(): void;
   onRejectAll(): void;
   onChoose(): void;
+  /** Hover or focus on Choose: the dialog's script may load before the click. */
+  onChooseIntent(): void;
   onEscape(): void;
 }
 
 export function renderBanner(props: BannerProps): { panel: HTMLElement; chooseButton: HTMLElement } {
   const { messages } = props;
   const link = (href: string, text: string) => el('a', { href, target: '_blank', rel: 'noopener' }, text);
-  const chooseButton = el('button', { type: 'button', onclick: props.onChoose }, messages.choose);
+  const chooseButton = el('button', { type: 'button', onclick: props.onChoose, onpointerenter: props.onChooseIntent, onfocus: props.onChooseIntent }, messages.choose);
+  // On a phone the text folds to two lines (styles.css); "more" unfolds it. Screen readers read
+  // all of it either way.
+  const fold = el('div', { class: 'fold', tabindex: -1 },
+    el('p', { id: 'ak-intro' }, props.intro),
+    messages.thirdParties && el('p', {}, messages.thirdParties),
+    props.gpcNotice && el('p', {}, props.gpcNotice),
+    el('p', {}, messages.withdraw));
+  const more = el('button', { type: 'button', class: 'more', 'aria-hidden': 'true', tabindex: -1, onclick: () => {
+    panel.classList.add('open');
+    fold.focus();
+  } }, messages.more);
   const panel = el(
     'div',
     {
@@ -39,10 +54,10 @@ export function renderBanner(props: BannerProps): { panel: HTMLElement; chooseBu
         trapTab(event as KeyboardEvent, panel);
       },
     },
+    props.logo,
     el('h2', { id: 'ak-title' }, messages.title),
-    el('p', { id: 'ak-intro' }, props.intro),
-    props.gpcNotice && el('p', {}, props.gpcNotice),
-    el('p', {}, messages.withdraw),
+    fold,
+    more,
     el(
       'div',
       { class: 'actions' },

@@ -1,6 +1,6 @@
 // A tiny element builder. The widget has three small layers and a 10 KB budget, so it builds
 // real DOM directly instead of shipping a virtual DOM. Strings become text nodes, never HTML
-// (STYLE: text is text), so configured copy cannot inject markup.
+// (text is text), so configured copy cannot inject markup.
 
 type AttributeValue = string | number | boolean | null | undefined | ((event: Event) => void);
 type Child = Node | string | null | undefined | false;

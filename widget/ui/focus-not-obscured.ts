@@ -11,21 +11,27 @@ export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLEl
   const siteValue = root.style.scrollPaddingBottom;
   let height = 0;
   const reserve = () => {
-    height = panel.offsetHeight;
     root.style.scrollPaddingBottom = `${height}px`;
     // The spacer only once the page is parsed and the host is its last element (mount.ts):
     // amid a page still loading it would push the rest down. Inline style wins over the site's CSS.
     if (doc.readyState !== 'loading') host.style.cssText = `display:block;height:${height}px`;
   };
-  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', reserve, { once: true });
+  // With the height the observer last saw: reading it here would lay out the page just parsed.
+  const parsed = () => height && reserve();
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', parsed, { once: true });
   // Its first call comes after the banner's first layout, before paint: no forced layout while
   // the banner is being shown. Later calls follow text zoom, rotation or a narrower window.
-  const resized = new ResizeObserver(reserve);
+  const resized = new ResizeObserver(() => {
+    height = panel.offsetHeight;
+    reserve();
+  });
   resized.observe(panel);
 
   const onFocusIn = (event: FocusEvent) => {
-    const target = event.target;
-    if (!(target instanceof Element) || target === host) return;
+    // The element itself, also inside an open shadow root (a placeholder's button): its host may
+    // be far taller than what has focus.
+    const target = event.composedPath()[0];
+    if (!(target instanceof Element) || target === host || host.shadowRoot?.contains(target)) return;
     /** How far the element reaches under the banner. */
     const hidden = () => target.getBoundingClientRect().bottom - innerHeight + height;
     // A scroll container inside the page (an app shell whose document never scrolls) knows
@@ -36,7 +42,7 @@ export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLEl
 
   return () => {
     resized.disconnect();
-    doc.removeEventListener('DOMContentLoaded', reserve);
+    doc.removeEventListener('DOMContentLoaded', parsed);
     doc.removeEventListener('focusin', onFocusIn);
     root.style.scrollPaddingBottom = siteValue;
     host.style.cssText = '';

@@ -4,12 +4,13 @@
 
 import type { WidgetPurpose } from '../config';
 import type { Decisions } from '../consent/decisions';
-import type { BannerMessages } from '../i18n';
+import type { SettingsWords } from '../../shared/i18n/banner';
 import { el } from './dom';
 import { trapTab } from './focus';
 
 export interface SettingsDialogProps {
-  messages: BannerMessages;
+  /** From the dialog's own script (settings-entry.ts), not the config. */
+  messages: SettingsWords;
   locale: string;
   purposes: WidgetPurpose[];
   current: Decisions;
@@ -17,6 +18,8 @@ export interface SettingsDialogProps {
   onClose(): void;
   /** "Manage my data": the way to what is stored, from where a person reviews a choice. */
   manageDataLink: HTMLElement;
+  /** Art. 13 lines per purpose (data, recipients, transfers, retention), fetched when the dialog opens. */
+  details?: Promise<Record<string, string[]> | undefined>;
 }
 
 /** The backdrop holding the dialog; the dialog itself takes focus when shown. */
@@ -26,27 +29,34 @@ export function renderSettingsDialog(props: SettingsDialogProps): { backdrop: HT
   const items = props.purposes.map((purpose) => {
     const text = purpose.text[props.locale] ?? Object.values(purpose.text)[0];
     const id = `ak-p-${purpose.key}`;
+    // Legitimate interest (GDPR-40): on, with its interest named and a control to object; checked means objecting.
+    const objectable = purpose.objectable;
     const input = el('input', {
       id,
       type: 'checkbox',
-      role: 'switch',
+      role: objectable ? null : 'switch',
       'aria-describedby': `${id}-d`,
       'data-purpose': purpose.key,
+      'data-object': objectable,
       disabled: purpose.required,
     });
-    input.checked = purpose.required || props.current[purpose.key] === true;
+    input.checked = objectable ? props.current[purpose.key] === false : purpose.required || props.current[purpose.key] === true;
     if (!purpose.required) switches.push(input);
-    return el(
+    const item = el(
       'li',
       {},
-      el('label', { for: id }, text?.name ?? purpose.key, purpose.required && el('span', { class: 'always' }, ` (${messages.alwaysOn})`)),
+      el('label', { for: id }, text?.name ?? purpose.key, purpose.required && el('span', { class: 'always' }, ` (${messages.alwaysOn})`),
+        objectable && `: ${messages.object}`),
       input,
       el('p', { id: `${id}-d` }, text?.description),
+      objectable && el('p', {}, text?.interest),
     );
+    void props.details?.then((lines) => lines?.[purpose.key]?.forEach((line) => item.append(el('p', {}, line))));
+    return item;
   });
   const save = () => {
     const decisions: Decisions = {};
-    for (const input of switches) decisions[input.dataset.purpose ?? ''] = input.checked;
+    for (const input of switches) decisions[input.dataset.purpose ?? ''] = input.checked !== input.hasAttribute('data-object');
     props.onSave(decisions);
   };
   const dialog = el(

@@ -1,6 +1,6 @@
 // The whole product's schema from the start, so later work adds columns rather than
 // rethinking tables. Only portable types: text, integer (0/1 for flags), no defaults
-// computed by the database (STYLE.md: ids and times are made in TypeScript).
+// computed by the database (ids and times are made in TypeScript, so both databases agree).
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 // Lets the expiry job find granted consents past their expiry without scanning every
-// tenant's state (server/services/consent-expiry.ts).
+// tenant's state (server/services/consent/consent-expiry.ts).
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-// One index for audiences instead of two. An audience read (server/services/audience.ts)
+// One index for audiences instead of two. An audience read (server/services/consent/audience.ts)
 // walks granted consents of one purpose and channel in subject order and checks their
 // expiry: with status before subject_id and expires_at at the end, that walk is a range
 // scan of this index alone (SQLite: "USING COVERING INDEX"), and each consent write

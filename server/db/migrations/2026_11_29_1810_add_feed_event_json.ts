@@ -1,4 +1,4 @@
-// Each feed event keeps its contract JSON (CONTRACT.md §9), built once when it is
+// Each feed event keeps its JSON as GET /v1/feed serves it, built once when it is
 // written: a feed page is then the stored texts joined, not seven columns read into
 // objects and encoded again per reader and per page (that encoding was most of the
 // cost of serving the feed). The columns stay for filters, the indexes and exports.

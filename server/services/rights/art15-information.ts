@@ -2,7 +2,9 @@
 // (GDPR-30): purposes with their legal basis, categories, recipients, retention, the
 // rights including a complaint to the Autoriteit Persoonsgegevens, and the source.
 // Built from the tenant's published configuration, in the person's language.
+import type { RopaSettings } from '../../../shared/schemas/accountability.js';
 import type { TenantConfig } from '../../../shared/schemas/config.js';
+import { isOutsideEea } from '../../../shared/schemas/registers.js';
 
 export const SUPERVISORY_AUTHORITY = {
   name: 'Autoriteit Persoonsgegevens',
@@ -41,6 +43,15 @@ const sourceTexts: Record<string, { en: string; nl: string }> = {
   expiry: { en: 'The expiry of a consent after its period', nl: 'Het verlopen van een toestemming na de termijn' },
 };
 
+/** A processor of the processors register, as far as the person is told of it. */
+export interface Art15Processor {
+  name: string;
+  role: string;
+  purposes: string[];
+  location: string;
+  safeguard: string | null;
+}
+
 export interface Art15Input {
   config: TenantConfig | null;
   locale: string;
@@ -48,10 +59,30 @@ export interface Art15Input {
   sources: string[];
   /** Origins of the tools that receive the consent feed by webhook. */
   connectedTools: string[];
+  /** The processors register: recipients per purpose, and transfers outside the EEA (Art. 15(1)(c), 15(2)). */
+  processors?: Art15Processor[];
+  /** The tenant's register fields: its DPO, recipients and transfers, automated decisions. */
+  ropa?: RopaSettings;
 }
 
-export function describeProcessing({ config, locale, sources, connectedTools }: Art15Input) {
+const noAutomatedDecisions = {
+  en: 'No decisions are made about you by automated means alone (Art. 22).',
+  nl: 'Er worden geen besluiten over je genomen die alleen op geautomatiseerde verwerking berusten (art. 22).',
+};
+
+export function describeProcessing({ config, locale, sources, connectedTools, processors = [], ropa }: Art15Input) {
   const lang = locale.startsWith('nl') ? 'nl' : 'en';
+  // The register's recipients: those tied to purposes under each, the others for the whole organisation.
+  const registerRecipients = ropa?.recipients ?? [];
+  const label = (r: { name: string; category?: string }) => (r.category ? `${r.name} (${r.category})` : r.name);
+  const recipientsOf = (key: string, own: string[]) => {
+    const seen = new Set(own.map((r) => r.toLowerCase()));
+    const extra = [
+      ...processors.filter((x) => x.purposes.includes(key)).map((x) => ({ name: x.name, text: `${x.name} (${x.role})` })),
+      ...registerRecipients.filter((r) => r.purposes?.includes(key)).map((r) => ({ name: r.name, text: label(r) })),
+    ].filter((x) => !seen.has(x.name.toLowerCase()) && seen.add(x.name.toLowerCase()));
+    return [...own, ...extra.map((x) => x.text)];
+  };
   const purposes = (config?.purposes ?? []).map((p) => ({
     key: p.key,
     name: p.text[locale]?.name ?? p.text[config!.defaultLocale]?.name ?? p.key,
@@ -60,18 +91,33 @@ export function describeProcessing({ config, locale, sources, connectedTools }: 
     channels: p.channels ?? [],
     marketing: p.marketing === true,
     dataCategories: p.dataCategories ?? [],
-    recipients: p.recipients ?? [],
+    recipients: recipientsOf(p.key, p.recipients ?? []),
     retentionDays: p.retentionDays ?? null,
   }));
   return {
     controller: config ? { ...config.controller, privacyNotice: config.privacyNoticeUrl[locale] ?? config.privacyNoticeUrl[config.defaultLocale] ?? null } : null,
     purposes,
-    recipients: [...new Set(purposes.flatMap((p) => p.recipients))],
+    recipients: [...new Set([...purposes.flatMap((p) => p.recipients), ...registerRecipients.filter((r) => !r.purposes?.length).map(label)])],
+    /** Processors and register transfers outside the EEA, and the safeguard each rests on (Art. 15(2)). */
+    transfers: [
+      ...processors.filter((x) => isOutsideEea(x.location)).map((x) => ({ recipient: x.name, country: x.location, safeguard: x.safeguard })),
+      ...(ropa?.transfers ?? []).map((x) => ({ recipient: x.recipient, country: x.country, safeguard: x.safeguard, ...(x.details ? { details: x.details } : {}) })),
+    ],
+    /** Art. 37-39: whom to ask about the processing of their data; null when the organisation named none. */
+    dpo: ropa?.dpo ? { name: ropa.dpo.name, contact: ropa.dpo.contact } : null,
     connectedTools,
     retention: {
       consentDays: config?.consentTtlDays ?? 365,
       inactiveSubjectDays: config?.retention?.inactiveSubjectDays ?? null,
       recordsDays: config?.retention?.records ?? {},
+      /** Art. 17(3)(b): data sets a law keeps, for how long and why; an erasure leaves them until then. */
+      keptByLaw: Object.entries(config?.retention?.keptByLaw ?? {}).map(([dataset, k]) => ({ dataset, days: k.days, basis: k.basis })),
+      /** Per purpose: how long its data is kept, and how long a consent to it counts. */
+      perPurpose: (config?.purposes ?? []).map((p) => ({
+        purpose: p.key,
+        retentionDays: p.retentionDays ?? null,
+        consentDays: p.legalBasis === 'consent' ? p.ttlDays ?? config!.consentTtlDays ?? 365 : null,
+      })),
       ledger: lang === 'nl'
         ? 'Het toestemmingsregister wordt bewaard als bewijs (art. 7 lid 1); na wissen zonder IP-adres en browsergegevens.'
         : 'The consent ledger is kept as proof (Art. 7(1)); after erasure without IP address or browser details.',
@@ -79,6 +125,11 @@ export function describeProcessing({ config, locale, sources, connectedTools }: 
     rights: rightTexts[lang],
     supervisoryAuthority: SUPERVISORY_AUTHORITY,
     sources: [...new Set(sources)].map((s) => ({ source: s, description: sourceTexts[s]?.[lang] ?? s })),
-    automatedDecisionMaking: lang === 'nl' ? 'Akkoord neemt geen geautomatiseerde besluiten over u.' : 'Akkoord makes no automated decisions about you.',
+    automatedDecisionMaking: (ropa?.automatedDecisions.length ?? 0) > 0
+      ? (lang === 'nl' ? 'Er worden besluiten over je genomen met geautomatiseerde middelen; hieronder staat hoe en wat dat voor je betekent.'
+        : 'Some decisions about you are made by automated means; how, and what they mean for you, is listed below.')
+      : noAutomatedDecisions[lang],
+    /** Art. 15(1)(h): each automated decision, the logic involved and its consequences for the person. */
+    automatedDecisions: (ropa?.automatedDecisions ?? []).map(({ description, logic, consequences, purposes: keys }) => ({ description, logic, consequences, purposes: keys ?? [] })),
   };
 }

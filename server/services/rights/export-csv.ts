@@ -6,11 +6,11 @@
 //
 // The text is written here, not by csv-stringify: a person with 10,000 records has
 // ~70,000 rows, and csv-stringify's work per field (casting, option checks, separator
-// search) made the CSV three times slower than the JSON export (performance issue 9).
+// search) made the CSV three times slower than the JSON export (measured in BENCHMARKS.md).
 // Every cell is a string by the time it is written, so RFC 4180 quoting is all that is
 // left; the bytes are those csv-stringify wrote with its defaults, which
 // test/server/rights-export-csv.test.ts checks.
-import type { ExportDocument, RawRecord } from './access-export.js';
+import type { ExportDocument, RawRecord } from './export-document.js';
 
 const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
@@ -124,6 +124,7 @@ export function exportToCsv(document: ExportDocument, records: RawRecord[]): str
     const { id, receivedAt, ...rest } = request;
     objectRows(csv, 'requests', id, receivedAt, rest);
   }
+  for (const recipient of document.recipients) objectRows(csv, 'recipients', `${recipient.kind}:${recipient.id}`, recipient.lastAt, { ...recipient, categories: recipient.categories.join(' ') });
   const info = document.information;
   objectRows(csv, 'information', 'controller', '', info.controller);
   for (const purpose of info.purposes) objectRows(csv, 'information.purposes', purpose.key, '', purpose);
@@ -132,7 +133,11 @@ export function exportToCsv(document: ExportDocument, records: RawRecord[]): str
   objectRows(csv, 'information', 'supervisoryAuthority', '', info.supervisoryAuthority);
   for (const source of info.sources) csv.row('information.sources', source.source, '', 'description', neutraliseCell(source.description));
   csv.row('information', 'recipients', '', 'recipients', neutraliseCell(info.recipients));
+  for (const transfer of info.transfers) objectRows(csv, 'information.transfers', transfer.recipient, '', transfer);
   csv.row('information', 'connectedTools', '', 'connectedTools', neutraliseCell(info.connectedTools));
+  if (info.dpo) objectRows(csv, 'information', 'dpo', '', info.dpo);
+  for (const entry of info.retention.perPurpose) objectRows(csv, 'information.retention', entry.purpose, '', entry);
   csv.row('information', 'automatedDecisionMaking', '', 'value', neutraliseCell(info.automatedDecisionMaking));
+  info.automatedDecisions.forEach((decision, i) => objectRows(csv, 'information.automatedDecisions', String(i + 1), '', decision));
   return csv.toString();
 }

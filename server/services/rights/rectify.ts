@@ -4,9 +4,10 @@
 import type { RectificationScope } from '../../../shared/schemas/requests.js';
 import type { AppContext } from '../../context.js';
 import type { SubjectsTable } from '../../db/database.js';
-import { appendAudit } from '../audit.js';
-import { appendFeedEvent } from '../feed-events.js';
-import { emailHash, openJson, phoneHash, sealEmail, sealJson, sealPhone } from '../personal-data.js';
+import { appendAudit } from '../registers/audit.js';
+import { appendFeedEvent } from '../feed/feed-events.js';
+import { emailHash, openJson, phoneHash, sealEmail, sealJson, sealPhone } from '../subjects/personal-data.js';
+import { recipientsToNotify } from '../registers/disclosures.js';
 import { completeRequestIn } from './requests.js';
 import { loadSubject } from './subject-row.js';
 
@@ -24,6 +25,8 @@ export interface RectifyInput {
 export interface RectifyResult {
   /** Names of the fields that changed: `email`, `phone`, `attributes.<name>`. */
   changed: string[];
+  /** Art. 19: the recipients told of it (they received the person's data, or receive the feed). */
+  notified: Awaited<ReturnType<typeof recipientsToNotify>>;
 }
 
 export async function rectifySubject(ctx: Ctx, input: RectifyInput): Promise<RectifyResult> {
@@ -68,7 +71,7 @@ export async function rectifySubject(ctx: Ctx, input: RectifyInput): Promise<Rec
     await appendAudit(trx, input.tenantId, {
       actor: input.actor, action: 'subject.rectified', target: subject.id, details: { requestId: input.requestId ?? null, fields: changed },
     }, at);
-    const result: RectifyResult = { changed };
+    const result: RectifyResult = { changed, notified: changed.length > 0 ? await recipientsToNotify(trx, input.tenantId, input.subjectId) : [] };
     if (input.requestId) await completeRequestIn(trx, ctx, { tenantId: input.tenantId, requestId: input.requestId, outcome: { ...result }, actor: input.actor });
     return result;
   });

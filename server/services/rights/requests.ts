@@ -1,16 +1,18 @@
-// The lifecycle of a data-subject request (CONTRACT.md §7): received with a due date
+// The lifecycle of a data-subject request: received with a due date
 // one calendar month out (Art. 12(3), GDPR-20), extended once by at most two months
 // with a reason and a notice to the person, cancelled, refused with reasons (Art. 12(4)),
 // or completed with an outcome.
 // Every step leaves an audit entry with ids only (GDPR Art. 5(2)).
 import type { Kysely } from 'kysely';
-import type { RefusalGround, RequestOrigin, RequestStatus, RequestType, RequestView } from '../../../shared/schemas/requests.js';
+import type {
+  IdentityCheckMethod, RefusalGround, RequestChannel, RequestOrigin, RequestStatus, RequestType, RequestView,
+} from '../../../shared/schemas/requests.js';
 import type { AppContext } from '../../context.js';
 import type { Database, RequestsTable } from '../../db/database.js';
 import { ApiError, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
-import { appendAudit } from '../audit.js';
-import { notifySubject } from './notices.js';
+import { appendAudit } from '../registers/audit.js';
+import { prepareNotice, type PreparedNotice } from './notices.js';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'keyring' | 'mailer'>;
 
@@ -38,11 +40,16 @@ export interface CreateRequestInput {
   origin: RequestOrigin;
   /** key_..., 'data_subject' or 'system'. */
   actor: string;
+  /** When it was received, if earlier than now (registered by hand); the deadline runs from here. */
+  receivedAt?: string;
+  channel?: RequestChannel;
+  identityCheck?: { method: IdentityCheckMethod };
 }
 
 /** Creates the request in the caller's transaction. */
 export async function createRequestIn(trx: Kysely<Database>, ctx: Pick<AppContext, 'clock'>, input: CreateRequestInput): Promise<RequestsTable> {
-  const receivedAt = ctx.clock.now().toISOString();
+  const now = ctx.clock.now().toISOString();
+  const receivedAt = input.receivedAt ?? now;
   const row: RequestsTable = {
     id: newId('req'),
     tenant_id: input.tenantId,
@@ -58,12 +65,19 @@ export async function createRequestIn(trx: Kysely<Database>, ctx: Pick<AppContex
     completed_at: null,
     outcome: null,
     extension_notice: null,
+    reason_enc: null,
+    channel: input.channel ?? null,
+    identity_check: input.identityCheck ? JSON.stringify({ method: input.identityCheck.method, by: input.actor, at: now }) : null,
   };
   await trx.insertInto('requests').values(row).execute();
   await appendAudit(trx, input.tenantId, {
     actor: input.actor, action: 'request.received', target: row.id,
-    details: { type: input.type, subjectId: input.subjectId, origin: input.origin, dueAt: row.due_at },
-  }, receivedAt);
+    details: {
+      type: input.type, subjectId: input.subjectId, origin: input.origin, dueAt: row.due_at,
+      ...(input.receivedAt ? { receivedAt } : {}), ...(input.channel ? { channel: input.channel } : {}),
+      ...(input.identityCheck ? { identityCheck: input.identityCheck.method } : {}),
+    },
+  }, now);
   return row;
 }
 
@@ -141,10 +155,11 @@ export async function extendRequest(ctx: Ctx, input: ExtendRequestInput): Promis
     throw new ApiError(409, 'EXTENSION_NOT_ALLOWED', 'An extension must be made, and the person told, within the first month (Art. 12(3))');
   }
   const dueAt = addCalendarMonths(row.received_at, 1 + months);
-  // The notice goes out before the extension is stored: an extension without one cannot exist.
-  const notice = row.subject_id
-    ? await notifySubject(ctx, input.tenantId, row.subject_id, { kind: 'extension', requestType: row.type, reason: input.reason, dueAt })
-    : { via: 'requester' as const, at: now };
+  // The notice is queued with the extension: an extension without one cannot exist.
+  const prepared: PreparedNotice = row.subject_id
+    ? await prepareNotice(ctx, input.tenantId, row.subject_id, { kind: 'extension', requestType: row.type, reason: input.reason, dueAt })
+    : { record: { via: 'requester', at: now }, queue: async () => {} };
+  const notice = prepared.record;
   return ctx.db.transaction().execute(async (trx) => {
     const updated = await trx.updateTable('requests')
       .set({ due_at: dueAt, extended_at: now, extension_reason: input.reason, extension_notice: JSON.stringify(notice) })
@@ -152,6 +167,7 @@ export async function extendRequest(ctx: Ctx, input: ExtendRequestInput): Promis
       .where('status', '=', 'received').where('extended_at', 'is', null)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new ApiError(409, 'EXTENSION_NOT_ALLOWED', 'The request was already extended or closed');
+    await prepared.queue(trx);
     await appendAudit(trx, input.tenantId, {
       actor: input.actor, action: 'request.extended', target: row.id,
       details: { type: row.type, months, dueAt, notifiedVia: notice.via },
@@ -170,15 +186,16 @@ export interface RefuseRequestInput {
 
 /**
  * Declines to act (Art. 12(4)-(5), GDPR-21/23): the person is sent the reasons and
- * their right to complain to the Autoriteit Persoonsgegevens and to go to court
- * before the refusal is stored, and the justification is kept with the request.
+ * their right to complain to the Autoriteit Persoonsgegevens and to go to court,
+ * queued with the refusal, and the justification is kept with the request.
  */
 export async function refuseRequest(ctx: Ctx, input: RefuseRequestInput): Promise<RequestsTable> {
   const row = await getRequestRow(ctx.db, input.tenantId, input.requestId);
   requireOpen(row);
-  const notice = row.subject_id
-    ? await notifySubject(ctx, input.tenantId, row.subject_id, { kind: 'refusal', requestType: row.type, ground: input.ground, explanation: input.explanation })
-    : { via: 'requester' as const, at: ctx.clock.now().toISOString() };
+  const prepared: PreparedNotice = row.subject_id
+    ? await prepareNotice(ctx, input.tenantId, row.subject_id, { kind: 'refusal', requestType: row.type, ground: input.ground, explanation: input.explanation })
+    : { record: { via: 'requester', at: ctx.clock.now().toISOString() }, queue: async () => {} };
+  const notice = prepared.record;
   return ctx.db.transaction().execute(async (trx) => {
     const at = ctx.clock.now().toISOString();
     const outcome = { refused: true, ground: input.ground, explanation: input.explanation, notice };
@@ -186,6 +203,7 @@ export async function refuseRequest(ctx: Ctx, input: RefuseRequestInput): Promis
       .where('tenant_id', '=', input.tenantId).where('id', '=', input.requestId).where('status', '=', 'received')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new ApiError(409, 'REQUEST_NOT_OPEN', 'The request was closed meanwhile');
+    await prepared.queue(trx);
     // The explanation stays with the request; the audit log keeps ids and the ground only.
     await appendAudit(trx, input.tenantId, {
       actor: input.actor, action: 'request.refused', target: row.id, details: { type: row.type, ground: input.ground, notifiedVia: notice.via },
@@ -201,6 +219,18 @@ export interface ListRequestsFilter {
   type?: RequestType;
   subjectId?: string;
   limit?: number;
+  /** Keyset cursor: only requests after this (dueAt, id) in the list's order. */
+  after?: { dueAt: string; id: string };
+}
+
+/** The cursor of a page's last request, as `next`: opaque to callers. */
+export const requestCursor = (view: RequestView): string => Buffer.from(`${view.dueAt}|${view.id}`).toString('base64url');
+
+/** Reads a cursor back; null when it is not one `requestCursor` made. */
+export function parseRequestCursor(cursor: string): { dueAt: string; id: string } | null {
+  const [dueAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (extra !== undefined || !id || !/^req_[A-Za-z0-9_-]{1,40}$/.test(id) || Number.isNaN(Date.parse(dueAt))) return null;
+  return { dueAt, id };
 }
 
 export async function listRequests(ctx: Pick<AppContext, 'db' | 'clock'>, tenantId: string, filter: ListRequestsFilter = {}): Promise<RequestView[]> {
@@ -211,6 +241,8 @@ export async function listRequests(ctx: Pick<AppContext, 'db' | 'clock'>, tenant
   if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
   if (filter.overdue === true) query = query.where('status', '=', 'received').where('due_at', '<', now);
   if (filter.overdue === false) query = query.where((eb) => eb.or([eb('status', '!=', 'received'), eb('due_at', '>=', now)]));
+  const after = filter.after;
+  if (after) query = query.where((eb) => eb.or([eb('due_at', '>', after.dueAt), eb.and([eb('due_at', '=', after.dueAt), eb('id', '>', after.id)])]));
   const rows = await query.orderBy('due_at').orderBy('id').limit(filter.limit ?? 100).execute();
   return withExternalIds(ctx.db, tenantId, rows, now);
 }
@@ -229,7 +261,7 @@ async function withExternalIds(db: Kysely<Database>, tenantId: string, rows: Req
   return rows.map((row) => toRequestView(row, externalOf.get(row.subject_id ?? '') ?? null, now));
 }
 
-/** The contract's shape of a request; an erased subject keeps only its id here. */
+/** A request as the API shows it; an erased subject keeps only its id here. */
 export function toRequestView(row: RequestsTable, externalId: string | null, now: string): RequestView {
   return {
     id: row.id,
@@ -248,5 +280,20 @@ export function toRequestView(row: RequestsTable, externalId: string | null, now
     },
     completedAt: row.completed_at,
     outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as Record<string, unknown>),
+    channel: row.channel as RequestChannel | null,
+    identityCheck: row.identity_check === null ? null : (JSON.parse(row.identity_check) as RequestView['identityCheck']),
   };
+}
+
+/** Notes how the person's identity was checked (Art. 12(6)); a request registered by hand runs only after this. */
+export async function noteIdentityCheck(ctx: Ctx, input: { tenantId: string; requestId: string; method: IdentityCheckMethod; actor: string }): Promise<RequestsTable> {
+  const at = ctx.clock.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await getRequestRow(trx, input.tenantId, input.requestId);
+    requireOpen(row);
+    const check = JSON.stringify({ method: input.method, by: input.actor, at });
+    await trx.updateTable('requests').set({ identity_check: check }).where('tenant_id', '=', input.tenantId).where('id', '=', input.requestId).execute();
+    await appendAudit(trx, input.tenantId, { actor: input.actor, action: 'request.identity_checked', target: row.id, details: { method: input.method } }, at);
+    return { ...row, identity_check: check };
+  });
 }

@@ -4,9 +4,10 @@
 import type { RestrictionReason } from '../../../shared/schemas/requests.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { appendAudit } from '../audit.js';
-import { appendFeedEvent } from '../feed-events.js';
-import { notifySubject, type NoticeRecord } from './notices.js';
+import { appendAudit } from '../registers/audit.js';
+import { appendFeedEvent } from '../feed/feed-events.js';
+import { prepareNotice, type NoticeRecord } from './notices.js';
+import { recipientsToNotify } from '../registers/disclosures.js';
 import { completeRequestIn } from './requests.js';
 import { loadSubject } from './subject-row.js';
 
@@ -21,6 +22,8 @@ export interface RestrictInput {
 }
 
 export interface RestrictResult {
+  /** Art. 19: the recipients told of it (they received the person's data, or receive the feed). */
+  notified: Awaited<ReturnType<typeof recipientsToNotify>>;
   restricted: true;
   reason: RestrictionReason;
   /** False when it was already restricted on this ground: nothing changed, no event. */
@@ -42,7 +45,7 @@ export async function restrictSubject(ctx: Ctx, input: RestrictInput): Promise<R
         actor: input.actor, action: 'subject.restricted', target: subject.id, details: { reason: input.reason, requestId: input.requestId ?? null },
       }, at);
     }
-    const result: RestrictResult = { restricted: true, reason: input.reason, changed };
+    const result: RestrictResult = { restricted: true, reason: input.reason, changed, notified: await recipientsToNotify(trx, input.tenantId, input.subjectId) };
     if (input.requestId) await completeRequestIn(trx, ctx, { tenantId: input.tenantId, requestId: input.requestId, outcome: { ...result }, actor: input.actor });
     return result;
   });
@@ -64,17 +67,19 @@ export interface LiftResult {
 /**
  * Tells the person first (e-mail when an address is known; in the preference center
  * they are shown it on the page; through the API the requesting tool passes it on),
- * then lifts and logs the notice with the lift in one transaction. A failing notice
- * throws before anything is lifted.
+ * then lifts and logs the notice with the lift in one transaction, the queued mail
+ * included. A notice that cannot be queued rolls the lift back.
  */
 export async function liftRestriction(ctx: Ctx, input: LiftInput): Promise<LiftResult> {
   const before = await loadSubject(ctx.db, input.tenantId, input.subjectId);
   if (before.restricted !== 1) throw new ApiError(409, 'CONFLICT', 'Processing of this subject is not restricted');
   const fallback = input.actor === 'data_subject' ? 'preference_center' : 'requester';
-  const notice = await notifySubject(ctx, input.tenantId, input.subjectId, { kind: 'restriction_lift' }, fallback);
+  const prepared = await prepareNotice(ctx, input.tenantId, input.subjectId, { kind: 'restriction_lift' }, fallback);
+  const notice = prepared.record;
 
   return ctx.db.transaction().execute(async (trx) => {
     const subject = await loadSubject(trx, input.tenantId, input.subjectId);
+    await prepared.queue(trx);
     const at = ctx.clock.now().toISOString();
     await appendAudit(trx, input.tenantId, {
       actor: input.actor, action: 'subject.restriction_lift_notified', target: subject.id,

@@ -1,5 +1,5 @@
 // Loading the subject a right is exercised on, within its tenant: another tenant's
-// id, or an erased subject, is simply not found (CONTRACT.md §0).
+// id, or an erased subject, is simply not found (404, never 403, so ids reveal nothing).
 import type { Kysely } from 'kysely';
 import type { Database, SubjectsTable } from '../../db/database.js';
 import { notFound } from '../../errors.js';

@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.js';
 import type { Database, SubjectsTable } from '../../db/database.js';
 import { newId } from '../../ids.js';
 import type { Keyring } from '../../keyring.js';
-import { emailHash, externalIdHash, phoneHash } from '../personal-data.js';
+import { emailHash, externalIdHash, phoneHash } from '../subjects/personal-data.js';
 
 export interface Identifiers {
   email?: string | null;
@@ -24,7 +24,7 @@ function subjectKeys(keyring: Keyring, subject: Pick<SubjectsTable, 'email_hash'
   ].filter((key): key is string => key !== null);
 }
 
-function lookupKeys(keyring: Keyring, ids: Identifiers): string[] {
+export function lookupKeys(keyring: Keyring, ids: Identifiers): string[] {
   return [
     ids.email ? `email:${emailHash(keyring, ids.email)}` : null,
     ids.phone ? `phone:${phoneHash(keyring, ids.phone)}` : null,

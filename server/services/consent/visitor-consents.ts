@@ -1,0 +1,163 @@
+// The banner's side of the ledger (POST /v1/consents): record a visitor's choice once
+// per visitor and clientEventId (services/idempotency.ts) and answer with a signed receipt, and let the browser that holds
+// a visitor id read that visitor's state and history.
+import type { Kysely } from 'kysely';
+import type { ConsentState } from '../../../shared/schemas/consent.js';
+import type { HistoryEntry } from '../../../shared/schemas/consents.js';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../db/database.js';
+import { notFound } from '../../errors.js';
+import type { SyncConsentWriter } from '../../db/sqlite-consent-writer.js';
+import { requirePublishedConfig, type PublishedConfig } from '../config/config.js';
+import { readStateRows, shapeState } from './consent-state.js';
+import { notifyFeed } from '../feed/feed-watch.js';
+import { kyselyConsentWriter } from '../../db/kysely-consent-writer.js';
+import { writeConsent, writeConsentBatch, writeConsentSync } from './consent-write.js';
+import { createBatchCommit, createSyncGroupCommit, type GroupCommit } from './group-commit.js';
+import { objectToMarketing } from '../rights/object.js';
+import { activeSigningKey } from '../ledger/receipts.js';
+import { configSeen } from './record-consent.js';
+import { findSubjectByVisitor } from '../subjects/subjects-core.js';
+import { answerOf, visitorRequest, type Signer, type VisitorConsentAnswer, type VisitorConsentInput } from './banner-write.js';
+import { bannerWriteWorker } from './banner-write-client.js';
+
+type Job = { ctx: AppContext; input: VisitorConsentInput; signer: Signer; published: PublishedConfig };
+
+const requestOf = (job: Job) => visitorRequest(job.input, job.published, job.signer);
+
+const groupCommits = new WeakMap<Kysely<Database>, GroupCommit<Job, VisitorConsentAnswer>>();
+const syncGroupCommits = new WeakMap<SyncConsentWriter, GroupCommit<Job, VisitorConsentAnswer>>();
+
+/** PostgreSQL: each tenant's requests queue apart; a batch is one transaction and one set of statements (writeConsentBatch). */
+function groupCommitFor(ctx: AppContext): GroupCommit<Job, VisitorConsentAnswer> {
+  let found = groupCommits.get(ctx.db);
+  if (!found) {
+    found = createBatchCommit((jobs: Job[]) => writeBatch(ctx.db, jobs), { countsFor: ctx.db });
+    groupCommits.set(ctx.db, found);
+  }
+  return found;
+}
+
+/** SQLite on the event loop (an in-memory database, or the benchmark's comparison): a whole batch in one call. */
+function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<Job, VisitorConsentAnswer> {
+  let found = syncGroupCommits.get(writer);
+  if (!found) {
+    found = createSyncGroupCommit(writer, (job: Job) =>
+      answerOf(writeConsentSync(writer, requestOf(job), { at: job.ctx.clock.now().toISOString() })));
+    syncGroupCommits.set(writer, found);
+  }
+  return found;
+}
+
+/**
+ * Records a visitor's choice; concurrent calls share a transaction (group commit),
+ * and the answer comes once it is committed. On a SQLite file a worker thread with a
+ * connection of its own plans, signs, writes and commits each batch while this thread
+ * parses and validates the next requests (banner-write-client.ts); on PostgreSQL
+ * through Kysely, each tenant's writes queueing apart and committing in parallel (they
+ * serialise on the tenant's ledger head anyway).
+ */
+export async function recordVisitorConsent(ctx: AppContext, input: VisitorConsentInput): Promise<VisitorConsentAnswer> {
+  // Loaded before the transaction: on SQLite a query beside an open transaction waits for it.
+  const signer = { publicUrl: ctx.config.publicUrl, key: await activeSigningKey(ctx) };
+  const published = await configSeen(ctx.db, input.tenantId, input.configVersion);
+  const job = { ctx, input, signer, published };
+  const worker = bannerWriteWorker(ctx);
+  const writer = ctx.store.consentWriter;
+  const answer = worker
+    ? await worker.submit('single-writer', { input, signer, published, at: ctx.clock.now().toISOString() })
+    : writer
+      ? await syncGroupCommitFor(writer).submit('single-writer', job)
+      : await groupCommitFor(ctx).submit(input.tenantId, job);
+  if (!answer.replayed && (input.gpc || input.gpcHeader)) await recordGpcObjection(ctx, input);
+  // Long-polling feed readers of this process hear of the new event at once.
+  if (!answer.replayed) notifyFeed(ctx, input.tenantId);
+  return answer;
+}
+
+/**
+ * A PostgreSQL batch: one transaction, the head locked once. If a statement fails (a
+ * unique key another writer took), nothing of the batch stands, and each request runs
+ * again in a transaction of its own so that only the failing one fails.
+ */
+async function writeBatch(db: Kysely<Database>, jobs: Job[]): Promise<Array<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }>> {
+  const at = jobs[0].ctx.clock.now().toISOString();
+  try {
+    const outcomes = await db.transaction().execute((trx) => writeConsentBatch(kyselyConsentWriter(trx), jobs.map(requestOf), { at }));
+    return outcomes.map((o) => (o.ok ? { ok: true as const, output: answerOf(o.output) } : o));
+  } catch (error) {
+    if (jobs.length === 1 && !isUniqueViolation(error)) return [{ ok: false, error }];
+    const outcomes = [];
+    for (const job of jobs) outcomes.push(await writeAlone(db, job, at));
+    return outcomes;
+  }
+}
+
+const ALONE_ATTEMPTS = 3;
+
+/**
+ * One request in a transaction of its own. A visitor may be linked to a subject by
+ * another transaction that does not take the ledger head (a tool's PUT /v1/subjects
+ * with visitorIds): the write read no link, and its own link then meets the other's
+ * unique key. Run again, it reads that link and records on that subject.
+ */
+async function writeAlone(db: Kysely<Database>, job: Job, at: string): Promise<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const output = await db.transaction().execute((trx) => writeConsent(kyselyConsentWriter(trx), requestOf(job), { at }));
+      return { ok: true, output: answerOf(output) };
+    } catch (error) {
+      if (attempt >= ALONE_ATTEMPTS || !isUniqueViolation(error)) return { ok: false, error };
+    }
+  }
+}
+
+/** PostgreSQL's unique_violation. */
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
+
+/** The newest events a visitor may read back; older ones remain in the ledger and the exports. */
+const HISTORY_LIMIT = 1000;
+
+/** A visitor's state and history, without the stored request context (IP, user agent). */
+export async function readVisitorConsents(ctx: AppContext, tenantId: string, visitorId: string): Promise<{ state: ConsentState; history: HistoryEntry[] }> {
+  const subjectId = await findSubjectByVisitor(ctx.db, tenantId, visitorId);
+  if (!subjectId) throw notFound('visitor');
+  const { config } = await requirePublishedConfig(ctx.db, tenantId);
+  const rows = await readStateRows(ctx.db, tenantId, subjectId);
+  const events = await ctx.db
+    .selectFrom('consent_events')
+    .select(['occurred_at', 'consent_id', 'purpose', 'channel', 'status', 'source', 'config_version', 'locale', 'notice_hash', 'gpc'])
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .orderBy('seq', 'desc')
+    .limit(HISTORY_LIMIT)
+    .execute();
+  const state = shapeState(config, rows, ctx.clock.now().toISOString());
+  const history = events.reverse().map((e) => ({
+    occurredAt: e.occurred_at,
+    consentId: e.consent_id,
+    purpose: e.purpose,
+    channel: e.channel === '' ? null : e.channel,
+    status: e.status,
+    source: e.source,
+    configVersion: e.config_version,
+    locale: e.locale,
+    noticeHash: e.notice_hash,
+    gpc: e.gpc === 1,
+  }));
+  return { state, history };
+}
+
+/**
+ * GPC-05, Art. 21(5): where the tenant chose so, a Global Privacy Control signal is the person's
+ * objection to direct marketing by automated means, recorded once (the first choice sent with it).
+ */
+async function recordGpcObjection(ctx: AppContext, input: VisitorConsentInput): Promise<void> {
+  const published = await requirePublishedConfig(ctx.db, input.tenantId);
+  if (published.config.gpcAsObjection !== true) return;
+  const subjectId = await findSubjectByVisitor(ctx.db, input.tenantId, input.visitorId);
+  if (!subjectId) return;
+  const subject = await ctx.db.selectFrom('subjects').select('objected_at').where('id', '=', subjectId).executeTakeFirst();
+  if (!subject || subject.objected_at !== null) return;
+  await objectToMarketing(ctx, { tenantId: input.tenantId, subjectId, source: 'banner', actor: 'gpc', signal: 'gpc' });
+}
