@@ -12,7 +12,8 @@ module.exports = {
     },
     {
       name: 'services-below-routes',
-      comment: 'Services are called by routes, the CLI and jobs; they never reach back up into HTTP.',
+      comment:
+        'Services are called by routes, the CLI and jobs; they never reach back up into HTTP.',
       severity: 'error',
       from: { path: '^server/(services|db|mail)/' },
       to: { path: '^server/(routes|middleware|cli)/|^server/app\\.ts$' },
@@ -33,7 +34,8 @@ module.exports = {
     },
     {
       name: 'apps-stay-in-the-browser',
-      comment: 'The widget, the console and the preference center ship to browsers: no server code.',
+      comment:
+        'The widget, the console and the preference center ship to browsers: no server code.',
       severity: 'error',
       // size-budget.ts is a build step run by node, not shipped.
       from: { path: '^(widget|console|preference-center)/', pathNot: '/size-budget\\.ts$' },

@@ -10,10 +10,23 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      'no-restricted-properties': ['error',
-        { object: 'it', property: 'only', message: 'A focused test silences the rest of the suite.' },
-        { object: 'describe', property: 'only', message: 'A focused test silences the rest of the suite.' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'it',
+          property: 'only',
+          message: 'A focused test silences the rest of the suite.',
+        },
+        {
+          object: 'describe',
+          property: 'only',
+          message: 'A focused test silences the rest of the suite.',
+        },
+      ],
     },
   },
   {

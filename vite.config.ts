@@ -36,7 +36,11 @@ export default defineConfig({
         // Code without a database, server or browser: the widget's and apps' logic, budgets.
         test: {
           name: 'unit',
-          include: ['test/widget/**/*.test.ts', 'test/console/**/*.test.ts', 'test/preference-center/**/*.test.ts'],
+          include: [
+            'test/widget/**/*.test.ts',
+            'test/console/**/*.test.ts',
+            'test/preference-center/**/*.test.ts',
+          ],
           exclude: ['test/widget/widget-route.test.ts'],
           // Mostly waiting on nothing: the two cores' worth of workers.
           maxWorkers: 3,
@@ -48,7 +52,11 @@ export default defineConfig({
         // Apps on real databases, the CLI, the build.
         test: {
           name: 'server',
-          include: ['test/server/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/widget/widget-route.test.ts'],
+          include: [
+            'test/server/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/widget/widget-route.test.ts',
+          ],
           // Three files at a time: each waits on its database and its own HTTP calls much of the time.
           maxWorkers: 3,
           sequence: { groupOrder: 0 },

@@ -3,7 +3,11 @@
 import type { Scope } from '../shared/scopes';
 
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -18,10 +22,22 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (response.status === 204 || response.status === 202) return undefined as T;
-  const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!response.ok) throw new ApiFailure(response.status, data.error?.code ?? 'INTERNAL', data.error?.message ?? response.statusText);
+  const data = (await response.json().catch(() => ({}))) as {
+    error?: { code: string; message: string };
+  };
+  if (!response.ok)
+    throw new ApiFailure(
+      response.status,
+      data.error?.code ?? 'INTERNAL',
+      data.error?.message ?? response.statusText,
+    );
   return data as T;
 }
 
@@ -73,8 +89,22 @@ export interface PersonMatch {
 export interface Person {
   id: string;
   externalId: string;
-  identities: { email?: string | null; phone?: string | null; hasEmail: boolean; hasPhone: boolean; visitors: number };
-  consentDetails: Array<{ purpose: string; channel: string | null; status: string; source: string; configVersion: number; updatedAt: string; expiresAt: string | null }>;
+  identities: {
+    email?: string | null;
+    phone?: string | null;
+    hasEmail: boolean;
+    hasPhone: boolean;
+    visitors: number;
+  };
+  consentDetails: Array<{
+    purpose: string;
+    channel: string | null;
+    status: string;
+    source: string;
+    configVersion: number;
+    updatedAt: string;
+    expiresAt: string | null;
+  }>;
   restriction: { restricted: boolean; reason: string | null };
   objection: { objected: boolean; at: string | null };
   records: Record<string, number>;

@@ -3,7 +3,16 @@
 // A sign-in link arrives as #token=...; it is spent at once and removed from the URL.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, call, rememberCsrf, type Self } from './api';
-import { fill, labelOf, languageNames, locales, messagesFor, startLocale, type Locale, type MessageKey } from './i18n';
+import {
+  fill,
+  labelOf,
+  languageNames,
+  locales,
+  messagesFor,
+  startLocale,
+  type Locale,
+  type MessageKey,
+} from './i18n';
 import { Account } from './screens/account';
 import { Audit } from './screens/audit';
 import { Keys } from './screens/keys';
@@ -16,14 +25,42 @@ import { Staff } from './screens/staff';
 import { can, type ScreenProps } from './screens/types';
 import { Webhooks } from './screens/webhooks';
 
-const SECTIONS = ['requests', 'people', 'insights', 'audit', 'ropa', 'studio', 'webhooks', 'keys', 'staff', 'account'] as const;
+const SECTIONS = [
+  'requests',
+  'people',
+  'insights',
+  'audit',
+  'ropa',
+  'studio',
+  'webhooks',
+  'keys',
+  'staff',
+  'account',
+] as const;
 type Section = (typeof SECTIONS)[number];
 const NAV: Record<Section, MessageKey> = {
-  requests: 'navRequests', people: 'navPeople', insights: 'navInsights', audit: 'navAudit', ropa: 'navRopa', studio: 'navStudio', webhooks: 'navWebhooks', keys: 'navKeys', staff: 'navStaff', account: 'navAccount',
+  requests: 'navRequests',
+  people: 'navPeople',
+  insights: 'navInsights',
+  audit: 'navAudit',
+  ropa: 'navRopa',
+  studio: 'navStudio',
+  webhooks: 'navWebhooks',
+  keys: 'navKeys',
+  staff: 'navStaff',
+  account: 'navAccount',
 };
 const NEEDS: Record<Section, string[]> = {
-  requests: ['requests:manage'], people: ['subjects:read'], insights: ['insights:read', 'audit:read', 'admin'], audit: ['audit:read', 'admin'], ropa: ['audit:read', 'admin'], studio: ['config:write', 'admin'],
-  webhooks: ['feed:read'], keys: ['admin'], staff: ['admin'], account: [],
+  requests: ['requests:manage'],
+  people: ['subjects:read'],
+  insights: ['insights:read', 'audit:read', 'admin'],
+  audit: ['audit:read', 'admin'],
+  ropa: ['audit:read', 'admin'],
+  studio: ['config:write', 'admin'],
+  webhooks: ['feed:read'],
+  keys: ['admin'],
+  staff: ['admin'],
+  account: [],
 };
 const Insights = lazyScreen(() => import('./screens/insights').then((module) => module.Insights));
 const Studio = lazyScreen(() => import('./screens/studio/studio').then((module) => module.Studio));
@@ -73,7 +110,9 @@ export function App() {
   useEffect(() => {
     const token = TOKEN_IN_HASH.exec(location.hash)?.[1];
     if (token) history.replaceState(null, '', location.pathname);
-    const start = token ? call<Self>('POST', '/console/api/session', { token }) : call<Self>('GET', '/console/api/session');
+    const start = token
+      ? call<Self>('POST', '/console/api/session', { token })
+      : call<Self>('GET', '/console/api/session');
     start.then(signedIn, (error: unknown) => {
       setPhase('signed-out');
       if (token) setAlert(m.linkInvalid);
@@ -84,8 +123,10 @@ export function App() {
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
-  const visible = self ? SECTIONS.filter((s) => NEEDS[s].length === 0 || can(self, ...NEEDS[s])) : [];
-  const current = section && visible.includes(section) ? section : visible[0] ?? null;
+  const visible = self
+    ? SECTIONS.filter((s) => NEEDS[s].length === 0 || can(self, ...NEEDS[s]))
+    : [];
+  const current = section && visible.includes(section) ? section : (visible[0] ?? null);
 
   const moved = useRef(false);
   useEffect(() => {
@@ -121,27 +162,58 @@ export function App() {
 
   return (
     <>
-      <a class="skip" href="#main">{m.skip}</a>
+      <a class="skip" href="#main">
+        {m.skip}
+      </a>
       <header class="top">
-        <p class="brand">{m.title}{tenantName ? ` · ${tenantName}` : ''}</p>
+        <p class="brand">
+          {m.title}
+          {tenantName ? ` · ${tenantName}` : ''}
+        </p>
         <div class="tools">
           <div class="languages" role="group" aria-label={m.language}>
             {locales.map((code) => (
-              <button type="button" class="link" lang={code} aria-pressed={code === locale} onClick={() => setLocale(code)} key={code}>{languageNames[code]}</button>
+              <button
+                type="button"
+                class="link"
+                lang={code}
+                aria-pressed={code === locale}
+                onClick={() => setLocale(code)}
+                key={code}
+              >
+                {languageNames[code]}
+              </button>
             ))}
           </div>
           {self && self.tenants.length > 1 && (
-            <label class="inline">{m.tenant}{' '}
-              <select value={self.tenantId} onChange={(e) => switchTenant((e.target as HTMLSelectElement).value)}>
-                {self.tenants.map((t) => <option value={t.id} key={t.id}>{t.name}</option>)}
+            <label class="inline">
+              {m.tenant}{' '}
+              <select
+                value={self.tenantId}
+                onChange={(e) => switchTenant((e.target as HTMLSelectElement).value)}
+              >
+                {self.tenants.map((t) => (
+                  <option value={t.id} key={t.id}>
+                    {t.name}
+                  </option>
+                ))}
               </select>
             </label>
           )}
           {self && (
             <>
-              <span class="meta">{fill(m.signedInAs, { who: self.staff.name ?? self.staff.email, role: labelOf(m, 'role', self.role) })}</span>
-              <button type="button" class="secondary" onClick={() => signOut(false)}>{m.signOut}</button>
-              <button type="button" class="secondary" onClick={() => signOut(true)}>{m.signOutEverywhere}</button>
+              <span class="meta">
+                {fill(m.signedInAs, {
+                  who: self.staff.name ?? self.staff.email,
+                  role: labelOf(m, 'role', self.role),
+                })}
+              </span>
+              <button type="button" class="secondary" onClick={() => signOut(false)}>
+                {m.signOut}
+              </button>
+              <button type="button" class="secondary" onClick={() => signOut(true)}>
+                {m.signOutEverywhere}
+              </button>
             </>
           )}
         </div>
@@ -150,21 +222,44 @@ export function App() {
         <nav aria-label={m.mainNav}>
           <ul>
             {visible.map((s) => (
-              <li key={s}><a href={`#${s}`} aria-current={s === current ? 'page' : undefined}>{m[NAV[s]]}</a></li>
+              <li key={s}>
+                <a href={`#${s}`} aria-current={s === current ? 'page' : undefined}>
+                  {m[NAV[s]]}
+                </a>
+              </li>
             ))}
           </ul>
         </nav>
       )}
       <main id="main" tabIndex={-1}>
-        <div role="status" class={status ? 'status' : 'empty'}>{status}</div>
-        <div role="alert" class={alert ? 'problem' : 'empty'}>{alert}</div>
+        <div role="status" class={status ? 'status' : 'empty'}>
+          {status}
+        </div>
+        <div role="alert" class={alert ? 'problem' : 'empty'}>
+          {alert}
+        </div>
         {phase === 'signed-out' && (
-          <SignIn m={m} locale={locale} heading={heading} announce={announce} fail={fail}
-            onSignedIn={(me) => { setAlert(''); signedIn(me); }} onProblem={(text) => { setStatus(''); setAlert(text); }} />
+          <SignIn
+            m={m}
+            locale={locale}
+            heading={heading}
+            announce={announce}
+            fail={fail}
+            onSignedIn={(me) => {
+              setAlert('');
+              signedIn(me);
+            }}
+            onProblem={(text) => {
+              setStatus('');
+              setAlert(text);
+            }}
+          />
         )}
         {props && current && (
           <>
-            <h1 ref={heading} tabIndex={-1}>{m[NAV[current]]}</h1>
+            <h1 ref={heading} tabIndex={-1}>
+              {m[NAV[current]]}
+            </h1>
             {current === 'requests' && <Requests {...props} />}
             {current === 'people' && <People {...props} />}
             {current === 'insights' && <Insights {...props} />}

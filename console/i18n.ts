@@ -14,7 +14,9 @@ export const languageNames: Record<Locale, string> = { nl: 'Nederlands', en: 'En
 export const messagesFor = (locale: Locale): Messages => BUILT_IN[locale];
 
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
 }
 
 /** A message picked by a computed key (type_erasure, role_owner ...), or the raw value when none exists. */
@@ -22,10 +24,18 @@ export function labelOf(m: Messages, prefix: string, value: string): string {
   return (m as Record<string, string>)[`${prefix}_${value}`] ?? value;
 }
 
-export function formatDate(iso: string | null | undefined, locale: Locale, withTime = true): string {
+export function formatDate(
+  iso: string | null | undefined,
+  locale: Locale,
+  withTime = true,
+): string {
   if (!iso) return '';
-  const options: Intl.DateTimeFormatOptions = withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' };
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', options).format(new Date(iso));
+  const options: Intl.DateTimeFormatOptions = withTime
+    ? { dateStyle: 'medium', timeStyle: 'short' }
+    : { dateStyle: 'medium' };
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', options).format(
+    new Date(iso),
+  );
 }
 
 /** The saved choice, else the browser's first language we have, else Dutch. */

@@ -4,8 +4,24 @@
 import type * as v from 'valibot';
 import type { LinkResponse, VisitorLinkBody } from '../shared/schemas/links.js';
 import type {
-  ConsentsBody, ObjectionBody, ErasureBody, LoginBody, MeConsentsResponse, MeErasureResponse, MeExportBody, MeExportLinkBody, MeLiftResponse, MeObjectionResponse,
-  MeProfileResponse, MeRequestsResponse, MeResponse, MeRestrictionResponse, MessageResponse, ProfileBody, RestrictionBody, SessionBody,
+  ConsentsBody,
+  ObjectionBody,
+  ErasureBody,
+  LoginBody,
+  MeConsentsResponse,
+  MeErasureResponse,
+  MeExportBody,
+  MeExportLinkBody,
+  MeLiftResponse,
+  MeObjectionResponse,
+  MeProfileResponse,
+  MeRequestsResponse,
+  MeResponse,
+  MeRestrictionResponse,
+  MessageResponse,
+  ProfileBody,
+  RestrictionBody,
+  SessionBody,
   SessionResponse,
 } from '../shared/schemas/me.js';
 
@@ -39,7 +55,11 @@ export type MeView = Out<typeof MeResponse>;
 export type RequestItem = Out<typeof MeRequestsResponse>['requests'][number];
 
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -50,16 +70,32 @@ export function rememberCsrf(token: string): void {
   csrfToken = token;
 }
 
-export async function call<E extends Endpoint>(endpoint: E, body?: Endpoints[E][0], query?: Record<string, string>): Promise<Endpoints[E][1]> {
+export async function call<E extends Endpoint>(
+  endpoint: E,
+  body?: Endpoints[E][0],
+  query?: Record<string, string>,
+): Promise<Endpoints[E][1]> {
   const [method, base] = endpoint.split(' ') as [string, string];
   const path = query ? `${base}?${new URLSearchParams(query).toString()}` : base;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (response.status === 204) return undefined as Endpoints[E][1];
-  const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!response.ok) throw new ApiFailure(response.status, data.error?.code ?? 'INTERNAL', data.error?.message ?? response.statusText);
+  const data = (await response.json().catch(() => ({}))) as {
+    error?: { code: string; message: string };
+  };
+  if (!response.ok)
+    throw new ApiFailure(
+      response.status,
+      data.error?.code ?? 'INTERNAL',
+      data.error?.message ?? response.statusText,
+    );
   return data as Endpoints[E][1];
 }
 
@@ -67,16 +103,29 @@ export async function call<E extends Endpoint>(endpoint: E, body?: Endpoints[E][
  * A download that files a request (access, portability): a POST with the CSRF token, never
  * a link, so no GET and no page of another site can file one. The answer is saved as a file.
  */
-export async function download<P extends keyof Downloads>(path: P, body: Downloads[P]): Promise<void> {
+export async function download<P extends keyof Downloads>(
+  path: P,
+  body: Downloads[P],
+): Promise<void> {
   const response = await fetch(path, {
-    method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
+    method: 'POST',
+    credentials: 'same-origin',
+    body: JSON.stringify(body),
     headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
   });
   if (!response.ok) {
-    const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-    throw new ApiFailure(response.status, data.error?.code ?? 'INTERNAL', data.error?.message ?? response.statusText);
+    const data = (await response.json().catch(() => ({}))) as {
+      error?: { code: string; message: string };
+    };
+    throw new ApiFailure(
+      response.status,
+      data.error?.code ?? 'INTERNAL',
+      data.error?.message ?? response.statusText,
+    );
   }
-  const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'akkoord-export';
+  const filename =
+    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
+    'akkoord-export';
   const url = URL.createObjectURL(await response.blob());
   const anchor = document.createElement('a');
   anchor.href = url;

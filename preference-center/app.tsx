@@ -19,8 +19,20 @@ import type { ScreenProps } from './screens/types';
 type Phase = 'loading' | 'signed-out' | 'signed-in';
 const SECTIONS = ['consents', 'profile', 'data', 'rights', 'requests'] as const;
 type Section = (typeof SECTIONS)[number];
-const NAV: Record<Section, MessageKey> = { consents: 'navConsents', profile: 'navProfile', data: 'navData', rights: 'navRights', requests: 'navRequests' };
-const TITLE: Record<Section, MessageKey> = { consents: 'consentsTitle', profile: 'profileTitle', data: 'dataTitle', rights: 'navRights', requests: 'requestsTitle' };
+const NAV: Record<Section, MessageKey> = {
+  consents: 'navConsents',
+  profile: 'navProfile',
+  data: 'navData',
+  rights: 'navRights',
+  requests: 'navRequests',
+};
+const TITLE: Record<Section, MessageKey> = {
+  consents: 'consentsTitle',
+  profile: 'profileTitle',
+  data: 'dataTitle',
+  rights: 'navRights',
+  requests: 'requestsTitle',
+};
 const TOKEN_IN_HASH = /^#token=([A-Za-z0-9_-]{43})$/;
 /** The banner's "manage my data" sends the visitor here with its id in the fragment, never in a URL a server sees. */
 const VISITOR_IN_HASH = /^#visitor=([A-Za-z0-9_-]{16,100})&key=(pk_[A-Za-z0-9_-]{1,100})$/;
@@ -50,7 +62,9 @@ const linkInHash = () => TOKEN_IN_HASH.test(location.hash) || VISITOR_IN_HASH.te
 export function App({ page }: { page: PageData }) {
   const { locale } = page;
   // The server said whether a session exists: the first render already has the right layout.
-  const [phase, setPhase] = useState<Phase>(() => (page.signedIn || linkInHash() ? 'loading' : 'signed-out'));
+  const [phase, setPhase] = useState<Phase>(() =>
+    page.signedIn || linkInHash() ? 'loading' : 'signed-out',
+  );
   const [me, setMe] = useState<MeView | null>(null);
   const [section, setSection] = useState<Section>(sectionFromHash);
   const [status, setStatus] = useState('');
@@ -117,7 +131,7 @@ export function App({ page }: { page: PageData }) {
     setAlert('');
     setStatus(m.signingIn);
     try {
-      const token = fromHash ?? await visitorToken(visitor![1], visitor![2]);
+      const token = fromHash ?? (await visitorToken(visitor![1], visitor![2]));
       // Nothing stored for this visitor: the plain sign-in by e-mail, without a complaint.
       if (!token) {
         setStatus('');
@@ -138,7 +152,8 @@ export function App({ page }: { page: PageData }) {
 
   useEffect(() => {
     // Without a session or a link there is nothing to ask /v1/me: no 401 probe.
-    if (page.signedIn || linkInHash()) void signInFromLink().then((ok) => (ok ? load() : undefined));
+    if (page.signedIn || linkInHash())
+      void signInFromLink().then((ok) => (ok ? load() : undefined));
     const onHash = () => {
       // A sign-in link pasted into this open page arrives as a new fragment, not a new page.
       if (linkInHash()) return void signInFromLink().then((ok) => (ok ? load() : undefined));
@@ -184,71 +199,137 @@ export function App({ page }: { page: PageData }) {
   };
 
   const notice = page.privacyNoticeUrl[locale] ?? page.privacyNoticeUrl[page.defaultLocale];
-  const screenProps: ScreenProps | null = me ? { m, locale, page, me, reload: load, announce, fail } : null;
+  const screenProps: ScreenProps | null = me
+    ? { m, locale, page, me, reload: load, announce, fail }
+    : null;
 
   return (
     <>
-      <a class="skip" href="#main">{m.skipToContent}</a>
+      <a class="skip" href="#main">
+        {m.skipToContent}
+      </a>
       <header class="top">
         <p class="brand">{page.tenantName}</p>
         <div class="tools">
           {page.locales.length > 1 ? (
             <div role="group" aria-label={m.language} class="languages">
-              {page.locales.filter((l) => l in languageNames).map((l) => (
-                // A link to the page in that language; the open section comes along.
-                <a key={l} lang={l} hrefLang={l} class="language" href={`?lang=${l}${phase === 'signed-out' ? '' : `#${section}`}`}
-                  aria-current={l === locale ? 'true' : undefined}>{languageNames[l]}</a>
-              ))}
+              {page.locales
+                .filter((l) => l in languageNames)
+                .map((l) => (
+                  // A link to the page in that language; the open section comes along.
+                  <a
+                    key={l}
+                    lang={l}
+                    hrefLang={l}
+                    class="language"
+                    href={`?lang=${l}${phase === 'signed-out' ? '' : `#${section}`}`}
+                    aria-current={l === locale ? 'true' : undefined}
+                  >
+                    {languageNames[l]}
+                  </a>
+                ))}
             </div>
           ) : null}
-          {phase !== 'signed-out' ? <button type="button" class="secondary" disabled={phase === 'loading'} onClick={signOut}>{m.signOut}</button> : null}
+          {phase !== 'signed-out' ? (
+            <button
+              type="button"
+              class="secondary"
+              disabled={phase === 'loading'}
+              onClick={signOut}
+            >
+              {m.signOut}
+            </button>
+          ) : null}
         </div>
       </header>
       {phase !== 'signed-out' ? (
         <nav aria-label={m.nav}>
           <ul>
             {SECTIONS.map((s) => (
-              <li key={s}><a href={`#${s}`} aria-current={s === section ? 'page' : undefined}>{m[NAV[s]]}</a></li>
+              <li key={s}>
+                <a href={`#${s}`} aria-current={s === section ? 'page' : undefined}>
+                  {m[NAV[s]]}
+                </a>
+              </li>
             ))}
           </ul>
         </nav>
       ) : null}
       <main id="main" tabIndex={-1}>
         <h1>{fill(m.title, { tenant: page.tenantName })}</h1>
-        <div role="status" aria-live="polite" class={status ? 'status' : 'status empty'}>{status}</div>
-        <div role="alert" class={alert ? 'problem' : 'empty'}>{alert}</div>
-        {phase === 'signed-out' ? <SignIn m={m} locale={locale} page={page} announce={announce} fail={fail} /> : null}
+        <div role="status" aria-live="polite" class={status ? 'status' : 'status empty'}>
+          {status}
+        </div>
+        <div role="alert" class={alert ? 'problem' : 'empty'}>
+          {alert}
+        </div>
+        {phase === 'signed-out' ? (
+          <SignIn m={m} locale={locale} page={page} announce={announce} fail={fail} />
+        ) : null}
         {exportToken && me?.session.assurance === 'high' ? (
           <div class="confirm ready" role="group" aria-labelledby="export-title">
             <h2 id="export-title">{m.exportReadyTitle}</h2>
             <p>{m.exportReadyIntro}</p>
-            <p><button type="button" onClick={fetchExport}>{m.exportReadyButton}</button></p>
+            <p>
+              <button type="button" onClick={fetchExport}>
+                {m.exportReadyButton}
+              </button>
+            </p>
           </div>
         ) : null}
-        {phase !== 'signed-out' ? SECTIONS.map((s) => (s !== section ? <section key={s} id={s} hidden /> : (
-          // Every tab's link points at a real element; only the open one has content.
-          <section key={s} id={s} aria-labelledby={`${s}-title`} class="panel">
-            <h2 id={`${s}-title`} tabIndex={-1} ref={heading}>{m[TITLE[s]]}</h2>
-            {!screenProps ? <p class="meta">{m.loading}</p> : (
-              <>
-                {screenProps.me.session.assurance === 'low' ? <StepUp {...screenProps} /> : null}
-                {s === 'consents' ? <Consents {...screenProps} /> : null}
-                {s === 'rights' ? <Rights {...screenProps} /> : null}
-                {screenProps.me.session.assurance === 'high' || !NEEDS_CONFIRMATION.has(s) ? (
-                  <>
-                    {s === 'profile' ? <Profile {...screenProps} /> : null}
-                    {s === 'data' ? <Data {...screenProps} onErasedAll={() => { setMe(null); setPhase('signed-out'); announce(m.erasedAll); }} /> : null}
-                    {s === 'requests' ? <Requests {...screenProps} /> : null}
-                  </>
-                ) : null}
-              </>
-            )}
-          </section>
-        ))) : null}
+        {phase !== 'signed-out'
+          ? SECTIONS.map((s) =>
+              s !== section ? (
+                <section key={s} id={s} hidden />
+              ) : (
+                // Every tab's link points at a real element; only the open one has content.
+                <section key={s} id={s} aria-labelledby={`${s}-title`} class="panel">
+                  <h2 id={`${s}-title`} tabIndex={-1} ref={heading}>
+                    {m[TITLE[s]]}
+                  </h2>
+                  {!screenProps ? (
+                    <p class="meta">{m.loading}</p>
+                  ) : (
+                    <>
+                      {screenProps.me.session.assurance === 'low' ? (
+                        <StepUp {...screenProps} />
+                      ) : null}
+                      {s === 'consents' ? <Consents {...screenProps} /> : null}
+                      {s === 'rights' ? <Rights {...screenProps} /> : null}
+                      {screenProps.me.session.assurance === 'high' || !NEEDS_CONFIRMATION.has(s) ? (
+                        <>
+                          {s === 'profile' ? <Profile {...screenProps} /> : null}
+                          {s === 'data' ? (
+                            <Data
+                              {...screenProps}
+                              onErasedAll={() => {
+                                setMe(null);
+                                setPhase('signed-out');
+                                announce(m.erasedAll);
+                              }}
+                            />
+                          ) : null}
+                          {s === 'requests' ? <Requests {...screenProps} /> : null}
+                        </>
+                      ) : null}
+                    </>
+                  )}
+                </section>
+              ),
+            )
+          : null}
       </main>
       <footer>
-        {notice ? <p><a href={notice} rel="noopener">{fill(m.privacyNotice, { tenant: page.tenantName })}</a></p> : null}
-        <p>{page.controller.name} · {page.controller.contact}</p>
+        {notice ? (
+          <p>
+            <a href={notice} rel="noopener">
+              {fill(m.privacyNotice, { tenant: page.tenantName })}
+            </a>
+          </p>
+        ) : null}
+        <p>
+          {page.controller.name} · {page.controller.contact}
+        </p>
       </footer>
     </>
   );

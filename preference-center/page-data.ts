@@ -30,6 +30,7 @@ export const PAGE_DATA_ID = 'akkoord-page';
 
 export function readPageData(doc: Document): PageData {
   const element = doc.getElementById(PAGE_DATA_ID);
-  if (!element?.textContent) throw new Error('the preference center was opened without its page data');
+  if (!element?.textContent)
+    throw new Error('the preference center was opened without its page data');
   return JSON.parse(element.textContent) as PageData;
 }

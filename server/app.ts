@@ -146,7 +146,16 @@ export function createContext(deps: AppDeps): AppContext {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
   const metrics = createMetrics(() => transactionRetryCounts(deps.db.db));
   const mailQueue = createMailQueue(
-    { sendsMail: Boolean(deps.mailer ?? deps.config.smtpUrl), db: deps.db.db, keyring, clock, logger, metrics }, deps.mailer ?? null, deps.mailQueue,
+    {
+      sendsMail: Boolean(deps.mailer ?? deps.config.smtpUrl),
+      db: deps.db.db,
+      keyring,
+      clock,
+      logger,
+      metrics,
+    },
+    deps.mailer ?? null,
+    deps.mailQueue,
   );
   const base: Omit<AppContext, 'rateLimits'> = {
     store: deps.db,
@@ -160,7 +169,10 @@ export function createContext(deps: AppDeps): AppContext {
     metrics,
   };
   const rateLimits = Object.fromEntries(
-    (Object.keys(deps.config.rateLimits) as RateLimitName[]).map((name) => [name, createRateLimiter(base, name)]),
+    (Object.keys(deps.config.rateLimits) as RateLimitName[]).map((name) => [
+      name,
+      createRateLimiter(base, name),
+    ]),
   ) as AppContext['rateLimits'];
   return { ...base, rateLimits };
 }
@@ -175,7 +187,10 @@ export function createApp(deps: AppDeps | AppContext) {
   // gzip for text answers whose client accepts it; the widget compresses and caches its own.
   // The feed is left alone: a long-poll answer must leave the moment it is ready, and its
   // consumers poll in a tight loop on a near network.
-  app.use('*', compression((path) => path === '/v1/feed'));
+  app.use(
+    '*',
+    compression((path) => path === '/v1/feed'),
+  );
 
   const tooLarge = () => {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
@@ -185,7 +200,13 @@ export function createApp(deps: AppDeps | AppContext) {
   // Before the rate limits: the banner must be able to read a 429 too.
   app.use('/v1/consents/*', readableErrors());
   for (const [path, limits] of Object.entries(publicRateLimits(ctx))) app.use(path, ...limits);
-  app.use('/v1/*', rateLimit(ctx.rateLimits.secretKey, (c) => /^Bearer\s+(sk_\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? null));
+  app.use(
+    '/v1/*',
+    rateLimit(
+      ctx.rateLimits.secretKey,
+      (c) => /^Bearer\s+(sk_\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? null,
+    ),
+  );
 
   const operations: Operation[] = [];
   for (const module of routeModules) {
@@ -198,19 +219,37 @@ export function createApp(deps: AppDeps | AppContext) {
   operations.push(...describedOperations(docs));
   app.route('/', docs);
 
-  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } }, 404));
+  app.notFound((c) =>
+    c.json<ErrorBody>({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } }, 404),
+  );
   app.onError((error, c) => {
     if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));
     if (error instanceof ApiError) {
-      const body: ErrorBody = { error: { ...error.extra, code: error.code, message: error.message } };
+      const body: ErrorBody = {
+        error: { ...error.extra, code: error.code, message: error.message },
+      };
       if (error.issues) body.error.issues = error.issues;
       return c.json(body, error.status);
     }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       const malformed = status === 400 && /json/i.test(error.message);
-      const code = malformed ? 'MALFORMED_JSON' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : 'VALIDATION_FAILED';
-      return c.json<ErrorBody>({ error: { code, message: malformed ? 'The body is not valid JSON' : error.message || 'Bad request' } }, status);
+      const code = malformed
+        ? 'MALFORMED_JSON'
+        : status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status === 401
+            ? 'UNAUTHORIZED'
+            : 'VALIDATION_FAILED';
+      return c.json<ErrorBody>(
+        {
+          error: {
+            code,
+            message: malformed ? 'The body is not valid JSON' : error.message || 'Bad request',
+          },
+        },
+        status,
+      );
     }
     // Unexpected: log the error itself (scrubbed), never the request: it may hold personal data.
     ctx.logger.error({ err: error, route: c.req.routePath }, 'unhandled error');

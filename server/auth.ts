@@ -43,7 +43,8 @@ function safeEqual(a: string, b: string): boolean {
  */
 export function requireAdminToken(ctx: AppContext) {
   return createMiddleware(async (c, next) => {
-    if (!ctx.config.adminToken) throw new ApiError(404, 'NOT_FOUND', 'The admin API is off: set AKKOORD_ADMIN_TOKEN');
+    if (!ctx.config.adminToken)
+      throw new ApiError(404, 'NOT_FOUND', 'The admin API is off: set AKKOORD_ADMIN_TOKEN');
     const token = bearer(c.req.header('authorization'));
     if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token');
     const ip = connectionIp(c) ?? 'no-socket';
@@ -57,11 +58,20 @@ export function requireAdminToken(ctx: AppContext) {
 }
 
 /** Resolves a secret key to its tenant and scopes; null when unknown or revoked. */
-export async function resolveSecretKey(ctx: AppContext, secretKey: string): Promise<KeyAuth | null> {
+export async function resolveSecretKey(
+  ctx: AppContext,
+  secretKey: string,
+): Promise<KeyAuth | null> {
   const row = await ctx.db
     .selectFrom('api_keys')
     .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-    .select(['api_keys.id', 'api_keys.tenant_id', 'api_keys.scopes', 'api_keys.revoked_at', 'tenants.status'])
+    .select([
+      'api_keys.id',
+      'api_keys.tenant_id',
+      'api_keys.scopes',
+      'api_keys.revoked_at',
+      'tenants.status',
+    ])
     .where('api_keys.key_hash', '=', sha256Hex(secretKey))
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || row.status !== 'active') return null;
@@ -82,7 +92,12 @@ async function staffAuth(ctx: AppContext, c: Context): Promise<KeyAuth | null> {
   if (!SAFE_METHODS.has(c.req.method) && !staffCsrfMatches(session, c.req.header('x-csrf-token'))) {
     throw new ApiError(403, 'CSRF_FAILED', 'Missing or wrong x-csrf-token header');
   }
-  return { tenantId: session.tenantId, keyId: session.staffId, scopes: session.scopes, kind: 'staff' };
+  return {
+    tenantId: session.tenantId,
+    keyId: session.staffId,
+    scopes: session.scopes,
+    kind: 'staff',
+  };
 }
 
 /** The caller: a bearer secret key, else a console session; 401 when neither. */
@@ -93,7 +108,8 @@ export async function resolvePrincipal(ctx: AppContext, c: Context): Promise<Key
     if (staff) return staff;
   }
   const token = bearer(header);
-  if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token: Authorization: Bearer sk_...');
+  if (!token)
+    throw new ApiError(401, 'UNAUTHORIZED', 'Missing bearer token: Authorization: Bearer sk_...');
   if (!token.startsWith('sk_')) throw new ApiError(401, 'UNAUTHORIZED', 'Not a secret key');
   const auth = await resolveSecretKey(ctx, token);
   if (!auth) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked key');
@@ -105,7 +121,11 @@ export function requireScope(ctx: AppContext, ...anyOf: Scope[]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const auth = await resolvePrincipal(ctx, c);
     if (!anyOf.some((scope) => auth.scopes.includes(scope))) {
-      throw new ApiError(403, 'FORBIDDEN', `${auth.kind === 'staff' ? 'Your role' : 'This key'} lacks the scope ${anyOf.join(' or ')}`);
+      throw new ApiError(
+        403,
+        'FORBIDDEN',
+        `${auth.kind === 'staff' ? 'Your role' : 'This key'} lacks the scope ${anyOf.join(' or ')}`,
+      );
     }
     c.set('auth', auth);
     await next();
@@ -127,7 +147,10 @@ export function forgetPublicKeys(ctx: Pick<AppContext, 'db'>): void {
 }
 
 /** The tenant a public key (pk_...) belongs to; 401 when it is unknown or the tenant is leaving. */
-export async function tenantForPublicKey(ctx: AppContext, publicKey: string | undefined): Promise<PublicTenant> {
+export async function tenantForPublicKey(
+  ctx: AppContext,
+  publicKey: string | undefined,
+): Promise<PublicTenant> {
   if (!publicKey) throw new ApiError(401, 'UNAUTHORIZED', 'Missing public key');
   let cache = publicKeyCache.get(ctx.db);
   const hit = cache?.get(publicKey);
@@ -137,7 +160,8 @@ export async function tenantForPublicKey(ctx: AppContext, publicKey: string | un
     .select(['id', 'allowed_origins', 'status'])
     .where('public_key', '=', publicKey)
     .executeTakeFirst();
-  if (!row || row.status !== 'active') throw new ApiError(401, 'UNAUTHORIZED', 'Unknown public key');
+  if (!row || row.status !== 'active')
+    throw new ApiError(401, 'UNAUTHORIZED', 'Unknown public key');
   const tenant = { id: row.id, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
   if (!cache) publicKeyCache.set(ctx.db, (cache = new Map()));
   // Only known keys are kept, so the map is bounded by the number of tenants.

@@ -36,7 +36,8 @@ export interface Subnet {
 
 export class ConfigError extends Error {}
 
-export type RateLimitName = 'publicPerIp' | 'publicPerKey' | 'loginPerEmail' | 'loginPerIp' | 'secretKey' | 'adminTokenPerIp';
+export type RateLimitName =
+  'publicPerIp' | 'publicPerKey' | 'loginPerEmail' | 'loginPerIp' | 'secretKey' | 'adminTokenPerIp';
 export interface RateRule {
   points: number;
   seconds: number;
@@ -60,19 +61,30 @@ const defaultRateLimits: RateLimits = {
  */
 function parseRateLimits(value: string | undefined): RateLimits {
   if (value === undefined || value === '') return { ...defaultRateLimits };
-  if (value === 'off') return Object.fromEntries(Object.keys(defaultRateLimits).map((name) => [name, null])) as RateLimits;
+  if (value === 'off')
+    return Object.fromEntries(
+      Object.keys(defaultRateLimits).map((name) => [name, null]),
+    ) as RateLimits;
   let overrides: Record<string, unknown>;
   try {
     overrides = JSON.parse(value) as Record<string, unknown>;
   } catch {
-    throw new ConfigError('AKKOORD_RATE_LIMITS must be "off" or a JSON object such as {"publicPerIp":"100/60"}');
+    throw new ConfigError(
+      'AKKOORD_RATE_LIMITS must be "off" or a JSON object such as {"publicPerIp":"100/60"}',
+    );
   }
   const limits = { ...defaultRateLimits };
   for (const [name, rule] of Object.entries(overrides)) {
-    if (!(name in limits)) throw new ConfigError(`AKKOORD_RATE_LIMITS has an unknown limit "${name}"; known: ${Object.keys(limits).join(', ')}`);
+    if (!(name in limits))
+      throw new ConfigError(
+        `AKKOORD_RATE_LIMITS has an unknown limit "${name}"; known: ${Object.keys(limits).join(', ')}`,
+      );
     const match = typeof rule === 'string' ? /^(\d+)\/(\d+)$/.exec(rule) : null;
-    if (rule !== null && !match) throw new ConfigError(`AKKOORD_RATE_LIMITS.${name} must be "POINTS/SECONDS" or null`);
-    limits[name as RateLimitName] = match ? { points: Number(match[1]), seconds: Number(match[2]) } : null;
+    if (rule !== null && !match)
+      throw new ConfigError(`AKKOORD_RATE_LIMITS.${name} must be "POINTS/SECONDS" or null`);
+    limits[name as RateLimitName] = match
+      ? { points: Number(match[1]), seconds: Number(match[2]) }
+      : null;
   }
   return limits;
 }
@@ -83,16 +95,22 @@ function parseRateLimits(value: string | undefined): RateLimits {
  */
 export function parseTrustedProxies(value: string | undefined): Subnet[] {
   if (value === undefined || value.trim() === '') return [];
-  return value.split(',').map((part) => part.trim()).map((cidr) => {
-    const [address, prefixText, extra] = cidr.split('/');
-    const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : null;
-    const max = family === 'ipv4' ? 32 : 128;
-    const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-    if (!family || extra !== undefined || !(prefix >= 0 && prefix <= max)) {
-      throw new ConfigError(`AKKOORD_TRUSTED_PROXIES must be comma-separated addresses or CIDRs such as 10.0.0.0/8 or ::1/128; "${cidr.slice(0, 60)}" is not one`);
-    }
-    return Object.freeze({ address, prefix, family });
-  });
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .map((cidr) => {
+      const [address, prefixText, extra] = cidr.split('/');
+      const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : null;
+      const max = family === 'ipv4' ? 32 : 128;
+      const prefix =
+        prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+      if (!family || extra !== undefined || !(prefix >= 0 && prefix <= max)) {
+        throw new ConfigError(
+          `AKKOORD_TRUSTED_PROXIES must be comma-separated addresses or CIDRs such as 10.0.0.0/8 or ::1/128; "${cidr.slice(0, 60)}" is not one`,
+        );
+      }
+      return Object.freeze({ address, prefix, family });
+    });
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -105,7 +123,9 @@ export interface DataLocation {
   envSecret: string | null;
 }
 
-export function loadDataLocation(env: Record<string, string | undefined> = process.env): DataLocation {
+export function loadDataLocation(
+  env: Record<string, string | undefined> = process.env,
+): DataLocation {
   const databaseUrl = env.DATABASE_URL ?? 'sqlite:./data/akkoord.db';
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be sqlite:PATH or postgres://...');
@@ -115,7 +135,9 @@ export function loadDataLocation(env: Record<string, string | undefined> = proce
 }
 
 /** AKKOORD_BACKUP_PASSPHRASE: what `akkoord backup` seals the root secret with (or --passphrase-file). */
-export function backupPassphraseFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
+export function backupPassphraseFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
   return env.AKKOORD_BACKUP_PASSPHRASE || undefined;
 }
 
@@ -124,47 +146,68 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const host = env.HOST ?? '127.0.0.1';
   const { databaseUrl, dataDir, envSecret } = loadDataLocation(env);
   const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError('PUBLIC_URL must be an http(s) URL');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl))
+    throw new ConfigError('PUBLIC_URL must be an http(s) URL');
   const production = env.NODE_ENV === 'production';
   // Links in e-mails (RFC 8058 unsubscribe), receipts and Secure cookies are only right on https.
   if (production && !publicUrl.startsWith('https://')) {
-    throw new ConfigError(`PUBLIC_URL must be an https:// URL when NODE_ENV=production (got ${env.PUBLIC_URL === undefined ? 'none' : `"${publicUrl.slice(0, 100)}"`})`);
+    throw new ConfigError(
+      `PUBLIC_URL must be an https:// URL when NODE_ENV=production (got ${env.PUBLIC_URL === undefined ? 'none' : `"${publicUrl.slice(0, 100)}"`})`,
+    );
   }
   const adminToken = env.AKKOORD_ADMIN_TOKEN || null;
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('AKKOORD_ADMIN_TOKEN must be at least 16 characters');
   }
   const smtpUrl = env.SMTP_URL || null;
-  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must be smtp:// or smtps://');
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl))
+    throw new ConfigError('SMTP_URL must be smtp:// or smtps://');
   const secret = envSecret ?? readOrCreateSecret(dataDir);
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`AKKOORD_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   }
-  const offboardingGraceDays = parseDays('AKKOORD_OFFBOARDING_GRACE_DAYS', env.AKKOORD_OFFBOARDING_GRACE_DAYS ?? '30');
+  const offboardingGraceDays = parseDays(
+    'AKKOORD_OFFBOARDING_GRACE_DAYS',
+    env.AKKOORD_OFFBOARDING_GRACE_DAYS ?? '30',
+  );
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+    throw new ConfigError(
+      `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`,
+    );
   }
   const allowPrivate = env.AKKOORD_WEBHOOK_ALLOW_PRIVATE ?? 'false';
-  if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new ConfigError('AKKOORD_WEBHOOK_ALLOW_PRIVATE must be true or false');
+  if (allowPrivate !== 'true' && allowPrivate !== 'false')
+    throw new ConfigError('AKKOORD_WEBHOOK_ALLOW_PRIVATE must be true or false');
   return Object.freeze({
     logLevel,
     webhookAllowPrivate: allowPrivate === 'true',
     rateLimits: Object.freeze(parseRateLimits(env.AKKOORD_RATE_LIMITS)),
     trustedProxies: Object.freeze(parseTrustedProxies(env.AKKOORD_TRUSTED_PROXIES)),
-    port, host, databaseUrl, publicUrl, adminToken, secret, smtpUrl, dataDir, offboardingGraceDays, production,
+    port,
+    host,
+    databaseUrl,
+    publicUrl,
+    adminToken,
+    secret,
+    smtpUrl,
+    dataDir,
+    offboardingGraceDays,
+    production,
   });
 }
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be a port number, got "${value}"`);
   return port;
 }
 
 function parseDays(name: string, value: string): number {
   const days = Number(value);
-  if (!/^\d+$/.test(value) || days > 3650) throw new ConfigError(`${name} must be a whole number of days (0 to 3650), got "${value}"`);
+  if (!/^\d+$/.test(value) || days > 3650)
+    throw new ConfigError(`${name} must be a whole number of days (0 to 3650), got "${value}"`);
   return days;
 }
 

@@ -2,8 +2,23 @@
 import crypto from 'node:crypto';
 
 export type IdPrefix =
-  | 'ten' | 'key' | 'sub' | 'cns' | 'req' | 'evt' | 'wh' | 'msg' | 'aud' | 'rec' | 'mail' | 'tomb' | 'sys' | 'lnk'
-  | 'brc' | 'prc' | 'stf';
+  | 'ten'
+  | 'key'
+  | 'sub'
+  | 'cns'
+  | 'req'
+  | 'evt'
+  | 'wh'
+  | 'msg'
+  | 'aud'
+  | 'rec'
+  | 'mail'
+  | 'tomb'
+  | 'sys'
+  | 'lnk'
+  | 'brc'
+  | 'prc'
+  | 'stf';
 
 // Random bytes are drawn from the CSPRNG 4 KiB at a time: one call per 256 ids instead
 // of one per id (a consent write makes several). Ids are not secrets; newSecret below

@@ -27,17 +27,31 @@ export function createKeyring(secret: string): Keyring {
   const fieldKey = derive('field-encryption');
   return {
     derive,
-    hmac: (purpose, value) => crypto.createHmac('sha256', derive(`hmac:${purpose}`)).update(value).digest('hex'),
+    hmac: (purpose, value) =>
+      crypto
+        .createHmac('sha256', derive(`hmac:${purpose}`))
+        .update(value)
+        .digest('hex'),
     encrypt(plaintext) {
       const iv = crypto.randomBytes(12);
       const cipher = crypto.createCipheriv('aes-256-gcm', fieldKey, iv);
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+      return [
+        'v1',
+        iv.toString('base64url'),
+        body.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+      ].join('.');
     },
     decrypt(sealed) {
       const [version, iv, body, tag] = sealed.split('.');
-      if (version !== 'v1' || !iv || body === undefined || !tag) throw new Error('unknown ciphertext format');
-      const decipher = crypto.createDecipheriv('aes-256-gcm', fieldKey, Buffer.from(iv, 'base64url'));
+      if (version !== 'v1' || !iv || body === undefined || !tag)
+        throw new Error('unknown ciphertext format');
+      const decipher = crypto.createDecipheriv(
+        'aes-256-gcm',
+        fieldKey,
+        Buffer.from(iv, 'base64url'),
+      );
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       const plaintext = decipher.update(Buffer.from(body, 'base64url'));
       // GCM is a stream mode: final() only checks the tag and returns no bytes, so the

@@ -13,7 +13,10 @@ import { startOffboardingJob } from './services/tenants/offboarding.js';
 import { startProofRetentionJob } from './services/registers/proof-retention.js';
 import { startRetentionJob } from './services/registers/retention.js';
 import { startInformationNoticeJob } from './services/rights/information-notice.js';
-import { ensureSecretFingerprint, SecretMismatchError } from './services/tenants/secret-fingerprint.js';
+import {
+  ensureSecretFingerprint,
+  SecretMismatchError,
+} from './services/tenants/secret-fingerprint.js';
 import { startWebhookWorker } from './services/webhooks/webhook-delivery.js';
 
 const config = loadConfig();
@@ -56,16 +59,23 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
     console.log(`  demo shop:      ${base}/`);
     console.log(`  demo tenant:    ${demo.tenantId}`);
     console.log(`  public key:     ${demo.publicKey}`);
-    if (demo.secretKey) console.log(`  secret key:     ${demo.secretKey}   (shown once; every scope)`);
-    if (demoConsole) console.log(`  console:        ${demoConsole}   (the demo owner's sign-in link; once, for a day)`);
+    if (demo.secretKey)
+      console.log(`  secret key:     ${demo.secretKey}   (shown once; every scope)`);
+    if (demoConsole)
+      console.log(
+        `  console:        ${demoConsole}   (the demo owner's sign-in link; once, for a day)`,
+      );
   }
   console.log(`  API reference:  ${base}/docs`);
-  console.log(`  e-mail:         ${config.smtpUrl ? 'SMTP_URL' : config.production ? 'the outbox table' : devOutboxHint(base)}`);
+  console.log(
+    `  e-mail:         ${config.smtpUrl ? 'SMTP_URL' : config.production ? 'the outbox table' : devOutboxHint(base)}`,
+  );
 });
 
 /** Where a developer reads the mails: /dev/outbox, from this machine, with the admin token. */
 function devOutboxHint(base: string): string {
-  if (!config.adminToken) return 'the outbox table (set AKKOORD_ADMIN_TOKEN to read it at /dev/outbox)';
+  if (!config.adminToken)
+    return 'the outbox table (set AKKOORD_ADMIN_TOKEN to read it at /dev/outbox)';
   return `the outbox: curl -H "authorization: Bearer $AKKOORD_ADMIN_TOKEN" ${base}/dev/outbox   (from this machine only)`;
 }
 

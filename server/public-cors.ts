@@ -14,8 +14,15 @@ import { ApiError } from './errors.js';
 const PREFLIGHT_MAX_AGE = '600';
 
 /** Whether the request's origin may use a tenant whose list is allowedOrigins; Akkoord's own pages always may. */
-export function originPermitted(ctx: AppContext, origin: string | undefined, allowedOrigins: string[]): boolean {
-  return originAllowed(origin, allowedOrigins) || originAllowed(origin, [new URL(ctx.config.publicUrl).origin]);
+export function originPermitted(
+  ctx: AppContext,
+  origin: string | undefined,
+  allowedOrigins: string[],
+): boolean {
+  return (
+    originAllowed(origin, allowedOrigins) ||
+    originAllowed(origin, [new URL(ctx.config.publicUrl).origin])
+  );
 }
 
 /**
@@ -27,7 +34,11 @@ export function allowTenantOrigin(c: Context, ctx: AppContext, allowedOrigins: s
   const origin = c.req.header('origin');
   if (origin === undefined) return;
   if (!originPermitted(ctx, origin, allowedOrigins)) {
-    throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This page\'s origin is not in the tenant\'s allowed origins; add it with PUT /v1/tenant/origins or `akkoord tenant origins add`');
+    throw new ApiError(
+      403,
+      'ORIGIN_NOT_ALLOWED',
+      "This page's origin is not in the tenant's allowed origins; add it with PUT /v1/tenant/origins or `akkoord tenant origins add`",
+    );
   }
   c.header('Access-Control-Allow-Origin', origin);
 }

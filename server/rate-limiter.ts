@@ -26,12 +26,20 @@ const unlimited: RateLimiter = { consume: async () => {}, check: async () => {} 
  * anything (the akkoord command) then sends nothing to the database, and cannot close
  * it while a CREATE TABLE of the limiter is still on its way.
  */
-export function createRateLimiter(deps: { store: Store; config: AppConfig; logger: Logger }, name: RateLimitName): RateLimiter {
+export function createRateLimiter(
+  deps: { store: Store; config: AppConfig; logger: Logger },
+  name: RateLimitName,
+): RateLimiter {
   const rule = deps.config.rateLimits[name];
   if (!rule) return unlimited;
   const { logger } = deps;
   let ready: Promise<RateLimiterAbstract> | undefined;
-  const counters = () => (ready ??= openRateLimitCounters(deps.store, { keyPrefix: `akkoord_${name}`, points: rule.points, duration: rule.seconds }, logger));
+  const counters = () =>
+    (ready ??= openRateLimitCounters(
+      deps.store,
+      { keyPrefix: `akkoord_${name}`, points: rule.points, duration: rule.seconds },
+      logger,
+    ));
   const hashed = (key: string) => sha256Hex(key).slice(0, 32);
   return {
     async check(key) {
@@ -43,14 +51,16 @@ export function createRateLimiter(deps: { store: Store; config: AppConfig; logge
         logger.error({ err: error as Error }, 'rate limiter store failed');
         return;
       }
-      if (used && used.consumedPoints >= rule.points) throw new RateLimitedError(Math.max(1, Math.ceil(used.msBeforeNext / 1000)));
+      if (used && used.consumedPoints >= rule.points)
+        throw new RateLimitedError(Math.max(1, Math.ceil(used.msBeforeNext / 1000)));
     },
     async consume(key) {
       const limiter = await counters();
       try {
         await limiter.consume(hashed(key));
       } catch (result) {
-        if (result instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
+        if (result instanceof RateLimiterRes)
+          throw new RateLimitedError(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
         // The store failed: log and let the request through rather than lock everyone out.
         logger.error({ err: result as Error }, 'rate limiter store failed');
       }

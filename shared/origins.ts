@@ -6,20 +6,29 @@ import * as v from 'valibot';
 
 const HOST_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 // scheme://[*.]host[:port], with at least two labels after a wildcard (no `https://*.com`).
-const ORIGIN_PATTERN = new RegExp(`^https?://(?:\\*\\.(?=${HOST_LABEL}\\.${HOST_LABEL}))?(?:${HOST_LABEL}\\.)*${HOST_LABEL}(?::\\d{1,5})?$`);
+const ORIGIN_PATTERN = new RegExp(
+  `^https?://(?:\\*\\.(?=${HOST_LABEL}\\.${HOST_LABEL}))?(?:${HOST_LABEL}\\.)*${HOST_LABEL}(?::\\d{1,5})?$`,
+);
 
 export const MAX_ALLOWED_ORIGINS = 50;
 
 /** Lower case, without the scheme's default port: how a browser serialises an Origin header. */
 export function normaliseOriginEntry(entry: string): string {
-  return entry.trim().toLowerCase().replace(/\/$/, '').replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/, '$1$2');
+  return entry
+    .trim()
+    .toLowerCase()
+    .replace(/\/$/, '')
+    .replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/, '$1$2');
 }
 
 export const OriginEntry = v.pipe(
   v.string(),
   v.maxLength(300),
   v.transform(normaliseOriginEntry),
-  v.regex(ORIGIN_PATTERN, 'an origin such as https://shop.example or https://*.shop.example (scheme, host, optional port; no path; no bare *)'),
+  v.regex(
+    ORIGIN_PATTERN,
+    'an origin such as https://shop.example or https://*.shop.example (scheme, host, optional port; no path; no bare *)',
+  ),
   v.check((entry) => Number(entry.split(':')[2] ?? 0) <= 65535, 'a port up to 65535'),
 );
 

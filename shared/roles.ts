@@ -13,7 +13,14 @@ export type Role = (typeof roles)[number];
  */
 export const roleScopes: Record<Role, readonly Scope[]> = {
   owner: scopes,
-  privacy_officer: ['requests:manage', 'subjects:read', 'subjects:write', 'pii:read', 'audit:read', 'insights:read'],
+  privacy_officer: [
+    'requests:manage',
+    'subjects:read',
+    'subjects:write',
+    'pii:read',
+    'audit:read',
+    'insights:read',
+  ],
   marketer: ['feed:read', 'consent:write', 'subjects:read', 'config:write', 'insights:read'],
   developer: ['admin', 'feed:read', 'subjects:read'],
   viewer: ['subjects:read', 'audit:read', 'insights:read'],

@@ -3,7 +3,10 @@
 
 import type { BannerMessages } from '../shared/i18n/banner';
 
-export type LocalizedText = Record<string, { name: string; description: string; interest?: string }>;
+export type LocalizedText = Record<
+  string,
+  { name: string; description: string; interest?: string }
+>;
 
 export interface WidgetPurpose {
   key: string;

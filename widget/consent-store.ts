@@ -56,10 +56,18 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
 
   const consent = () => effectiveConsent(config.purposes, choice?.decisions ?? {});
   const writeCookie = (value: string, days: number, cookieName = name) => {
-    env.doc.cookie = serializeCookie(cookieName, value, days, env.doc.location.protocol === 'https:');
+    env.doc.cookie = serializeCookie(
+      cookieName,
+      value,
+      days,
+      env.doc.location.protocol === 'https:',
+    );
   };
   if (legacy) {
-    writeCookie(legacy, Math.max(0, (stored?.madeAt ?? 0) + config.consentTtlDays * 86400 - env.nowSeconds()) / 86400);
+    writeCookie(
+      legacy,
+      Math.max(0, (stored?.madeAt ?? 0) + config.consentTtlDays * 86400 - env.nowSeconds()) / 86400,
+    );
     writeCookie('', 0, LEGACY_COOKIE_NAME);
   }
   const tell = () => {

@@ -8,7 +8,11 @@ import type { BannerMessages } from '../shared/i18n/banner';
 export type { BannerMessages };
 
 /** The first candidate language the tenant has texts for; a region (`nl-BE`) falls back to its language. */
-export function pickLocale(candidates: Array<string | null | undefined>, tenantLocales: string[], defaultLocale: string): string {
+export function pickLocale(
+  candidates: Array<string | null | undefined>,
+  tenantLocales: string[],
+  defaultLocale: string,
+): string {
   for (const candidate of candidates) {
     const language = (candidate ?? '').toLowerCase().split('-')[0];
     if (language && tenantLocales.includes(language)) return language;

@@ -2,7 +2,12 @@
 // page (script gating, Consent Mode, the banner UI, window.akkoord).
 
 import { readInlinedConfig, type WidgetConfig } from './config';
-import { acceptAllDecisions, consentPurposes, rejectAllDecisions, type Decisions } from './consent/decisions';
+import {
+  acceptAllDecisions,
+  consentPurposes,
+  rejectAllDecisions,
+  type Decisions,
+} from './consent/decisions';
 import { createRecorder, type ConsentEvent, type Recorder } from './consent/recorder';
 import { fetchServerDecisions, SYNC_KEY, syncDue } from './consent/server-sync';
 import { createConsentStore } from './consent-store';
@@ -33,19 +38,29 @@ declare global {
 
 function start(config: WidgetConfig, script: HTMLScriptElement | null): void {
   const gpc = readGpc(navigator);
-  const locale = pickLocale([document.documentElement.lang, ...navigator.languages], config.locales, config.defaultLocale);
+  const locale = pickLocale(
+    [document.documentElement.lang, ...navigator.languages],
+    config.locales,
+    config.defaultLocale,
+  );
   const messages = config.words[locale] ?? config.words[config.defaultLocale];
-  const nameOf = (key: string) => config.purposes.find((p) => p.key === key)?.text[locale]?.name ?? key;
+  const nameOf = (key: string) =>
+    config.purposes.find((p) => p.key === key)?.text[locale]?.name ?? key;
 
   // First, before anything else can run (GCM-01), unless the inline stub set it already.
   const gtag = usesConsentMode(config.purposes) ? ensureGtag(window as never) : null;
   // Region defaults (GCM-04) come ready-made from the server; else all denied.
-  if (!hasConsentDefault(window as never)) for (const state of config.gcmDefaults ?? [defaultConsentModeState(config.purposes)]) gtag?.('consent', 'default', state);
+  if (!hasConsentDefault(window as never))
+    for (const state of config.gcmDefaults ?? [defaultConsentModeState(config.purposes)])
+      gtag?.('consent', 'default', state);
 
   // Created on first use: no storage is touched before a choice exists (EP-01).
   let recorder: Recorder | undefined;
   const report = problemReporter(window, config);
-  const getRecorder = () => (recorder ??= createRecorder(config.apiBase, safeLocalStorage(), fetch.bind(window), { onProblem: report }));
+  const getRecorder = () =>
+    (recorder ??= createRecorder(config.apiBase, safeLocalStorage(), fetch.bind(window), {
+      onProblem: report,
+    }));
 
   const store = createConsentStore(config, {
     doc: document,
@@ -54,7 +69,12 @@ function start(config: WidgetConfig, script: HTMLScriptElement | null): void {
     gpc,
     recorder: getRecorder,
   });
-  const gate = startGate(document, placeholders(config.purposes, messages, locale, (key) => store.decide({ [key]: true }, 'placeholder')));
+  const gate = startGate(
+    document,
+    placeholders(config.purposes, messages, locale, (key) =>
+      store.decide({ [key]: true }, 'placeholder'),
+    ),
+  );
   const applyConsent = (consent: Decisions) => {
     gate.update(consent);
     gtag?.('consent', 'update', consentModeState(config.purposes, consent));
@@ -64,8 +84,13 @@ function start(config: WidgetConfig, script: HTMLScriptElement | null): void {
     applyConsent(consent);
     announceChange(window, consent);
     // Scripts that already ran cannot be stopped; a tenant may choose to reload so they stop.
-    if (config.reloadOnWithdrawal && Object.keys(consent).some((key) => before[key] && !consent[key])) {
-      void getRecorder().idle().then(() => location.reload());
+    if (
+      config.reloadOnWithdrawal &&
+      Object.keys(consent).some((key) => before[key] && !consent[key])
+    ) {
+      void getRecorder()
+        .idle()
+        .then(() => location.reload());
     }
     before = consent;
   });
@@ -87,7 +112,8 @@ function start(config: WidgetConfig, script: HTMLScriptElement | null): void {
         if (!decisions) getRecorder().forget();
         const current = store.consent();
         // adopt() tells the subscribers, which apply the result.
-        if (!decisions || Object.keys(decisions).some((key) => decisions[key] !== current[key])) return store.adopt(decisions);
+        if (!decisions || Object.keys(decisions).some((key) => decisions[key] !== current[key]))
+          return store.adopt(decisions);
       }
     }
     if (applyAfter && store.hasChoice()) applyConsent(store.consent());
@@ -104,35 +130,49 @@ function start(config: WidgetConfig, script: HTMLScriptElement | null): void {
 
   // The same choice from the banner's button or from a site's script (window.akkoord) is
   // recorded as what it was: a script's acceptAll() is not a person's click.
-  const acceptAll = (how: Interaction) => () => store.decide(acceptAllDecisions(config.purposes, gpc), how);
-  const rejectAll = (how: Interaction) => () => store.decide(rejectAllDecisions(config.purposes), how);
+  const acceptAll = (how: Interaction) => () =>
+    store.decide(acceptAllDecisions(config.purposes, gpc), how);
+  const rejectAll = (how: Interaction) => () =>
+    store.decide(rejectAllDecisions(config.purposes), how);
   const gpcHeld = gpc ? marketingPurposes(config.purposes).map((p) => nameOf(p.key)) : [];
   // Built on first need: show() from the site, or the task after this one (below).
   let ui: MountedUi | undefined;
-  const mountOnce = () => (ui ??= mountUi(document, {
-    config,
-    store,
-    messages,
-    locale,
-    intro: fill(messages.intro, {
-      controller: config.controllerName,
-      purposes: listOf(consentPurposes(config.purposes).map((p) => nameOf(p.key)), messages.and),
-    }),
-    gpcNotice: gpcHeld.length > 0 ? fill(messages.gpc, { purposes: listOf(gpcHeld, messages.and) }) : null,
-    acceptAll: acceptAll('accept_all'),
-    rejectAll: rejectAll('reject_all'),
-    onManageData: onManageDataClick({
-      publicKey: config.publicKey,
-      visitorId: store.visitorId,
-      flush: () => (store.hasChoice() ? getRecorder().flush() : Promise.resolve()),
-      navigate: (url) => {
-        syncFlag('1');
-        location.assign(url);
-      },
-    }),
-    // Beside widget.js, wherever the site loads it from.
-    loadSettings: settingsLoader(document, script?.src ? new URL('widget-settings.js', script.src).href : `${config.apiBase}/widget-settings.js`, script?.nonce, report),
-  }));
+  const mountOnce = () =>
+    (ui ??= mountUi(document, {
+      config,
+      store,
+      messages,
+      locale,
+      intro: fill(messages.intro, {
+        controller: config.controllerName,
+        purposes: listOf(
+          consentPurposes(config.purposes).map((p) => nameOf(p.key)),
+          messages.and,
+        ),
+      }),
+      gpcNotice:
+        gpcHeld.length > 0 ? fill(messages.gpc, { purposes: listOf(gpcHeld, messages.and) }) : null,
+      acceptAll: acceptAll('accept_all'),
+      rejectAll: rejectAll('reject_all'),
+      onManageData: onManageDataClick({
+        publicKey: config.publicKey,
+        visitorId: store.visitorId,
+        flush: () => (store.hasChoice() ? getRecorder().flush() : Promise.resolve()),
+        navigate: (url) => {
+          syncFlag('1');
+          location.assign(url);
+        },
+      }),
+      // Beside widget.js, wherever the site loads it from.
+      loadSettings: settingsLoader(
+        document,
+        script?.src
+          ? new URL('widget-settings.js', script.src).href
+          : `${config.apiBase}/widget-settings.js`,
+        script?.nonce,
+        report,
+      ),
+    }));
 
   window.akkoord = createPublicApi({
     consent: store.consent,
@@ -146,7 +186,11 @@ function start(config: WidgetConfig, script: HTMLScriptElement | null): void {
     status: async () => {
       const sending = store.hasChoice() ? getRecorder() : null;
       await sending?.idle();
-      return { consent: store.consent(), receipt: sending?.receipt() ?? null, ...(sending?.status() ?? { pending: 0, error: null }) };
+      return {
+        consent: store.consent(),
+        receipt: sending?.receipt() ?? null,
+        ...(sending?.status() ?? { pending: 0, error: null }),
+      };
     },
   });
 

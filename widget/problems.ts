@@ -14,14 +14,20 @@ const FIXES: Record<string, string> = {
   GAVE_UP: 'dropped after 7 days',
 };
 
-export function problemReporter(win: Window, config: WidgetConfig): (problem: RecordProblem) => void {
+export function problemReporter(
+  win: Window,
+  config: WidgetConfig,
+): (problem: RecordProblem) => void {
   const told = new Set<string>();
   return (problem) => {
     if (told.has(problem.code)) return;
     told.add(problem.code);
     const values = { origin: win.location.origin, tenant: config.tenantId, key: config.publicKey };
-    const what = problem.code === SETTINGS_UNAVAILABLE ? 'settings dialog not loaded' : 'consent not recorded';
-    console.warn(`akkoord: ${what} (${problem.code}): ${fill(FIXES[problem.code] ?? problem.message, values)}${problem.retry ? '; retrying' : ''}`);
+    const what =
+      problem.code === SETTINGS_UNAVAILABLE ? 'settings dialog not loaded' : 'consent not recorded';
+    console.warn(
+      `akkoord: ${what} (${problem.code}): ${fill(FIXES[problem.code] ?? problem.message, values)}${problem.retry ? '; retrying' : ''}`,
+    );
     win.dispatchEvent(new CustomEvent('akkoord:error', { detail: problem }));
   };
 }

@@ -22,7 +22,10 @@ const chunk: SettingsChunk = {
     // An error answer has no `purposes`: the dialog then shows what the config holds.
     details ??= fetch(detailsUrl)
       .then((r) => r.json())
-      .then((body: { purposes?: Record<string, string[]> }) => body.purposes, () => undefined);
+      .then(
+        (body: { purposes?: Record<string, string[]> }) => body.purposes,
+        () => undefined,
+      );
     return renderSettingsDialog({ ...props, messages: settingsWords(props.locale), details });
   },
 };

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 export const WIDGET_BUNDLE = fileURLToPath(new URL('../dist/widget/widget.js', import.meta.url));
-export const SETTINGS_BUNDLE = fileURLToPath(new URL('../dist/widget/widget-settings.js', import.meta.url));
+export const SETTINGS_BUNDLE = fileURLToPath(
+  new URL('../dist/widget/widget-settings.js', import.meta.url),
+);
 export const GZIP_BUDGET_BYTES = 10 * 1024;
 /** What a visitor downloads before the banner shows: widget.js with the demo tenant's config. */
 export const SERVED_GZIP_BUDGET_BYTES = 10 * 1024;
@@ -39,10 +41,26 @@ export async function measureServedDemoWidget(path = WIDGET_BUNDLE): Promise<Bun
   const { demoConfig } = await import('../server/services/config/demo.js');
   const { toWidgetConfig } = await import('../server/routes/widget-config.js');
   const url = 'http://127.0.0.1:8080';
-  const published = { version: 1, materialVersion: 1, publishedAt: '', noticeHashes: {}, config: demoConfig(url) };
-  const config = toWidgetConfig(published, { id: 'ten_0123456789abcdef', publicKey: 'pk_0123456789abcdef0123' }, url);
-  const bytes = Buffer.from(`(function(__akkoordConfig){${readFileSync(path, 'utf8')}\n})(${JSON.stringify(config)});\n`);
-  return { raw: bytes.length, gzip: gzipSync(bytes).length, brotli: brotliCompressSync(bytes).length };
+  const published = {
+    version: 1,
+    materialVersion: 1,
+    publishedAt: '',
+    noticeHashes: {},
+    config: demoConfig(url),
+  };
+  const config = toWidgetConfig(
+    published,
+    { id: 'ten_0123456789abcdef', publicKey: 'pk_0123456789abcdef0123' },
+    url,
+  );
+  const bytes = Buffer.from(
+    `(function(__akkoordConfig){${readFileSync(path, 'utf8')}\n})(${JSON.stringify(config)});\n`,
+  );
+  return {
+    raw: bytes.length,
+    gzip: gzipSync(bytes).length,
+    brotli: brotliCompressSync(bytes).length,
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -50,13 +68,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ? [[process.argv[2], measureWidgetSize(process.argv[2]), GZIP_BUDGET_BYTES]]
     : [
         ['widget.js', measureWidgetSize(), GZIP_BUDGET_BYTES],
-        ['widget.js served with the demo config', await measureServedDemoWidget(), SERVED_GZIP_BUDGET_BYTES],
+        [
+          'widget.js served with the demo config',
+          await measureServedDemoWidget(),
+          SERVED_GZIP_BUDGET_BYTES,
+        ],
         ['widget-settings.js', measureWidgetSize(SETTINGS_BUNDLE), SETTINGS_GZIP_BUDGET_BYTES],
       ];
   let over = false;
   for (const [name, size, budget] of checks) {
     over ||= size.gzip >= budget;
-    console.log(`${name}: ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli (${size.gzip < budget ? 'within' : 'OVER'} the ${budget} B gzip budget)`);
+    console.log(
+      `${name}: ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli (${size.gzip < budget ? 'within' : 'OVER'} the ${budget} B gzip budget)`,
+    );
   }
   if (over) process.exit(1);
 }

@@ -31,40 +31,90 @@ export function roundMax(max: number): number {
 
 function marker(shape: string, x: number, y: number, color: string) {
   if (shape === 'square') return <rect x={x - 3.5} y={y - 3.5} width={7} height={7} fill={color} />;
-  if (shape === 'triangle') return <path d={`M${x} ${y - 4.5}L${x + 4.5} ${y + 3.5}L${x - 4.5} ${y + 3.5}Z`} fill={color} />;
-  if (shape === 'diamond') return <path d={`M${x} ${y - 5}L${x + 5} ${y}L${x} ${y + 5}L${x - 5} ${y}Z`} fill={color} />;
+  if (shape === 'triangle')
+    return (
+      <path d={`M${x} ${y - 4.5}L${x + 4.5} ${y + 3.5}L${x - 4.5} ${y + 3.5}Z`} fill={color} />
+    );
+  if (shape === 'diamond')
+    return <path d={`M${x} ${y - 5}L${x + 5} ${y}L${x} ${y + 5}L${x - 5} ${y}Z`} fill={color} />;
   return <circle cx={x} cy={y} r={3.5} fill={color} />;
 }
 
-export function LineChart({ title, labels, series }: { title: string; labels: string[]; series: Series[] }) {
+export function LineChart({
+  title,
+  labels,
+  series,
+}: {
+  title: string;
+  labels: string[];
+  series: Series[];
+}) {
   const yMax = roundMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const x = (i: number) => PAD.left + (labels.length <= 1 ? plotW / 2 : (i * plotW) / (labels.length - 1));
+  const x = (i: number) =>
+    PAD.left + (labels.length <= 1 ? plotW / 2 : (i * plotW) / (labels.length - 1));
   const y = (v: number) => PAD.top + plotH - (v / yMax) * plotH;
   const every = Math.max(1, Math.ceil(labels.length / 8));
   return (
-    <svg class="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title}
-      data-y-max={yMax} data-plot={`${PAD.left} ${PAD.top} ${plotW} ${plotH}`}>
+    <svg
+      class="chart"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-label={title}
+      data-y-max={yMax}
+      data-plot={`${PAD.left} ${PAD.top} ${plotW} ${plotH}`}
+    >
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
-          <line x1={PAD.left} x2={PAD.left + plotW} y1={y(f * yMax)} y2={y(f * yMax)} stroke="#c8c8c8" />
-          <text x={PAD.left - 6} y={y(f * yMax) + 4} text-anchor="end">{f * yMax}</text>
+          <line
+            x1={PAD.left}
+            x2={PAD.left + plotW}
+            y1={y(f * yMax)}
+            y2={y(f * yMax)}
+            stroke="#c8c8c8"
+          />
+          <text x={PAD.left - 6} y={y(f * yMax) + 4} text-anchor="end">
+            {f * yMax}
+          </text>
         </g>
       ))}
-      {labels.map((label, i) => (i % every === 0 ? <text key={label} x={x(i)} y={HEIGHT - 8} text-anchor="middle">{label.slice(5)}</text> : null))}
+      {labels.map((label, i) =>
+        i % every === 0 ? (
+          <text key={label} x={x(i)} y={HEIGHT - 8} text-anchor="middle">
+            {label.slice(5)}
+          </text>
+        ) : null,
+      )}
       {series.map((s, n) => {
         const style = STYLES[n % STYLES.length];
         const ly = PAD.top + 8 + n * 20;
         const lx = PAD.left + plotW + 10;
         return (
           <g key={s.key} data-series={s.key}>
-            <polyline fill="none" stroke={style.color} stroke-width={2} stroke-dasharray={style.dash}
-              points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />
-            {s.values.map((v, i) => <g key={i}>{marker(style.marker, x(i), y(v), style.color)}</g>)}
-            <line x1={lx} x2={lx + 22} y1={ly} y2={ly} stroke={style.color} stroke-width={2} stroke-dasharray={style.dash} />
+            <polyline
+              fill="none"
+              stroke={style.color}
+              stroke-width={2}
+              stroke-dasharray={style.dash}
+              points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')}
+            />
+            {s.values.map((v, i) => (
+              <g key={i}>{marker(style.marker, x(i), y(v), style.color)}</g>
+            ))}
+            <line
+              x1={lx}
+              x2={lx + 22}
+              y1={ly}
+              y2={ly}
+              stroke={style.color}
+              stroke-width={2}
+              stroke-dasharray={style.dash}
+            />
             {marker(style.marker, lx + 11, ly, style.color)}
-            <text x={lx + 28} y={ly + 4} fill={style.color}>{s.label}</text>
+            <text x={lx + 28} y={ly + 4} fill={style.color}>
+              {s.label}
+            </text>
           </g>
         );
       })}

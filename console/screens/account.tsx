@@ -6,7 +6,12 @@ import { call } from '../api';
 import { fill, formatDate } from '../i18n';
 import type { ScreenProps } from './types';
 
-interface Passkey { id: string; name: string; createdAt: string; lastUsedAt: string | null }
+interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
 
 export function Account({ m, locale, announce, fail }: ScreenProps) {
   const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
@@ -23,9 +28,15 @@ export function Account({ m, locale, announce, fail }: ScreenProps) {
   const add = async (event: Event) => {
     event.preventDefault();
     try {
-      const optionsJSON = await call<Parameters<typeof startRegistration>[0]['optionsJSON']>('POST', '/console/api/passkeys/options');
+      const optionsJSON = await call<Parameters<typeof startRegistration>[0]['optionsJSON']>(
+        'POST',
+        '/console/api/passkeys/options',
+      );
       const response = await startRegistration({ optionsJSON });
-      const added = await call<Passkey>('POST', '/console/api/passkeys', { response, name: name.trim() || undefined });
+      const added = await call<Passkey>('POST', '/console/api/passkeys', {
+        response,
+        name: name.trim() || undefined,
+      });
       setName('');
       announce(fill(m.passkeyAdded, { name: added.name }));
       await load();
@@ -47,16 +58,38 @@ export function Account({ m, locale, announce, fail }: ScreenProps) {
     <section class="stack" aria-labelledby="passkeys">
       <h2 id="passkeys">{m.passkeysTitle}</h2>
       <p>{m.passkeysIntro}</p>
-      {passkeys === null ? <p>{m.loading}</p> : passkeys.length === 0 ? <p>{m.noPasskeys}</p> : (
+      {passkeys === null ? (
+        <p>{m.loading}</p>
+      ) : passkeys.length === 0 ? (
+        <p>{m.noPasskeys}</p>
+      ) : (
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">{m.passkeysTitle}</caption>
-            <thead><tr><th scope="col">{m.colName}</th><th scope="col">{m.colCreated}</th><th scope="col">{m.colLastUsed}</th><th scope="col">{m.colActions}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{m.colName}</th>
+                <th scope="col">{m.colCreated}</th>
+                <th scope="col">{m.colLastUsed}</th>
+                <th scope="col">{m.colActions}</th>
+              </tr>
+            </thead>
             <tbody>
               {passkeys.map((p) => (
                 <tr key={p.id}>
-                  <td>{p.name}</td><td>{formatDate(p.createdAt, locale)}</td><td>{formatDate(p.lastUsedAt, locale) || '—'}</td>
-                  <td><button type="button" class="secondary" aria-label={`${m.remove}: ${p.name}`} onClick={() => remove(p)}>{m.remove}</button></td>
+                  <td>{p.name}</td>
+                  <td>{formatDate(p.createdAt, locale)}</td>
+                  <td>{formatDate(p.lastUsedAt, locale) || '—'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`${m.remove}: ${p.name}`}
+                      onClick={() => remove(p)}
+                    >
+                      {m.remove}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -66,7 +99,13 @@ export function Account({ m, locale, announce, fail }: ScreenProps) {
       <form class="stack" onSubmit={add}>
         <div class="field">
           <label for="passkey-name">{m.passkeyName}</label>
-          <input id="passkey-name" type="text" maxLength={60} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          <input
+            id="passkey-name"
+            type="text"
+            maxLength={60}
+            value={name}
+            onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          />
         </div>
         <button type="submit">{m.addPasskey}</button>
       </form>

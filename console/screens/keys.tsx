@@ -25,7 +25,11 @@ export function Keys({ m, locale, self, announce, fail }: ScreenProps) {
     event.preventDefault();
     if (chosen.length === 0) return;
     try {
-      const key = await call<{ id: string; name: string | null; secretKey: string }>('POST', '/v1/keys', { name: name.trim() || undefined, scopes: chosen });
+      const key = await call<{ id: string; name: string | null; secretKey: string }>(
+        'POST',
+        '/v1/keys',
+        { name: name.trim() || undefined, scopes: chosen },
+      );
       setSecret({ name: key.name ?? key.id, value: key.secretKey });
       setName('');
       setChosen([]);
@@ -59,14 +63,30 @@ export function Keys({ m, locale, self, announce, fail }: ScreenProps) {
         <h2 id="create-key">{m.createKey}</h2>
         <div class="field">
           <label for="key-name">{m.keyName}</label>
-          <input id="key-name" type="text" maxLength={80} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          <input
+            id="key-name"
+            type="text"
+            maxLength={80}
+            value={name}
+            onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          />
         </div>
         <fieldset>
           <legend>{m.keyScopes}</legend>
           {self.scopes.map((scope) => (
             <div class="choice" key={scope}>
-              <input id={`scope-${scope}`} type="checkbox" checked={chosen.includes(scope)}
-                onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, scope] : chosen.filter((s) => s !== scope))} />
+              <input
+                id={`scope-${scope}`}
+                type="checkbox"
+                checked={chosen.includes(scope)}
+                onChange={(e) =>
+                  setChosen(
+                    (e.target as HTMLInputElement).checked
+                      ? [...chosen, scope]
+                      : chosen.filter((s) => s !== scope),
+                  )
+                }
+              />
               <label for={`scope-${scope}`}>{scope}</label>
             </div>
           ))}
@@ -76,25 +96,56 @@ export function Keys({ m, locale, self, announce, fail }: ScreenProps) {
       {secret && (
         <div class="secret" role="region" aria-label={fill(m.secretOnce, { name: secret.name })}>
           <p>{fill(m.secretOnce, { name: secret.name })}</p>
-          <p><code id="secret-value">{secret.value}</code></p>
-          <button type="button" onClick={copy}>{m.copy}</button>
+          <p>
+            <code id="secret-value">{secret.value}</code>
+          </p>
+          <button type="button" onClick={copy}>
+            {m.copy}
+          </button>
         </div>
       )}
-      {keys === null ? <p>{m.loading}</p> : (
+      {keys === null ? (
+        <p>{m.loading}</p>
+      ) : (
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">{m.keysTitle}</caption>
-            <thead><tr><th scope="col">{m.colName}</th><th scope="col">{m.colPrefix}</th><th scope="col">{m.colScopes}</th><th scope="col">{m.colCreated}</th><th scope="col">{m.colStatus}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{m.colName}</th>
+                <th scope="col">{m.colPrefix}</th>
+                <th scope="col">{m.colScopes}</th>
+                <th scope="col">{m.colCreated}</th>
+                <th scope="col">{m.colStatus}</th>
+              </tr>
+            </thead>
             <tbody>
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name ?? '—'}<br /><span class="meta">{k.id}</span></td>
-                  <td><code>{k.prefix}…</code></td>
+                  <td>
+                    {k.name ?? '—'}
+                    <br />
+                    <span class="meta">{k.id}</span>
+                  </td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
                   <td>{k.scopes.join(', ')}</td>
                   <td>{formatDate(k.createdAt, locale)}</td>
-                  <td>{k.revokedAt ? `${m.revoked} ${formatDate(k.revokedAt, locale)}` : (
-                    <button type="button" class="secondary" aria-label={`${m.revoke}: ${k.name ?? k.id}`} onClick={() => setRevoking(k)}>{m.revoke}</button>
-                  )}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      `${m.revoked} ${formatDate(k.revokedAt, locale)}`
+                    ) : (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`${m.revoke}: ${k.name ?? k.id}`}
+                        onClick={() => setRevoking(k)}
+                      >
+                        {m.revoke}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -105,8 +156,12 @@ export function Keys({ m, locale, self, announce, fail }: ScreenProps) {
         <div class="confirm" role="region" aria-label={m.revoke}>
           <p>{fill(m.revokeConfirm, { name: revoking.name ?? revoking.id })}</p>
           <div class="actions">
-            <button type="button" class="danger" onClick={() => revoke(revoking)}>{m.revoke}</button>
-            <button type="button" class="secondary" onClick={() => setRevoking(null)}>{m.close}</button>
+            <button type="button" class="danger" onClick={() => revoke(revoking)}>
+              {m.revoke}
+            </button>
+            <button type="button" class="secondary" onClick={() => setRevoking(null)}>
+              {m.close}
+            </button>
           </div>
         </div>
       )}

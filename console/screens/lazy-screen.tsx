@@ -12,7 +12,10 @@ export function lazyScreen(load: Loader): ComponentType<ScreenProps> {
     const [Screen, setScreen] = useState(() => loaded);
     useEffect(() => {
       if (Screen) return;
-      load().then((screen) => { loaded = screen; setScreen(() => screen); }, props.fail);
+      load().then((screen) => {
+        loaded = screen;
+        setScreen(() => screen);
+      }, props.fail);
     }, []);
     return Screen ? <Screen {...props} /> : <p aria-busy="true">{props.m.loading}</p>;
   };

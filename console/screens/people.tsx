@@ -4,7 +4,14 @@
 // restriction, objection, records per data set and their requests; and a check of a
 // consent receipt a person sent.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure, call, type HistoryEvent, type Person, type PersonMatch, type RequestItem } from '../api';
+import {
+  ApiFailure,
+  call,
+  type HistoryEvent,
+  type Person,
+  type PersonMatch,
+  type RequestItem,
+} from '../api';
 import { fill, formatDate, labelOf } from '../i18n';
 import { ReceiptCheck } from './receipt-check';
 import { can, type ScreenProps } from './types';
@@ -28,8 +35,12 @@ export function People(props: ScreenProps) {
       return;
     }
     try {
-      const found = await call<{ subjects: PersonMatch[] }>('GET', `/v1/subjects?email=${encodeURIComponent(value)}`);
-      if (found.subjects.length === 1 && found.subjects[0].externalId) setExternalId(found.subjects[0].externalId);
+      const found = await call<{ subjects: PersonMatch[] }>(
+        'GET',
+        `/v1/subjects?email=${encodeURIComponent(value)}`,
+      );
+      if (found.subjects.length === 1 && found.subjects[0].externalId)
+        setExternalId(found.subjects[0].externalId);
       else setMatches(found.subjects);
     } catch (error) {
       fail(error);
@@ -41,22 +52,42 @@ export function People(props: ScreenProps) {
       <form class="stack" onSubmit={find} role="search">
         <div class="field">
           <label for="people-find">{can(self, 'pii:read') ? m.findLabel : m.registerSubject}</label>
-          <input id="people-find" type="text" required maxLength={254} value={text} aria-describedby="people-hint" onInput={(e) => setText((e.target as HTMLInputElement).value)} />
-          <p id="people-hint" class="meta">{m.findHint}</p>
+          <input
+            id="people-find"
+            type="text"
+            required
+            maxLength={254}
+            value={text}
+            aria-describedby="people-hint"
+            onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          />
+          <p id="people-hint" class="meta">
+            {m.findHint}
+          </p>
         </div>
         <button type="submit">{m.find}</button>
       </form>
       {matches && (
         <section aria-labelledby="matches">
-          <h2 id="matches">{m.matchesTitle} ({matches.length})</h2>
-          {matches.length === 0 ? <p>{m.noMatch}</p> : (
+          <h2 id="matches">
+            {m.matchesTitle} ({matches.length})
+          </h2>
+          {matches.length === 0 ? (
+            <p>{m.noMatch}</p>
+          ) : (
             <ul>
               {matches.map((p) => (
                 <li key={p.id}>
-                  {p.externalId
-                    ? <button type="button" class="link" onClick={() => setExternalId(p.externalId)}>{fill(m.openPerson, { name: p.externalId })}</button>
-                    : <span>{p.id} {m.noExternalId}</span>}
-                  {' '}<span class="meta">{p.email}</span>
+                  {p.externalId ? (
+                    <button type="button" class="link" onClick={() => setExternalId(p.externalId)}>
+                      {fill(m.openPerson, { name: p.externalId })}
+                    </button>
+                  ) : (
+                    <span>
+                      {p.id} {m.noExternalId}
+                    </span>
+                  )}{' '}
+                  <span class="meta">{p.email}</span>
                 </li>
               ))}
             </ul>
@@ -64,7 +95,17 @@ export function People(props: ScreenProps) {
         </section>
       )}
       {notFound && <p>{m.noMatch}</p>}
-      {externalId && <PersonView {...props} externalId={externalId} onMissing={() => { setExternalId(null); setNotFound(true); }} key={externalId} />}
+      {externalId && (
+        <PersonView
+          {...props}
+          externalId={externalId}
+          onMissing={() => {
+            setExternalId(null);
+            setNotFound(true);
+          }}
+          key={externalId}
+        />
+      )}
       <ReceiptCheck m={m} locale={props.locale} announce={props.announce} fail={fail} />
     </div>
   );
@@ -73,7 +114,15 @@ export function People(props: ScreenProps) {
 const START_TYPES = ['access', 'portability', 'objection'] as const;
 const START_CHANNELS = ['email', 'letter', 'phone', 'in_person', 'web_form', 'other'] as const;
 
-function PersonView({ m, locale, self, announce, fail, externalId, onMissing }: ScreenProps & { externalId: string; onMissing(): void }) {
+function PersonView({
+  m,
+  locale,
+  self,
+  announce,
+  fail,
+  externalId,
+  onMissing,
+}: ScreenProps & { externalId: string; onMissing(): void }) {
   const [person, setPerson] = useState<Person | null>(null);
   const [startType, setStartType] = useState<string>('access');
   const [startChannel, setStartChannel] = useState<string>('email');
@@ -88,7 +137,9 @@ function PersonView({ m, locale, self, announce, fail, externalId, onMissing }: 
         const [p, h, r] = await Promise.all([
           call<Person>('GET', `/v1/subjects/${id}`),
           call<{ events: HistoryEvent[] }>('GET', `/v1/subjects/${id}/history?limit=500`),
-          can(self, 'requests:manage') ? call<{ requests: RequestItem[] }>('GET', `/v1/requests?subject=${id}`) : Promise.resolve({ requests: [] }),
+          can(self, 'requests:manage')
+            ? call<{ requests: RequestItem[] }>('GET', `/v1/requests?subject=${id}`)
+            : Promise.resolve({ requests: [] }),
         ]);
         setPerson(p);
         setHistory(h.events);
@@ -105,7 +156,13 @@ function PersonView({ m, locale, self, announce, fail, externalId, onMissing }: 
   const start = async (event: Event) => {
     event.preventDefault();
     try {
-      const created = await call<RequestItem>('POST', '/v1/requests', { subject: externalId, type: startType, scope: {}, execute: false, channel: startChannel });
+      const created = await call<RequestItem>('POST', '/v1/requests', {
+        subject: externalId,
+        type: startType,
+        scope: {},
+        execute: false,
+        channel: startChannel,
+      });
       setRequests((before) => [...before, created]);
       announce(fill(m.registered, { id: created.id }));
     } catch (error) {
@@ -124,28 +181,59 @@ function PersonView({ m, locale, self, announce, fail, externalId, onMissing }: 
 
   return (
     <article class="stack" aria-labelledby="person-title">
-      <h2 id="person-title" ref={heading} tabIndex={-1}>{fill(m.personTitle, { name: externalId })}</h2>
+      <h2 id="person-title" ref={heading} tabIndex={-1}>
+        {fill(m.personTitle, { name: externalId })}
+      </h2>
       <section aria-labelledby="identities">
         <h3 id="identities">{m.identities}</h3>
         <dl class="facts">
-          <dt>{m.email}</dt><dd>{pii ? person.identities.email ?? m.none : m.notVisible}</dd>
-          <dt>{m.phone}</dt><dd>{pii ? person.identities.phone ?? m.none : m.notVisible}</dd>
-          <dt>{m.visitors}</dt><dd>{person.identities.visitors}</dd>
-          <dt>{m.restriction}</dt><dd>{person.restriction.restricted ? fill(m.restricted, { reason: person.restriction.reason ?? '' }) : m.notRestricted}</dd>
-          <dt>{m.objection}</dt><dd>{person.objection.objected ? fill(m.objected, { at: formatDate(person.objection.at, locale) }) : m.notObjected}</dd>
-          <dt>{m.records}</dt><dd>{records.length === 0 ? m.none : records.map(([set, n]) => `${set}: ${n}`).join(', ')}</dd>
+          <dt>{m.email}</dt>
+          <dd>{pii ? (person.identities.email ?? m.none) : m.notVisible}</dd>
+          <dt>{m.phone}</dt>
+          <dd>{pii ? (person.identities.phone ?? m.none) : m.notVisible}</dd>
+          <dt>{m.visitors}</dt>
+          <dd>{person.identities.visitors}</dd>
+          <dt>{m.restriction}</dt>
+          <dd>
+            {person.restriction.restricted
+              ? fill(m.restricted, { reason: person.restriction.reason ?? '' })
+              : m.notRestricted}
+          </dd>
+          <dt>{m.objection}</dt>
+          <dd>
+            {person.objection.objected
+              ? fill(m.objected, { at: formatDate(person.objection.at, locale) })
+              : m.notObjected}
+          </dd>
+          <dt>{m.records}</dt>
+          <dd>
+            {records.length === 0 ? m.none : records.map(([set, n]) => `${set}: ${n}`).join(', ')}
+          </dd>
         </dl>
       </section>
       <section aria-labelledby="consent-now">
         <h3 id="consent-now">{m.consentsTitle}</h3>
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">{m.colPurpose}</th><th scope="col">{m.colChannel}</th><th scope="col">{m.colStatus}</th><th scope="col">{m.colSource}</th><th scope="col">{m.colWhen}</th><th scope="col">{m.colUntil}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{m.colPurpose}</th>
+                <th scope="col">{m.colChannel}</th>
+                <th scope="col">{m.colStatus}</th>
+                <th scope="col">{m.colSource}</th>
+                <th scope="col">{m.colWhen}</th>
+                <th scope="col">{m.colUntil}</th>
+              </tr>
+            </thead>
             <tbody>
               {person.consentDetails.map((c) => (
                 <tr key={`${c.purpose}-${c.channel}`}>
-                  <td>{c.purpose}</td><td>{c.channel ?? '—'}</td><td>{labelOf(m, 'consent', c.status)}</td><td>{c.source}</td>
-                  <td>{formatDate(c.updatedAt, locale)}</td><td>{formatDate(c.expiresAt, locale, false) || '—'}</td>
+                  <td>{c.purpose}</td>
+                  <td>{c.channel ?? '—'}</td>
+                  <td>{labelOf(m, 'consent', c.status)}</td>
+                  <td>{c.source}</td>
+                  <td>{formatDate(c.updatedAt, locale)}</td>
+                  <td>{formatDate(c.expiresAt, locale, false) || '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -159,12 +247,27 @@ function PersonView({ m, locale, self, announce, fail, externalId, onMissing }: 
           <div class="table-wrap" key={key}>
             <table>
               <caption>{key}</caption>
-              <thead><tr><th scope="col">{m.colWhen}</th><th scope="col">{m.colStatus}</th><th scope="col">{m.colSource}</th><th scope="col">{m.colNotice}</th><th scope="col">{m.colReceipt}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">{m.colWhen}</th>
+                  <th scope="col">{m.colStatus}</th>
+                  <th scope="col">{m.colSource}</th>
+                  <th scope="col">{m.colNotice}</th>
+                  <th scope="col">{m.colReceipt}</th>
+                </tr>
+              </thead>
               <tbody>
                 {events.map((e) => (
                   <tr key={e.seq}>
-                    <td>{formatDate(e.occurredAt, locale)}</td><td>{labelOf(m, 'consent', e.status)}</td><td>{e.source}</td>
-                    <td>v{e.configVersion} ({e.locale})</td><td><code>{e.consentId}</code></td>
+                    <td>{formatDate(e.occurredAt, locale)}</td>
+                    <td>{labelOf(m, 'consent', e.status)}</td>
+                    <td>{e.source}</td>
+                    <td>
+                      v{e.configVersion} ({e.locale})
+                    </td>
+                    <td>
+                      <code>{e.consentId}</code>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -175,22 +278,45 @@ function PersonView({ m, locale, self, announce, fail, externalId, onMissing }: 
       {can(self, 'requests:manage') && (
         <section aria-labelledby="person-requests">
           <h3 id="person-requests">{m.personRequests}</h3>
-          {requests.length === 0 ? <p>{m.none}</p> : (
+          {requests.length === 0 ? (
+            <p>{m.none}</p>
+          ) : (
             <ul>
-              {requests.map((r) => <li key={r.id}>{labelOf(m, 'type', r.type)} · {labelOf(m, 'status', r.status)} · {formatDate(r.receivedAt, locale, false)} <span class="meta">{r.id}</span></li>)}
+              {requests.map((r) => (
+                <li key={r.id}>
+                  {labelOf(m, 'type', r.type)} · {labelOf(m, 'status', r.status)} ·{' '}
+                  {formatDate(r.receivedAt, locale, false)} <span class="meta">{r.id}</span>
+                </li>
+              ))}
             </ul>
           )}
           <form class="filters" onSubmit={start} aria-label={m.startRequest}>
             <div class="field">
               <label for="start-type">{m.registerType}</label>
-              <select id="start-type" value={startType} onChange={(e) => setStartType((e.target as HTMLSelectElement).value)}>
-                {START_TYPES.map((t) => <option value={t} key={t}>{labelOf(m, 'type', t)}</option>)}
+              <select
+                id="start-type"
+                value={startType}
+                onChange={(e) => setStartType((e.target as HTMLSelectElement).value)}
+              >
+                {START_TYPES.map((t) => (
+                  <option value={t} key={t}>
+                    {labelOf(m, 'type', t)}
+                  </option>
+                ))}
               </select>
             </div>
             <div class="field">
               <label for="start-channel">{m.registerChannel}</label>
-              <select id="start-channel" value={startChannel} onChange={(e) => setStartChannel((e.target as HTMLSelectElement).value)}>
-                {START_CHANNELS.map((c) => <option value={c} key={c}>{labelOf(m, 'channel', c)}</option>)}
+              <select
+                id="start-channel"
+                value={startChannel}
+                onChange={(e) => setStartChannel((e.target as HTMLSelectElement).value)}
+              >
+                {START_CHANNELS.map((c) => (
+                  <option value={c} key={c}>
+                    {labelOf(m, 'channel', c)}
+                  </option>
+                ))}
               </select>
             </div>
             <button type="submit">{m.start}</button>

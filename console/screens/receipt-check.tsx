@@ -12,7 +12,17 @@ interface Check {
   payload: { consentId: string; iat: number; state: Record<string, unknown> } | null;
 }
 
-export function ReceiptCheck({ m, locale, announce, fail }: { m: Messages; locale: Locale; announce(text: string): void; fail(error: unknown): void }) {
+export function ReceiptCheck({
+  m,
+  locale,
+  announce,
+  fail,
+}: {
+  m: Messages;
+  locale: Locale;
+  announce(text: string): void;
+  fail(error: unknown): void;
+}) {
   const [receipt, setReceipt] = useState('');
   const [result, setResult] = useState<Check | null>(null);
   const submit = async (event: Event) => {
@@ -31,20 +41,40 @@ export function ReceiptCheck({ m, locale, announce, fail }: { m: Messages; local
       <form class="stack" onSubmit={submit}>
         <div class="field">
           <label for="receipt-text">{m.receiptLabel}</label>
-          <textarea id="receipt-text" required rows={3} maxLength={20000} value={receipt} onInput={(e) => setReceipt((e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            id="receipt-text"
+            required
+            rows={3}
+            maxLength={20000}
+            value={receipt}
+            onInput={(e) => setReceipt((e.target as HTMLTextAreaElement).value)}
+          />
         </div>
         <button type="submit">{m.receiptVerify}</button>
       </form>
       {result && (
         <dl class="facts" aria-label={m.receiptTitle}>
-          <dt>{m.receiptSignature}</dt><dd>{yesNo(result.signatureValid)}</dd>
-          <dt>{m.receiptKey}</dt><dd><code>{result.kid ?? '—'}</code></dd>
-          <dt>{m.receiptTenant}</dt><dd>{yesNo(result.tenantMatches)}</dd>
-          <dt>{m.receiptLedger}</dt><dd>{yesNo(result.ledgerMatches)}</dd>
+          <dt>{m.receiptSignature}</dt>
+          <dd>{yesNo(result.signatureValid)}</dd>
+          <dt>{m.receiptKey}</dt>
+          <dd>
+            <code>{result.kid ?? '—'}</code>
+          </dd>
+          <dt>{m.receiptTenant}</dt>
+          <dd>{yesNo(result.tenantMatches)}</dd>
+          <dt>{m.receiptLedger}</dt>
+          <dd>{yesNo(result.ledgerMatches)}</dd>
           {result.payload && (
             <>
-              <dt>{m.receiptConsent}</dt><dd><code>{result.payload.consentId}</code> · {formatDate(new Date(result.payload.iat * 1000).toISOString(), locale)}</dd>
-              <dt>{m.receiptState}</dt><dd><code class="details">{JSON.stringify(result.payload.state)}</code></dd>
+              <dt>{m.receiptConsent}</dt>
+              <dd>
+                <code>{result.payload.consentId}</code> ·{' '}
+                {formatDate(new Date(result.payload.iat * 1000).toISOString(), locale)}
+              </dd>
+              <dt>{m.receiptState}</dt>
+              <dd>
+                <code class="details">{JSON.stringify(result.payload.state)}</code>
+              </dd>
             </>
           )}
         </dl>

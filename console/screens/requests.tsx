@@ -9,16 +9,33 @@ import { fill, formatDate, labelOf, type Messages } from '../i18n';
 import type { ScreenProps } from './types';
 
 const DAY = 24 * 60 * 60_000;
-const GROUNDS = ['manifestly_unfounded', 'excessive', 'identity_not_verified', 'exemption'] as const;
+const GROUNDS = [
+  'manifestly_unfounded',
+  'excessive',
+  'identity_not_verified',
+  'exemption',
+] as const;
 const SIMPLE_TYPES = ['access', 'portability', 'objection', 'lift_restriction'] as const;
 const CHANNELS = ['email', 'letter', 'phone', 'in_person', 'web_form', 'other'] as const;
-const CHECKS = ['known_email', 'document', 'knowledge_questions', 'in_person', 'signed_in', 'other'] as const;
+const CHECKS = [
+  'known_email',
+  'document',
+  'knowledge_questions',
+  'in_person',
+  'signed_in',
+  'other',
+] as const;
 type Action = 'identity' | 'execute' | 'extend' | 'refuse' | 'cancel';
 
 /** The actions an open request offers: a hand-registered one needs its identity check before it runs. */
 const actionsFor = (r: RequestItem): Action[] => {
   const unchecked = r.channel !== null && r.identityCheck === null;
-  return [...(unchecked ? ['identity' as const] : ['execute' as const]), ...(r.extension ? [] : ['extend' as const]), 'refuse', 'cancel'];
+  return [
+    ...(unchecked ? ['identity' as const] : ['execute' as const]),
+    ...(r.extension ? [] : ['extend' as const]),
+    'refuse',
+    'cancel',
+  ];
 };
 
 export function deadlineText(m: Messages, request: RequestItem, now = Date.now()): string {
@@ -41,7 +58,10 @@ export function Requests({ m, locale, announce, fail }: ScreenProps) {
       // Every open request, page by page (the API pages by keyset, 1,000 at a time).
       const received: RequestItem[] = [];
       for (let after: string | null = ''; after !== null;) {
-        const page: { requests: RequestItem[]; next: string | null } = await call('GET', `/v1/requests?status=received&limit=1000${after ? `&after=${after}` : ''}`);
+        const page: { requests: RequestItem[]; next: string | null } = await call(
+          'GET',
+          `/v1/requests?status=received&limit=1000${after ? `&after=${after}` : ''}`,
+        );
         received.push(...page.requests);
         after = page.next;
       }
@@ -54,7 +74,9 @@ export function Requests({ m, locale, announce, fail }: ScreenProps) {
   useEffect(() => panel.current?.focus(), [handling]);
   useEffect(() => {
     if (!returnTo || handling) return;
-    const row = document.querySelector<HTMLButtonElement>(`[data-request="${CSS.escape(returnTo)}"] button`);
+    const row = document.querySelector<HTMLButtonElement>(
+      `[data-request="${CSS.escape(returnTo)}"] button`,
+    );
     (row ?? document.getElementById('closed'))?.focus();
     setReturnTo(null);
   }, [returnTo, handling, open]);
@@ -69,7 +91,8 @@ export function Requests({ m, locale, announce, fail }: ScreenProps) {
     const id = handled?.id ?? null;
     setHandling(null);
     // What was closed here stays in view, with its export when it has one.
-    if (handled && handled.status !== 'received') setClosed((before) => [handled, ...before.filter((r) => r.id !== handled.id)]);
+    if (handled && handled.status !== 'received')
+      setClosed((before) => [handled, ...before.filter((r) => r.id !== handled.id)]);
     // Announced once the lists show the change, so what is said is what can be found.
     await load();
     announce(text);
@@ -78,32 +101,71 @@ export function Requests({ m, locale, announce, fail }: ScreenProps) {
 
   const table = (title: string, rows: RequestItem[], id: string) => (
     <section aria-labelledby={id}>
-      <h2 id={id}>{title} ({rows.length})</h2>
-      {rows.length === 0 ? <p>{m.noRequests}</p> : (
+      <h2 id={id}>
+        {title} ({rows.length})
+      </h2>
+      {rows.length === 0 ? (
+        <p>{m.noRequests}</p>
+      ) : (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">{m.colRequest}</th><th scope="col">{m.colPerson}</th><th scope="col">{m.colReceived}</th><th scope="col">{m.colDeadline}</th><th scope="col">{m.colActions}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{m.colRequest}</th>
+                <th scope="col">{m.colPerson}</th>
+                <th scope="col">{m.colReceived}</th>
+                <th scope="col">{m.colDeadline}</th>
+                <th scope="col">{m.colActions}</th>
+              </tr>
+            </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} data-request={r.id}>
                   <td>
-                    {labelOf(m, 'type', r.type)}<br /><span class="meta">{r.id}</span>
-                    {r.channel && <><br /><span class="meta">{fill(m.cameBy, { channel: labelOf(m, 'channel', r.channel) })}; {r.identityCheck
-                      ? fill(m.identityDone, { method: labelOf(m, 'idcheck', r.identityCheck.method) }) : m.identityPending}</span></>}
+                    {labelOf(m, 'type', r.type)}
+                    <br />
+                    <span class="meta">{r.id}</span>
+                    {r.channel && (
+                      <>
+                        <br />
+                        <span class="meta">
+                          {fill(m.cameBy, { channel: labelOf(m, 'channel', r.channel) })};{' '}
+                          {r.identityCheck
+                            ? fill(m.identityDone, {
+                                method: labelOf(m, 'idcheck', r.identityCheck.method),
+                              })
+                            : m.identityPending}
+                        </span>
+                      </>
+                    )}
                   </td>
                   <td>{r.subject.externalId ?? '—'}</td>
                   <td>{formatDate(r.receivedAt, locale, false)}</td>
                   <td>
-                    {formatDate(r.dueAt, locale, false)}<br />
+                    {formatDate(r.dueAt, locale, false)}
+                    <br />
                     <span class={r.overdue ? 'late' : 'meta'}>{deadlineText(m, r, now)}</span>
-                    {r.extension && <><br /><span class="meta">{fill(m.extendedNote, { reason: r.extension.reason })}</span></>}
+                    {r.extension && (
+                      <>
+                        <br />
+                        <span class="meta">
+                          {fill(m.extendedNote, { reason: r.extension.reason })}
+                        </span>
+                      </>
+                    )}
                   </td>
                   <td>
                     <div class="actions">
                       {actionsFor(r).map((action) => (
-                        <button type="button" class={action === 'execute' || action === 'identity' ? '' : 'secondary'} key={action}
+                        <button
+                          type="button"
+                          class={action === 'execute' || action === 'identity' ? '' : 'secondary'}
+                          key={action}
                           aria-label={`${m[action]}: ${labelOf(m, 'type', r.type)} ${r.id}`}
-                          onClick={() => setHandling({ request: r, action })}>{m[action]}</button>
+                          onClick={() => setHandling({ request: r, action })}
+                        >
+                          {m[action]}
+                        </button>
                       ))}
                     </div>
                   </td>
@@ -121,16 +183,42 @@ export function Requests({ m, locale, announce, fail }: ScreenProps) {
       {table(m.overdueTitle, overdue, 'overdue')}
       {table(m.dueSoonTitle, soon, 'due-soon')}
       {table(m.laterTitle, later, 'later')}
-      {handling && <Handle m={m} handling={handling} heading={panel} onDone={done} onClose={() => { setReturnTo(handling.request.id); setHandling(null); }} fail={fail} />}
+      {handling && (
+        <Handle
+          m={m}
+          handling={handling}
+          heading={panel}
+          onDone={done}
+          onClose={() => {
+            setReturnTo(handling.request.id);
+            setHandling(null);
+          }}
+          fail={fail}
+        />
+      )}
       <section aria-labelledby="closed">
-        <h2 id="closed" tabIndex={-1}>{m.closedTitle}</h2>
-        {closed.length === 0 ? <p>{m.noRequests}</p> : (
+        <h2 id="closed" tabIndex={-1}>
+          {m.closedTitle}
+        </h2>
+        {closed.length === 0 ? (
+          <p>{m.noRequests}</p>
+        ) : (
           <ul>
             {closed.map((r) => (
               <li key={r.id}>
-                {labelOf(m, 'type', r.type)} · {r.subject.externalId ?? '—'} · {labelOf(m, 'status', r.status)} {formatDate(r.completedAt, locale)}
+                {labelOf(m, 'type', r.type)} · {r.subject.externalId ?? '—'} ·{' '}
+                {labelOf(m, 'status', r.status)} {formatDate(r.completedAt, locale)}
                 {(r.type === 'access' || r.type === 'portability') && r.subject.id && (
-                  <> · <a href={`/v1/requests/${encodeURIComponent(r.id)}/export?format=json&locale=${locale}`} download>{m.download} ({r.id})</a></>
+                  <>
+                    {' '}
+                    ·{' '}
+                    <a
+                      href={`/v1/requests/${encodeURIComponent(r.id)}/export?format=json&locale=${locale}`}
+                      download
+                    >
+                      {m.download} ({r.id})
+                    </a>
+                  </>
                 )}
               </li>
             ))}
@@ -142,9 +230,20 @@ export function Requests({ m, locale, announce, fail }: ScreenProps) {
   );
 }
 
-function Handle({ m, handling, heading, onDone, onClose, fail }: {
-  m: Messages; handling: { request: RequestItem; action: Action }; heading: { current: HTMLHeadingElement | null };
-  onDone(text: string, handled?: RequestItem): Promise<void>; onClose(): void; fail(error: unknown): void;
+function Handle({
+  m,
+  handling,
+  heading,
+  onDone,
+  onClose,
+  fail,
+}: {
+  m: Messages;
+  handling: { request: RequestItem; action: Action };
+  heading: { current: HTMLHeadingElement | null };
+  onDone(text: string, handled?: RequestItem): Promise<void>;
+  onClose(): void;
+  fail(error: unknown): void;
 }) {
   const { request, action } = handling;
   const [reason, setReason] = useState('');
@@ -157,10 +256,22 @@ function Handle({ m, handling, heading, onDone, onClose, fail }: {
     event.preventDefault();
     setBusy(true);
     try {
-      const body = action === 'extend' ? { reason, months: Number(months) } : action === 'refuse' ? { ground, explanation: reason }
-        : action === 'identity' ? { method } : undefined;
+      const body =
+        action === 'extend'
+          ? { reason, months: Number(months) }
+          : action === 'refuse'
+            ? { ground, explanation: reason }
+            : action === 'identity'
+              ? { method }
+              : undefined;
       const handled = await call<RequestItem>('POST', path, body);
-      const said = { identity: m.identityNoted, execute: m.executed, extend: m.extended, refuse: m.refused, cancel: m.cancelled }[action];
+      const said = {
+        identity: m.identityNoted,
+        execute: m.executed,
+        extend: m.extended,
+        refuse: m.refused,
+        cancel: m.cancelled,
+      }[action];
       await onDone(fill(said, { id: request.id }), handled);
     } catch (error) {
       fail(error);
@@ -168,45 +279,91 @@ function Handle({ m, handling, heading, onDone, onClose, fail }: {
       setBusy(false);
     }
   };
-  const confirm = { identity: m.identity, execute: m.execute, extend: m.confirmExtend, refuse: m.confirmRefuse, cancel: m.cancel }[action];
+  const confirm = {
+    identity: m.identity,
+    execute: m.execute,
+    extend: m.confirmExtend,
+    refuse: m.confirmRefuse,
+    cancel: m.cancel,
+  }[action];
   return (
     <section class="confirm" aria-labelledby="handle-title">
-      <h2 id="handle-title" ref={heading} tabIndex={-1}>{fill(m.handleTitle, { id: request.id })}: {m[action]}</h2>
+      <h2 id="handle-title" ref={heading} tabIndex={-1}>
+        {fill(m.handleTitle, { id: request.id })}: {m[action]}
+      </h2>
       <form class="stack" onSubmit={submit}>
         {action === 'extend' && (
           <div class="field">
             <label for="extend-months">{m.extendMonths}</label>
-            <select id="extend-months" value={months} onChange={(e) => setMonths((e.target as HTMLSelectElement).value)}>
-              <option value="1">1</option><option value="2">2</option>
+            <select
+              id="extend-months"
+              value={months}
+              onChange={(e) => setMonths((e.target as HTMLSelectElement).value)}
+            >
+              <option value="1">1</option>
+              <option value="2">2</option>
             </select>
           </div>
         )}
         {action === 'identity' && (
           <div class="field">
             <label for="identity-method">{m.identityMethod}</label>
-            <select id="identity-method" value={method} onChange={(e) => setMethod((e.target as HTMLSelectElement).value)}>
-              {CHECKS.map((c) => <option value={c} key={c}>{labelOf(m, 'idcheck', c)}</option>)}
+            <select
+              id="identity-method"
+              value={method}
+              onChange={(e) => setMethod((e.target as HTMLSelectElement).value)}
+            >
+              {CHECKS.map((c) => (
+                <option value={c} key={c}>
+                  {labelOf(m, 'idcheck', c)}
+                </option>
+              ))}
             </select>
           </div>
         )}
         {action === 'refuse' && (
           <div class="field">
             <label for="refuse-ground">{m.refuseGround}</label>
-            <select id="refuse-ground" value={ground} onChange={(e) => setGround((e.target as HTMLSelectElement).value)}>
-              {GROUNDS.map((g) => <option value={g} key={g}>{labelOf(m, 'ground', g)}</option>)}
+            <select
+              id="refuse-ground"
+              value={ground}
+              onChange={(e) => setGround((e.target as HTMLSelectElement).value)}
+            >
+              {GROUNDS.map((g) => (
+                <option value={g} key={g}>
+                  {labelOf(m, 'ground', g)}
+                </option>
+              ))}
             </select>
           </div>
         )}
         {(action === 'extend' || action === 'refuse') && (
           <div class="field">
-            <label for="handle-reason">{action === 'extend' ? m.extendReason : m.refuseExplanation}</label>
-            <textarea id="handle-reason" required minLength={3} maxLength={action === 'extend' ? 1000 : 2000} rows={4} value={reason}
-              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+            <label for="handle-reason">
+              {action === 'extend' ? m.extendReason : m.refuseExplanation}
+            </label>
+            <textarea
+              id="handle-reason"
+              required
+              minLength={3}
+              maxLength={action === 'extend' ? 1000 : 2000}
+              rows={4}
+              value={reason}
+              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+            />
           </div>
         )}
         <div class="actions">
-          <button type="submit" class={action === 'refuse' || action === 'cancel' ? 'danger' : ''} disabled={busy}>{confirm}</button>
-          <button type="button" class="secondary" onClick={onClose}>{m.close}</button>
+          <button
+            type="submit"
+            class={action === 'refuse' || action === 'cancel' ? 'danger' : ''}
+            disabled={busy}
+          >
+            {confirm}
+          </button>
+          <button type="button" class="secondary" onClick={onClose}>
+            {m.close}
+          </button>
         </div>
       </form>
     </section>
@@ -215,7 +372,15 @@ function Handle({ m, handling, heading, onDone, onClose, fail }: {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-function Register({ m, onDone, fail }: { m: Messages; onDone(text: string): Promise<void>; fail(error: unknown): void }) {
+function Register({
+  m,
+  onDone,
+  fail,
+}: {
+  m: Messages;
+  onDone(text: string): Promise<void>;
+  fail(error: unknown): void;
+}) {
   const [subject, setSubject] = useState('');
   const [type, setType] = useState<string>('access');
   const [received, setReceived] = useState(today);
@@ -225,9 +390,18 @@ function Register({ m, onDone, fail }: { m: Messages; onDone(text: string): Prom
     event.preventDefault();
     try {
       // The day it arrived, at the start of that day here; today means now.
-      const receivedAt = received && received !== today() ? new Date(`${received}T00:00:00`).toISOString() : undefined;
+      const receivedAt =
+        received && received !== today()
+          ? new Date(`${received}T00:00:00`).toISOString()
+          : undefined;
       const created = await call<RequestItem>('POST', '/v1/requests', {
-        subject, type, scope: {}, execute: false, channel, receivedAt, ...(check ? { identityCheck: { method: check } } : {}),
+        subject,
+        type,
+        scope: {},
+        execute: false,
+        channel,
+        receivedAt,
+        ...(check ? { identityCheck: { method: check } } : {}),
       });
       setSubject('');
       await onDone(fill(m.registered, { id: created.id }));
@@ -242,29 +416,67 @@ function Register({ m, onDone, fail }: { m: Messages; onDone(text: string): Prom
       <form class="stack" onSubmit={submit}>
         <div class="field">
           <label for="register-subject">{m.registerSubject}</label>
-          <input id="register-subject" type="text" required maxLength={200} value={subject} onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />
+          <input
+            id="register-subject"
+            type="text"
+            required
+            maxLength={200}
+            value={subject}
+            onInput={(e) => setSubject((e.target as HTMLInputElement).value)}
+          />
         </div>
         <div class="field">
           <label for="register-type">{m.registerType}</label>
-          <select id="register-type" value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
-            {SIMPLE_TYPES.map((t) => <option value={t} key={t}>{labelOf(m, 'type', t)}</option>)}
+          <select
+            id="register-type"
+            value={type}
+            onChange={(e) => setType((e.target as HTMLSelectElement).value)}
+          >
+            {SIMPLE_TYPES.map((t) => (
+              <option value={t} key={t}>
+                {labelOf(m, 'type', t)}
+              </option>
+            ))}
           </select>
         </div>
         <div class="field">
           <label for="register-received">{m.registerReceived}</label>
-          <input id="register-received" type="date" required max={today()} value={received} onInput={(e) => setReceived((e.target as HTMLInputElement).value)} />
+          <input
+            id="register-received"
+            type="date"
+            required
+            max={today()}
+            value={received}
+            onInput={(e) => setReceived((e.target as HTMLInputElement).value)}
+          />
         </div>
         <div class="field">
           <label for="register-channel">{m.registerChannel}</label>
-          <select id="register-channel" value={channel} onChange={(e) => setChannel((e.target as HTMLSelectElement).value)}>
-            {CHANNELS.map((c) => <option value={c} key={c}>{labelOf(m, 'channel', c)}</option>)}
+          <select
+            id="register-channel"
+            value={channel}
+            onChange={(e) => setChannel((e.target as HTMLSelectElement).value)}
+          >
+            {CHANNELS.map((c) => (
+              <option value={c} key={c}>
+                {labelOf(m, 'channel', c)}
+              </option>
+            ))}
           </select>
         </div>
         <div class="field">
           <label for="register-identity">{m.registerIdentity}</label>
-          <select id="register-identity" value={check} onChange={(e) => setCheck((e.target as HTMLSelectElement).value)}>
+          <select
+            id="register-identity"
+            value={check}
+            onChange={(e) => setCheck((e.target as HTMLSelectElement).value)}
+          >
             <option value="">{m.notYet}</option>
-            {CHECKS.map((c) => <option value={c} key={c}>{labelOf(m, 'idcheck', c)}</option>)}
+            {CHECKS.map((c) => (
+              <option value={c} key={c}>
+                {labelOf(m, 'idcheck', c)}
+              </option>
+            ))}
           </select>
         </div>
         <button type="submit">{m.register}</button>

@@ -37,7 +37,9 @@ export function Staff({ m, locale, self, announce, fail }: ScreenProps) {
   const change = async (person: StaffItem, next: string) => {
     try {
       await call('PUT', `/v1/staff/${person.id}`, { role: next });
-      announce(fill(m.roleChanged, { name: person.name ?? person.email, role: labelOf(m, 'role', next) }));
+      announce(
+        fill(m.roleChanged, { name: person.name ?? person.email, role: labelOf(m, 'role', next) }),
+      );
       await load();
     } catch (error) {
       fail(error);
@@ -55,24 +57,53 @@ export function Staff({ m, locale, self, announce, fail }: ScreenProps) {
 
   return (
     <div class="stack">
-      {staff === null ? <p>{m.loading}</p> : (
+      {staff === null ? (
+        <p>{m.loading}</p>
+      ) : (
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">{m.staffTitle}</caption>
-            <thead><tr><th scope="col">{m.staffName}</th><th scope="col">{m.colEmail}</th><th scope="col">{m.colRole}</th><th scope="col">{m.colCreated}</th><th scope="col">{m.colActions}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{m.staffName}</th>
+                <th scope="col">{m.colEmail}</th>
+                <th scope="col">{m.colRole}</th>
+                <th scope="col">{m.colCreated}</th>
+                <th scope="col">{m.colActions}</th>
+              </tr>
+            </thead>
             <tbody>
               {staff.map((p) => (
                 <tr key={p.id}>
                   <td>{p.name ?? '—'}</td>
                   <td>{p.email}</td>
                   <td>
-                    <select aria-label={fill(m.changeRole, { name: p.name ?? p.email })} value={p.role} disabled={p.id === self.staff.id}
-                      onChange={(e) => change(p, (e.target as HTMLSelectElement).value)}>
-                      {ROLES.map((r) => <option value={r} key={r}>{labelOf(m, 'role', r)}</option>)}
+                    <select
+                      aria-label={fill(m.changeRole, { name: p.name ?? p.email })}
+                      value={p.role}
+                      disabled={p.id === self.staff.id}
+                      onChange={(e) => change(p, (e.target as HTMLSelectElement).value)}
+                    >
+                      {ROLES.map((r) => (
+                        <option value={r} key={r}>
+                          {labelOf(m, 'role', r)}
+                        </option>
+                      ))}
                     </select>
                   </td>
                   <td>{formatDate(p.since, locale, false)}</td>
-                  <td>{p.id !== self.staff.id && <button type="button" class="secondary" aria-label={`${m.remove}: ${p.name ?? p.email}`} onClick={() => remove(p)}>{m.remove}</button>}</td>
+                  <td>
+                    {p.id !== self.staff.id && (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`${m.remove}: ${p.name ?? p.email}`}
+                        onClick={() => remove(p)}
+                      >
+                        {m.remove}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -83,16 +114,37 @@ export function Staff({ m, locale, self, announce, fail }: ScreenProps) {
         <h2 id="invite-title">{m.inviteTitle}</h2>
         <div class="field">
           <label for="invite-email">{m.email}</label>
-          <input id="invite-email" type="email" autocomplete="off" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+          <input
+            id="invite-email"
+            type="email"
+            autocomplete="off"
+            required
+            value={email}
+            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+          />
         </div>
         <div class="field">
           <label for="invite-name">{m.staffName}</label>
-          <input id="invite-name" type="text" maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          <input
+            id="invite-name"
+            type="text"
+            maxLength={100}
+            value={name}
+            onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          />
         </div>
         <div class="field">
           <label for="invite-role">{m.staffRole}</label>
-          <select id="invite-role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
-            {ROLES.map((r) => <option value={r} key={r}>{labelOf(m, 'role', r)}</option>)}
+          <select
+            id="invite-role"
+            value={role}
+            onChange={(e) => setRole((e.target as HTMLSelectElement).value)}
+          >
+            {ROLES.map((r) => (
+              <option value={r} key={r}>
+                {labelOf(m, 'role', r)}
+              </option>
+            ))}
           </select>
         </div>
         <button type="submit">{m.invite}</button>

@@ -13,4 +13,5 @@ export interface ScreenProps {
 }
 
 /** True when the signed-in role holds one of the scopes. */
-export const can = (self: Self, ...scopes: string[]) => scopes.some((scope) => (self.scopes as string[]).includes(scope));
+export const can = (self: Self, ...scopes: string[]) =>
+  scopes.some((scope) => (self.scopes as string[]).includes(scope));

@@ -8,13 +8,35 @@ import type { ScreenProps } from './types';
 
 /** The feed's event types (shared/schemas/feed.ts), listed here so the bundle needs no schema library. */
 const TYPES = [
-  'consent.updated', 'subject.restricted', 'subject.restriction_lifted', 'subject.objected', 'subject.rectified', 'subject.data_erased', 'subject.erased',
+  'consent.updated',
+  'subject.restricted',
+  'subject.restriction_lifted',
+  'subject.objected',
+  'subject.rectified',
+  'subject.data_erased',
+  'subject.erased',
 ] as const;
 
-interface Webhook { id: string; url: string; types: string[]; createdAt: string; paused: boolean }
+interface Webhook {
+  id: string;
+  url: string;
+  types: string[];
+  createdAt: string;
+  paused: boolean;
+}
 interface Delivery {
-  id: string; eventType: string; status: string; attemptCount: number; createdAt: string; deliveredAt: string | null;
-  attempts: Array<{ attempt: number; attemptedAt: string; statusCode: number | null; error: string | null }>;
+  id: string;
+  eventType: string;
+  status: string;
+  attemptCount: number;
+  createdAt: string;
+  deliveredAt: string | null;
+  attempts: Array<{
+    attempt: number;
+    attemptedAt: string;
+    statusCode: number | null;
+    error: string | null;
+  }>;
 }
 
 export function Webhooks({ m, locale, announce, fail }: ScreenProps) {
@@ -66,7 +88,10 @@ export function Webhooks({ m, locale, announce, fail }: ScreenProps) {
   };
   const again = async (hook: Webhook, delivery: Delivery) => {
     try {
-      await call('POST', `/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries/${encodeURIComponent(delivery.id)}/redeliver`);
+      await call(
+        'POST',
+        `/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries/${encodeURIComponent(delivery.id)}/redeliver`,
+      );
       announce(fill(m.redeliveryQueued, { id: delivery.id }));
       await deliveries(hook);
     } catch (error) {
@@ -75,7 +100,15 @@ export function Webhooks({ m, locale, announce, fail }: ScreenProps) {
   };
   const deliveries = async (hook: Webhook) => {
     try {
-      setOpen({ hook, deliveries: (await call<{ deliveries: Delivery[] }>('GET', `/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries?limit=50`)).deliveries });
+      setOpen({
+        hook,
+        deliveries: (
+          await call<{ deliveries: Delivery[] }>(
+            'GET',
+            `/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries?limit=50`,
+          )
+        ).deliveries,
+      });
     } catch (error) {
       fail(error);
     }
@@ -83,45 +116,118 @@ export function Webhooks({ m, locale, announce, fail }: ScreenProps) {
 
   return (
     <div class="stack">
-      {hooks === null ? <p>{m.loading}</p> : hooks.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">{m.navWebhooks}</caption>
-            <thead><tr><th scope="col">{m.webhookUrl}</th><th scope="col">{m.colEvent}</th><th scope="col">{m.colCreated}</th><th scope="col">{m.colActions}</th></tr></thead>
-            <tbody>
-              {hooks.map((h) => (
-                <tr key={h.id}>
-                  <td><code class="details">{h.url}</code>{h.paused && <><br /><span class="meta">{m.pausedNote}</span></>}</td>
-                  <td>{h.types.length ? h.types.join(', ') : m.allTypes}</td>
-                  <td>{formatDate(h.createdAt, locale)}</td>
-                  <td><div class="actions">
-                    <button type="button" class="secondary" aria-label={`${m.showDeliveries}: ${h.url}`} onClick={() => deliveries(h)}>{m.showDeliveries}</button>
-                    <button type="button" class="secondary" aria-label={`${h.paused ? m.resume : m.pause}: ${h.url}`} onClick={() => setPaused(h, !h.paused)}>{h.paused ? m.resume : m.pause}</button>
-                    <button type="button" class="secondary" aria-label={`${m.deleteWebhook}: ${h.url}`} onClick={() => remove(h)}>{m.deleteWebhook}</button>
-                  </div></td>
+      {hooks === null ? (
+        <p>{m.loading}</p>
+      ) : (
+        hooks.length > 0 && (
+          <div class="table-wrap">
+            <table>
+              <caption class="visually-hidden">{m.navWebhooks}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{m.webhookUrl}</th>
+                  <th scope="col">{m.colEvent}</th>
+                  <th scope="col">{m.colCreated}</th>
+                  <th scope="col">{m.colActions}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {hooks.map((h) => (
+                  <tr key={h.id}>
+                    <td>
+                      <code class="details">{h.url}</code>
+                      {h.paused && (
+                        <>
+                          <br />
+                          <span class="meta">{m.pausedNote}</span>
+                        </>
+                      )}
+                    </td>
+                    <td>{h.types.length ? h.types.join(', ') : m.allTypes}</td>
+                    <td>{formatDate(h.createdAt, locale)}</td>
+                    <td>
+                      <div class="actions">
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={`${m.showDeliveries}: ${h.url}`}
+                          onClick={() => deliveries(h)}
+                        >
+                          {m.showDeliveries}
+                        </button>
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={`${h.paused ? m.resume : m.pause}: ${h.url}`}
+                          onClick={() => setPaused(h, !h.paused)}
+                        >
+                          {h.paused ? m.resume : m.pause}
+                        </button>
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={`${m.deleteWebhook}: ${h.url}`}
+                          onClick={() => remove(h)}
+                        >
+                          {m.deleteWebhook}
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
       )}
       {open && (
         <section aria-labelledby="deliveries" class="stack">
           <h2 id="deliveries">{fill(m.deliveriesOf, { url: open.hook.url })}</h2>
-          {open.deliveries.length === 0 ? <p>{m.noDeliveries}</p> : (
+          {open.deliveries.length === 0 ? (
+            <p>{m.noDeliveries}</p>
+          ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">{m.colEvent}</th><th scope="col">{m.colStatus}</th><th scope="col">{m.colAttempts}</th><th scope="col">{m.colCreated}</th><th scope="col">{m.colActions}</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">{m.colEvent}</th>
+                    <th scope="col">{m.colStatus}</th>
+                    <th scope="col">{m.colAttempts}</th>
+                    <th scope="col">{m.colCreated}</th>
+                    <th scope="col">{m.colActions}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {open.deliveries.map((d) => (
                     <tr key={d.id}>
-                      <td>{d.eventType}<br /><span class="meta">{d.id}</span></td>
+                      <td>
+                        {d.eventType}
+                        <br />
+                        <span class="meta">{d.id}</span>
+                      </td>
                       <td>{labelOf(m, 'delivery', d.status)}</td>
-                      <td><ul>{d.attempts.map((a) => <li key={a.attempt}>{formatDate(a.attemptedAt, locale)}: {a.statusCode ?? a.error ?? '—'}</li>)}</ul></td>
+                      <td>
+                        <ul>
+                          {d.attempts.map((a) => (
+                            <li key={a.attempt}>
+                              {formatDate(a.attemptedAt, locale)}: {a.statusCode ?? a.error ?? '—'}
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
                       <td>{formatDate(d.createdAt, locale)}</td>
-                      <td>{d.status !== 'pending' && (
-                        <button type="button" class="secondary" aria-label={`${m.redeliver}: ${d.id}`} onClick={() => again(open.hook, d)}>{m.redeliver}</button>
-                      )}</td>
+                      <td>
+                        {d.status !== 'pending' && (
+                          <button
+                            type="button"
+                            class="secondary"
+                            aria-label={`${m.redeliver}: ${d.id}`}
+                            onClick={() => again(open.hook, d)}
+                          >
+                            {m.redeliver}
+                          </button>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -134,14 +240,31 @@ export function Webhooks({ m, locale, announce, fail }: ScreenProps) {
         <h2 id="create-webhook">{m.createWebhook}</h2>
         <div class="field">
           <label for="webhook-url">{m.webhookUrl}</label>
-          <input id="webhook-url" type="url" required maxLength={2000} value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
+          <input
+            id="webhook-url"
+            type="url"
+            required
+            maxLength={2000}
+            value={url}
+            onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+          />
         </div>
         <fieldset>
           <legend>{m.webhookTypes}</legend>
           {TYPES.map((type) => (
             <div class="choice" key={type}>
-              <input id={`type-${type}`} type="checkbox" checked={types.includes(type)}
-                onChange={(e) => setTypes((e.target as HTMLInputElement).checked ? [...types, type] : types.filter((t) => t !== type))} />
+              <input
+                id={`type-${type}`}
+                type="checkbox"
+                checked={types.includes(type)}
+                onChange={(e) =>
+                  setTypes(
+                    (e.target as HTMLInputElement).checked
+                      ? [...types, type]
+                      : types.filter((t) => t !== type),
+                  )
+                }
+              />
               <label for={`type-${type}`}>{type}</label>
             </div>
           ))}
@@ -151,7 +274,9 @@ export function Webhooks({ m, locale, announce, fail }: ScreenProps) {
       {secret && (
         <div class="secret" role="region" aria-label={m.webhookSecret}>
           <p>{m.webhookSecret}</p>
-          <p><code>{secret}</code></p>
+          <p>
+            <code>{secret}</code>
+          </p>
         </div>
       )}
     </div>

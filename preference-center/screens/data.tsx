@@ -32,9 +32,14 @@ export function Data(props: Props) {
     if (confirming) confirmHeading.current?.focus();
   }, [confirming]);
 
-  const labelFor = (item: string) => (item.startsWith('dataset:') ? humanize(item.slice(8))
-    : item.startsWith('attributes.') ? humanize(item.slice(11)) : labelOf(m, 'field', item));
-  const toggle = (item: string, on: boolean) => setChosen(on ? [...chosen, item] : chosen.filter((x) => x !== item));
+  const labelFor = (item: string) =>
+    item.startsWith('dataset:')
+      ? humanize(item.slice(8))
+      : item.startsWith('attributes.')
+        ? humanize(item.slice(11))
+        : labelOf(m, 'field', item);
+  const toggle = (item: string, on: boolean) =>
+    setChosen(on ? [...chosen, item] : chosen.filter((x) => x !== item));
 
   const proceed = (event: Event) => {
     event.preventDefault();
@@ -46,10 +51,13 @@ export function Data(props: Props) {
   const erase = async () => {
     setBusy(true);
     try {
-      const scope = mode === 'all' ? { all: true } : {
-        datasets: chosen.filter((c) => c.startsWith('dataset:')).map((c) => c.slice(8)),
-        fields: chosen.filter((c) => !c.startsWith('dataset:')),
-      };
+      const scope =
+        mode === 'all'
+          ? { all: true }
+          : {
+              datasets: chosen.filter((c) => c.startsWith('dataset:')).map((c) => c.slice(8)),
+              fields: chosen.filter((c) => !c.startsWith('dataset:')),
+            };
       await call('POST /v1/me/erasure', scope);
       if (mode === 'all') return props.onErasedAll();
       setConfirming(false);
@@ -79,23 +87,49 @@ export function Data(props: Props) {
       <h3>{m.downloadTitle}</h3>
       <p>{fill(m.downloadIntro, { tenant: page.tenantName })}</p>
       <p class="actions">
-        <button type="button" disabled={busy} onClick={() => save('json')}>{m.downloadJson}</button>
-        <button type="button" disabled={busy} onClick={() => save('csv')}>{m.downloadCsv}</button>
+        <button type="button" disabled={busy} onClick={() => save('json')}>
+          {m.downloadJson}
+        </button>
+        <button type="button" disabled={busy} onClick={() => save('csv')}>
+          {m.downloadCsv}
+        </button>
       </p>
       <h3>{m.recordsTitle}</h3>
-      {datasets.length === 0 ? <p>{m.recordsEmpty}</p> : (
-        <ul>{datasets.map((d) => <li key={d}>{countOf(m, locale, d, me.records[d])}</li>)}</ul>
+      {datasets.length === 0 ? (
+        <p>{m.recordsEmpty}</p>
+      ) : (
+        <ul>
+          {datasets.map((d) => (
+            <li key={d}>{countOf(m, locale, d, me.records[d])}</li>
+          ))}
+        </ul>
       )}
       {kept.length > 0 ? (
         <>
           <h3>{m.keptByLawTitle}</h3>
           <p>{fill(m.keptByLawIntro, { tenant: page.tenantName })}</p>
-          <ul>{kept.map((k) => <li key={k.dataset}>{keptText(m, locale, k)}</li>)}</ul>
+          <ul>
+            {kept.map((k) => (
+              <li key={k.dataset}>{keptText(m, locale, k)}</li>
+            ))}
+          </ul>
         </>
       ) : null}
       <h3>{m.recipientsTitle}</h3>
-      {me.recipients.length === 0 ? <p>{m.recipientsEmpty}</p> : (
-        <ul>{me.recipients.map((r) => <li>{fill(m.recipient, { name: r.name ?? r.kind, categories: r.categories.join(', '), date: formatDate(r.lastAt, locale, false) })}</li>)}</ul>
+      {me.recipients.length === 0 ? (
+        <p>{m.recipientsEmpty}</p>
+      ) : (
+        <ul>
+          {me.recipients.map((r) => (
+            <li>
+              {fill(m.recipient, {
+                name: r.name ?? r.kind,
+                categories: r.categories.join(', '),
+                date: formatDate(r.lastAt, locale, false),
+              })}
+            </li>
+          ))}
+        </ul>
       )}
       <h3>{m.eraseTitle}</h3>
       {!confirming ? (
@@ -104,11 +138,23 @@ export function Data(props: Props) {
           <fieldset>
             <legend>{m.eraseTitle}</legend>
             <div class="choice">
-              <input type="radio" id="erase-some" name="erase-mode" checked={mode === 'some'} onChange={() => setMode('some')} />
+              <input
+                type="radio"
+                id="erase-some"
+                name="erase-mode"
+                checked={mode === 'some'}
+                onChange={() => setMode('some')}
+              />
               <label for="erase-some">{m.eraseChosen}</label>
             </div>
             <div class="choice">
-              <input type="radio" id="erase-all" name="erase-mode" checked={mode === 'all'} onChange={() => setMode('all')} />
+              <input
+                type="radio"
+                id="erase-all"
+                name="erase-mode"
+                checked={mode === 'all'}
+                onChange={() => setMode('all')}
+              />
               <label for="erase-all">{m.eraseAll}</label>
             </div>
           </fieldset>
@@ -119,7 +165,14 @@ export function Data(props: Props) {
                   <legend>{m.eraseDatasets}</legend>
                   {datasets.map((d) => (
                     <div class="choice" key={d}>
-                      <input type="checkbox" id={`ds-${d}`} checked={chosen.includes(`dataset:${d}`)} onChange={(e) => toggle(`dataset:${d}`, (e.target as HTMLInputElement).checked)} />
+                      <input
+                        type="checkbox"
+                        id={`ds-${d}`}
+                        checked={chosen.includes(`dataset:${d}`)}
+                        onChange={(e) =>
+                          toggle(`dataset:${d}`, (e.target as HTMLInputElement).checked)
+                        }
+                      />
                       <label for={`ds-${d}`}>{humanize(d)}</label>
                     </div>
                   ))}
@@ -130,7 +183,12 @@ export function Data(props: Props) {
                   <legend>{m.eraseFields}</legend>
                   {fields.map((f) => (
                     <div class="choice" key={f}>
-                      <input type="checkbox" id={`fd-${f}`} checked={chosen.includes(f)} onChange={(e) => toggle(f, (e.target as HTMLInputElement).checked)} />
+                      <input
+                        type="checkbox"
+                        id={`fd-${f}`}
+                        checked={chosen.includes(f)}
+                        onChange={(e) => toggle(f, (e.target as HTMLInputElement).checked)}
+                      />
                       <label for={`fd-${f}`}>{labelFor(f)}</label>
                     </div>
                   ))}
@@ -138,16 +196,30 @@ export function Data(props: Props) {
               ) : null}
             </>
           ) : null}
-          {problem ? <p class="problem" role="alert">{problem}</p> : null}
+          {problem ? (
+            <p class="problem" role="alert">
+              {problem}
+            </p>
+          ) : null}
           <button type="submit">{m.eraseContinue}</button>
         </form>
       ) : (
         <div class="confirm" role="group" aria-labelledby="erase-confirm-title">
-          <h4 id="erase-confirm-title" tabIndex={-1} ref={confirmHeading}>{m.eraseConfirmTitle}</h4>
-          <p>{mode === 'all' ? fill(m.eraseConfirmAll, { tenant: page.tenantName }) : fill(m.eraseConfirmSome, { items: chosen.map(labelFor).join(', ') })}</p>
+          <h4 id="erase-confirm-title" tabIndex={-1} ref={confirmHeading}>
+            {m.eraseConfirmTitle}
+          </h4>
+          <p>
+            {mode === 'all'
+              ? fill(m.eraseConfirmAll, { tenant: page.tenantName })
+              : fill(m.eraseConfirmSome, { items: chosen.map(labelFor).join(', ') })}
+          </p>
           <p class="actions">
-            <button type="button" class="danger" disabled={busy} onClick={erase}>{m.eraseConfirm}</button>
-            <button type="button" class="secondary" onClick={() => setConfirming(false)}>{m.cancel}</button>
+            <button type="button" class="danger" disabled={busy} onClick={erase}>
+              {m.eraseConfirm}
+            </button>
+            <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+              {m.cancel}
+            </button>
           </p>
         </div>
       )}

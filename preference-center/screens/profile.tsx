@@ -5,16 +5,25 @@ import { call } from '../api';
 import { fill, humanize, labelOf } from '../i18n';
 import type { ScreenProps } from './types';
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value));
+const asText = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : value === null || value === undefined
+      ? ''
+      : JSON.stringify(value);
 
 export function Profile(props: ScreenProps) {
   const { m, page, me } = props;
   const original: Record<string, string> = {
     email: me.subject.email ?? '',
     phone: me.subject.phone ?? '',
-    ...Object.fromEntries(Object.entries(me.subject.attributes).map(([k, v]) => [`attributes.${k}`, asText(v)])),
+    ...Object.fromEntries(
+      Object.entries(me.subject.attributes).map(([k, v]) => [`attributes.${k}`, asText(v)]),
+    ),
   };
-  const fields = Object.keys(original).filter((name) => name.startsWith('attributes.') || original[name] !== '' || me.subject.email !== null);
+  const fields = Object.keys(original).filter(
+    (name) => name.startsWith('attributes.') || original[name] !== '' || me.subject.email !== null,
+  );
   const [values, setValues] = useState<Record<string, string>>(original);
   const [busy, setBusy] = useState(false);
 
@@ -46,17 +55,27 @@ export function Profile(props: ScreenProps) {
       <form onSubmit={save} class="stack">
         {fields.map((name) => {
           const id = `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-          const label = name.startsWith('attributes.') ? humanize(name.slice('attributes.'.length)) : labelOf(m, 'field', name);
+          const label = name.startsWith('attributes.')
+            ? humanize(name.slice('attributes.'.length))
+            : labelOf(m, 'field', name);
           return (
             <div class="field" key={name}>
               <label for={id}>{label}</label>
-              <input id={id} type={(name === 'email' ? 'email' : name === 'phone' ? 'tel' : 'text') as 'text'}
-                autocomplete={name === 'email' ? 'email' : name === 'phone' ? 'tel' : 'off'} value={values[name]}
-                onInput={(e) => setValues({ ...values, [name]: (e.target as HTMLInputElement).value })} />
+              <input
+                id={id}
+                type={(name === 'email' ? 'email' : name === 'phone' ? 'tel' : 'text') as 'text'}
+                autocomplete={name === 'email' ? 'email' : name === 'phone' ? 'tel' : 'off'}
+                value={values[name]}
+                onInput={(e) =>
+                  setValues({ ...values, [name]: (e.target as HTMLInputElement).value })
+                }
+              />
             </div>
           );
         })}
-        <button type="submit" disabled={busy}>{m.profileSave}</button>
+        <button type="submit" disabled={busy}>
+          {m.profileSave}
+        </button>
       </form>
     </div>
   );

@@ -6,7 +6,8 @@ import { fill, formatDate, keptText, labelOf } from '../i18n';
 import type { ScreenProps } from './types';
 
 /** The records an erasure left because a law keeps them, from the request's outcome. */
-const keptOf = (r: RequestItem): Array<{ dataset: string; basis: string; until: string }> => (Array.isArray(r.outcome?.kept) ? r.outcome.kept as [] : []);
+const keptOf = (r: RequestItem): Array<{ dataset: string; basis: string; until: string }> =>
+  Array.isArray(r.outcome?.kept) ? (r.outcome.kept as []) : [];
 
 export function Requests(props: ScreenProps) {
   const { m, locale } = props;
@@ -18,11 +19,21 @@ export function Requests(props: ScreenProps) {
   return (
     <div>
       <p>{m.requestsIntro}</p>
-      {requests.length === 0 ? <p>{m.requestsEmpty}</p> : (
+      {requests.length === 0 ? (
+        <p>{m.requestsEmpty}</p>
+      ) : (
         // Not a region of its own: the section is already named "requests", and on a phone the rows stack.
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">{m.colType}</th><th scope="col">{m.colStatus}</th><th scope="col">{m.colReceived}</th><th scope="col">{m.colDue}</th><th scope="col">{m.colCompleted}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{m.colType}</th>
+                <th scope="col">{m.colStatus}</th>
+                <th scope="col">{m.colReceived}</th>
+                <th scope="col">{m.colDue}</th>
+                <th scope="col">{m.colCompleted}</th>
+              </tr>
+            </thead>
             <tbody>
               {requests.map((r) => (
                 <tr key={r.id}>
@@ -32,7 +43,15 @@ export function Requests(props: ScreenProps) {
                   <td data-label={m.colDue}>{formatDate(r.dueAt, locale, false)}</td>
                   <td data-label={m.colCompleted}>
                     {formatDate(r.completedAt, locale) || '–'}
-                    {keptOf(r).length > 0 ? <p>{fill(m.keptAfterErasure, { items: keptOf(r).map((k) => keptText(m, locale, k)).join('; ') })}</p> : null}
+                    {keptOf(r).length > 0 ? (
+                      <p>
+                        {fill(m.keptAfterErasure, {
+                          items: keptOf(r)
+                            .map((k) => keptText(m, locale, k))
+                            .join('; '),
+                        })}
+                      </p>
+                    ) : null}
                   </td>
                 </tr>
               ))}

@@ -35,10 +35,21 @@ export function SignIn({ m, locale, page, announce, fail }: Props) {
       <form onSubmit={submit} class="stack">
         <div class="field">
           <label for="email">{m.emailLabel}</label>
-          <input id="email" name="email" type="email" autocomplete="email" required value={email}
-            onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            required
+            value={email}
+            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+          />
         </div>
-        <p><button type="submit" disabled={busy}>{m.sendLink}</button></p>
+        <p>
+          <button type="submit" disabled={busy}>
+            {m.sendLink}
+          </button>
+        </p>
       </form>
     </section>
   );

@@ -19,7 +19,10 @@ export function StepUp(props: ScreenProps) {
       setSent(true);
       props.announce(m.stepUpSent);
     } catch (error) {
-      if (error instanceof ApiFailure && error.code === 'NO_ADDRESS_ON_FILE') return props.announce(fill(m.stepUpNoAddress, { tenant, contact: page.controller.contact }));
+      if (error instanceof ApiFailure && error.code === 'NO_ADDRESS_ON_FILE')
+        return props.announce(
+          fill(m.stepUpNoAddress, { tenant, contact: page.controller.contact }),
+        );
       props.fail(error);
     } finally {
       setBusy(false);
@@ -33,9 +36,19 @@ export function StepUp(props: ScreenProps) {
       {me.canStepUp ? (
         <>
           <p>{fill(m.assuranceMore, { tenant })}</p>
-          {sent ? <p>{m.stepUpSent}</p> : <p><button type="button" disabled={busy} onClick={ask}>{m.stepUp}</button></p>}
+          {sent ? (
+            <p>{m.stepUpSent}</p>
+          ) : (
+            <p>
+              <button type="button" disabled={busy} onClick={ask}>
+                {m.stepUp}
+              </button>
+            </p>
+          )}
         </>
-      ) : <p>{fill(m.stepUpNoAddress, { tenant, contact: page.controller.contact })}</p>}
+      ) : (
+        <p>{fill(m.stepUpNoAddress, { tenant, contact: page.controller.contact })}</p>
+      )}
     </div>
   );
 }

@@ -17,7 +17,11 @@ fs.chmodSync(outdir, 0o755);
 await build({
   absWorkingDir: root,
   // The consent write worker is a file of its own: a worker thread starts from a file.
-  entryPoints: { main: 'server/main.ts', cli: 'server/cli/main.ts', 'banner-write-worker': 'server/services/consent/banner-write-worker.ts' },
+  entryPoints: {
+    main: 'server/main.ts',
+    cli: 'server/cli/main.ts',
+    'banner-write-worker': 'server/services/consent/banner-write-worker.ts',
+  },
   outdir,
   bundle: true,
   splitting: true,

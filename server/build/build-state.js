@@ -9,7 +9,10 @@ export const root = path.resolve(import.meta.dirname, '../..');
 export const parts = {
   server: { outputs: ['dist/server/main.js', 'dist/server/cli.js'], sources: ['server', 'shared'] },
   widget: { outputs: ['dist/widget'], sources: ['widget', 'shared', 'vite.config.ts'] },
-  preferenceCenter: { outputs: ['dist/preference-center'], sources: ['preference-center', 'shared', 'vite.preference-center.config.ts'] },
+  preferenceCenter: {
+    outputs: ['dist/preference-center'],
+    sources: ['preference-center', 'shared', 'vite.preference-center.config.ts'],
+  },
   console: { outputs: ['dist/console'], sources: ['console', 'shared', 'vite.console.config.ts'] },
 };
 
@@ -22,7 +25,9 @@ function newest(base, entry) {
     return 0;
   }
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(path.join(base, entry)).reduce((max, name) => Math.max(max, newest(base, path.join(entry, name))), stat.mtimeMs);
+  return fs
+    .readdirSync(path.join(base, entry))
+    .reduce((max, name) => Math.max(max, newest(base, path.join(entry, name))), stat.mtimeMs);
 }
 
 /** True when any of the named parts under `base` must be built again: an output is missing or a source is newer. */

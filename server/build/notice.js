@@ -19,12 +19,24 @@ each licence is in the package's directory under node_modules/.
 function copyrightLines(dir) {
   let files;
   try {
-    files = fs.readdirSync(dir).filter((name) => /^(licen[sc]e|copying)/i.test(name)).sort();
+    files = fs
+      .readdirSync(dir)
+      .filter((name) => /^(licen[sc]e|copying)/i.test(name))
+      .sort();
   } catch {
     return [];
   }
-  const lines = files.flatMap((name) => fs.readFileSync(path.join(dir, name), 'utf8').split(/\r?\n/));
-  const found = lines.map((line) => line.trim()).filter((line) => (/^Copyright\s+(\([cC]\)|©|\d{4}|[A-Z])/.test(line) || /^(\([cC]\)|©)\s*\d{4}/.test(line)) && !/\{yyyy\}|\[yyyy\]|copyright owner|<year>/i.test(line));
+  const lines = files.flatMap((name) =>
+    fs.readFileSync(path.join(dir, name), 'utf8').split(/\r?\n/),
+  );
+  const found = lines
+    .map((line) => line.trim())
+    .filter(
+      (line) =>
+        (/^Copyright\s+(\([cC]\)|©|\d{4}|[A-Z])/.test(line) ||
+          /^(\([cC]\)|©)\s*\d{4}/.test(line)) &&
+        !/\{yyyy\}|\[yyyy\]|copyright owner|<year>/i.test(line),
+    );
   return [...new Set(found)];
 }
 
@@ -32,7 +44,11 @@ export function renderNotice() {
   const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
   const entries = Object.entries(lock.packages)
     .filter(([where, info]) => where.startsWith('node_modules/') && !info.dev && !info.devOptional)
-    .map(([where, info]) => ({ name: where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length), where, info }))
+    .map(([where, info]) => ({
+      name: where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length),
+      where,
+      info,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.info.version.localeCompare(b.info.version));
   const seen = new Set();
   const blocks = [];
@@ -41,7 +57,12 @@ export function renderNotice() {
     if (seen.has(id)) continue;
     seen.add(id);
     const copyright = copyrightLines(path.join(root, where));
-    blocks.push([`${id} (${info.license ?? 'see the package'})`, ...copyright.map((line) => `  ${line}`)].join('\n'));
+    blocks.push(
+      [
+        `${id} (${info.license ?? 'see the package'})`,
+        ...copyright.map((line) => `  ${line}`),
+      ].join('\n'),
+    );
   }
   return `${HEADER}\n${blocks.join('\n')}\n`;
 }

@@ -3,7 +3,12 @@
 import { execSync } from 'node:child_process';
 import { isStale, root } from './build-state.js';
 
-const steps = [['server', 'build:server'], ['widget', 'build:widget'], ['preferenceCenter', 'build:preference-center'], ['console', 'build:console']];
+const steps = [
+  ['server', 'build:server'],
+  ['widget', 'build:widget'],
+  ['preferenceCenter', 'build:preference-center'],
+  ['console', 'build:console'],
+];
 for (const [part, script] of steps) {
   if (!isStale(part)) continue;
   console.log(`Building (npm run ${script}) ...`);

@@ -17,10 +17,15 @@ import { fileURLToPath } from 'node:url';
 const heapFlags = ['--max-semi-space-size=1', '--max-old-space-size=1024'];
 const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
 const args = process.argv.slice(2);
-const helpOnly = args.length === 0 || args.some((arg) => arg === '--help' || arg === '-h') || args[0] === 'help';
+const helpOnly =
+  args.length === 0 || args.some((arg) => arg === '--help' || arg === '-h') || args[0] === 'help';
 
 if (!helpOnly && !/--max-(semi|old)-space-size/.test(chosen)) {
-  const child = spawnSync(process.execPath, [...heapFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawnSync(
+    process.execPath,
+    [...heapFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   if (child.error) throw child.error;
   process.exit(child.status ?? (child.signal ? 1 : 0));
 } else {
@@ -32,7 +37,9 @@ if (!helpOnly && !/--max-(semi|old)-space-size/.test(chosen)) {
     try {
       tsx = await import('tsx/esm/api');
     } catch {
-      process.stderr.write('akkoord: the compiled command (dist/server) is missing or older than its sources; run `npm run build` first\n');
+      process.stderr.write(
+        'akkoord: the compiled command (dist/server) is missing or older than its sources; run `npm run build` first\n',
+      );
       process.exit(1);
     }
     tsx.register();

@@ -56,68 +56,100 @@ export interface BadRow {
 type Raw = Record<string, string | undefined>;
 
 /** Streams the CSV's rows with the line each ends on; a broken file is a CliError naming the line. */
-async function* readRows(file: string): AsyncGenerator<{ raw: Raw; line: number; columnsOk: boolean }> {
+async function* readRows(
+  file: string,
+): AsyncGenerator<{ raw: Raw; line: number; columnsOk: boolean }> {
   if (!fs.existsSync(file)) throw new CliError(`No such file: ${file}`);
-  const parser = fs.createReadStream(file).pipe(parse({
-    bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count: true,
-    columns: (header: string[]) => {
-      const missing = requiredColumns.filter((c) => !header.includes(c));
-      const unknown = header.filter((c) => !requiredColumns.includes(c) && !optionalColumns.includes(c));
-      if (missing.length > 0 || unknown.length > 0) {
-        throw new CliError('line 1: the header is not one this import understands', [
-          ...missing.map((c) => `missing column "${c}"`),
-          ...unknown.map((c) => `unknown column "${c.slice(0, 40)}"`),
-          `columns: ${requiredColumns.join(',')} and optionally ${optionalColumns.join(',')}`,
-        ]);
-      }
-      return header;
-    },
-  }));
+  const parser = fs.createReadStream(file).pipe(
+    parse({
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      info: true,
+      relax_column_count: true,
+      columns: (header: string[]) => {
+        const missing = requiredColumns.filter((c) => !header.includes(c));
+        const unknown = header.filter(
+          (c) => !requiredColumns.includes(c) && !optionalColumns.includes(c),
+        );
+        if (missing.length > 0 || unknown.length > 0) {
+          throw new CliError('line 1: the header is not one this import understands', [
+            ...missing.map((c) => `missing column "${c}"`),
+            ...unknown.map((c) => `unknown column "${c.slice(0, 40)}"`),
+            `columns: ${requiredColumns.join(',')} and optionally ${optionalColumns.join(',')}`,
+          ]);
+        }
+        return header;
+      },
+    }),
+  );
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Raw; info: { lines: number; invalid_field_length: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Raw;
+      info: { lines: number; invalid_field_length: number };
+    }>) {
       yield { raw: record, line: info.lines, columnsOk: info.invalid_field_length === 0 };
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
     const line = (error as { lines?: number }).lines;
-    throw new CliError(`${line ? `line ${line}: ` : ''}the file is not valid CSV (${(error as Error).message.split('\n')[0].slice(0, 200)})`);
+    throw new CliError(
+      `${line ? `line ${line}: ` : ''}the file is not valid CSV (${(error as Error).message.split('\n')[0].slice(0, 200)})`,
+    );
   }
 }
 
 /** Checks one row against the config version it names; answers the row or its problems. */
 async function checkRow(
-  ctx: AppContext, tenantId: string, raw: Raw, line: number, columnsOk: boolean,
+  ctx: AppContext,
+  tenantId: string,
+  raw: Raw,
+  line: number,
+  columnsOk: boolean,
   configOf: (version?: number) => Promise<PublishedConfig | null>,
   checkErased: boolean,
 ): Promise<ImportRow | BadRow> {
   const problems: string[] = [];
   if (!columnsOk) problems.push('wrong number of columns');
   const externalId = raw.externalId ?? '';
-  if (externalId === '' || externalId.length > 200) problems.push('externalId must be 1 to 200 characters');
+  if (externalId === '' || externalId.length > 200)
+    problems.push('externalId must be 1 to 200 characters');
   const status = (raw.decision ?? '').toLowerCase() as Decision;
   if (!decisions.includes(status)) problems.push(`decision must be one of ${decisions.join(', ')}`);
   const capturedAt = raw.capturedAt ?? '';
   const capturedMs = isoTime.test(capturedAt) ? Date.parse(capturedAt) : NaN;
-  if (!Number.isFinite(capturedMs)) problems.push('capturedAt must be an ISO 8601 time with a zone, e.g. 2026-03-01T09:30:00Z');
+  if (!Number.isFinite(capturedMs))
+    problems.push('capturedAt must be an ISO 8601 time with a zone, e.g. 2026-03-01T09:30:00Z');
   else if (capturedMs > ctx.clock.now().getTime()) problems.push('capturedAt is in the future');
   const source = raw.source ? raw.source : null;
   // A label, not free text: it stays in the ledger for good, so it must not carry personal data.
-  if (source !== null && !/^[A-Za-z0-9_.:-]{1,100}$/.test(source)) problems.push('source must be a label of at most 100 characters: letters, digits, _ . : -');
+  if (source !== null && !/^[A-Za-z0-9_.:-]{1,100}$/.test(source))
+    problems.push('source must be a label of at most 100 characters: letters, digits, _ . : -');
 
   const email = raw.email ? raw.email : null;
-  if (email !== null && (email.length > 254 || !emailPattern.test(email))) problems.push('email must be an e-mail address');
+  if (email !== null && (email.length > 254 || !emailPattern.test(email)))
+    problems.push('email must be an e-mail address');
   const informedAt = raw.informedAt ? raw.informedAt : null;
-  const informedMs = informedAt === null ? null : isoTime.test(informedAt) ? Date.parse(informedAt) : NaN;
-  if (informedMs !== null && !Number.isFinite(informedMs)) problems.push('informedAt must be an ISO 8601 time with a zone');
-  else if (informedMs !== null && informedMs > ctx.clock.now().getTime()) problems.push('informedAt is in the future');
+  const informedMs =
+    informedAt === null ? null : isoTime.test(informedAt) ? Date.parse(informedAt) : NaN;
+  if (informedMs !== null && !Number.isFinite(informedMs))
+    problems.push('informedAt must be an ISO 8601 time with a zone');
+  else if (informedMs !== null && informedMs > ctx.clock.now().getTime())
+    problems.push('informedAt is in the future');
 
   let version: number | undefined;
   if (raw.configVersion) {
     version = /^\d{1,9}$/.test(raw.configVersion) ? Number(raw.configVersion) : NaN;
     if (Number.isNaN(version)) problems.push('configVersion must be a whole number');
   }
-  const published = version === undefined || !Number.isNaN(version) ? await configOf(version) : null;
-  if (!published && !Number.isNaN(version)) problems.push(version === undefined ? 'the tenant has no published configuration' : `configuration version ${version} does not exist`);
+  const published =
+    version === undefined || !Number.isNaN(version) ? await configOf(version) : null;
+  if (!published && !Number.isNaN(version))
+    problems.push(
+      version === undefined
+        ? 'the tenant has no published configuration'
+        : `configuration version ${version} does not exist`,
+    );
 
   const channel = raw.channel ?? '';
   let locale = raw.locale ?? '';
@@ -125,22 +157,39 @@ async function checkRow(
     const purpose = published.config.purposes.find((p) => p.key === raw.purpose);
     if (!purpose) problems.push(`purpose is not in configuration version ${published.version}`);
     else if (isCommunicationPurpose(purpose)) {
-      if (!purpose.channels!.includes(channel)) problems.push(`channel must be one of ${purpose.channels!.join(', ')} for this purpose`);
+      if (!purpose.channels!.includes(channel))
+        problems.push(`channel must be one of ${purpose.channels!.join(', ')} for this purpose`);
     } else {
       if (channel !== '') problems.push('channel must be empty for a website purpose');
-      if (purpose.required && status !== 'granted') problems.push('a required purpose cannot be refused');
+      if (purpose.required && status !== 'granted')
+        problems.push('a required purpose cannot be refused');
     }
     if (locale === '') locale = published.config.defaultLocale;
-    else if (!published.config.locales.includes(locale)) problems.push(`locale must be one of ${published.config.locales.join(', ')}`);
+    else if (!published.config.locales.includes(locale))
+      problems.push(`locale must be one of ${published.config.locales.join(', ')}`);
   }
   // Art. 17: an erased person is not brought back by an old list.
-  if (checkErased && externalId !== '' && (await erasureOf(ctx.db, ctx.keyring, tenantId, { externalId, email }))) problems.push('this person was erased; their consent is not imported again');
+  if (
+    checkErased &&
+    externalId !== '' &&
+    (await erasureOf(ctx.db, ctx.keyring, tenantId, { externalId, email }))
+  )
+    problems.push('this person was erased; their consent is not imported again');
 
   if (problems.length > 0 || !published) return { line, problems };
   return {
-    line, externalId, purpose: raw.purpose!, channel, status, capturedAt: new Date(capturedMs).toISOString(),
-    source, locale, configVersion: published.version, config: published.config,
-    email, informedAt: informedMs === null ? null : new Date(informedMs).toISOString(),
+    line,
+    externalId,
+    purpose: raw.purpose!,
+    channel,
+    status,
+    capturedAt: new Date(capturedMs).toISOString(),
+    source,
+    locale,
+    configVersion: published.version,
+    config: published.config,
+    email,
+    informedAt: informedMs === null ? null : new Date(informedMs).toISOString(),
   };
 }
 
@@ -151,28 +200,55 @@ async function importRow(trx: Kysely<Database>, ctx: AppContext, tenantId: strin
   const subjectId = found?.id ?? (await createSubject(trx, tenantId, at, row.externalId));
   let notice: Awaited<ReturnType<typeof noteArrivalIn>> = 'unchanged';
   if (row.email !== null) {
-    await trx.updateTable('subjects').set({ ...sealEmail(ctx.keyring, row.email), updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', subjectId).execute();
+    await trx
+      .updateTable('subjects')
+      .set({ ...sealEmail(ctx.keyring, row.email), updated_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', subjectId)
+      .execute();
   }
   // Art. 14, as for PUT /v1/subjects: a person with an address learns who holds their data and from where.
   if ((row.email !== null || row.informedAt !== null) && (row.email !== null || found?.email_enc)) {
     await lockLedgerHead(trx, tenantId);
-    notice = await noteArrivalIn(trx, ctx, { tenantId, subjectId, dataSource: row.source, informedAt: row.informedAt, via: 'import', actor: IMPORT_ACTOR });
+    notice = await noteArrivalIn(trx, ctx, {
+      tenantId,
+      subjectId,
+      dataSource: row.source,
+      informedAt: row.informedAt,
+      via: 'import',
+      actor: IMPORT_ACTOR,
+    });
   }
   const recorded = await recordConsentIn(trx, ctx, {
-    tenantId, subjectId, configVersion: row.configVersion, locale: row.locale, source: 'import',
+    tenantId,
+    subjectId,
+    configVersion: row.configVersion,
+    locale: row.locale,
+    source: 'import',
     changes: [{ purpose: row.purpose, channel: row.channel, status: row.status }],
     capturedAt: row.capturedAt,
     // Where the consent was collected, kept (and hashed) with the ledger event as proof.
     clientEventId: row.source ? `import:${row.source}` : 'import',
   });
-  const expired = expiredOnArrival(row.config, [{ purpose: row.purpose, channel: row.channel, status: row.status }], row.capturedAt, at).length > 0;
+  const expired =
+    expiredOnArrival(
+      row.config,
+      [{ purpose: row.purpose, channel: row.channel, status: row.status }],
+      row.capturedAt,
+      at,
+    ).length > 0;
   return { events: recorded.events.length, expired, notice };
 }
 
-export async function importConsentsCommand(out: Output, file: string, options: { tenant?: string; skipInvalid?: boolean }) {
+export async function importConsentsCommand(
+  out: Output,
+  file: string,
+  options: { tenant?: string; skipInvalid?: boolean },
+) {
   const summary = await withContext(async (ctx) => {
     const tenant = await requireTenant(ctx, options.tenant);
-    if (tenant.status !== 'active') throw new CliError(`Tenant ${tenant.id} is ${tenant.status}; nothing can be imported`);
+    if (tenant.status !== 'active')
+      throw new CliError(`Tenant ${tenant.id} is ${tenant.status}; nothing can be imported`);
     const configs = new Map<number | 'latest', PublishedConfig | null>();
     const configOf = async (version?: number) => {
       const key = version ?? 'latest';
@@ -189,10 +265,13 @@ export async function importConsentsCommand(out: Output, file: string, options: 
       if ('problems' in checked) bad.push(checked);
     }
     if (total === 0) throw new CliError(`${file} has a header but no rows`);
-    const badLines = (limit: number) => bad.slice(0, limit).map((b) => `line ${b.line}: ${b.problems.join('; ')}`);
+    const badLines = (limit: number) =>
+      bad.slice(0, limit).map((b) => `line ${b.line}: ${b.problems.join('; ')}`);
     if (bad.length > 0 && !options.skipInvalid) {
-      throw new CliError(`${bad.length} of ${total} rows are invalid; nothing was imported (fix them, or pass --skip-invalid to import the rest)`,
-        [...badLines(50), ...(bad.length > 50 ? [`... and ${bad.length - 50} more`] : [])]);
+      throw new CliError(
+        `${bad.length} of ${total} rows are invalid; nothing was imported (fix them, or pass --skip-invalid to import the rest)`,
+        [...badLines(50), ...(bad.length > 50 ? [`... and ${bad.length - 50} more`] : [])],
+      );
     }
 
     // Pass 2: read the file again (memory stays flat) and import the good rows in one transaction.
@@ -215,7 +294,8 @@ export async function importConsentsCommand(out: Output, file: string, options: 
           // Configs are cached from pass 1 and the erasure check is done: no query outside `trx`
           // (on SQLite the transaction holds the only connection).
           const row = await checkRow(ctx, tenant.id, raw, line, columnsOk, configOf, false);
-          if ('problems' in row) throw new CliError(`line ${line} changed while importing; nothing was imported`);
+          if ('problems' in row)
+            throw new CliError(`line ${line} changed while importing; nothing was imported`);
           const done = await importRow(trx, ctx, tenant.id, row);
           events += done.events;
           if (done.notice !== 'unchanged') notices[done.notice] += 1;
@@ -228,14 +308,40 @@ export async function importConsentsCommand(out: Output, file: string, options: 
     } finally {
       bar.stop();
     }
-    return { rows: total, imported, expiredOnArrival: expiredOnArrivalRows, ledgerEvents: events, informationNotices: notices, skipped: bad.length, invalid: bad.map((b) => ({ line: b.line, problems: b.problems })), badLines: badLines(20) };
+    return {
+      rows: total,
+      imported,
+      expiredOnArrival: expiredOnArrivalRows,
+      ledgerEvents: events,
+      informationNotices: notices,
+      skipped: bad.length,
+      invalid: bad.map((b) => ({ line: b.line, problems: b.problems })),
+      badLines: badLines(20),
+    };
   });
   const { badLines, ...result } = summary;
-  out.result(result, [
-    `Imported ${result.imported} of ${result.rows} rows (${result.ledgerEvents} ledger events; rows that changed nothing add none)`,
-    ...(result.expiredOnArrival > 0 ? [`${result.expiredOnArrival} granted rows were already expired on arrival (given longer ago than the consent lifetime): kept as history, they do not count as consent`] : []),
-    ...(result.informationNotices.opened > 0 ? [`${result.informationNotices.opened} people with an e-mail address will be sent the information notice (Art. 14) within a month; the server's notice job mails it`] : []),
-    ...(result.informationNotices.informed > 0 ? [`${result.informationNotices.informed} people were already informed (informedAt): no notice`] : []),
-    ...(result.skipped > 0 ? [`Skipped ${result.skipped} invalid rows:`, ...badLines.map((l) => `  ${l}`)] : []),
-  ].join('\n'));
+  out.result(
+    result,
+    [
+      `Imported ${result.imported} of ${result.rows} rows (${result.ledgerEvents} ledger events; rows that changed nothing add none)`,
+      ...(result.expiredOnArrival > 0
+        ? [
+            `${result.expiredOnArrival} granted rows were already expired on arrival (given longer ago than the consent lifetime): kept as history, they do not count as consent`,
+          ]
+        : []),
+      ...(result.informationNotices.opened > 0
+        ? [
+            `${result.informationNotices.opened} people with an e-mail address will be sent the information notice (Art. 14) within a month; the server's notice job mails it`,
+          ]
+        : []),
+      ...(result.informationNotices.informed > 0
+        ? [
+            `${result.informationNotices.informed} people were already informed (informedAt): no notice`,
+          ]
+        : []),
+      ...(result.skipped > 0
+        ? [`Skipped ${result.skipped} invalid rows:`, ...badLines.map((l) => `  ${l}`)]
+        : []),
+    ].join('\n'),
+  );
 }

@@ -4,7 +4,11 @@ import cliProgress from 'cli-progress';
 
 /** An expected failure: bad input, an unknown id, a refused operation. */
 export class CliError extends Error {
-  constructor(message: string, readonly details: string[] = [], readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -37,11 +41,14 @@ export function createOutput(json: boolean): Output {
     progress(total, label) {
       // A bar only where a person watches: not in scripts, pipes or --json.
       if (json || !process.stderr.isTTY) return silent;
-      const bar = new cliProgress.SingleBar({
-        format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
-        stream: process.stderr,
-        hideCursor: true,
-      }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar(
+        {
+          format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(Math.max(total, 1), 0);
       return {
         update: (done) => bar.update(Math.min(done, Math.max(total, 1))),

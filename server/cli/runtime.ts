@@ -9,13 +9,20 @@ import { sql } from 'kysely';
 import { createStore, type Store } from '../db/create-db.js';
 import { migrations } from '../db/migrations/index.js';
 import { createLogger } from '../observability/logger.js';
-import { checkSecret, ensureSecretFingerprint, SecretMismatchError } from '../services/tenants/secret-fingerprint.js';
+import {
+  checkSecret,
+  ensureSecretFingerprint,
+  SecretMismatchError,
+} from '../services/tenants/secret-fingerprint.js';
 import { CliError } from './output.js';
 
 export { CliError, type Output } from './output.js';
 
 /** Opens the database of DATABASE_URL (migrating it unless told not to), runs `fn`, closes it. */
-export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+export async function withContext<T>(
+  fn: (ctx: AppContext) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
   let config;
   try {
     config = loadConfig();
@@ -27,7 +34,11 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, option
     const migrate = options.migrate ?? true;
     if (migrate) await migrateIfPending(store);
     // Logs go to stderr: stdout carries only the result, which scripts parse (--json).
-    const ctx = createContext({ db: store, config, logger: createLogger(config.logLevel, pino.destination(2)) });
+    const ctx = createContext({
+      db: store,
+      config,
+      logger: createLogger(config.logLevel, pino.destination(2)),
+    });
     await checkSecretOrRefuse(ctx, migrate);
     return await fn(ctx);
   } finally {
@@ -64,7 +75,9 @@ async function checkSecretOrRefuse(ctx: AppContext, migrated: boolean): Promise<
  */
 async function migrateIfPending(store: Store): Promise<void> {
   try {
-    const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(store.db);
+    const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(
+      store.db,
+    );
     const names = new Set(applied.rows.map((r) => r.name));
     if (Object.keys(migrations).every((name) => names.has(name))) return;
   } catch {
@@ -74,9 +87,16 @@ async function migrateIfPending(store: Store): Promise<void> {
 }
 
 /** The tenant named by --tenant, or a clear error. */
-export async function requireTenant(ctx: AppContext, tenantId: string | undefined): Promise<{ id: string; name: string; status: string }> {
+export async function requireTenant(
+  ctx: AppContext,
+  tenantId: string | undefined,
+): Promise<{ id: string; name: string; status: string }> {
   if (!tenantId) throw new CliError('Name the tenant with --tenant ten_...');
-  const tenant = await ctx.db.selectFrom('tenants').select(['id', 'name', 'status']).where('id', '=', tenantId).executeTakeFirst();
+  const tenant = await ctx.db
+    .selectFrom('tenants')
+    .select(['id', 'name', 'status'])
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
   if (!tenant) throw new CliError(`No tenant with id ${tenantId.slice(0, 60)} in this database`);
   return tenant;
 }

@@ -1,7 +1,12 @@
 // What the consent write asks of a database: read what a write depends on, then write the
 // rows a plan lists. services/consent/consent-write-plan.ts works out the rows; the two writers
 // (sqlite-consent-writer.ts, kysely-consent-writer.ts) implement this and only know SQL.
-import type { ConsentEventsTable, ConsentStateTable, FeedEventsTable, IdempotencyKeysTable } from './database.js';
+import type {
+  ConsentEventsTable,
+  ConsentStateTable,
+  FeedEventsTable,
+  IdempotencyKeysTable,
+} from './database.js';
 
 /** Whose consent it is: a banner visitor (a subject is made on its first choice) or a known subject. */
 export type SubjectRef = { visitorHash: string } | { subjectId: string };
@@ -14,8 +19,11 @@ export interface LedgerCursor {
 }
 
 /** A subject's state row for one purpose and channel, as reads return it. */
-export type StateRow = Pick<ConsentStateTable, 'purpose' | 'channel' | 'status' | 'expires_at' | 'updated_at' | 'source' | 'config_version'>
-  & Partial<Pick<ConsentStateTable, 'objection_lifted_at'>>;
+export type StateRow = Pick<
+  ConsentStateTable,
+  'purpose' | 'channel' | 'status' | 'expires_at' | 'updated_at' | 'source' | 'config_version'
+> &
+  Partial<Pick<ConsentStateTable, 'objection_lifted_at'>>;
 
 /** What the writer read for a request, inside the write's transaction and under the tenant's head lock. */
 export interface ConsentWriteRead {
@@ -37,7 +45,18 @@ export interface ConsentReadKey {
   state: boolean;
 }
 
-export type FeedRow = Pick<FeedEventsTable, 'tenant_id' | 'seq' | 'id' | 'type' | 'subject_id' | 'external_id' | 'data' | 'occurred_at' | 'event_json'>;
+export type FeedRow = Pick<
+  FeedEventsTable,
+  | 'tenant_id'
+  | 'seq'
+  | 'id'
+  | 'type'
+  | 'subject_id'
+  | 'external_id'
+  | 'data'
+  | 'occurred_at'
+  | 'event_json'
+>;
 
 /** Every row one write inserts or updates; a writer writes exactly these and nothing else. */
 export interface ConsentWritePlan {

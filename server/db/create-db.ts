@@ -55,9 +55,12 @@ export interface StoreOptions {
 }
 
 export function createStore(databaseUrl: string, options: StoreOptions = {}): Store {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options);
+  if (databaseUrl.startsWith('sqlite:'))
+    return openSqlite(databaseUrl.slice('sqlite:'.length), options);
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl);
-  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:"`);
+  throw new Error(
+    `DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:"`,
+  );
 }
 
 function openSqlite(file: string, options: StoreOptions): Store {
@@ -69,7 +72,9 @@ function openSqlite(file: string, options: StoreOptions): Store {
     for (const suffix of ['', '-wal', '-shm']) narrowToOwner(file + suffix);
   }
   const handle = openSqliteHandle(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(handle) }),
+  });
   const closers: Array<() => Promise<void>> = [];
   return {
     db,
@@ -77,7 +82,8 @@ function openSqlite(file: string, options: StoreOptions): Store {
     sqlite: handle,
     pgPool: null,
     consentWriter: createSqliteConsentWriter(handle, db),
-    writeWorkerFile: file !== ':memory:' && options.consentWrites !== 'inline' ? path.resolve(file) : null,
+    writeWorkerFile:
+      file !== ':memory:' && options.consentWrites !== 'inline' ? path.resolve(file) : null,
     onClose: (close) => closers.push(close),
     async scrub() {
       handle.pragma('wal_checkpoint(TRUNCATE)');
@@ -112,7 +118,14 @@ function openPostgres(url: string): Store {
     writeWorkerFile: null,
     onClose: (close) => closers.push(close),
     async scrub() {
-      for (const table of ['subjects', 'records', 'outbox', 'tokens', 'subject_visitors', 'consent_events']) {
+      for (const table of [
+        'subjects',
+        'records',
+        'outbox',
+        'tokens',
+        'subject_visitors',
+        'consent_events',
+      ]) {
         await sql`VACUUM ${sql.table(table)}`.execute(db);
       }
     },
@@ -141,7 +154,9 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, schema?: string):
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`);
+    throw new Error(
+      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`,
+    );
   }
 }
 
@@ -155,8 +170,15 @@ async function upToDate(db: Kysely<Database>, dialect: Dialect, schema?: string)
   const qualified = schema ? `${schema}.kysely_migration` : 'kysely_migration';
   const exists =
     dialect === 'postgres'
-      ? (await sql<{ found: string | null }>`SELECT to_regclass(${qualified}) AS found`.execute(db)).rows[0]?.found
-      : (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(db)).rows[0];
+      ? (await sql<{ found: string | null }>`SELECT to_regclass(${qualified}) AS found`.execute(db))
+          .rows[0]?.found
+      : (
+          await sql<{
+            name: string;
+          }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(
+            db,
+          )
+        ).rows[0];
   if (!exists) return false;
   const ran = await sql<{ name: string }>`SELECT name FROM ${sql.table(qualified)}`.execute(db);
   const names = new Set(ran.rows.map((row) => row.name));

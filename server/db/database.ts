@@ -254,7 +254,8 @@ export interface TokensTable {
   token_hash: string;
   tenant_id: string;
   /** objection: the one-click "no direct marketing at all" link beside an unsubscribe link. */
-  kind: 'login' | 'preferences' | 'unsubscribe' | 'objection' | 'visitor' | 'double_opt_in' | 'export';
+  kind:
+    'login' | 'preferences' | 'unsubscribe' | 'objection' | 'visitor' | 'double_opt_in' | 'export';
   subject_id: string | null;
   data: string;
   expires_at: string | null;

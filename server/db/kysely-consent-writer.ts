@@ -3,17 +3,28 @@
 // the plans' rows go in one multi-row statement per table, so a batch of writes costs
 // about as many round trips as one.
 import { PostgresAdapter, type Kysely } from 'kysely';
-import type { ConsentWriter, ConsentReadKey, ConsentWritePlan, ConsentWriteRead, LedgerCursor } from './consent-writer.js';
+import type {
+  ConsentWriter,
+  ConsentReadKey,
+  ConsentWritePlan,
+  ConsentWriteRead,
+  LedgerCursor,
+} from './consent-writer.js';
 import type { ConsentStateTable, Database, IdempotencyKeysTable } from './database.js';
 
 /** Rows per statement: far below either database's limit on bound parameters. */
 const CHUNK = 400;
 
-export function kyselyConsentWriter(trx: Kysely<Database>): ConsentWriter<false> & { readMany(keys: ConsentReadKey[]): Promise<ConsentWriteRead[]> } {
+export function kyselyConsentWriter(
+  trx: Kysely<Database>,
+): ConsentWriter<false> & { readMany(keys: ConsentReadKey[]): Promise<ConsentWriteRead[]> } {
   const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   const writer = {
     async cursor(tenantId: string): Promise<LedgerCursor> {
-      let query = trx.selectFrom('ledger_heads').select(['ledger_seq', 'ledger_hash', 'feed_seq']).where('tenant_id', '=', tenantId);
+      let query = trx
+        .selectFrom('ledger_heads')
+        .select(['ledger_seq', 'ledger_hash', 'feed_seq'])
+        .where('tenant_id', '=', tenantId);
       // On SQLite the transaction already holds the only write connection.
       if (postgres) query = query.forUpdate();
       const head = await query.executeTakeFirst();
@@ -33,38 +44,105 @@ export function kyselyConsentWriter(trx: Kysely<Database>): ConsentWriter<false>
       const answers = new Map<string, string>();
       const withAnswer = keys.filter((k) => k.answer);
       if (withAnswer.length > 0) {
-        const rows = await trx.selectFrom('idempotency_keys').select(['owner', 'client_event_id', 'response'])
+        const rows = await trx
+          .selectFrom('idempotency_keys')
+          .select(['owner', 'client_event_id', 'response'])
           .where('tenant_id', '=', tenantId)
-          .where((eb) => eb.or(withAnswer.map((k) => eb.and([
-            eb('owner', '=', k.answer!.owner), eb('client_event_id', '=', k.answer!.clientEventId), eb('created_at', '>=', k.answer!.notBefore),
-          ]))))
+          .where((eb) =>
+            eb.or(
+              withAnswer.map((k) =>
+                eb.and([
+                  eb('owner', '=', k.answer!.owner),
+                  eb('client_event_id', '=', k.answer!.clientEventId),
+                  eb('created_at', '>=', k.answer!.notBefore),
+                ]),
+              ),
+            ),
+          )
           .execute();
         for (const row of rows) answers.set(`${row.owner}\n${row.client_event_id}`, row.response);
       }
-      const hashes = keys.flatMap((k) => ('visitorHash' in k.subject ? [k.subject.visitorHash] : []));
+      const hashes = keys.flatMap((k) =>
+        'visitorHash' in k.subject ? [k.subject.visitorHash] : [],
+      );
       const ids = keys.flatMap((k) => ('subjectId' in k.subject ? [k.subject.subjectId] : []));
-      const subjects = new Map<string, { id: string; externalId: string | null; objectedAt: string | null }>();
+      const subjects = new Map<
+        string,
+        { id: string; externalId: string | null; objectedAt: string | null }
+      >();
       if (hashes.length > 0) {
-        const rows = await trx.selectFrom('subject_visitors').innerJoin('subjects', 'subjects.id', 'subject_visitors.subject_id')
-          .select(['subject_visitors.visitor_hash', 'subjects.id', 'subjects.external_id', 'subjects.objected_at'])
-          .where('subject_visitors.tenant_id', '=', tenantId).where('subject_visitors.visitor_hash', 'in', hashes)
+        const rows = await trx
+          .selectFrom('subject_visitors')
+          .innerJoin('subjects', 'subjects.id', 'subject_visitors.subject_id')
+          .select([
+            'subject_visitors.visitor_hash',
+            'subjects.id',
+            'subjects.external_id',
+            'subjects.objected_at',
+          ])
+          .where('subject_visitors.tenant_id', '=', tenantId)
+          .where('subject_visitors.visitor_hash', 'in', hashes)
           .execute();
-        for (const row of rows) subjects.set(`v:${row.visitor_hash}`, { id: row.id, externalId: row.external_id, objectedAt: row.objected_at });
+        for (const row of rows)
+          subjects.set(`v:${row.visitor_hash}`, {
+            id: row.id,
+            externalId: row.external_id,
+            objectedAt: row.objected_at,
+          });
       }
       if (ids.length > 0) {
-        const rows = await trx.selectFrom('subjects').select(['id', 'external_id', 'objected_at']).where('id', 'in', ids).execute();
-        for (const row of rows) subjects.set(`s:${row.id}`, { id: row.id, externalId: row.external_id, objectedAt: row.objected_at });
+        const rows = await trx
+          .selectFrom('subjects')
+          .select(['id', 'external_id', 'objected_at'])
+          .where('id', 'in', ids)
+          .execute();
+        for (const row of rows)
+          subjects.set(`s:${row.id}`, {
+            id: row.id,
+            externalId: row.external_id,
+            objectedAt: row.objected_at,
+          });
       }
-      const subjectOf = (k: ConsentReadKey) => subjects.get('visitorHash' in k.subject ? `v:${k.subject.visitorHash}` : `s:${k.subject.subjectId}`) ?? null;
-      const found = [...new Set(keys.map(subjectOf).filter((s) => s !== null).map((s) => s.id))];
+      const subjectOf = (k: ConsentReadKey) =>
+        subjects.get(
+          'visitorHash' in k.subject ? `v:${k.subject.visitorHash}` : `s:${k.subject.subjectId}`,
+        ) ?? null;
+      const found = [
+        ...new Set(
+          keys
+            .map(subjectOf)
+            .filter((s) => s !== null)
+            .map((s) => s.id),
+        ),
+      ];
       const stateOf = new Map<string, ConsentWriteRead['current']>();
       const latestOf = new Map<string, { seq: number; hash: string }>();
       if (found.length > 0) {
-        const stateWanted = [...new Set(keys.filter((k) => k.state).map(subjectOf).filter((s) => s !== null).map((s) => s.id))];
+        const stateWanted = [
+          ...new Set(
+            keys
+              .filter((k) => k.state)
+              .map(subjectOf)
+              .filter((s) => s !== null)
+              .map((s) => s.id),
+          ),
+        ];
         if (stateWanted.length > 0) {
-          const rows = await trx.selectFrom('consent_state')
-            .select(['subject_id', 'purpose', 'channel', 'status', 'expires_at', 'updated_at', 'source', 'config_version', 'objection_lifted_at'])
-            .where('tenant_id', '=', tenantId).where('subject_id', 'in', stateWanted)
+          const rows = await trx
+            .selectFrom('consent_state')
+            .select([
+              'subject_id',
+              'purpose',
+              'channel',
+              'status',
+              'expires_at',
+              'updated_at',
+              'source',
+              'config_version',
+              'objection_lifted_at',
+            ])
+            .where('tenant_id', '=', tenantId)
+            .where('subject_id', 'in', stateWanted)
             .execute();
           for (const { subject_id, ...row } of rows) {
             const list = stateOf.get(subject_id) ?? [];
@@ -73,20 +151,30 @@ export function kyselyConsentWriter(trx: Kysely<Database>): ConsentWriter<false>
           }
         }
         // Each subject's newest event, in one statement (the subject index ends in seq).
-        const latest = await trx.selectFrom('consent_events as e').select(['e.subject_id', 'e.seq', 'e.hash'])
-          .where('e.tenant_id', '=', tenantId).where('e.subject_id', 'in', found)
-          .where('e.seq', '=', (eb) => eb.selectFrom('consent_events as m').select((m) => m.fn.max('m.seq').as('seq'))
-            .whereRef('m.tenant_id', '=', 'e.tenant_id').whereRef('m.subject_id', '=', 'e.subject_id'))
+        const latest = await trx
+          .selectFrom('consent_events as e')
+          .select(['e.subject_id', 'e.seq', 'e.hash'])
+          .where('e.tenant_id', '=', tenantId)
+          .where('e.subject_id', 'in', found)
+          .where('e.seq', '=', (eb) =>
+            eb
+              .selectFrom('consent_events as m')
+              .select((m) => m.fn.max('m.seq').as('seq'))
+              .whereRef('m.tenant_id', '=', 'e.tenant_id')
+              .whereRef('m.subject_id', '=', 'e.subject_id'),
+          )
           .execute();
         for (const row of latest) latestOf.set(row.subject_id, { seq: row.seq, hash: row.hash });
       }
       return keys.map((k): ConsentWriteRead => {
         const subject = subjectOf(k);
-        const answer = k.answer ? answers.get(`${k.answer.owner}\n${k.answer.clientEventId}`) : undefined;
+        const answer = k.answer
+          ? answers.get(`${k.answer.owner}\n${k.answer.clientEventId}`)
+          : undefined;
         return {
           ...(answer !== undefined ? { answer } : {}),
           subject,
-          current: subject ? stateOf.get(subject.id) ?? [] : [],
+          current: subject ? (stateOf.get(subject.id) ?? []) : [],
           ...(subject && latestOf.has(subject.id) ? { latest: latestOf.get(subject.id)! } : {}),
         };
       });
@@ -97,27 +185,65 @@ export function kyselyConsentWriter(trx: Kysely<Database>): ConsentWriter<false>
       const tenantId = plans[0].tenantId;
       const fresh = plans.flatMap((p) => (p.newSubject ? [p.newSubject] : []));
       for (const part of chunks(fresh)) {
-        await trx.insertInto('subjects')
-          .values(part.map((s) => ({ id: s.id, tenant_id: tenantId, restricted: 0 as const, created_at: s.at, updated_at: s.at, last_activity_at: s.at })))
+        await trx
+          .insertInto('subjects')
+          .values(
+            part.map((s) => ({
+              id: s.id,
+              tenant_id: tenantId,
+              restricted: 0 as const,
+              created_at: s.at,
+              updated_at: s.at,
+              last_activity_at: s.at,
+            })),
+          )
           .execute();
-        await trx.insertInto('subject_visitors')
-          .values(part.map((s) => ({ tenant_id: tenantId, visitor_hash: s.visitorHash, subject_id: s.id, created_at: s.at })))
+        await trx
+          .insertInto('subject_visitors')
+          .values(
+            part.map((s) => ({
+              tenant_id: tenantId,
+              visitor_hash: s.visitorHash,
+              subject_id: s.id,
+              created_at: s.at,
+            })),
+          )
           .execute();
       }
-      for (const part of chunks(plans.flatMap((p) => p.events))) await trx.insertInto('consent_events').values(part).execute();
-      for (const part of chunks(lastPerKey(plans.flatMap((p) => p.states), (s) => `${s.subject_id}\n${s.purpose}\n${s.channel}`))) await upsertState(trx, part);
+      for (const part of chunks(plans.flatMap((p) => p.events)))
+        await trx.insertInto('consent_events').values(part).execute();
+      for (const part of chunks(
+        lastPerKey(
+          plans.flatMap((p) => p.states),
+          (s) => `${s.subject_id}\n${s.purpose}\n${s.channel}`,
+        ),
+      ))
+        await upsertState(trx, part);
       const touches = new Map<string, string[]>();
-      for (const { touch } of plans) if (touch) touches.set(touch.at, [...(touches.get(touch.at) ?? []), touch.subjectId]);
+      for (const { touch } of plans)
+        if (touch) touches.set(touch.at, [...(touches.get(touch.at) ?? []), touch.subjectId]);
       for (const [at, subjectIds] of touches) {
-        for (const part of chunks(subjectIds)) await trx.updateTable('subjects').set({ last_activity_at: at }).where('id', 'in', part).execute();
+        for (const part of chunks(subjectIds))
+          await trx
+            .updateTable('subjects')
+            .set({ last_activity_at: at })
+            .where('id', 'in', part)
+            .execute();
       }
-      for (const part of chunks(plans.flatMap((p) => p.feed))) await trx.insertInto('feed_events').values(part).execute();
-      const answers = lastPerKey(plans.flatMap((p) => (p.answer ? [p.answer] : [])), (a) => `${a.owner}\n${a.client_event_id}`);
+      for (const part of chunks(plans.flatMap((p) => p.feed)))
+        await trx.insertInto('feed_events').values(part).execute();
+      const answers = lastPerKey(
+        plans.flatMap((p) => (p.answer ? [p.answer] : [])),
+        (a) => `${a.owner}\n${a.client_event_id}`,
+      );
       for (const part of chunks(answers)) await saveAnswers(trx, part);
       const last = plans.at(-1)!.cursor;
       if (plans.some((p) => p.events.length > 0)) {
-        await trx.updateTable('ledger_heads').set({ ledger_seq: last.seq, ledger_hash: last.hash, feed_seq: last.feedSeq })
-          .where('tenant_id', '=', tenantId).execute();
+        await trx
+          .updateTable('ledger_heads')
+          .set({ ledger_seq: last.seq, ledger_hash: last.hash, feed_seq: last.feedSeq })
+          .where('tenant_id', '=', tenantId)
+          .execute();
       }
     },
   };
@@ -136,25 +262,33 @@ function lastPerKey<T>(rows: T[], key: (row: T) => string): T[] {
 }
 
 async function upsertState(trx: Kysely<Database>, rows: ConsentStateTable[]): Promise<void> {
-  await trx.insertInto('consent_state').values(rows)
-    .onConflict((oc) => oc.columns(['tenant_id', 'subject_id', 'purpose', 'channel']).doUpdateSet((eb) => ({
-      status: eb.ref('excluded.status'),
-      event_seq: eb.ref('excluded.event_seq'),
-      config_version: eb.ref('excluded.config_version'),
-      source: eb.ref('excluded.source'),
-      updated_at: eb.ref('excluded.updated_at'),
-      expires_at: eb.ref('excluded.expires_at'),
-      objection_lifted_at: eb.ref('excluded.objection_lifted_at'),
-    })))
+  await trx
+    .insertInto('consent_state')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'subject_id', 'purpose', 'channel']).doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        event_seq: eb.ref('excluded.event_seq'),
+        config_version: eb.ref('excluded.config_version'),
+        source: eb.ref('excluded.source'),
+        updated_at: eb.ref('excluded.updated_at'),
+        expires_at: eb.ref('excluded.expires_at'),
+        objection_lifted_at: eb.ref('excluded.objection_lifted_at'),
+      })),
+    )
     .execute();
 }
 
 /** Stores the answers, taking over expired ones of the same owner and id. */
 async function saveAnswers(trx: Kysely<Database>, rows: IdempotencyKeysTable[]): Promise<void> {
-  await trx.insertInto('idempotency_keys').values(rows)
-    .onConflict((oc) => oc.columns(['tenant_id', 'owner', 'client_event_id']).doUpdateSet((eb) => ({
-      response: eb.ref('excluded.response'),
-      created_at: eb.ref('excluded.created_at'),
-    })))
+  await trx
+    .insertInto('idempotency_keys')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'owner', 'client_event_id']).doUpdateSet((eb) => ({
+        response: eb.ref('excluded.response'),
+        created_at: eb.ref('excluded.created_at'),
+      })),
+    )
     .execute();
 }

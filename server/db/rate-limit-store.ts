@@ -1,7 +1,11 @@
 // Where rate-limit counters live: in memory on SQLite (one process serves the file), and in a
 // PostgreSQL table when several processes serve one database, so a flood is counted once
 // however many servers it is spread over.
-import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from './create-db.js';
 
@@ -21,10 +25,19 @@ const tables = new WeakMap<object, Promise<void>>();
  * and the loser of that race (a duplicate pg_type row) was left with a limiter that
  * refused every count, so its limit was silently off.
  */
-export function openRateLimitCounters(store: Store, options: CounterOptions, logger: Logger): Promise<RateLimiterAbstract> {
+export function openRateLimitCounters(
+  store: Store,
+  options: CounterOptions,
+  logger: Logger,
+): Promise<RateLimiterAbstract> {
   const pool = store.pgPool;
   if (!pool) return Promise.resolve(new RateLimiterMemory(options));
-  const shared = { storeClient: pool, storeType: 'pool', tableName: 'akkoord_rate_limits', clearExpiredByTimeout: false };
+  const shared = {
+    storeClient: pool,
+    storeType: 'pool',
+    tableName: 'akkoord_rate_limits',
+    clearExpiredByTimeout: false,
+  };
   let table = tables.get(pool);
   if (!table) {
     table = new Promise<void>((resolve) => {

@@ -25,7 +25,10 @@ export interface SyncConsentWriter extends ConsentWriter<true> {
  * `db` is the Kysely instance on the same connection, whose transactions the batch must
  * wait for; a connection nothing else uses (the write worker's) passes none.
  */
-export function createSqliteConsentWriter(handle: SQLite.Database, db?: Kysely<Database>): SyncConsentWriter {
+export function createSqliteConsentWriter(
+  handle: SQLite.Database,
+  db?: Kysely<Database>,
+): SyncConsentWriter {
   const outer = handle.transaction((work: () => unknown) => work());
   // Called inside `outer`, better-sqlite3 runs a transaction function as a SAVEPOINT.
   const inner = handle.transaction((work: () => unknown) => work());
@@ -33,7 +36,8 @@ export function createSqliteConsentWriter(handle: SQLite.Database, db?: Kysely<D
     // Kysely's SQLite driver serialises its use of the one connection with a mutex; holding
     // the connection keeps its transactions (other services) out while the batch runs.
     batch: db
-      ? (work) => db.connection().execute(async () => outer.immediate(work) as ReturnType<typeof work>)
+      ? (work) =>
+          db.connection().execute(async () => outer.immediate(work) as ReturnType<typeof work>)
       : async (work) => outer.immediate(work) as ReturnType<typeof work>,
     isolated: (work) => inner(work) as ReturnType<typeof work>,
     ...sqliteConsentStatements(handle),
@@ -53,15 +57,31 @@ function sqliteConsentStatements(handle: SQLite.Database): ConsentWriter<true> {
     },
     read(key): ConsentWriteRead {
       const q = st();
-      const answer = key.answer ? q.response.get(key.tenantId, key.answer.owner, key.answer.clientEventId, key.answer.notBefore) as string | undefined : undefined;
-      const subject = ('visitorHash' in key.subject
-        ? q.visitor.get(key.tenantId, key.subject.visitorHash)
-        : q.subject.get(key.subject.subjectId)) as ConsentWriteRead['subject'] | undefined;
+      const answer = key.answer
+        ? (q.response.get(
+            key.tenantId,
+            key.answer.owner,
+            key.answer.clientEventId,
+            key.answer.notBefore,
+          ) as string | undefined)
+        : undefined;
+      const subject = (
+        'visitorHash' in key.subject
+          ? q.visitor.get(key.tenantId, key.subject.visitorHash)
+          : q.subject.get(key.subject.subjectId)
+      ) as ConsentWriteRead['subject'] | undefined;
       return {
         ...(answer !== undefined ? { answer } : {}),
         subject: subject ?? null,
-        current: subject && key.state ? q.state.all(key.tenantId, subject.id) as ConsentWriteRead['current'] : [],
-        ...(subject ? latestOf(q.latest.get(key.tenantId, subject.id) as { seq: number; hash: string } | undefined) : {}),
+        current:
+          subject && key.state
+            ? (q.state.all(key.tenantId, subject.id) as ConsentWriteRead['current'])
+            : [],
+        ...(subject
+          ? latestOf(
+              q.latest.get(key.tenantId, subject.id) as { seq: number; hash: string } | undefined,
+            )
+          : {}),
       };
     },
     apply(plans) {
@@ -90,37 +110,56 @@ const latestOf = (row: { seq: number; hash: string } | undefined) => (row ? { la
 
 function prepareAll(handle: SQLite.Database) {
   return {
-    response: handle.prepare(`SELECT response FROM idempotency_keys
-      WHERE tenant_id = ? AND owner = ? AND client_event_id = ? AND created_at >= ?`).pluck(),
-    saveResponse: handle.prepare(`INSERT INTO idempotency_keys (tenant_id, owner, client_event_id, response, created_at)
+    response: handle
+      .prepare(
+        `SELECT response FROM idempotency_keys
+      WHERE tenant_id = ? AND owner = ? AND client_event_id = ? AND created_at >= ?`,
+      )
+      .pluck(),
+    saveResponse:
+      handle.prepare(`INSERT INTO idempotency_keys (tenant_id, owner, client_event_id, response, created_at)
       VALUES (@tenant_id, @owner, @client_event_id, @response, @created_at) ON CONFLICT (tenant_id, owner, client_event_id) DO UPDATE SET
       response = excluded.response, created_at = excluded.created_at`),
     visitor: handle.prepare(`SELECT s.id, s.external_id AS externalId, s.objected_at AS objectedAt
       FROM subject_visitors v JOIN subjects s ON s.id = v.subject_id WHERE v.tenant_id = ? AND v.visitor_hash = ?`),
-    subject: handle.prepare('SELECT id, external_id AS externalId, objected_at AS objectedAt FROM subjects WHERE id = ?'),
-    state: handle.prepare(`SELECT purpose, channel, status, expires_at, updated_at, source, config_version, objection_lifted_at
+    subject: handle.prepare(
+      'SELECT id, external_id AS externalId, objected_at AS objectedAt FROM subjects WHERE id = ?',
+    ),
+    state:
+      handle.prepare(`SELECT purpose, channel, status, expires_at, updated_at, source, config_version, objection_lifted_at
       FROM consent_state WHERE tenant_id = ? AND subject_id = ?`),
-    insertSubject: handle.prepare(`INSERT INTO subjects (id, tenant_id, restricted, created_at, updated_at, last_activity_at)
+    insertSubject:
+      handle.prepare(`INSERT INTO subjects (id, tenant_id, restricted, created_at, updated_at, last_activity_at)
       VALUES (?, ?, 0, ?, ?, ?)`),
-    link: handle.prepare('INSERT INTO subject_visitors (tenant_id, visitor_hash, subject_id, created_at) VALUES (?, ?, ?, ?)'),
-    head: handle.prepare('SELECT ledger_seq AS seq, ledger_hash AS hash, feed_seq AS feedSeq FROM ledger_heads WHERE tenant_id = ?'),
-    event: handle.prepare(`INSERT INTO consent_events (tenant_id, seq, consent_id, subject_id, purpose, channel, status,
+    link: handle.prepare(
+      'INSERT INTO subject_visitors (tenant_id, visitor_hash, subject_id, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    head: handle.prepare(
+      'SELECT ledger_seq AS seq, ledger_hash AS hash, feed_seq AS feedSeq FROM ledger_heads WHERE tenant_id = ?',
+    ),
+    event:
+      handle.prepare(`INSERT INTO consent_events (tenant_id, seq, consent_id, subject_id, purpose, channel, status,
       config_version, notice_hash, locale, source, gpc, ip_truncated, user_agent, context_digest, client_event_id,
       captured_at, reason, interaction, occurred_at, prev_hash, hash)
       VALUES (@tenant_id, @seq, @consent_id, @subject_id, @purpose, @channel, @status, @config_version, @notice_hash,
       @locale, @source, @gpc, @ip_truncated, @user_agent, @context_digest, @client_event_id, @captured_at, @reason,
       @interaction, @occurred_at, @prev_hash, @hash)`),
-    upsert: handle.prepare(`INSERT INTO consent_state (tenant_id, subject_id, purpose, channel, status, event_seq,
+    upsert:
+      handle.prepare(`INSERT INTO consent_state (tenant_id, subject_id, purpose, channel, status, event_seq,
       config_version, source, updated_at, expires_at, objection_lifted_at)
       VALUES (@tenant_id, @subject_id, @purpose, @channel, @status, @event_seq, @config_version, @source, @updated_at,
       @expires_at, @objection_lifted_at)
       ON CONFLICT (tenant_id, subject_id, purpose, channel) DO UPDATE SET status = excluded.status,
       event_seq = excluded.event_seq, config_version = excluded.config_version, source = excluded.source,
       updated_at = excluded.updated_at, expires_at = excluded.expires_at, objection_lifted_at = excluded.objection_lifted_at`),
-    advance: handle.prepare('UPDATE ledger_heads SET ledger_seq = ?, ledger_hash = ?, feed_seq = ? WHERE tenant_id = ?'),
+    advance: handle.prepare(
+      'UPDATE ledger_heads SET ledger_seq = ?, ledger_hash = ?, feed_seq = ? WHERE tenant_id = ?',
+    ),
     touch: handle.prepare('UPDATE subjects SET last_activity_at = ? WHERE id = ?'),
     feed: handle.prepare(`INSERT INTO feed_events (tenant_id, seq, id, type, subject_id, external_id, data, occurred_at, event_json)
       VALUES (@tenant_id, @seq, @id, @type, @subject_id, @external_id, @data, @occurred_at, @event_json)`),
-    latest: handle.prepare('SELECT seq, hash FROM consent_events WHERE tenant_id = ? AND subject_id = ? ORDER BY seq DESC LIMIT 1'),
+    latest: handle.prepare(
+      'SELECT seq, hash FROM consent_events WHERE tenant_id = ? AND subject_id = ? ORDER BY seq DESC LIMIT 1',
+    ),
   };
 }

@@ -4,7 +4,14 @@
 // keeps its signature and runs `fn` again, a bounded number of times with jittered
 // backoff, counting each retry for /metrics. The work inside a transaction must
 // therefore touch nothing outside the database (mail, notifications) before it commits.
-import { Kysely, TransactionBuilder, type AccessMode, type IsolationLevel, type KyselyConfig, type Transaction } from 'kysely';
+import {
+  Kysely,
+  TransactionBuilder,
+  type AccessMode,
+  type IsolationLevel,
+  type KyselyConfig,
+  type Transaction,
+} from 'kysely';
 
 export const RETRYABLE_CODES = ['40P01', '40001'] as const;
 export type RetryableCode = (typeof RETRYABLE_CODES)[number];
@@ -31,7 +38,11 @@ export function countRetry(db: object, code: RetryableCode | 'exhausted'): void 
 
 /** The SQLSTATE of a deadlock or serialization failure, also when wrapped as a cause; else null. */
 export function retryableCode(error: unknown): RetryableCode | null {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     const code = (e as { code?: unknown }).code;
     if (RETRYABLE_CODES.includes(code as RetryableCode)) return code as RetryableCode;
   }

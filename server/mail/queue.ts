@@ -27,7 +27,11 @@ export interface MailQueueOptions {
 }
 
 const DEFAULTS: Required<MailQueueOptions> = {
-  intervalMs: 1000, timeoutMs: 30_000, maxAttempts: 10, retryBaseMs: 30_000, retryMaxMs: 60 * 60_000,
+  intervalMs: 1000,
+  timeoutMs: 30_000,
+  maxAttempts: 10,
+  retryBaseMs: 30_000,
+  retryMaxMs: 60 * 60_000,
 };
 const BATCH = 20;
 
@@ -70,7 +74,11 @@ export interface MailQueue {
 }
 
 /** 30 s, 1 min, 2 min, ... up to an hour, ±20 % jitter so a recovered server is not hit in one wave. */
-export function mailRetryDelayMs(attempt: number, options: Pick<Required<MailQueueOptions>, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
+export function mailRetryDelayMs(
+  attempt: number,
+  options: Pick<Required<MailQueueOptions>, 'retryBaseMs' | 'retryMaxMs'>,
+  random = Math.random,
+): number {
   const base = Math.min(options.retryBaseMs * 2 ** (attempt - 1), options.retryMaxMs);
   return Math.round(base * (0.8 + 0.4 * random()));
 }
@@ -85,20 +93,43 @@ function failureCode(error: unknown): string {
 }
 
 /** Runs `send` until it settles, the timeout passes or `stopping` fires, whichever is first. */
-function withTimeout(send: (signal: AbortSignal) => Promise<void>, timeoutMs: number, stopping: AbortSignal): Promise<void> {
+function withTimeout(
+  send: (signal: AbortSignal) => Promise<void>,
+  timeoutMs: number,
+  stopping: AbortSignal,
+): Promise<void> {
   const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping]);
   // Raced too, for a transport that ignores the signal.
   const aborted = new Promise<never>((_, reject) => {
-    const fail = () => reject(stopping.aborted ? new Error('mail worker stopping') : Object.assign(new Error('mail send timed out'), { name: 'TimeoutError' }));
+    const fail = () =>
+      reject(
+        stopping.aborted
+          ? new Error('mail worker stopping')
+          : Object.assign(new Error('mail send timed out'), { name: 'TimeoutError' }),
+      );
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });
   return Promise.race([send(signal), aborted]);
 }
 
-type Row = Pick<OutboxTable, 'id' | 'tenant_id' | 'subject_id' | 'to_enc' | 'subject' | 'body_enc' | 'attempts' | 'next_attempt_at'>;
+type Row = Pick<
+  OutboxTable,
+  | 'id'
+  | 'tenant_id'
+  | 'subject_id'
+  | 'to_enc'
+  | 'subject'
+  | 'body_enc'
+  | 'attempts'
+  | 'next_attempt_at'
+>;
 
-export function createMailQueue(deps: QueueDeps, transport: MailTransport | null, options: MailQueueOptions = {}): MailQueue {
+export function createMailQueue(
+  deps: QueueDeps,
+  transport: MailTransport | null,
+  options: MailQueueOptions = {},
+): MailQueue {
   const o = { ...DEFAULTS, ...options };
   // Another process leaves a claimed mail alone this long: longer than any send may take.
   const leaseMs = o.timeoutMs + 60_000;
@@ -117,20 +148,25 @@ export function createMailQueue(deps: QueueDeps, transport: MailTransport | null
   const mailer: Mailer = {
     async send(mail, db) {
       const now = deps.clock.now().toISOString();
-      await (db ?? deps.db).insertInto('outbox').values({
-        id: newId('mail'),
-        tenant_id: mail.tenantId ?? null,
-        subject_id: mail.subjectId ?? null,
-        to_enc: deps.keyring.encrypt(mail.to),
-        subject: mail.subject,
-        body_enc: deps.keyring.encrypt(JSON.stringify({ text: mail.text, html: mail.html, headers: mail.headers ?? {} })),
-        created_at: now,
-        sent_at: null,
-        status: deps.sendsMail ? 'pending' : 'kept',
-        attempts: 0,
-        next_attempt_at: deps.sendsMail ? now : null,
-        last_error: null,
-      }).execute();
+      await (db ?? deps.db)
+        .insertInto('outbox')
+        .values({
+          id: newId('mail'),
+          tenant_id: mail.tenantId ?? null,
+          subject_id: mail.subjectId ?? null,
+          to_enc: deps.keyring.encrypt(mail.to),
+          subject: mail.subject,
+          body_enc: deps.keyring.encrypt(
+            JSON.stringify({ text: mail.text, html: mail.html, headers: mail.headers ?? {} }),
+          ),
+          created_at: now,
+          sent_at: null,
+          status: deps.sendsMail ? 'pending' : 'kept',
+          attempts: 0,
+          next_attempt_at: deps.sendsMail ? now : null,
+          last_error: null,
+        })
+        .execute();
       // Queued outside a transaction: visible now, so send it now rather than at the next tick.
       if (!db) wake();
     },
@@ -138,15 +174,27 @@ export function createMailQueue(deps: QueueDeps, transport: MailTransport | null
 
   async function attempt(row: Row): Promise<'sent' | 'failed' | 'dead' | 'skipped'> {
     const started = deps.clock.now();
-    const claim = await deps.db.updateTable('outbox')
+    const claim = await deps.db
+      .updateTable('outbox')
       .set({ next_attempt_at: new Date(started.getTime() + leaseMs).toISOString() })
-      .where('id', '=', row.id).where('status', '=', 'pending').where('next_attempt_at', '=', row.next_attempt_at)
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '=', row.next_attempt_at)
       .executeTakeFirst();
     if (Number(claim.numUpdatedRows) !== 1) return 'skipped';
-    const body = JSON.parse(deps.keyring.decrypt(row.body_enc)) as { text: string; html?: string; headers?: Record<string, string> };
+    const body = JSON.parse(deps.keyring.decrypt(row.body_enc)) as {
+      text: string;
+      html?: string;
+      headers?: Record<string, string>;
+    };
     const mail: Mail = {
-      to: deps.keyring.decrypt(row.to_enc), subject: row.subject, text: body.text, html: body.html, headers: body.headers,
-      tenantId: row.tenant_id ?? undefined, subjectId: row.subject_id ?? undefined,
+      to: deps.keyring.decrypt(row.to_enc),
+      subject: row.subject,
+      text: body.text,
+      html: body.html,
+      headers: body.headers,
+      tenantId: row.tenant_id ?? undefined,
+      subjectId: row.subject_id ?? undefined,
     };
     const attempts = row.attempts + 1;
     const stopSignal = stopping.signal;
@@ -155,28 +203,54 @@ export function createMailQueue(deps: QueueDeps, transport: MailTransport | null
     } catch (error) {
       if (stopSignal.aborted) {
         // Not the mail's fault: hand it back, due now, without counting an attempt.
-        await deps.db.updateTable('outbox').set({ next_attempt_at: deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
+        await deps.db
+          .updateTable('outbox')
+          .set({ next_attempt_at: deps.clock.now().toISOString() })
+          .where('id', '=', row.id)
+          .execute();
         return 'skipped';
       }
       const code = failureCode(error);
       const dead = attempts >= o.maxAttempts;
       const at = deps.clock.now();
-      await deps.db.updateTable('outbox').set({
-        attempts, last_error: code, status: dead ? 'dead' : 'pending',
-        next_attempt_at: dead ? null : new Date(at.getTime() + mailRetryDelayMs(attempts, o)).toISOString(),
-      }).where('id', '=', row.id).execute();
+      await deps.db
+        .updateTable('outbox')
+        .set({
+          attempts,
+          last_error: code,
+          status: dead ? 'dead' : 'pending',
+          next_attempt_at: dead
+            ? null
+            : new Date(at.getTime() + mailRetryDelayMs(attempts, o)).toISOString(),
+        })
+        .where('id', '=', row.id)
+        .execute();
       deps.metrics.mailFailedAttempts.inc();
       if (dead) {
         deps.metrics.mailDead.inc();
-        deps.logger.error({ mailId: row.id, attempts, error: code }, 'mail given up after its last attempt');
+        deps.logger.error(
+          { mailId: row.id, attempts, error: code },
+          'mail given up after its last attempt',
+        );
       } else {
-        deps.logger.warn({ mailId: row.id, attempt: attempts, error: code }, 'mail could not be sent; will retry');
+        deps.logger.warn(
+          { mailId: row.id, attempt: attempts, error: code },
+          'mail could not be sent; will retry',
+        );
       }
       return dead ? 'dead' : 'failed';
     }
-    await deps.db.updateTable('outbox').set({
-      attempts, status: 'sent', sent_at: deps.clock.now().toISOString(), next_attempt_at: null, last_error: null,
-    }).where('id', '=', row.id).execute();
+    await deps.db
+      .updateTable('outbox')
+      .set({
+        attempts,
+        status: 'sent',
+        sent_at: deps.clock.now().toISOString(),
+        next_attempt_at: null,
+        last_error: null,
+      })
+      .where('id', '=', row.id)
+      .execute();
     deps.metrics.mailSent.inc();
     return 'sent';
   }
@@ -184,10 +258,23 @@ export function createMailQueue(deps: QueueDeps, transport: MailTransport | null
   async function pass(): Promise<PassResult & { due: number }> {
     const result = { attempted: 0, sent: 0, failed: 0, dead: 0, due: 0 };
     if (!transport) return result;
-    const due: Row[] = await deps.db.selectFrom('outbox')
-      .select(['id', 'tenant_id', 'subject_id', 'to_enc', 'subject', 'body_enc', 'attempts', 'next_attempt_at'])
-      .where('status', '=', 'pending').where('next_attempt_at', '<=', deps.clock.now().toISOString())
-      .orderBy('next_attempt_at').limit(BATCH).execute();
+    const due: Row[] = await deps.db
+      .selectFrom('outbox')
+      .select([
+        'id',
+        'tenant_id',
+        'subject_id',
+        'to_enc',
+        'subject',
+        'body_enc',
+        'attempts',
+        'next_attempt_at',
+      ])
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', deps.clock.now().toISOString())
+      .orderBy('next_attempt_at')
+      .limit(BATCH)
+      .execute();
     result.due = due.length;
     for (const row of due) {
       const outcome = await attempt(row);

@@ -10,13 +10,20 @@ export interface SmtpMailer extends MailTransport {
   close(): void;
 }
 
-export function createSmtpMailer(smtpUrl: string, publicUrl: string, options: { timeoutMs?: number } = {}): SmtpMailer {
+export function createSmtpMailer(
+  smtpUrl: string,
+  publicUrl: string,
+  options: { timeoutMs?: number } = {},
+): SmtpMailer {
   const url = new URL(smtpUrl);
   const from = url.searchParams.get('from') ?? `Akkoord <no-reply@${new URL(publicUrl).hostname}>`;
   url.searchParams.delete('from');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const transport = createTransport({
-    url: url.toString(), connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+    url: url.toString(),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
   });
   return {
     async send(mail, signal) {

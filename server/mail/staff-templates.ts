@@ -2,7 +2,10 @@
 // escaped: a tenant name is text, never markup.
 import { escapeHtml, fill, messagesFor, type RenderedMail } from './templates.js';
 
-export function staffMail(locale: string, input: { tenant: string; url: string; invitedAs?: string }): RenderedMail {
+export function staffMail(
+  locale: string,
+  input: { tenant: string; url: string; invitedAs?: string },
+): RenderedMail {
   const m = messagesFor(locale).email;
   const values = { tenant: input.tenant, role: input.invitedAs ?? '' };
   const subject = fill(input.invitedAs ? m.staffInviteSubject : m.staffSignInSubject, values);

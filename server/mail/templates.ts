@@ -27,7 +27,10 @@ export function fill(template: string, values: Record<string, string>): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return value.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 }
 
 /** Who the mail is from: the tenant's name, and the controller's name and contact for the footer. */
@@ -40,13 +43,20 @@ export interface Tenant {
 
 /** A date in words in the mail's language: "2 maart 2027", "2 March 2027". */
 export function dateInWords(locale: string, iso: string): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' })
-    .format(new Date(iso));
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Amsterdam',
+  }).format(new Date(iso));
 }
 
 /** A request type in words ("kopie van gegevens"), from the preference center's own labels. */
 export function requestTypeInWords(locale: string, type: string): string {
-  return (messagesFor(locale).preferenceCenter as Record<string, string>)[`type_${type}`] ?? type.replace(/_/g, ' ');
+  return (
+    (messagesFor(locale).preferenceCenter as Record<string, string>)[`type_${type}`] ??
+    type.replace(/_/g, ' ')
+  );
 }
 
 interface Parts {
@@ -61,8 +71,15 @@ interface Parts {
 
 /** One mail: paragraphs, an optional link, a closing line and the footer; text and HTML from the same parts. */
 export function compose(locale: string, parts: Parts): RenderedMail {
-  const footer = fill(messagesFor(locale).email.footer, { controller: parts.tenant.controller ?? parts.tenant.name, contact: parts.tenant.contact });
-  const body = [...parts.paragraphs, ...(parts.link ? [`${parts.link.label}:\n${parts.link.url}`] : []), ...(parts.after ? [parts.after] : [])];
+  const footer = fill(messagesFor(locale).email.footer, {
+    controller: parts.tenant.controller ?? parts.tenant.name,
+    contact: parts.tenant.contact,
+  });
+  const body = [
+    ...parts.paragraphs,
+    ...(parts.link ? [`${parts.link.label}:\n${parts.link.url}`] : []),
+    ...(parts.after ? [parts.after] : []),
+  ];
   const text = [...body.flatMap((p) => [p, '']), '-- ', footer, ''].join('\n');
   const link = parts.link
     ? `<p><a href="${escapeHtml(parts.link.url)}" style="display:inline-block;padding:10px 18px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">${escapeHtml(parts.link.label)}</a></p>
@@ -81,8 +98,11 @@ export function loginMail(locale: string, input: { tenant: Tenant; url: string }
   const m = messagesFor(locale).email;
   const values = { tenant: input.tenant.name };
   return compose(locale, {
-    subject: fill(m.loginSubject, values), paragraphs: [fill(m.loginIntro, values)],
-    link: { label: m.loginButton, url: input.url }, after: m.loginIgnore, tenant: input.tenant,
+    subject: fill(m.loginSubject, values),
+    paragraphs: [fill(m.loginIntro, values)],
+    link: { label: m.loginButton, url: input.url },
+    after: m.loginIgnore,
+    tenant: input.tenant,
   });
 }
 
@@ -91,45 +111,66 @@ export function stepUpMail(locale: string, input: { tenant: Tenant; url: string 
   const m = messagesFor(locale).email;
   const values = { tenant: input.tenant.name };
   return compose(locale, {
-    subject: fill(m.stepUpSubject, values), paragraphs: [fill(m.stepUpIntro, values)],
-    link: { label: m.stepUpButton, url: input.url }, after: m.stepUpIgnore, tenant: input.tenant,
+    subject: fill(m.stepUpSubject, values),
+    paragraphs: [fill(m.stepUpIntro, values)],
+    link: { label: m.stepUpButton, url: input.url },
+    after: m.stepUpIgnore,
+    tenant: input.tenant,
   });
 }
 
-export function doubleOptInMail(locale: string, input: { tenant: Tenant; purposeName: string; channel: string; url: string }): RenderedMail {
+export function doubleOptInMail(
+  locale: string,
+  input: { tenant: Tenant; purposeName: string; channel: string; url: string },
+): RenderedMail {
   const messages = messagesFor(locale);
   const m = messages.email;
-  const channel = (messages.preferenceCenter as Record<string, string>)[`channel_${input.channel}`] ?? input.channel;
+  const channel =
+    (messages.preferenceCenter as Record<string, string>)[`channel_${input.channel}`] ??
+    input.channel;
   const values = { tenant: input.tenant.name, purpose: input.purposeName, channel };
   return compose(locale, {
-    subject: fill(m.confirmSubject, values), paragraphs: [fill(m.confirmIntro, values)],
-    link: { label: m.confirmButton, url: input.url }, after: m.confirmIgnore, tenant: input.tenant,
+    subject: fill(m.confirmSubject, values),
+    paragraphs: [fill(m.confirmIntro, values)],
+    link: { label: m.confirmButton, url: input.url },
+    after: m.confirmIgnore,
+    tenant: input.tenant,
   });
 }
 
 /** More time for a request (Art. 12(3)): why, and the new date in words. */
-export function extensionMail(locale: string, input: { tenant: Tenant; requestType: string; reason: string; dueAt: string }): RenderedMail {
+export function extensionMail(
+  locale: string,
+  input: { tenant: Tenant; requestType: string; reason: string; dueAt: string },
+): RenderedMail {
   const m = messagesFor(locale).email;
   const controller = input.tenant.controller ?? input.tenant.name;
   return compose(locale, {
     subject: fill(m.extensionSubject, { controller }),
     paragraphs: [
-      fill(m.extensionIntro, { type: requestTypeInWords(locale, input.requestType) }), fill(m.extensionReason, { reason: input.reason }),
-      fill(m.extensionDue, { date: dateInWords(locale, input.dueAt) }), m.extensionComplaint,
+      fill(m.extensionIntro, { type: requestTypeInWords(locale, input.requestType) }),
+      fill(m.extensionReason, { reason: input.reason }),
+      fill(m.extensionDue, { date: dateInWords(locale, input.dueAt) }),
+      m.extensionComplaint,
     ],
     tenant: input.tenant,
   });
 }
 
 /** A refusal (Art. 12(4)): the ground in words, why, and where to complain. */
-export function refusalMail(locale: string, input: { tenant: Tenant; requestType: string; ground: string; explanation: string }): RenderedMail {
+export function refusalMail(
+  locale: string,
+  input: { tenant: Tenant; requestType: string; ground: string; explanation: string },
+): RenderedMail {
   const m = messagesFor(locale).email;
   const controller = input.tenant.controller ?? input.tenant.name;
-  const ground = (m as Record<string, string>)[`ground_${input.ground}`] ?? input.ground.replace(/_/g, ' ');
+  const ground =
+    (m as Record<string, string>)[`ground_${input.ground}`] ?? input.ground.replace(/_/g, ' ');
   return compose(locale, {
     subject: fill(m.refusalSubject, { controller }),
     paragraphs: [
-      fill(m.refusalIntro, { type: requestTypeInWords(locale, input.requestType), ground }), fill(m.refusalReason, { explanation: input.explanation }),
+      fill(m.refusalIntro, { type: requestTypeInWords(locale, input.requestType), ground }),
+      fill(m.refusalReason, { explanation: input.explanation }),
       m.refusalComplaint,
     ],
     tenant: input.tenant,
@@ -141,17 +182,28 @@ export function restrictionLiftMail(locale: string, input: { tenant: Tenant }): 
   const m = messagesFor(locale).email;
   return compose(locale, {
     subject: fill(m.liftSubject, { controller: input.tenant.controller ?? input.tenant.name }),
-    paragraphs: [m.liftIntro, m.liftNext], tenant: input.tenant,
+    paragraphs: [m.liftIntro, m.liftNext],
+    tenant: input.tenant,
   });
 }
 
 /** A completed access or portability request: a one-time link to the download, behind the e-mail sign-in. */
-export function exportReadyMail(locale: string, input: { tenant: Tenant; requestType: string; url: string; expiresAt: string }): RenderedMail {
+export function exportReadyMail(
+  locale: string,
+  input: { tenant: Tenant; requestType: string; url: string; expiresAt: string },
+): RenderedMail {
   const m = messagesFor(locale).email;
   const controller = input.tenant.controller ?? input.tenant.name;
   return compose(locale, {
     subject: fill(m.exportSubject, { tenant: input.tenant.name }),
-    paragraphs: [fill(m.exportIntro, { type: requestTypeInWords(locale, input.requestType), date: dateInWords(locale, input.expiresAt) })],
-    link: { label: m.exportButton, url: input.url }, after: fill(m.exportIgnore, { controller, contact: input.tenant.contact }), tenant: input.tenant,
+    paragraphs: [
+      fill(m.exportIntro, {
+        type: requestTypeInWords(locale, input.requestType),
+        date: dateInWords(locale, input.expiresAt),
+      }),
+    ],
+    link: { label: m.exportButton, url: input.url },
+    after: fill(m.exportIgnore, { controller, contact: input.tenant.contact }),
+    tenant: input.tenant,
   });
 }

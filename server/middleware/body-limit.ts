@@ -14,8 +14,17 @@ export interface BodyLimitRule {
   maxSize: number;
 }
 
-export function bodyLimits(rules: BodyLimitRule[], defaultMaxSize: number, tooLarge: () => never): MiddlewareHandler {
-  const counting = new Map([...rules.map((r) => r.maxSize), defaultMaxSize].map((max) => [max, bodyLimit({ maxSize: max, onError: tooLarge })]));
+export function bodyLimits(
+  rules: BodyLimitRule[],
+  defaultMaxSize: number,
+  tooLarge: () => never,
+): MiddlewareHandler {
+  const counting = new Map(
+    [...rules.map((r) => r.maxSize), defaultMaxSize].map((max) => [
+      max,
+      bodyLimit({ maxSize: max, onError: tooLarge }),
+    ]),
+  );
   return (c, next) => {
     const maxSize = rules.find((r) => r.pattern.test(c.req.path))?.maxSize ?? defaultMaxSize;
     const declared = c.req.header('content-length');

@@ -9,7 +9,8 @@ import { createMiddleware } from 'hono/factory';
 
 const gzipAsync = promisify(gzip);
 const THRESHOLD = 1024;
-const TEXT = /^(text\/|application\/(json|javascript|xml|x-ndjson|[\w.+-]+\+json)|image\/svg\+xml)/i;
+const TEXT =
+  /^(text\/|application\/(json|javascript|xml|x-ndjson|[\w.+-]+\+json)|image\/svg\+xml)/i;
 /** The content types our routes stream; everything else is built in memory anyway. */
 const STREAMED = /^application\/x-ndjson/i;
 
@@ -25,17 +26,27 @@ export function compression(skip: (path: string) => boolean) {
   return createMiddleware(async (c, next) => {
     await next();
     const res = c.res;
-    if (skip(c.req.path) || c.req.method === 'HEAD' || !res.body || [204, 206, 304].includes(res.status)) return;
-    if (res.headers.has('content-encoding') || !TEXT.test(res.headers.get('content-type') ?? '')) return;
+    if (
+      skip(c.req.path) ||
+      c.req.method === 'HEAD' ||
+      !res.body ||
+      [204, 206, 304].includes(res.status)
+    )
+      return;
+    if (res.headers.has('content-encoding') || !TEXT.test(res.headers.get('content-type') ?? ''))
+      return;
     if (/no-transform/i.test(res.headers.get('cache-control') ?? '')) return;
     const vary = res.headers.get('vary');
-    if (!/accept-encoding|\*/i.test(vary ?? '')) res.headers.set('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+    if (!/accept-encoding|\*/i.test(vary ?? ''))
+      res.headers.set('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
     if (!acceptsGzip(c.req.header('accept-encoding'))) return;
     const length = res.headers.get('content-length');
     if (length !== null && Number(length) < THRESHOLD) return;
     let body: ReadableStream<Uint8Array> | Uint8Array;
     if (STREAMED.test(res.headers.get('content-type') ?? '')) {
-      body = res.body.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+      body = res.body.pipeThrough(
+        new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+      );
     } else {
       const raw = new Uint8Array(await res.arrayBuffer());
       if (raw.byteLength < THRESHOLD) {

@@ -9,7 +9,8 @@ import { rateLimit } from './rate-limit.js';
 async function publicKeyOf(c: Context): Promise<string | null> {
   const fromQuery = c.req.query('key');
   if (fromQuery) return fromQuery;
-  if (c.req.method !== 'POST' || !(c.req.header('content-type') ?? '').includes('json')) return null;
+  if (c.req.method !== 'POST' || !(c.req.header('content-type') ?? '').includes('json'))
+    return null;
   try {
     // Hono caches the parsed body, so the route's validator reads it again for free.
     const body = (await c.req.json()) as { key?: unknown };

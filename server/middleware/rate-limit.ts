@@ -5,7 +5,10 @@ import type { Context } from 'hono';
 import type { RateLimiter } from '../rate-limiter.js';
 
 /** Middleware that consumes one hit per request under the key `keyOf` returns (null: not limited). */
-export function rateLimit(limiter: RateLimiter, keyOf: (c: Context) => string | null | Promise<string | null>) {
+export function rateLimit(
+  limiter: RateLimiter,
+  keyOf: (c: Context) => string | null | Promise<string | null>,
+) {
   return createMiddleware(async (c, next) => {
     const key = await keyOf(c);
     if (key !== null) await limiter.consume(key);

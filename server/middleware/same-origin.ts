@@ -12,8 +12,17 @@ export function sameOrigin(ctx: AppContext) {
   const own = new Set([new URL(ctx.config.publicUrl).origin]);
   return createMiddleware(async (c, next) => {
     const origin = c.req.header('origin');
-    const fromUs = origin !== undefined ? own.has(origin) || origin === `${isHttps(c) ? 'https:' : 'http:'}//${new URL(c.req.url).host}` : c.req.header('sec-fetch-site') === 'same-origin';
-    if (!fromUs) throw new ApiError(403, 'CSRF_FAILED', 'This call must come from the preference center itself');
+    const fromUs =
+      origin !== undefined
+        ? own.has(origin) ||
+          origin === `${isHttps(c) ? 'https:' : 'http:'}//${new URL(c.req.url).host}`
+        : c.req.header('sec-fetch-site') === 'same-origin';
+    if (!fromUs)
+      throw new ApiError(
+        403,
+        'CSRF_FAILED',
+        'This call must come from the preference center itself',
+      );
     await next();
   });
 }

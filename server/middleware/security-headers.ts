@@ -8,28 +8,52 @@ import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 
 const pagePolicy = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-  "connect-src 'self'", "form-action 'self'", "base-uri 'none'", "object-src 'none'", "frame-ancestors 'self'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "object-src 'none'",
+  "frame-ancestors 'self'",
 ].join('; ');
 const apiPolicy = "default-src 'none'; frame-ancestors 'none'";
 
 /** Pages that are Akkoord's own and get the strict page policy. */
 const strictPagePrefixes = ['/docs', '/p/', '/u/', '/c/', '/dev/', '/console'];
 
-const crossOriginPaths = new Set(['/widget.js', '/widget-settings.js', '/widget-stub.js', '/.well-known/jwks.json', '/.well-known/gpc.json']);
+const crossOriginPaths = new Set([
+  '/widget.js',
+  '/widget-settings.js',
+  '/widget-stub.js',
+  '/.well-known/jwks.json',
+  '/.well-known/gpc.json',
+]);
 /** Static scripts the console's sandboxed preview frame (an opaque origin) loads. */
 const crossOriginPrefixes = ['/console/assets/', '/console/preview/'];
 
 export function securityHeaders() {
-  const base = secureHeaders({ overwrite: false, crossOriginResourcePolicy: false, xFrameOptions: false });
+  const base = secureHeaders({
+    overwrite: false,
+    crossOriginResourcePolicy: false,
+    xFrameOptions: false,
+  });
   return createMiddleware(async (c, next) => {
     await base(c, async () => {
       await next();
-      c.res.headers.set('Cross-Origin-Resource-Policy', crossOriginPaths.has(c.req.path) || crossOriginPrefixes.some((p) => c.req.path.startsWith(p)) ? 'cross-origin' : 'same-origin');
+      c.res.headers.set(
+        'Cross-Origin-Resource-Policy',
+        crossOriginPaths.has(c.req.path) ||
+          crossOriginPrefixes.some((p) => c.req.path.startsWith(p))
+          ? 'cross-origin'
+          : 'same-origin',
+      );
       if (!c.res.headers.has('Content-Security-Policy')) {
         const isPage = (c.res.headers.get('content-type') ?? '').startsWith('text/html');
         if (!isPage) c.res.headers.set('Content-Security-Policy', apiPolicy);
-        else if (strictPagePrefixes.some((prefix) => c.req.path.startsWith(prefix))) c.res.headers.set('Content-Security-Policy', pagePolicy);
+        else if (strictPagePrefixes.some((prefix) => c.req.path.startsWith(prefix)))
+          c.res.headers.set('Content-Security-Policy', pagePolicy);
       }
     });
   });

@@ -43,7 +43,10 @@ function blockList(subnets: readonly Subnet[]): net.BlockList {
 /** The for= addresses of a Forwarded header (RFC 7239), quotes, brackets and ports removed. */
 function forwardedFor(header: string): string[] {
   return header.split(',').map((element) => {
-    const pair = element.split(';').map((p) => p.trim()).find((p) => /^for=/i.test(p));
+    const pair = element
+      .split(';')
+      .map((p) => p.trim())
+      .find((p) => /^for=/i.test(p));
     const value = (pair ?? '').slice(4).replace(/^"|"$/g, '');
     const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
     if (bracketed) return bracketed[1];
@@ -66,10 +69,16 @@ function resolveClient(c: Context, trusted: net.BlockList): Client {
   const peer = socketIp(c);
   const direct: Client = { ip: peer, https: new URL(c.req.url).protocol === 'https:' };
   const peerIp = peer === null ? null : normalise(peer);
-  if (peerIp === null || !trusted.check(peerIp, net.isIPv4(peerIp) ? 'ipv4' : 'ipv6')) return direct;
+  if (peerIp === null || !trusted.check(peerIp, net.isIPv4(peerIp) ? 'ipv4' : 'ipv6'))
+    return direct;
   const xff = c.req.header('x-forwarded-for');
   const forwarded = c.req.header('forwarded');
-  const chain = xff !== undefined ? xff.split(',').map((s) => s.trim()) : forwarded !== undefined ? forwardedFor(forwarded) : [];
+  const chain =
+    xff !== undefined
+      ? xff.split(',').map((s) => s.trim())
+      : forwarded !== undefined
+        ? forwardedFor(forwarded)
+        : [];
   let ip = peerIp;
   for (const hop of chain.reverse()) {
     const hopIp = normalise(hop);
@@ -78,7 +87,12 @@ function resolveClient(c: Context, trusted: net.BlockList): Client {
     if (!trusted.check(hopIp, net.isIPv4(hopIp) ? 'ipv4' : 'ipv6')) break;
   }
   const xfp = c.req.header('x-forwarded-proto');
-  const proto = xfp !== undefined ? xfp.split(',').at(-1)?.trim() : forwarded !== undefined ? forwardedProto(forwarded) : undefined;
+  const proto =
+    xfp !== undefined
+      ? xfp.split(',').at(-1)?.trim()
+      : forwarded !== undefined
+        ? forwardedProto(forwarded)
+        : undefined;
   return { ip, https: proto === undefined ? direct.https : proto.toLowerCase() === 'https' };
 }
 

@@ -7,9 +7,30 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 const redactPaths = [
-  'email', '*.email', 'phone', '*.phone', 'ip', '*.ip', 'token', '*.token', 'secret', '*.secret',
-  'authorization', '*.authorization', 'cookie', '*.cookie', 'headers', '*.headers', 'body', '*.body',
-  'visitorId', '*.visitorId', 'externalId', '*.externalId', 'attributes', '*.attributes',
+  'email',
+  '*.email',
+  'phone',
+  '*.phone',
+  'ip',
+  '*.ip',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  'headers',
+  '*.headers',
+  'body',
+  '*.body',
+  'visitorId',
+  '*.visitorId',
+  'externalId',
+  '*.externalId',
+  'attributes',
+  '*.attributes',
 ];
 
 const emailPattern = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi;
@@ -38,7 +59,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       redact: { paths: redactPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
       serializers: {
-        err: (error: Error) => ({ type: error.name, message: scrubText(error.message), stack: scrubText(error.stack ?? '') }),
+        err: (error: Error) => ({
+          type: error.name,
+          message: scrubText(error.message),
+          stack: scrubText(error.stack ?? ''),
+        }),
       },
       hooks: {
         // Messages are free text: scrub them like error messages.

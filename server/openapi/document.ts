@@ -16,18 +16,33 @@ export const errorSchema: Json = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', pattern: '^[A-Z_]+$', description: 'A stable machine-readable code, e.g. VALIDATION_FAILED' },
-        message: { type: 'string', description: 'What is wrong, in English, without personal data' },
+        code: {
+          type: 'string',
+          pattern: '^[A-Z_]+$',
+          description: 'A stable machine-readable code, e.g. VALIDATION_FAILED',
+        },
+        message: {
+          type: 'string',
+          description: 'What is wrong, in English, without personal data',
+        },
         issues: {
           type: 'array',
           description: 'One entry per field problem; path names the field (dot path)',
           items: {
-            type: 'object', required: ['path', 'message'],
+            type: 'object',
+            required: ['path', 'message'],
             properties: { path: { type: 'string' }, message: { type: 'string' } },
           },
         },
-        rule: { type: 'string', description: 'CONFIG_NOT_COMPLIANT: the first compliance rule the configuration breaks' },
-        rules: { type: 'array', items: { type: 'string' }, description: 'CONFIG_NOT_COMPLIANT: every rule it breaks' },
+        rule: {
+          type: 'string',
+          description: 'CONFIG_NOT_COMPLIANT: the first compliance rule the configuration breaks',
+        },
+        rules: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'CONFIG_NOT_COMPLIANT: every rule it breaks',
+        },
       },
     },
   },
@@ -37,18 +52,56 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 
 /** The tags, in the order the reference shows them. */
 export const tags: { name: string; description: string }[] = [
-  { name: 'Consent', description: 'What the banner calls with the tenant public key: record a choice, read it back.' },
+  {
+    name: 'Consent',
+    description: 'What the banner calls with the tenant public key: record a choice, read it back.',
+  },
   { name: 'Banner', description: 'The banner script and its configuration.' },
-  { name: 'Configuration', description: 'The tenant\'s purposes, texts and banner settings, versioned.' },
-  { name: 'Subjects', description: 'Known people (by the tenant\'s own id): their consents and the personal data the tenant holds.' },
-  { name: 'Marketing tools', description: 'The consent feed, webhooks, audiences and the consent check that marketing tools build on.' },
-  { name: 'Links', description: 'Signed links for e-mail: unsubscribe, double opt-in and the preference center.' },
-  { name: 'Preference center', description: 'The pages and calls a person uses to see and change their own consents and exercise their rights.' },
-  { name: 'Data-subject requests', description: 'Requests under Articles 15 to 21 filed by a tool: tracked with their deadline, carried out, extended, refused, exported.' },
-  { name: 'Accountability', description: 'Audit log, records of processing, ledger proofs and data-subject requests.' },
-  { name: 'Tenants', description: 'Creating, configuring, exporting and offboarding tenants, and their API keys.' },
-  { name: 'Console', description: 'The staff console: its page, assets and the sign-in of staff by e-mail link or passkey.' },
-  { name: 'Staff', description: 'A tenant\'s staff accounts and their roles, managed by its administrators.' },
+  {
+    name: 'Configuration',
+    description: "The tenant's purposes, texts and banner settings, versioned.",
+  },
+  {
+    name: 'Subjects',
+    description:
+      "Known people (by the tenant's own id): their consents and the personal data the tenant holds.",
+  },
+  {
+    name: 'Marketing tools',
+    description:
+      'The consent feed, webhooks, audiences and the consent check that marketing tools build on.',
+  },
+  {
+    name: 'Links',
+    description: 'Signed links for e-mail: unsubscribe, double opt-in and the preference center.',
+  },
+  {
+    name: 'Preference center',
+    description:
+      'The pages and calls a person uses to see and change their own consents and exercise their rights.',
+  },
+  {
+    name: 'Data-subject requests',
+    description:
+      'Requests under Articles 15 to 21 filed by a tool: tracked with their deadline, carried out, extended, refused, exported.',
+  },
+  {
+    name: 'Accountability',
+    description: 'Audit log, records of processing, ledger proofs and data-subject requests.',
+  },
+  {
+    name: 'Tenants',
+    description: 'Creating, configuring, exporting and offboarding tenants, and their API keys.',
+  },
+  {
+    name: 'Console',
+    description:
+      'The staff console: its page, assets and the sign-in of staff by e-mail link or passkey.',
+  },
+  {
+    name: 'Staff',
+    description: "A tenant's staff accounts and their roles, managed by its administrators.",
+  },
   { name: 'Operations', description: 'Health, readiness, metrics and this reference.' },
   { name: 'Demo', description: 'The demonstration shop served by `npm start`.' },
 ];
@@ -59,7 +112,7 @@ function jsonSchema(schema: v.GenericSchema | Json): Json {
     errorMode: 'ignore',
     // A loose object passes unknown keys on: say so, so only strict objects reject extra fields.
     overrideSchema: ({ valibotSchema, jsonSchema: json }) =>
-      (valibotSchema.type === 'loose_object' ? { ...json, additionalProperties: true } : undefined),
+      valibotSchema.type === 'loose_object' ? { ...json, additionalProperties: true } : undefined,
   }) as Json;
   const { $schema: _ignored, ...rest } = converted;
   return rest;
@@ -89,24 +142,37 @@ function security(op: Operation): Json[] | undefined {
 
 function media(doc: ContentDoc, status: number): [string, Json] {
   const type = doc.contentType ?? 'application/json';
-  const json = type === 'application/json' || type.endsWith('+json') || type === 'application/x-ndjson';
-  const schema = doc.schema ? jsonSchema(doc.schema) : status >= 400 && json ? errorRef : json ? {} : { type: 'string' };
+  const json =
+    type === 'application/json' || type.endsWith('+json') || type === 'application/x-ndjson';
+  const schema = doc.schema
+    ? jsonSchema(doc.schema)
+    : status >= 400 && json
+      ? errorRef
+      : json
+        ? {}
+        : { type: 'string' };
   return [type, { schema, ...(doc.example !== undefined ? { example: doc.example } : {}) }];
 }
 
 function response(status: number, doc: ResponseDoc | string): Json {
   const full: ResponseDoc = typeof doc === 'string' ? { description: doc } : doc;
   if (full.noBody || status === 204 || status === 304) return { description: full.description };
-  return { description: full.description, content: Object.fromEntries([full, ...(full.alternatives ?? [])].map((d) => media(d, status))) };
+  return {
+    description: full.description,
+    content: Object.fromEntries([full, ...(full.alternatives ?? [])].map((d) => media(d, status))),
+  };
 }
 
 /** getV1KeysById-style names without the version: stable as long as the path is. */
 export function operationIdFor(method: string, path: string): string {
-  const words = path.split('/').filter((s) => s && s !== 'v1').flatMap((segment) => {
-    const param = /^\{(.+)\}$/.exec(segment);
-    const parts = (param ? param[1] : segment).split(/[^A-Za-z0-9]+/).filter(Boolean);
-    return param ? ['By', ...parts] : parts;
-  });
+  const words = path
+    .split('/')
+    .filter((s) => s && s !== 'v1')
+    .flatMap((segment) => {
+      const param = /^\{(.+)\}$/.exec(segment);
+      const parts = (param ? param[1] : segment).split(/[^A-Za-z0-9]+/).filter(Boolean);
+      return param ? ['By', ...parts] : parts;
+    });
   const pascal = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   return method + (pascal || 'Root');
 }
@@ -115,10 +181,17 @@ export function buildOpenApi(operations: Operation[], serverUrl: string): Json {
   const paths: Record<string, Json> = {};
   for (const op of operations) {
     const responses: Json = {};
-    for (const [status, doc] of Object.entries(op.responses)) responses[status] = response(Number(status), doc);
-    responses['4XX'] ??= { description: 'A client error, in the error shape', content: { 'application/json': { schema: errorRef } } };
+    for (const [status, doc] of Object.entries(op.responses))
+      responses[status] = response(Number(status), doc);
+    responses['4XX'] ??= {
+      description: 'A client error, in the error shape',
+      content: { 'application/json': { schema: errorRef } },
+    };
     const scopes = typeof op.auth === 'object' ? ` Scope: ${op.auth.scopes.join(' or ')}.` : '';
-    const keyInBody = op.auth === 'public-key-body' ? ' The tenant public key (pk_...) travels as `key` in the body.' : '';
+    const keyInBody =
+      op.auth === 'public-key-body'
+        ? ' The tenant public key (pk_...) travels as `key` in the body.'
+        : '';
     const description = ((op.description ?? '') + scopes + keyInBody).trim();
     const params = [...parameters(op.params, 'path'), ...parameters(op.query, 'query')];
     (paths[op.path] ??= {})[op.method] = {
@@ -130,15 +203,16 @@ export function buildOpenApi(operations: Operation[], serverUrl: string): Json {
       parameters: params,
       ...(op.body
         ? {
-          requestBody: {
-            required: true,
-            content: {
-              [op.bodyContentType ?? 'application/json']: {
-                schema: jsonSchema(op.body), ...(op.bodyExample !== undefined ? { example: op.bodyExample } : {}),
+            requestBody: {
+              required: true,
+              content: {
+                [op.bodyContentType ?? 'application/json']: {
+                  schema: jsonSchema(op.body),
+                  ...(op.bodyExample !== undefined ? { example: op.bodyExample } : {}),
+                },
               },
             },
-          },
-        }
+          }
         : {}),
       responses,
     };
@@ -149,7 +223,8 @@ export function buildOpenApi(operations: Operation[], serverUrl: string): Json {
     info: {
       title: 'Akkoord API',
       version: '1',
-      description: 'Consent recording, preference center, consent feed, webhooks, audiences and accountability for the GDPR.',
+      description:
+        'Consent recording, preference center, consent feed, webhooks, audiences and accountability for the GDPR.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: serverUrl }],
@@ -158,18 +233,32 @@ export function buildOpenApi(operations: Operation[], serverUrl: string): Json {
       securitySchemes: {
         secretKey: { type: 'http', scheme: 'bearer', description: 'A tenant secret key, sk_...' },
         adminToken: {
-          type: 'http', scheme: 'bearer',
-          description: 'The operator bootstrap token (AKKOORD_ADMIN_TOKEN). Wrong tokens are counted per client IP: past the limit '
-            + '(10 in 5 minutes by default) every attempt from that IP is 429 RATE_LIMITED with Retry-After.',
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The operator bootstrap token (AKKOORD_ADMIN_TOKEN). Wrong tokens are counted per client IP: past the limit ' +
+            '(10 in 5 minutes by default) every attempt from that IP is 429 RATE_LIMITED with Retry-After.',
         },
-        publicKey: { type: 'apiKey', in: 'query', name: 'key', description: 'The tenant public key, pk_... (calls that send a body carry it there as `key`)' },
+        publicKey: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'key',
+          description:
+            'The tenant public key, pk_... (calls that send a body carry it there as `key`)',
+        },
         session: {
-          type: 'apiKey', in: 'cookie', name: 'akkoord_pc',
-          description: 'Preference-center session. Every call that changes something also needs the preference center\'s own Origin and the session\'s x-csrf-token header.',
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'akkoord_pc',
+          description:
+            "Preference-center session. Every call that changes something also needs the preference center's own Origin and the session's x-csrf-token header.",
         },
         staffSession: {
-          type: 'apiKey', in: 'cookie', name: 'akkoord_console',
-          description: 'Console staff session; its role is a set of scopes. Calls that change something also need the header x-csrf-token.',
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'akkoord_console',
+          description:
+            'Console staff session; its role is a set of scopes. Calls that change something also need the header x-csrf-token.',
         },
       },
       schemas: { Error: errorSchema },

@@ -4,7 +4,15 @@ import type * as v from 'valibot';
 import type { Scope } from '../../shared/scopes.js';
 
 /** 'public-key-body': the tenant public key travels as `key` in the JSON body, not in the query. */
-export type Auth = 'none' | 'admin-token' | 'public-key' | 'public-key-body' | 'session' | 'staff-session' | 'signed-token' | { scopes: Scope[] };
+export type Auth =
+  | 'none'
+  | 'admin-token'
+  | 'public-key'
+  | 'public-key-body'
+  | 'session'
+  | 'staff-session'
+  | 'signed-token'
+  | { scopes: Scope[] };
 
 export interface ContentDoc {
   /** Defaults to application/json. */

@@ -17,19 +17,61 @@ export function demoRoutes(ctx: AppContext) {
   const demoKey = async () => (publicKey ??= (await findDemoTenant(ctx))?.publicKey ?? null);
 
   return new Hono()
-    .get('/', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop page (only with a demo tenant)', responses: { ...page('HTML page'), 404: 'no demo tenant' } }), async (c) => {
-      const key = await demoKey();
-      if (!key) return c.notFound();
-      const lang = c.req.query('lang') === 'en' ? 'en' : 'nl';
-      return c.body(shopPage(key, lang), 200, { 'content-type': HTML, 'cache-control': 'no-store' });
-    })
-    .get('/demo/analytics.js', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated analytics script', responses: { 200: { description: 'A script', contentType: 'text/javascript' } } }), async (c) => {
-      // Slower than the inline scripts around it, so the page shows that order is kept anyway.
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      return c.body(ANALYTICS_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-    })
-    .get('/demo/video', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop\'s gated video frame', responses: page('HTML page') }), (c) => c.body(VIDEO_PAGE, 200, { 'content-type': HTML }))
-    .get('/demo/privacy', describe({ tag: 'Demo', auth: 'none', summary: 'The demo shop\'s privacy notice', responses: page('HTML page') }), (c) => c.body(PRIVACY_PAGE, 200, { 'content-type': HTML }));
+    .get(
+      '/',
+      describe({
+        tag: 'Demo',
+        auth: 'none',
+        summary: 'The demo shop page (only with a demo tenant)',
+        responses: { ...page('HTML page'), 404: 'no demo tenant' },
+      }),
+      async (c) => {
+        const key = await demoKey();
+        if (!key) return c.notFound();
+        const lang = c.req.query('lang') === 'en' ? 'en' : 'nl';
+        return c.body(shopPage(key, lang), 200, {
+          'content-type': HTML,
+          'cache-control': 'no-store',
+        });
+      },
+    )
+    .get(
+      '/demo/analytics.js',
+      describe({
+        tag: 'Demo',
+        auth: 'none',
+        summary: "The demo shop's gated analytics script",
+        responses: { 200: { description: 'A script', contentType: 'text/javascript' } },
+      }),
+      async (c) => {
+        // Slower than the inline scripts around it, so the page shows that order is kept anyway.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return c.body(ANALYTICS_JS, 200, {
+          'content-type': 'text/javascript; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+      },
+    )
+    .get(
+      '/demo/video',
+      describe({
+        tag: 'Demo',
+        auth: 'none',
+        summary: "The demo shop's gated video frame",
+        responses: page('HTML page'),
+      }),
+      (c) => c.body(VIDEO_PAGE, 200, { 'content-type': HTML }),
+    )
+    .get(
+      '/demo/privacy',
+      describe({
+        tag: 'Demo',
+        auth: 'none',
+        summary: "The demo shop's privacy notice",
+        responses: page('HTML page'),
+      }),
+      (c) => c.body(PRIVACY_PAGE, 200, { 'content-type': HTML }),
+    );
 }
 
 const ANALYTICS_JS = `(window.__gatedOrder = window.__gatedOrder || []).push('external-analytics');
@@ -38,9 +80,28 @@ document.getElementById('analytics-status').textContent = 'Statistieken: actief'
 `;
 
 function shopPage(publicKey: string, lang: 'nl' | 'en'): string {
-  const t = lang === 'nl'
-    ? { title: 'Demowinkel', intro: 'Een voorbeeldwinkel met de Akkoord-banner.', video: 'Productvideo (laadt pas na toestemming voor Advertenties)', settings: 'Cookie-instellingen', other: 'English', otherHref: '/?lang=en', off: 'Statistieken: uit', buy: 'In winkelmand' }
-    : { title: 'Demo shop', intro: 'An example shop with the Akkoord banner.', video: 'Product video (loads only with consent for Advertising)', settings: 'Cookie settings', other: 'Nederlands', otherHref: '/?lang=nl', off: 'Analytics: off', buy: 'Add to basket' };
+  const t =
+    lang === 'nl'
+      ? {
+          title: 'Demowinkel',
+          intro: 'Een voorbeeldwinkel met de Akkoord-banner.',
+          video: 'Productvideo (laadt pas na toestemming voor Advertenties)',
+          settings: 'Cookie-instellingen',
+          other: 'English',
+          otherHref: '/?lang=en',
+          off: 'Statistieken: uit',
+          buy: 'In winkelmand',
+        }
+      : {
+          title: 'Demo shop',
+          intro: 'An example shop with the Akkoord banner.',
+          video: 'Product video (loads only with consent for Advertising)',
+          settings: 'Cookie settings',
+          other: 'Nederlands',
+          otherHref: '/?lang=nl',
+          off: 'Analytics: off',
+          buy: 'Add to basket',
+        };
   return `<!doctype html>
 <html lang="${lang}">
 <head>

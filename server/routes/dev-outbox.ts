@@ -13,19 +13,34 @@ import { connectionIp } from '../http/request-context.js';
 
 export const devOutboxOperations: Operation[] = [
   {
-    method: 'get', path: '/dev/outbox', tag: 'Operations', auth: 'admin-token',
+    method: 'get',
+    path: '/dev/outbox',
+    tag: 'Operations',
+    auth: 'admin-token',
     summary: 'The last 50 outbox mails, decrypted (not in production; loopback clients only)',
-    description: 'For development without a mail server. Absent when NODE_ENV is production; any client '
-      + 'that is not on the loopback interface, or that comes through a proxy (forwarding headers), gets 404.',
+    description:
+      'For development without a mail server. Absent when NODE_ENV is production; any client ' +
+      'that is not on the loopback interface, or that comes through a proxy (forwarding headers), gets 404.',
     responses: {
       200: {
         description: 'The mails',
         schema: v.object({
-          mails: v.array(v.object({
-            id: v.string(), tenantId: v.nullable(v.string()), to: v.string(), subject: v.string(), text: v.string(),
-            html: v.nullable(v.string()), headers: v.record(v.string(), v.string()),
-            status: v.pipe(v.picklist(['pending', 'sent', 'dead', 'kept']), v.description('kept: no SMTP_URL, never sent')), createdAt: v.string(),
-          })),
+          mails: v.array(
+            v.object({
+              id: v.string(),
+              tenantId: v.nullable(v.string()),
+              to: v.string(),
+              subject: v.string(),
+              text: v.string(),
+              html: v.nullable(v.string()),
+              headers: v.record(v.string(), v.string()),
+              status: v.pipe(
+                v.picklist(['pending', 'sent', 'dead', 'kept']),
+                v.description('kept: no SMTP_URL, never sent'),
+              ),
+              createdAt: v.string(),
+            }),
+          ),
         }),
       },
       401: 'No or a wrong admin token',
@@ -52,12 +67,28 @@ export function devOutboxRoutes(ctx: AppContext) {
     await next();
   };
   return app.get('/dev/outbox', loopbackOnly, requireAdminToken(ctx), async (c) => {
-    const rows = await ctx.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').limit(50).execute();
+    const rows = await ctx.db
+      .selectFrom('outbox')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .limit(50)
+      .execute();
     const mails = rows.map((row) => {
-      const body = JSON.parse(ctx.keyring.decrypt(row.body_enc)) as { text: string; html?: string; headers?: Record<string, string> };
+      const body = JSON.parse(ctx.keyring.decrypt(row.body_enc)) as {
+        text: string;
+        html?: string;
+        headers?: Record<string, string>;
+      };
       return {
-        id: row.id, tenantId: row.tenant_id, to: ctx.keyring.decrypt(row.to_enc), subject: row.subject,
-        text: body.text, html: body.html ?? null, headers: body.headers ?? {}, status: row.status, createdAt: row.created_at,
+        id: row.id,
+        tenantId: row.tenant_id,
+        to: ctx.keyring.decrypt(row.to_enc),
+        subject: row.subject,
+        text: body.text,
+        html: body.html ?? null,
+        headers: body.headers ?? {},
+        status: row.status,
+        createdAt: row.created_at,
       };
     });
     return c.json({ mails }, 200, { 'cache-control': 'no-store' });

@@ -14,7 +14,12 @@ const STYLE = [
 const STYLE_HASH = crypto.createHash('sha256').update(STYLE).digest('base64');
 
 export const LINK_PAGE_POLICY = [
-  "default-src 'none'", `style-src 'sha256-${STYLE_HASH}'`, "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  `style-src 'sha256-${STYLE_HASH}'`,
+  "img-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 export interface LinkPage {
@@ -31,7 +36,11 @@ export function renderLinkPage(page: LinkPage): string {
   const [first, ...rest] = page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`);
   const lead = page.status ? `<div role="status">${first ?? ''}</div>` : (first ?? '');
   const fields = Object.entries(page.form?.fields ?? {})
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
+    .map(
+      ([name, value]) =>
+        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+    )
+    .join('');
   const form = page.form
     ? `<form method="post" action="${escapeHtml(page.form.action)}">${fields}<button type="submit">${escapeHtml(page.form.button)}</button></form>`
     : '';
@@ -52,7 +61,12 @@ export const linkPageHeaders = {
 };
 
 /** Words for a channel and the purpose's name in the page's language. */
-export function describeChoice(locale: string, purposeName: string, channel: string, tenant: string) {
+export function describeChoice(
+  locale: string,
+  purposeName: string,
+  channel: string,
+  tenant: string,
+) {
   const pc = messagesFor(locale).preferenceCenter as Record<string, string>;
   return { purpose: purposeName, channel: pc[`channel_${channel}`] ?? channel, tenant };
 }
@@ -64,18 +78,31 @@ export function describeChoice(locale: string, purposeName: string, channel: str
 export function gonePage(acceptLanguage: string | undefined): Response {
   const locale = pickLanguage(undefined, acceptLanguage, ['nl', 'en'], 'en');
   const m = messagesFor(locale).preferenceCenter;
-  return new Response(renderLinkPage({ locale, title: m.linkTitle, paragraphs: [m.linkGone, m.linkGoneNext] }), { status: 404, headers: linkPageHeaders });
+  return new Response(
+    renderLinkPage({ locale, title: m.linkTitle, paragraphs: [m.linkGone, m.linkGoneNext] }),
+    { status: 404, headers: linkPageHeaders },
+  );
 }
 
 /** The token from the path when it has a token's shape; a truncated one gets the page above. */
-export const tokenFrom = (value: string | undefined): string | null => (value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null);
+export const tokenFrom = (value: string | undefined): string | null =>
+  value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
 
 /** The page's language: ?lang=, then Accept-Language, among the ones offered; else the fallback. */
-export function pickLanguage(query: string | undefined, acceptLanguage: string | undefined, locales: string[], fallback: string): string {
-  const candidates = [query ?? '', ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0].trim())];
+export function pickLanguage(
+  query: string | undefined,
+  acceptLanguage: string | undefined,
+  locales: string[],
+  fallback: string,
+): string {
+  const candidates = [
+    query ?? '',
+    ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0].trim()),
+  ];
   for (const candidate of candidates) {
     const language = candidate.toLowerCase().split('-')[0];
-    if (language && locales.includes(language) && (language === 'nl' || language === 'en')) return language;
+    if (language && locales.includes(language) && (language === 'nl' || language === 'en'))
+      return language;
   }
   return fallback;
 }

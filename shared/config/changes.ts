@@ -22,10 +22,14 @@ export function noticeFor(config: TenantConfig, locale: string) {
   };
 }
 
-const notices = (config: TenantConfig) => canonicalJson(Object.fromEntries(config.locales.map((l) => [l, noticeFor(config, l)])));
-const signals = (config: TenantConfig) => canonicalJson(config.purposes.map((p) => p.googleConsentMode ?? []));
+const notices = (config: TenantConfig) =>
+  canonicalJson(Object.fromEntries(config.locales.map((l) => [l, noticeFor(config, l)])));
+const signals = (config: TenantConfig) =>
+  canonicalJson(config.purposes.map((p) => p.googleConsentMode ?? []));
 const purposeShape = (config: TenantConfig) =>
-  canonicalJson(config.purposes.map((p) => [p.key, p.legalBasis, p.required ?? false, p.channels ?? []]));
+  canonicalJson(
+    config.purposes.map((p) => [p.key, p.legalBasis, p.required ?? false, p.channels ?? []]),
+  );
 
 /**
  * True when publishing `next` after `previous` makes the banner ask again. A change of what
@@ -33,7 +37,11 @@ const purposeShape = (config: TenantConfig) =>
  * publisher marks it immaterial (`material: false`, for a typo) and the purposes themselves
  * stay the same. The first publish is material by definition.
  */
-export function isMaterialChange(previous: TenantConfig | null, next: TenantConfig, material?: boolean): boolean {
+export function isMaterialChange(
+  previous: TenantConfig | null,
+  next: TenantConfig,
+  material?: boolean,
+): boolean {
   if (!previous) return true;
   const sameNotice = notices(previous) === notices(next) && signals(previous) === signals(next);
   if (sameNotice) return false;
@@ -50,7 +58,11 @@ export interface ConfigChange {
 /** Purposes keyed by their key, so reordering or inserting one does not shift every path. */
 function comparable(config: TenantConfig): Record<string, unknown> {
   const { material: _material, purposes, ...rest } = config;
-  return { ...rest, purposes: Object.fromEntries(purposes.map((p) => [`[${p.key}]`, p])), purposeOrder: purposes.map((p) => p.key) };
+  return {
+    ...rest,
+    purposes: Object.fromEntries(purposes.map((p) => [`[${p.key}]`, p])),
+    purposeOrder: purposes.map((p) => p.key),
+  };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -66,7 +78,8 @@ function walk(path: string, before: unknown, after: unknown, out: ConfigChange[]
     return;
   }
   // Lists (locales, channels, signals, recipients) compare as a whole: one line each.
-  if (canonicalJson(before) !== canonicalJson(after)) out.push({ path, before: before ?? null, after: after ?? null });
+  if (canonicalJson(before) !== canonicalJson(after))
+    out.push({ path, before: before ?? null, after: after ?? null });
 }
 
 /** Every field that differs between two configurations, in a stable order. */

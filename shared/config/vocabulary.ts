@@ -4,13 +4,23 @@
 export const channels = ['email', 'sms', 'phone', 'post', 'push'] as const;
 
 export const legalBases = [
-  'consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interest',
+  'consent',
+  'contract',
+  'legal_obligation',
+  'vital_interests',
+  'public_task',
+  'legitimate_interest',
 ] as const;
 export type LegalBasis = (typeof legalBases)[number];
 
 export const consentModeTypes = [
-  'ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage',
-  'functionality_storage', 'personalization_storage', 'security_storage',
+  'ad_storage',
+  'ad_user_data',
+  'ad_personalization',
+  'analytics_storage',
+  'functionality_storage',
+  'personalization_storage',
+  'security_storage',
 ] as const;
 export type ConsentModeType = (typeof consentModeTypes)[number];
 
@@ -33,17 +43,20 @@ interface Purpose {
 }
 
 /** A purpose with channels is a communication consent; the banner does not show it. */
-export const isCommunicationPurpose = (purpose: Purpose): boolean => (purpose.channels?.length ?? 0) > 0;
+export const isCommunicationPurpose = (purpose: Purpose): boolean =>
+  (purpose.channels?.length ?? 0) > 0;
 
 const adSignals: ConsentModeType[] = ['ad_storage', 'ad_user_data', 'ad_personalization'];
 
 /** Purposes an objection to direct marketing withdraws (Art. 21(3)); GPC starts them denied. */
 export const isMarketingPurpose = (purpose: Purpose): boolean =>
-  purpose.marketing === true || (purpose.googleConsentMode ?? []).some((t) => adSignals.includes(t));
+  purpose.marketing === true ||
+  (purpose.googleConsentMode ?? []).some((t) => adSignals.includes(t));
 
 /**
  * Legitimate interest or public task (Art. 6(1)(f), (e)): processing is on without consent, and
  * the person may object (Art. 21(1)). Required purposes are not objectable here.
  */
 export const isObjectablePurpose = (purpose: Purpose): boolean =>
-  !purpose.required && (purpose.legalBasis === 'legitimate_interest' || purpose.legalBasis === 'public_task');
+  !purpose.required &&
+  (purpose.legalBasis === 'legitimate_interest' || purpose.legalBasis === 'public_task');

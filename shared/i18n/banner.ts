@@ -9,12 +9,17 @@ export type BannerLanguage = (typeof bannerLanguages)[number];
 type Row = Record<BannerLanguage, string>;
 
 export const bannerTable = {
-  title: { nl: 'Jouw privacykeuze', en: 'Your privacy choice', de: 'Ihre Datenschutzentscheidung', fr: 'Votre choix de confidentialité' },
+  title: {
+    nl: 'Jouw privacykeuze',
+    en: 'Your privacy choice',
+    de: 'Ihre Datenschutzentscheidung',
+    fr: 'Votre choix de confidentialité',
+  },
   intro: {
     nl: '{controller} wil met jouw toestemming cookies en vergelijkbare technieken gebruiken voor: {purposes}. Dat gebeurt alleen als je dat goedkeurt.',
     en: 'With your consent, {controller} would like to use cookies and similar technologies for: {purposes}. This only happens if you agree.',
     de: 'Mit Ihrer Einwilligung möchte {controller} Cookies und ähnliche Technologien verwenden für: {purposes}. Das geschieht nur, wenn Sie zustimmen.',
-    fr: 'Avec votre consentement, {controller} souhaite utiliser des cookies et des technologies similaires pour : {purposes}. Cela n\'a lieu que si vous l\'acceptez.',
+    fr: "Avec votre consentement, {controller} souhaite utiliser des cookies et des technologies similaires pour : {purposes}. Cela n'a lieu que si vous l'acceptez.",
   },
   // The floating button shows its label ("Cookie settings"): the text names it.
   withdraw: {
@@ -34,23 +39,53 @@ export const bannerTable = {
     nl: 'Je browser stuurt een Global Privacy Control-signaal. Daarom blijft {purposes} uit, ook bij Alles accepteren. Alleen jij kunt dat zelf aanzetten via Zelf kiezen.',
     en: 'Your browser sends a Global Privacy Control signal, so {purposes} stays off, even with Accept all. Only you can turn it on yourself under Choose.',
     de: 'Ihr Browser sendet ein Global-Privacy-Control-Signal. Deshalb bleibt {purposes} aus, auch bei Alle akzeptieren. Nur Sie selbst können es unter Selbst wählen einschalten.',
-    fr: 'Votre navigateur envoie un signal Global Privacy Control : {purposes} reste donc désactivé, même avec Tout accepter. Vous seul pouvez l\'activer sous Choisir.',
+    fr: "Votre navigateur envoie un signal Global Privacy Control : {purposes} reste donc désactivé, même avec Tout accepter. Vous seul pouvez l'activer sous Choisir.",
   },
-  privacyNotice: { nl: 'Privacyverklaring', en: 'Privacy notice', de: 'Datenschutzerklärung', fr: 'Politique de confidentialité' },
-  manageData: { nl: 'Mijn gegevens beheren', en: 'Manage my data', de: 'Meine Daten verwalten', fr: 'Gérer mes données' },
-  acceptAll: { nl: 'Alles accepteren', en: 'Accept all', de: 'Alle akzeptieren', fr: 'Tout accepter' },
+  privacyNotice: {
+    nl: 'Privacyverklaring',
+    en: 'Privacy notice',
+    de: 'Datenschutzerklärung',
+    fr: 'Politique de confidentialité',
+  },
+  manageData: {
+    nl: 'Mijn gegevens beheren',
+    en: 'Manage my data',
+    de: 'Meine Daten verwalten',
+    fr: 'Gérer mes données',
+  },
+  acceptAll: {
+    nl: 'Alles accepteren',
+    en: 'Accept all',
+    de: 'Alle akzeptieren',
+    fr: 'Tout accepter',
+  },
   rejectAll: { nl: 'Alles weigeren', en: 'Reject all', de: 'Alle ablehnen', fr: 'Tout refuser' },
   choose: { nl: 'Zelf kiezen', en: 'Choose', de: 'Selbst wählen', fr: 'Choisir' },
   more: { nl: 'Meer', en: 'More', de: 'Mehr', fr: 'Plus' },
-  saved: { nl: 'Voorkeuren opgeslagen', en: 'Preferences saved', de: 'Einstellungen gespeichert', fr: 'Préférences enregistrées' },
-  reopen: { nl: 'Cookie-instellingen', en: 'Cookie settings', de: 'Cookie-Einstellungen', fr: 'Paramètres des cookies' },
+  saved: {
+    nl: 'Voorkeuren opgeslagen',
+    en: 'Preferences saved',
+    de: 'Einstellungen gespeichert',
+    fr: 'Préférences enregistrées',
+  },
+  reopen: {
+    nl: 'Cookie-instellingen',
+    en: 'Cookie settings',
+    de: 'Cookie-Einstellungen',
+    fr: 'Paramètres des cookies',
+  },
   placeholder: {
     nl: 'Voor deze inhoud is je toestemming nodig voor {purpose}. {description}',
     en: 'This content needs your consent for {purpose}. {description}',
     de: 'Für diesen Inhalt ist Ihre Einwilligung für {purpose} nötig. {description}',
     fr: 'Ce contenu nécessite votre consentement pour {purpose}. {description}',
   },
-  placeholderButton: { nl: '{purpose} toestaan', en: 'Allow {purpose}', de: '{purpose} erlauben', fr: 'Autoriser {purpose}' },
+  placeholderButton: {
+    nl: '{purpose} toestaan',
+    en: 'Allow {purpose}',
+    de: '{purpose} erlauben',
+    fr: 'Autoriser {purpose}',
+  },
   // First layer (BAN-06): third parties receive data; {names} are the recipients of the consent purposes.
   thirdParties: {
     nl: 'Derden die gegevens ontvangen: {names}.',
@@ -67,18 +102,38 @@ export const bannerTable = {
  * with every page's config: the same languages and the same fallback as the banner's.
  */
 export const settingsTable = {
-  settingsTitle: { nl: 'Kies waarvoor je toestemming geeft', en: 'Choose what you consent to', de: 'Wählen Sie, wofür Sie einwilligen', fr: 'Choisissez ce à quoi vous consentez' },
+  settingsTitle: {
+    nl: 'Kies waarvoor je toestemming geeft',
+    en: 'Choose what you consent to',
+    de: 'Wählen Sie, wofür Sie einwilligen',
+    fr: 'Choisissez ce à quoi vous consentez',
+  },
   settingsIntro: {
     nl: 'Alles staat uit tot je het zelf aanzet. Je kunt je keuze later altijd wijzigen.',
     en: 'Everything is off until you turn it on. You can change your choice at any time.',
     de: 'Alles ist aus, bis Sie es selbst einschalten. Sie können Ihre Wahl jederzeit ändern.',
-    fr: 'Tout est désactivé jusqu\'à ce que vous l\'activiez. Vous pouvez modifier votre choix à tout moment.',
+    fr: "Tout est désactivé jusqu'à ce que vous l'activiez. Vous pouvez modifier votre choix à tout moment.",
   },
   alwaysOn: { nl: 'Altijd aan', en: 'Always on', de: 'Immer aktiv', fr: 'Toujours actif' },
-  save: { nl: 'Keuze opslaan', en: 'Save choice', de: 'Auswahl speichern', fr: 'Enregistrer mon choix' },
-  close: { nl: 'Sluiten zonder op te slaan', en: 'Close without saving', de: 'Schließen ohne zu speichern', fr: 'Fermer sans enregistrer' },
+  save: {
+    nl: 'Keuze opslaan',
+    en: 'Save choice',
+    de: 'Auswahl speichern',
+    fr: 'Enregistrer mon choix',
+  },
+  close: {
+    nl: 'Sluiten zonder op te slaan',
+    en: 'Close without saving',
+    de: 'Schließen ohne zu speichern',
+    fr: 'Fermer sans enregistrer',
+  },
   // Beside each purpose on legitimate interest or public task in the settings dialog (Art. 21(1)).
-  object: { nl: 'Ik maak hiertegen bezwaar', en: 'I object to this', de: 'Ich widerspreche dem', fr: 'Je m\'y oppose' },
+  object: {
+    nl: 'Ik maak hiertegen bezwaar',
+    en: 'I object to this',
+    de: 'Ich widerspreche dem',
+    fr: "Je m'y oppose",
+  },
 } satisfies Record<string, Row>;
 
 export type SettingsWords = Record<keyof typeof settingsTable, string>;
@@ -86,7 +141,9 @@ export type SettingsWords = Record<keyof typeof settingsTable, string>;
 /** The dialog's words for a locale, by the same rule as bannerWords. */
 export function settingsWords(locale: string): SettingsWords {
   const column = columnOf(locale);
-  return Object.fromEntries(Object.entries(settingsTable).map(([key, row]) => [key, row[column]])) as SettingsWords;
+  return Object.fromEntries(
+    Object.entries(settingsTable).map(([key, row]) => [key, row[column]]),
+  ) as SettingsWords;
 }
 
 /** `nl-BE` → Dutch; a language the table lacks gets English. */
@@ -96,7 +153,11 @@ function columnOf(locale: string): BannerLanguage {
 }
 
 /** What the widget gets: `withdraw` is already the variant that matches the floating button. */
-export type BannerMessages = Record<Exclude<keyof typeof bannerTable, 'withdrawIcon' | OnlyWhenUsed>, string> & Partial<Record<OnlyWhenUsed, string>>;
+export type BannerMessages = Record<
+  Exclude<keyof typeof bannerTable, 'withdrawIcon' | OnlyWhenUsed>,
+  string
+> &
+  Partial<Record<OnlyWhenUsed, string>>;
 
 /** Words sent only to a tenant that needs them: each costs every visitor bytes. */
 type OnlyWhenUsed = 'thirdParties';
@@ -114,7 +175,8 @@ export function bannerWords(
   for (const key of Object.keys(bannerTable) as Array<keyof typeof bannerTable>) {
     if (key !== 'withdrawIcon' && key !== 'thirdParties') words[key] = bannerTable[key][column];
   }
-  if (options.thirdParties) words.thirdParties = bannerTable.thirdParties[column].replace('{names}', options.thirdParties);
+  if (options.thirdParties)
+    words.thirdParties = bannerTable.thirdParties[column].replace('{names}', options.thirdParties);
   if (options.floatingLabel === false) words.withdraw = bannerTable.withdrawIcon[column];
   if (options.title) words.title = options.title;
   if (options.intro) words.intro = options.intro;

@@ -6,7 +6,13 @@ import * as v from 'valibot';
 import { oneLine } from './one-line.js';
 
 /** One line: these names end up in mail headers, CSV rows and Markdown tables. */
-const ShortText = v.pipe(v.string(), oneLine('The value'), v.trim(), v.minLength(1), v.maxLength(200));
+const ShortText = v.pipe(
+  v.string(),
+  oneLine('The value'),
+  v.trim(),
+  v.minLength(1),
+  v.maxLength(200),
+);
 const LongText = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(4000));
 const Instant = v.pipe(v.string(), v.isoTimestamp('an ISO 8601 time such as 2026-12-01T09:30:00Z'));
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000_000_000));
@@ -67,7 +73,9 @@ export type CreateBreachBody = v.InferOutput<typeof CreateBreachBody>;
 export const UpdateBreachBody = v.partial(CreateBreachBody);
 export type UpdateBreachBody = v.InferOutput<typeof UpdateBreachBody>;
 
-export const BreachIdParams = v.object({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
+export const BreachIdParams = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+});
 
 export const BreachView = v.object({
   id: v.pipe(v.string(), v.description('brc_...')),
@@ -134,12 +142,18 @@ export const CommunicateBody = v.pipe(
   v.strictObject({
     datasets: v.optional(v.pipe(v.array(ShortText), v.maxLength(50)), []),
     purposes: v.optional(v.pipe(v.array(ShortText), v.maxLength(50)), []),
-    externalIds: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.maxLength(10_000)), []),
+    externalIds: v.optional(
+      v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.maxLength(10_000)),
+      [],
+    ),
     /** The notice in the controller's own plain words; generated from the register fields when left out. */
     message: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(8000))),
     locale: v.optional(v.picklist(notificationLanguages)),
   }),
-  v.check((b) => b.datasets.length + b.purposes.length + b.externalIds.length > 0, 'name at least one data set, purpose or externalId'),
+  v.check(
+    (b) => b.datasets.length + b.purposes.length + b.externalIds.length > 0,
+    'name at least one data set, purpose or externalId',
+  ),
 );
 export type CommunicateBody = v.InferOutput<typeof CommunicateBody>;
 

@@ -10,11 +10,18 @@ import { consentStatuses, Decisions } from './consent.js';
  */
 export const VisitorId = v.pipe(
   v.string(),
-  v.regex(/^v_[A-Za-z0-9_-]{22,128}$/, 'a visitor id: v_ followed by at least 22 base64url characters'),
+  v.regex(
+    /^v_[A-Za-z0-9_-]{22,128}$/,
+    'a visitor id: v_ followed by at least 22 base64url characters',
+  ),
 );
 
 /** Any string: a wrong key is a 401 (unknown key), not a 400. */
-const PublicKey = v.pipe(v.string(), v.minLength(1, 'the tenant\'s public key pk_...'), v.maxLength(200));
+const PublicKey = v.pipe(
+  v.string(),
+  v.minLength(1, "the tenant's public key pk_..."),
+  v.maxLength(200),
+);
 
 export const ClientEventId = v.pipe(
   v.string(),
@@ -29,35 +36,55 @@ export const publicConsentSources = ['banner', 'placeholder', 'preference_center
  * Which control made a banner choice: the first layer's buttons, the settings dialog's save,
  * a gated element's button, or a site's own script through window.akkoord (never a click).
  */
-export const consentInteractions = ['accept_all', 'reject_all', 'save_choices', 'placeholder', 'script'] as const;
+export const consentInteractions = [
+  'accept_all',
+  'reject_all',
+  'save_choices',
+  'placeholder',
+  'script',
+] as const;
 export type ConsentInteraction = (typeof consentInteractions)[number];
 
 export const RecordConsentBody = v.object({
   key: PublicKey,
   visitorId: VisitorId,
-  decisions: v.pipe(Decisions, v.check((d) => Object.keys(d).length > 0, 'at least one decision')),
+  decisions: v.pipe(
+    Decisions,
+    v.check((d) => Object.keys(d).length > 0, 'at least one decision'),
+  ),
   configVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
   locale: v.optional(v.pipe(v.string(), v.regex(localePattern, 'a locale such as nl or en'))),
   source: v.optional(v.picklist(publicConsentSources), 'banner'),
   gpc: v.optional(v.boolean(), false),
-  interaction: v.optional(v.pipe(v.picklist(consentInteractions), v.description(
-    'Which control made the choice: accept_all, reject_all, save_choices (the settings dialog), placeholder '
-    + '(a gated element\'s button) or script (a call through window.akkoord). Kept in the ledger and named in the receipt.',
-  ))),
+  interaction: v.optional(
+    v.pipe(
+      v.picklist(consentInteractions),
+      v.description(
+        'Which control made the choice: accept_all, reject_all, save_choices (the settings dialog), placeholder ' +
+          "(a gated element's button) or script (a call through window.akkoord). Kept in the ledger and named in the receipt.",
+      ),
+    ),
+  ),
   clientEventId: ClientEventId,
 });
 export type RecordConsentBody = v.InferOutput<typeof RecordConsentBody>;
 
 const StatusSchema = v.picklist(consentStatuses);
-export const ConsentStateSchema = v.record(v.string(), v.union([StatusSchema, v.record(v.string(), StatusSchema)]));
+export const ConsentStateSchema = v.record(
+  v.string(),
+  v.union([StatusSchema, v.record(v.string(), StatusSchema)]),
+);
 
 export const RecordConsentResponse = v.object({
   id: v.pipe(v.string(), v.description('cns_...: this consent call')),
-  receipt: v.pipe(v.string(), v.description(
-    'A compact JWS (alg EdDSA, Ed25519; typ akkoord-receipt+jwt; kid names the key in /.well-known/jwks.json). '
-    + 'Payload version 1: { v: 1, iss, tenant, sub (pseudonymous subject id), consentId, decisions (as sent), state (after the write), '
-    + 'source, interaction (when sent), gpc, configVersion, locale, noticeHash, iat, ledger: { seq, hash } }.',
-  )),
+  receipt: v.pipe(
+    v.string(),
+    v.description(
+      'A compact JWS (alg EdDSA, Ed25519; typ akkoord-receipt+jwt; kid names the key in /.well-known/jwks.json). ' +
+        'Payload version 1: { v: 1, iss, tenant, sub (pseudonymous subject id), consentId, decisions (as sent), state (after the write), ' +
+        'source, interaction (when sent), gpc, configVersion, locale, noticeHash, iat, ledger: { seq, hash } }.',
+    ),
+  ),
   state: ConsentStateSchema,
 });
 
@@ -108,17 +135,44 @@ export interface ReceiptPayloadV1 {
 }
 
 export const JwksResponse = v.object({
-  keys: v.array(v.object({ kty: v.string(), crv: v.string(), x: v.string(), kid: v.string(), alg: v.string(), use: v.string() })),
+  keys: v.array(
+    v.object({
+      kty: v.string(),
+      crv: v.string(),
+      x: v.string(),
+      kid: v.string(),
+      alg: v.string(),
+      use: v.string(),
+    }),
+  ),
 });
 
 export const GpcResponse = v.object({ gpc: v.boolean(), lastUpdate: v.string() });
 
 /** Present once old events were pruned: the walk started after this signed checkpoint. */
-const LedgerCheckpointInfo = v.optional(v.object({
-  seq: v.number(), hash: v.string(), at: v.string(), kid: v.string(), pruned: v.number(), kept: v.number(),
-}));
+const LedgerCheckpointInfo = v.optional(
+  v.object({
+    seq: v.number(),
+    hash: v.string(),
+    at: v.string(),
+    kid: v.string(),
+    pruned: v.number(),
+    kept: v.number(),
+  }),
+);
 
 export const LedgerVerifyResponse = v.union([
-  v.object({ ok: v.literal(true), events: v.number(), head: v.string(), checkpoint: LedgerCheckpointInfo }),
-  v.object({ ok: v.literal(false), events: v.number(), brokenAt: v.number(), reason: v.string(), checkpoint: LedgerCheckpointInfo }),
+  v.object({
+    ok: v.literal(true),
+    events: v.number(),
+    head: v.string(),
+    checkpoint: LedgerCheckpointInfo,
+  }),
+  v.object({
+    ok: v.literal(false),
+    events: v.number(),
+    brokenAt: v.number(),
+    reason: v.string(),
+    checkpoint: LedgerCheckpointInfo,
+  }),
 ]);

@@ -27,23 +27,53 @@ export const SubjectExport = v.object({
   }),
   consent: v.object({
     state: v.record(v.string(), v.unknown()),
-    states: v.array(v.object({
-      purpose: v.string(), channel: nullableString, status: v.string(), source: v.string(),
-      configVersion: v.number(), updatedAt: v.string(), expiresAt: nullableString,
-    })),
-    history: v.array(v.object({
-      seq: v.number(), occurredAt: v.string(), capturedAt: nullableString, purpose: v.string(), channel: nullableString,
-      status: v.string(), source: v.string(), configVersion: v.number(), locale: v.string(), noticeHash: v.string(),
-      gpc: v.boolean(), ipTruncated: nullableString, userAgent: nullableString, hash: v.string(),
-    })),
+    states: v.array(
+      v.object({
+        purpose: v.string(),
+        channel: nullableString,
+        status: v.string(),
+        source: v.string(),
+        configVersion: v.number(),
+        updatedAt: v.string(),
+        expiresAt: nullableString,
+      }),
+    ),
+    history: v.array(
+      v.object({
+        seq: v.number(),
+        occurredAt: v.string(),
+        capturedAt: nullableString,
+        purpose: v.string(),
+        channel: nullableString,
+        status: v.string(),
+        source: v.string(),
+        configVersion: v.number(),
+        locale: v.string(),
+        noticeHash: v.string(),
+        gpc: v.boolean(),
+        ipTruncated: nullableString,
+        userAgent: nullableString,
+        hash: v.string(),
+      }),
+    ),
   }),
   /** Per data set, the records with the data as the tenant stored it. */
-  records: v.record(v.string(), v.array(v.object({ id: v.string(), createdAt: v.string(), data: v.unknown() }))),
+  records: v.record(
+    v.string(),
+    v.array(v.object({ id: v.string(), createdAt: v.string(), data: v.unknown() })),
+  ),
   requests: v.array(v.omit(RequestView, ['subject'])),
   /** Art. 19: who received which of the person's data (ids and category names), first and last. */
-  recipients: v.array(v.object({
-    kind: v.string(), id: v.string(), name: nullableString, categories: v.array(v.string()), firstAt: v.string(), lastAt: v.string(),
-  })),
+  recipients: v.array(
+    v.object({
+      kind: v.string(),
+      id: v.string(),
+      name: nullableString,
+      categories: v.array(v.string()),
+      firstAt: v.string(),
+      lastAt: v.string(),
+    }),
+  ),
   information: v.looseObject({}),
 });
 export type SubjectExport = v.InferOutput<typeof SubjectExport>;

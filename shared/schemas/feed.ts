@@ -17,26 +17,37 @@ export const feedEventTypes = [
 ] as const;
 export type FeedEventType = (typeof feedEventTypes)[number];
 
-const intIn = (min: number, max: number, what: string) => v.pipe(
-  v.string(),
-  v.regex(/^\d{1,6}$/, `${what}: a whole number from ${min} to ${max}`),
-  v.transform(Number),
-  v.minValue(min, `${what}: at least ${min}`),
-  v.maxValue(max, `${what}: at most ${max}`),
-);
+const intIn = (min: number, max: number, what: string) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,6}$/, `${what}: a whole number from ${min} to ${max}`),
+    v.transform(Number),
+    v.minValue(min, `${what}: at least ${min}`),
+    v.maxValue(max, `${what}: at most ${max}`),
+  );
 
 export const FeedQuery = v.object({
   after: v.optional(v.pipe(v.string(), v.maxLength(200))),
   limit: v.optional(intIn(1, 1000, 'limit'), '100'),
   wait: v.optional(intIn(0, 30, 'wait'), '0'),
-  types: v.optional(v.pipe(
-    v.string(),
-    v.maxLength(500),
-    v.description(`Comma-separated event types: ${feedEventTypes.join(', ')}`),
-    v.transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== '')),
-    v.check((list) => list.every((t) => (feedEventTypes as readonly string[]).includes(t)), `types: a comma-separated list of ${feedEventTypes.join(', ')}`),
-    v.transform((list) => list as FeedEventType[]),
-  )),
+  types: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(500),
+      v.description(`Comma-separated event types: ${feedEventTypes.join(', ')}`),
+      v.transform((s) =>
+        s
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      ),
+      v.check(
+        (list) => list.every((t) => (feedEventTypes as readonly string[]).includes(t)),
+        `types: a comma-separated list of ${feedEventTypes.join(', ')}`,
+      ),
+      v.transform((list) => list as FeedEventType[]),
+    ),
+  ),
 });
 export type FeedQuery = v.InferOutput<typeof FeedQuery>;
 

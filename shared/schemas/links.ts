@@ -14,18 +14,37 @@ export type CreateLinkBody = v.InferOutput<typeof CreateLinkBody>;
 
 export const LinkResponse = v.object({
   url: v.string(),
-  expiresAt: v.pipe(v.nullable(v.string()), v.description('null: the link never expires (unsubscribe links)')),
-  objectUrl: v.optional(v.pipe(v.string(), v.description('Subject links: one click (POST List-Unsubscribe=One-Click) objects to all direct marketing by every channel; never expires'))),
-  headers: v.optional(v.pipe(
-    v.object({ 'List-Unsubscribe': v.string(), 'List-Unsubscribe-Post': v.literal('List-Unsubscribe=One-Click') }),
-    v.description('Unsubscribe links: the mail headers to set, as they are (RFC 2369, RFC 8058)'),
-  )),
+  expiresAt: v.pipe(
+    v.nullable(v.string()),
+    v.description('null: the link never expires (unsubscribe links)'),
+  ),
+  objectUrl: v.optional(
+    v.pipe(
+      v.string(),
+      v.description(
+        'Subject links: one click (POST List-Unsubscribe=One-Click) objects to all direct marketing by every channel; never expires',
+      ),
+    ),
+  ),
+  headers: v.optional(
+    v.pipe(
+      v.object({
+        'List-Unsubscribe': v.string(),
+        'List-Unsubscribe-Post': v.literal('List-Unsubscribe=One-Click'),
+      }),
+      v.description('Unsubscribe links: the mail headers to set, as they are (RFC 2369, RFC 8058)'),
+    ),
+  ),
 });
 
-export const SubjectParams = v.object({ externalId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) });
+export const SubjectParams = v.object({
+  externalId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+});
 
 /** 256 random bits, base64url: 43 characters. */
-export const TokenParams = v.object({ token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'a link token')) });
+export const TokenParams = v.object({
+  token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'a link token')),
+});
 
 export const VisitorLinkBody = v.object({
   key: v.pipe(v.string(), v.startsWith('pk_'), v.maxLength(100)),

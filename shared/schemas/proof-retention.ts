@@ -3,7 +3,8 @@
 // audit entries, feed events and the erasure register. Left out means the default.
 import * as v from 'valibot';
 
-const Days = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min, `at least ${min} days`), v.maxValue(36_500));
+const Days = (min: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(min, `at least ${min} days`), v.maxValue(36_500));
 
 export const ProofRetentionBody = v.strictObject({
   /** Ledger events are kept this long after they were recorded; default: the consent lifetime plus five years. */
@@ -20,7 +21,12 @@ export type ProofRetentionBody = v.InferOutput<typeof ProofRetentionBody>;
 export const ProofRetentionResponse = v.object({
   settings: ProofRetentionBody,
   /** What applies now, defaults filled in; erasureRegisterDays null means kept while the tenant exists. */
-  effective: v.object({ ledgerDays: v.number(), feedDays: v.number(), auditDays: v.number(), erasureRegisterDays: v.nullable(v.number()) }),
+  effective: v.object({
+    ledgerDays: v.number(),
+    feedDays: v.number(),
+    auditDays: v.number(),
+    erasureRegisterDays: v.nullable(v.number()),
+  }),
   updatedAt: v.nullable(v.string()),
 });
 

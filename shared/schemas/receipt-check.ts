@@ -3,7 +3,12 @@
 import * as v from 'valibot';
 
 export const ReceiptCheckBody = v.object({
-  receipt: v.pipe(v.string(), v.trim(), v.maxLength(20_000), v.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a compact JWS')),
+  receipt: v.pipe(
+    v.string(),
+    v.trim(),
+    v.maxLength(20_000),
+    v.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a compact JWS'),
+  ),
 });
 
 export const ReceiptCheckResponse = v.object({

@@ -6,20 +6,59 @@ import { oneLine } from './one-line.js';
 import { transferSafeguards } from './accountability.js';
 
 /** One line: these names end up in mail headers, CSV rows and Markdown tables. */
-const ShortText = v.pipe(v.string(), oneLine('The value'), v.trim(), v.minLength(1), v.maxLength(200));
+const ShortText = v.pipe(
+  v.string(),
+  oneLine('The value'),
+  v.trim(),
+  v.minLength(1),
+  v.maxLength(200),
+);
 const LongText = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000));
 const Day = v.pipe(v.string(), v.isoDate('a date such as 2026-12-01'));
-const CountryCode = v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US'));
+const CountryCode = v.pipe(
+  v.string(),
+  v.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US'),
+);
 const PurposeKey = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 
 /** The EEA: a transfer outside it needs a safeguard (Chapter V). */
 export const eeaCountries = [
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL',
-  'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
 ] as const;
-export const isOutsideEea = (country: string) => !(eeaCountries as readonly string[]).includes(country);
+export const isOutsideEea = (country: string) =>
+  !(eeaCountries as readonly string[]).includes(country);
 
-const needsSafeguard = (where: { location: string; safeguard?: string | null }) => !isOutsideEea(where.location) || !!where.safeguard;
+const needsSafeguard = (where: { location: string; safeguard?: string | null }) =>
+  !isOutsideEea(where.location) || !!where.safeguard;
 
 const SubProcessor = v.pipe(
   v.object({
@@ -50,7 +89,14 @@ export const ProcessorBody = v.pipe(
     agreementLocation: v.optional(v.nullable(ShortText)),
     reviewDate: v.optional(v.nullable(Day)),
   }),
-  v.forward(v.partialCheck([['location'], ['safeguard']], needsSafeguard, 'a processor outside the EEA needs a transfer safeguard'), ['safeguard']),
+  v.forward(
+    v.partialCheck(
+      [['location'], ['safeguard']],
+      needsSafeguard,
+      'a processor outside the EEA needs a transfer safeguard',
+    ),
+    ['safeguard'],
+  ),
 );
 export type ProcessorBody = v.InferOutput<typeof ProcessorBody>;
 
@@ -60,7 +106,9 @@ export const ProcessorView = v.object({
   role: v.string(),
   purposes: v.array(v.string()),
   dataCategories: v.array(v.string()),
-  subProcessors: v.array(v.object({ name: v.string(), location: v.string(), safeguard: v.nullable(v.string()) })),
+  subProcessors: v.array(
+    v.object({ name: v.string(), location: v.string(), safeguard: v.nullable(v.string()) }),
+  ),
   location: v.string(),
   safeguard: v.nullable(v.string()),
   transferDetails: v.nullable(v.string()),
@@ -77,16 +125,31 @@ export const ProcessorView = v.object({
 export type ProcessorView = v.InferOutput<typeof ProcessorView>;
 
 export const ProcessorListResponse = v.object({ processors: v.array(ProcessorView) });
-export const RegisterIdParams = v.object({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
+export const RegisterIdParams = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+});
 
 /**
  * Kinds of processing the Dutch supervisory authority lists as always needing a DPIA,
  * in short (Art. 35(4)). Any one ticked makes the DPIA required.
  */
 export const dpiaCriteria = [
-  'covert_investigation', 'blacklists', 'fraud_prevention', 'credit_scoring', 'financial_situation', 'genetic_data',
-  'health_data', 'combining_data', 'camera_surveillance', 'employee_monitoring', 'location_data', 'communication_data',
-  'internet_of_things', 'profiling', 'behaviour_monitoring', 'biometric_data',
+  'covert_investigation',
+  'blacklists',
+  'fraud_prevention',
+  'credit_scoring',
+  'financial_situation',
+  'genetic_data',
+  'health_data',
+  'combining_data',
+  'camera_surveillance',
+  'employee_monitoring',
+  'location_data',
+  'communication_data',
+  'internet_of_things',
+  'profiling',
+  'behaviour_monitoring',
+  'biometric_data',
 ] as const;
 export type DpiaCriterion = (typeof dpiaCriteria)[number];
 
@@ -106,7 +169,8 @@ export const dpiaCriterionLabels: Record<'en' | 'nl', Record<DpiaCriterion, stri
     communication_data: 'Large-scale processing of the content or metadata of communications',
     internet_of_things: 'Large-scale processing of data from connected devices',
     profiling: 'Large-scale or systematic profiling that assesses people',
-    behaviour_monitoring: 'Large-scale or systematic observation or steering of behaviour (including online tracking)',
+    behaviour_monitoring:
+      'Large-scale or systematic observation or steering of behaviour (including online tracking)',
     biometric_data: 'Processing biometric data to identify people',
   },
   nl: {
@@ -124,7 +188,8 @@ export const dpiaCriterionLabels: Record<'en' | 'nl', Record<DpiaCriterion, stri
     communication_data: 'Grootschalige verwerking van inhoud of metadata van communicatie',
     internet_of_things: 'Grootschalige verwerking van gegevens uit verbonden apparaten',
     profiling: 'Grootschalige of stelselmatige profilering die personen beoordeelt',
-    behaviour_monitoring: 'Grootschalig of stelselmatig volgen of sturen van gedrag (ook online tracking)',
+    behaviour_monitoring:
+      'Grootschalig of stelselmatig volgen of sturen van gedrag (ook online tracking)',
     biometric_data: 'Verwerking van biometrische gegevens om personen te identificeren',
   },
 };
@@ -135,7 +200,10 @@ export const residualRisks = ['low', 'medium', 'high'] as const;
 export const DpiaBody = v.pipe(
   v.strictObject({
     /** Ticked items of the checklist; any one makes a DPIA required. */
-    criteria: v.optional(v.pipe(v.array(v.picklist(dpiaCriteria)), v.maxLength(dpiaCriteria.length)), []),
+    criteria: v.optional(
+      v.pipe(v.array(v.picklist(dpiaCriteria)), v.maxLength(dpiaCriteria.length)),
+      [],
+    ),
     /** Required for another reason (e.g. two of the EDPB's nine criteria); explain in `notes`. */
     requiredOtherwise: v.optional(v.boolean(), false),
     status: v.optional(v.picklist(dpiaStatuses), 'not_started'),
@@ -149,7 +217,14 @@ export const DpiaBody = v.pipe(
     documentLocation: v.optional(v.nullable(ShortText)),
     notes: v.optional(v.nullable(LongText)),
   }),
-  v.forward(v.partialCheck([['status'], ['date'], ['residualRisk']], (b) => b.status !== 'completed' || (!!b.date && !!b.residualRisk), 'a completed DPIA needs its date and residual risk'), ['date']),
+  v.forward(
+    v.partialCheck(
+      [['status'], ['date'], ['residualRisk']],
+      (b) => b.status !== 'completed' || (!!b.date && !!b.residualRisk),
+      'a completed DPIA needs its date and residual risk',
+    ),
+    ['date'],
+  ),
 );
 export type DpiaBody = v.InferOutput<typeof DpiaBody>;
 
@@ -185,4 +260,6 @@ export const DpiaListResponse = v.object({
 export const DpiaPurposeParams = v.object({ purpose: PurposeKey });
 
 export const DpiaChecklistQuery = v.object({ lang: v.optional(v.picklist(['en', 'nl']), 'en') });
-export const DpiaChecklistResponse = v.object({ criteria: v.array(v.object({ key: v.picklist(dpiaCriteria), label: v.string() })) });
+export const DpiaChecklistResponse = v.object({
+  criteria: v.array(v.object({ key: v.picklist(dpiaCriteria), label: v.string() })),
+});

@@ -16,13 +16,25 @@ export const InviteStaffBody = v.object({
 
 export const ChangeRoleBody = v.object({ role: v.picklist(roles) });
 
-export const StaffIdParams = v.object({ id: v.pipe(v.string(), v.regex(/^stf_[A-Za-z0-9_-]{1,40}$/, 'a staff id')) });
-export const AdminStaffParams = v.object({ tenantId: v.pipe(v.string(), v.regex(/^ten_[A-Za-z0-9_-]{1,60}$/, 'a tenant id')) });
+export const StaffIdParams = v.object({
+  id: v.pipe(v.string(), v.regex(/^stf_[A-Za-z0-9_-]{1,40}$/, 'a staff id')),
+});
+export const AdminStaffParams = v.object({
+  tenantId: v.pipe(v.string(), v.regex(/^ten_[A-Za-z0-9_-]{1,60}$/, 'a tenant id')),
+});
 
 export const InvitedResponse = v.object({ id: v.string(), role: v.picklist(roles) });
 
 export const StaffListResponse = v.object({
-  staff: v.array(v.object({ id: v.string(), email: v.string(), name: v.nullable(v.string()), role: v.picklist(roles), since: v.string() })),
+  staff: v.array(
+    v.object({
+      id: v.string(),
+      email: v.string(),
+      name: v.nullable(v.string()),
+      role: v.picklist(roles),
+      since: v.string(),
+    }),
+  ),
 });
 
 export const SignInBody = v.object({
@@ -31,7 +43,9 @@ export const SignInBody = v.object({
   locale: v.optional(v.picklist(['nl', 'en'])),
 });
 
-export const StaffSessionBody = v.object({ token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'a link token')) });
+export const StaffSessionBody = v.object({
+  token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'a link token')),
+});
 export const SwitchTenantBody = v.object({ tenantId: v.pipe(v.string(), v.maxLength(100)) });
 
 export const StaffSelfResponse = v.object({
@@ -59,10 +73,19 @@ export const PasskeyRegisterBody = v.object({
 });
 
 export const PasskeySignInBody = v.object({ response: WebAuthnResponse });
-export const PasskeyIdParams = v.object({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(1400)) });
+export const PasskeyIdParams = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(1400)),
+});
 
 export const PasskeyListResponse = v.object({
-  passkeys: v.array(v.object({ id: v.string(), name: v.string(), createdAt: v.string(), lastUsedAt: v.nullable(v.string()) })),
+  passkeys: v.array(
+    v.object({
+      id: v.string(),
+      name: v.string(),
+      createdAt: v.string(),
+      lastUsedAt: v.nullable(v.string()),
+    }),
+  ),
 });
 
 /** WebAuthn options as the browser library takes them (PublicKeyCredentialCreationOptionsJSON / RequestOptionsJSON). */

@@ -10,7 +10,12 @@ export const CreateTenantBody = v.object({
 });
 
 export const CreatedTenantResponse = v.object({
-  tenant: v.object({ id: v.string(), name: v.string(), allowedOrigins: v.array(v.string()), createdAt: v.string() }),
+  tenant: v.object({
+    id: v.string(),
+    name: v.string(),
+    allowedOrigins: v.array(v.string()),
+    createdAt: v.string(),
+  }),
   publicKey: v.string(),
   secretKey: v.string(),
 });
@@ -18,20 +23,30 @@ export const CreatedTenantResponse = v.object({
 export const CreateKeyBody = v.object({
   scopes: v.pipe(v.array(v.picklist(scopes)), v.minLength(1)),
   /** What the key is for, e.g. "mailchimp-sync": the console's audit log shows it instead of the id. */
-  name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80), v.regex(/^[\p{L}\p{N}\p{P}\p{S} ]+$/u, 'letters, digits, punctuation and spaces'))),
+  name: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1),
+      v.maxLength(80),
+      v.regex(/^[\p{L}\p{N}\p{P}\p{S} ]+$/u, 'letters, digits, punctuation and spaces'),
+    ),
+  ),
 });
 
 export const KeyIdParams = v.object({ id: v.pipe(v.string(), v.maxLength(100)) });
 
 export const KeyListResponse = v.object({
-  keys: v.array(v.object({
-    id: v.string(),
-    name: v.nullable(v.string()),
-    prefix: v.string(),
-    scopes: v.array(v.string()),
-    createdAt: v.string(),
-    revokedAt: v.nullable(v.string()),
-  })),
+  keys: v.array(
+    v.object({
+      id: v.string(),
+      name: v.nullable(v.string()),
+      prefix: v.string(),
+      scopes: v.array(v.string()),
+      createdAt: v.string(),
+      revokedAt: v.nullable(v.string()),
+    }),
+  ),
 });
 
 /** PUT /v1/tenant/origins: the whole new list (GET answers the same shape). */

@@ -12,9 +12,17 @@ export const BENCHMARKS_FILE = fileURLToPath(new URL('../../BENCHMARKS.md', impo
 const noWrite = process.argv.includes('--no-write');
 
 /** Replaces (or appends) the section `## title`, leaving every other section alone. */
-export function writeSection(title: string, intro: string, rows: Rows, notes = '', file = BENCHMARKS_FILE): void {
+export function writeSection(
+  title: string,
+  intro: string,
+  rows: Rows,
+  notes = '',
+  file = BENCHMARKS_FILE,
+): void {
   if (noWrite && file === BENCHMARKS_FILE) return;
-  const table = Object.entries(rows).map(([name, value]) => `| ${name} | ${value} |`).join('\n');
+  const table = Object.entries(rows)
+    .map(([name, value]) => `| ${name} | ${value} |`)
+    .join('\n');
   const after = notes.trim() ? `\n${notes.trim()}\n` : '';
   const section = `## ${title}\n\n${intro.trim()}\n\n| measure | value |\n|---|---:|\n${table}\n${after}`;
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
@@ -24,7 +32,10 @@ export function writeSection(title: string, intro: string, rows: Rows, notes = '
     return;
   }
   const next = current.indexOf('\n## ', start + 1);
-  fs.writeFileSync(file, current.slice(0, start + 1) + section + (next === -1 ? '' : `\n${current.slice(next + 1)}`));
+  fs.writeFileSync(
+    file,
+    current.slice(0, start + 1) + section + (next === -1 ? '' : `\n${current.slice(next + 1)}`),
+  );
 }
 
 /** The rows every section starts with: the day, and how busy the machine was. */

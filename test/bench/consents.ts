@@ -25,7 +25,9 @@ export interface PrebuiltStore {
 }
 
 /** A fresh store with one tenant and the demo configuration published, made in this process before the server starts. */
-async function freshStore(dialect: Dialect = 'sqlite'): Promise<PrebuiltStore & { dir: string; databaseUrl: string }> {
+async function freshStore(
+  dialect: Dialect = 'sqlite',
+): Promise<PrebuiltStore & { dir: string; databaseUrl: string }> {
   const { createContext } = await import('../../server/app.js');
   const { loadConfig } = await import('../../server/config.js');
   const { createStore } = await import('../../server/db/create-db.js');
@@ -34,14 +36,25 @@ async function freshStore(dialect: Dialect = 'sqlite'): Promise<PrebuiltStore & 
   const { demoConfig } = await import('../../server/services/config/demo.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-bench-'));
   const file = path.join(dir, 'akkoord.db');
-  const databaseUrl = dialect === 'sqlite' ? `sqlite:${file}` : postgresSchemaUrl(`bench_${crypto.randomBytes(6).toString('hex')}`);
+  const databaseUrl =
+    dialect === 'sqlite'
+      ? `sqlite:${file}`
+      : postgresSchemaUrl(`bench_${crypto.randomBytes(6).toString('hex')}`);
   const secret = crypto.randomBytes(32).toString('base64url');
-  const config = loadConfig({ DATABASE_URL: databaseUrl, AKKOORD_SECRET: secret, PUBLIC_URL: 'http://127.0.0.1:8080', LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    AKKOORD_SECRET: secret,
+    PUBLIC_URL: 'http://127.0.0.1:8080',
+    LOG_LEVEL: 'warn',
+  });
   const store = createStore(config.databaseUrl);
   try {
     await store.migrate();
     const ctx = createContext({ db: store, config });
-    const tenant = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: ['https://shop.example'] });
+    const tenant = await createTenant(ctx, {
+      name: 'Bench BV',
+      allowedOrigins: ['https://shop.example'],
+    });
     await publishConfig(ctx, tenant.tenant.id, demoConfig('https://shop.example'), 'bench');
     return { dir, file, databaseUrl, secret, publicKey: tenant.publicKey };
   } finally {
@@ -76,18 +89,29 @@ async function firstWrite(port: number, publicKey: string): Promise<void> {
   if (res.status !== 201) throw new Error(`the first consent write answered ${res.status}`);
 }
 
-async function load(port: number, publicKey: string, seconds: number, connections = CONNECTIONS): Promise<autocannon.Result> {
+async function load(
+  port: number,
+  publicKey: string,
+  seconds: number,
+  connections = CONNECTIONS,
+): Promise<autocannon.Result> {
   return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
     duration: seconds,
-    requests: [{
-      method: 'POST',
-      path: '/v1/consents',
-      headers: { 'content-type': 'application/json', origin: 'https://shop.example', 'user-agent': 'Mozilla/5.0 (bench)' },
-      // A new visitor and clientEventId on every request: no idempotent replays are counted.
-      setupRequest: (request) => ({ ...request, body: consentBody(publicKey) }),
-    }],
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/consents',
+        headers: {
+          'content-type': 'application/json',
+          origin: 'https://shop.example',
+          'user-agent': 'Mozilla/5.0 (bench)',
+        },
+        // A new visitor and clientEventId on every request: no idempotent replays are counted.
+        setupRequest: (request) => ({ ...request, body: consentBody(publicKey) }),
+      },
+    ],
   });
 }
 
@@ -112,11 +136,18 @@ function postgresSchemaUrl(schema: string): string {
 }
 
 /** Load against one server; `prebuilt` serves an existing file (left in place) instead of a fresh one. */
-export async function measure(kind: ServerKind, prebuilt?: PrebuiltStore, dialect: Dialect = 'sqlite', consentWrites?: 'worker' | 'inline'): Promise<Measured> {
+export async function measure(
+  kind: ServerKind,
+  prebuilt?: PrebuiltStore,
+  dialect: Dialect = 'sqlite',
+  consentWrites?: 'worker' | 'inline',
+): Promise<Measured> {
   const fresh = kind === 'app' && !prebuilt ? await freshStore(dialect) : undefined;
   const store = prebuilt ?? fresh;
   const databaseUrl = fresh?.databaseUrl ?? `sqlite:${store?.file}`;
-  const server = store ? await startBenchServer('app', { databaseUrl, secret: store.secret, consentWrites }) : await startBenchServer('bare');
+  const server = store
+    ? await startBenchServer('app', { databaseUrl, secret: store.secret, consentWrites })
+    : await startBenchServer('bare');
   const publicKey = store?.publicKey ?? 'pk_bare';
   let measured: Measured | undefined;
   try {
@@ -138,7 +169,11 @@ export async function measure(kind: ServerKind, prebuilt?: PrebuiltStore, dialec
   } finally {
     await server.stop();
     if (fresh) {
-      if (measured) measured.stored = dialect === 'sqlite' ? countStored(fresh.file) : await countStoredAndDrop(fresh.databaseUrl);
+      if (measured)
+        measured.stored =
+          dialect === 'sqlite'
+            ? countStored(fresh.file)
+            : await countStoredAndDrop(fresh.databaseUrl);
       fs.rmSync(fresh.dir, { recursive: true, force: true });
     }
   }
@@ -147,10 +182,16 @@ export async function measure(kind: ServerKind, prebuilt?: PrebuiltStore, dialec
 
 /** How many consent calls reached the file: a cross-check that answered means stored. */
 function countStored(file: string): number {
-  const SQLite = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+  const SQLite = createRequire(import.meta.url)(
+    'better-sqlite3',
+  ) as typeof import('better-sqlite3');
   const db = new SQLite(file, { readonly: true });
   try {
-    return (db.prepare('SELECT COUNT(DISTINCT consent_id) AS n FROM consent_events').get() as { n: number }).n;
+    return (
+      db.prepare('SELECT COUNT(DISTINCT consent_id) AS n FROM consent_events').get() as {
+        n: number;
+      }
+    ).n;
   } finally {
     db.close();
   }
@@ -162,7 +203,9 @@ async function countStoredAndDrop(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(`SELECT COUNT(DISTINCT consent_id) AS n FROM ${schema}.consent_events`);
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT COUNT(DISTINCT consent_id) AS n FROM ${schema}.consent_events`,
+    );
     return Number(rows[0].n);
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -182,9 +225,13 @@ async function measureTwoServers(): Promise<Measured> {
   let measured: Measured | undefined;
   try {
     await Promise.all(servers.map((s) => firstWrite(s.port, fresh.publicKey)));
-    const warmups = await Promise.all(servers.map((s) => load(s.port, fresh.publicKey, WARMUP_S, half)));
+    const warmups = await Promise.all(
+      servers.map((s) => load(s.port, fresh.publicKey, WARMUP_S, half)),
+    );
     const cpuBefore = await Promise.all(servers.map((s) => s.cpuMs()));
-    const results = await Promise.all(servers.map((s) => load(s.port, fresh.publicKey, DURATION_S, half)));
+    const results = await Promise.all(
+      servers.map((s) => load(s.port, fresh.publicKey, DURATION_S, half)),
+    );
     const cpuAfter = await Promise.all(servers.map((s) => s.cpuMs()));
     const cpu = cpuAfter.reduce((sum, after, i) => sum + after - cpuBefore[i], 0);
     const answered = results.reduce((sum, r) => sum + r['2xx'], 0);
@@ -209,42 +256,65 @@ async function measureTwoServers(): Promise<Measured> {
 export async function runConsentsBench(): Promise<Record<string, number | string>> {
   const started = new Date();
   const load1 = os.loadavg()[0].toFixed(1);
-  console.log(`consents bench: ${CONNECTIONS} connections, ${DURATION_S} s per server after ${WARMUP_S} s warm-up`);
+  console.log(
+    `consents bench: ${CONNECTIONS} connections, ${DURATION_S} s per server after ${WARMUP_S} s warm-up`,
+  );
   const bare = await measure('bare');
-  console.log(`  bare Hono:   ${bare.reqPerSec} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms, ${bare.cpuMsPerRequest} ms CPU/request`);
+  console.log(
+    `  bare Hono:   ${bare.reqPerSec} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms, ${bare.cpuMsPerRequest} ms CPU/request`,
+  );
   const app = await measure('app');
-  console.log(`  consent API: ${app.reqPerSec} req/s, p50 ${app.p50} ms, p99 ${app.p99} ms, ${app.cpuMsPerRequest} ms CPU/request, non-2xx ${app.non2xx}, errors ${app.errors}`);
-  console.log(`  acknowledged writes ${app.acknowledged}, consent calls in the file after the run ${app.stored}`);
+  console.log(
+    `  consent API: ${app.reqPerSec} req/s, p50 ${app.p50} ms, p99 ${app.p99} ms, ${app.cpuMsPerRequest} ms CPU/request, non-2xx ${app.non2xx}, errors ${app.errors}`,
+  );
+  console.log(
+    `  acknowledged writes ${app.acknowledged}, consent calls in the file after the run ${app.stored}`,
+  );
   const ratio = app.reqPerSec / bare.reqPerSec;
   console.log(`  ratio: ${(ratio * 100).toFixed(1)} % of the bare route`);
   // The same app with its SQLite batches written on the event loop: what the write worker changes.
   const inline = await measure('app', undefined, 'sqlite', 'inline');
-  console.log(`  consent API, writes inline on the event loop: ${inline.reqPerSec} req/s, p50 ${inline.p50} ms, p99 ${inline.p99} ms, ${inline.cpuMsPerRequest} ms CPU/request, non-2xx ${inline.non2xx}, errors ${inline.errors}; acknowledged ${inline.acknowledged}, stored ${inline.stored}`);
+  console.log(
+    `  consent API, writes inline on the event loop: ${inline.reqPerSec} req/s, p50 ${inline.p50} ms, p99 ${inline.p99} ms, ${inline.cpuMsPerRequest} ms CPU/request, non-2xx ${inline.non2xx}, errors ${inline.errors}; acknowledged ${inline.acknowledged}, stored ${inline.stored}`,
+  );
   // PostgreSQL in the same run when TEST_DATABASE_URL names one (its own schema, dropped afterwards).
-  const postgres = process.env.TEST_DATABASE_URL ? await measure('app', undefined, 'postgres') : undefined;
+  const postgres = process.env.TEST_DATABASE_URL
+    ? await measure('app', undefined, 'postgres')
+    : undefined;
   if (postgres) {
-    console.log(`  consent API on PostgreSQL: ${postgres.reqPerSec} req/s, p50 ${postgres.p50} ms, p99 ${postgres.p99} ms, ${postgres.cpuMsPerRequest} ms CPU/request, non-2xx ${postgres.non2xx}, errors ${postgres.errors}`);
-    console.log(`  acknowledged ${postgres.acknowledged}, stored ${postgres.stored}; ${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} % of SQLite`);
+    console.log(
+      `  consent API on PostgreSQL: ${postgres.reqPerSec} req/s, p50 ${postgres.p50} ms, p99 ${postgres.p99} ms, ${postgres.cpuMsPerRequest} ms CPU/request, non-2xx ${postgres.non2xx}, errors ${postgres.errors}`,
+    );
+    console.log(
+      `  acknowledged ${postgres.acknowledged}, stored ${postgres.stored}; ${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} % of SQLite`,
+    );
   }
   const two = postgres ? await measureTwoServers() : undefined;
   if (postgres && two) {
-    console.log(`  two server processes on PostgreSQL: ${two.reqPerSec} req/s (${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${two.p50} ms, p99 ${two.p99} ms, ${two.cpuMsPerRequest} ms CPU/request, non-2xx ${two.non2xx}, errors ${two.errors}; acknowledged ${two.acknowledged}, stored ${two.stored}`);
+    console.log(
+      `  two server processes on PostgreSQL: ${two.reqPerSec} req/s (${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${two.p50} ms, p99 ${two.p99} ms, ${two.cpuMsPerRequest} ms CPU/request, non-2xx ${two.non2xx}, errors ${two.errors}; acknowledged ${two.acknowledged}, stored ${two.stored}`,
+    );
   }
-  const postgresRows: Record<string, number | string> = postgres ? {
-    'POST /v1/consents (PostgreSQL, one server process): req/s': postgres.reqPerSec,
-    'PostgreSQL: p50 / p99 ms': `${postgres.p50} / ${postgres.p99}`,
-    'PostgreSQL: server CPU ms per request (the server process only)': postgres.cpuMsPerRequest,
-    'PostgreSQL: non-2xx / errors': `${postgres.non2xx} / ${postgres.errors}`,
-    'PostgreSQL: acknowledged / in the database afterwards': `${postgres.acknowledged} / ${postgres.stored}`,
-    'PostgreSQL consent writes as % of SQLite (req/s)': `${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} %`,
-    ...(two ? {
-      'PostgreSQL, two server processes, one tenant: req/s (25 connections each)': two.reqPerSec,
-      'PostgreSQL, two processes: p50 / p99 ms (the slower of the two)': `${two.p50} / ${two.p99}`,
-      'PostgreSQL, two processes: server CPU ms per request (both)': two.cpuMsPerRequest,
-      'PostgreSQL, two processes: acknowledged / in the database afterwards': `${two.acknowledged} / ${two.stored}`,
-      'PostgreSQL, two processes as a multiple of one': `${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x`,
-    } : {}),
-  } : {};
+  const postgresRows: Record<string, number | string> = postgres
+    ? {
+        'POST /v1/consents (PostgreSQL, one server process): req/s': postgres.reqPerSec,
+        'PostgreSQL: p50 / p99 ms': `${postgres.p50} / ${postgres.p99}`,
+        'PostgreSQL: server CPU ms per request (the server process only)': postgres.cpuMsPerRequest,
+        'PostgreSQL: non-2xx / errors': `${postgres.non2xx} / ${postgres.errors}`,
+        'PostgreSQL: acknowledged / in the database afterwards': `${postgres.acknowledged} / ${postgres.stored}`,
+        'PostgreSQL consent writes as % of SQLite (req/s)': `${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} %`,
+        ...(two
+          ? {
+              'PostgreSQL, two server processes, one tenant: req/s (25 connections each)':
+                two.reqPerSec,
+              'PostgreSQL, two processes: p50 / p99 ms (the slower of the two)': `${two.p50} / ${two.p99}`,
+              'PostgreSQL, two processes: server CPU ms per request (both)': two.cpuMsPerRequest,
+              'PostgreSQL, two processes: acknowledged / in the database afterwards': `${two.acknowledged} / ${two.stored}`,
+              'PostgreSQL, two processes as a multiple of one': `${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x`,
+            }
+          : {}),
+      }
+    : {};
   return {
     date: started.toISOString().slice(0, 10),
     'machine: nproc, load average (1 min) at start': `${os.availableParallelism()}, ${load1}`,

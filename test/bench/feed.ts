@@ -25,8 +25,8 @@ const SUBJECTS = 100_000;
 const PAGE = 1000;
 const RUNS = 3;
 
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
 
 /** Subjects with a granted newsletter e-mail consent, and one consent.updated event each (bulk, not through the ledger). */
@@ -37,29 +37,69 @@ async function seed(ctx: AppContext, tenantId: string): Promise<void> {
   for (let start = 0; start < Math.max(EVENTS, SUBJECTS); start += chunk) {
     const batch = Array.from({ length: chunk }, (_, j) => start + j);
     await ctx.db.transaction().execute(async (trx) => {
-      const people = batch.filter((i) => i < SUBJECTS).map((i) => ({
-        id: newId('sub'), tenant_id: tenantId, external_id: `crm-${i}`, ...sealEmail(ctx.keyring, `person${i}@example.org`),
-        phone_enc: null, phone_hash: null, attributes_enc: null, restricted: 0 as const, restriction_reason: null, objected_at: null,
-        merged_into: null, created_at: now, updated_at: now, last_activity_at: now,
-      }));
+      const people = batch
+        .filter((i) => i < SUBJECTS)
+        .map((i) => ({
+          id: newId('sub'),
+          tenant_id: tenantId,
+          external_id: `crm-${i}`,
+          ...sealEmail(ctx.keyring, `person${i}@example.org`),
+          phone_enc: null,
+          phone_hash: null,
+          attributes_enc: null,
+          restricted: 0 as const,
+          restriction_reason: null,
+          objected_at: null,
+          merged_into: null,
+          created_at: now,
+          updated_at: now,
+          last_activity_at: now,
+        }));
       if (people.length > 0) {
         await trx.insertInto('subjects').values(people).execute();
-        await trx.insertInto('consent_state').values(people.map((p, j) => ({
-          tenant_id: tenantId, subject_id: p.id, purpose: 'newsletter', channel: 'email', status: 'granted' as const,
-          event_seq: start + j + 1, config_version: 1, source: 'import', updated_at: now, expires_at: expires,
-        }))).execute();
+        await trx
+          .insertInto('consent_state')
+          .values(
+            people.map((p, j) => ({
+              tenant_id: tenantId,
+              subject_id: p.id,
+              purpose: 'newsletter',
+              channel: 'email',
+              status: 'granted' as const,
+              event_seq: start + j + 1,
+              config_version: 1,
+              source: 'import',
+              updated_at: now,
+              expires_at: expires,
+            })),
+          )
+          .execute();
       }
-      const events = batch.filter((i) => i < EVENTS).map((i) => {
-        const event = {
-          id: newId('evt'), type: 'consent.updated', subject_id: people[i - start]?.id ?? null, external_id: `crm-${i}`,
-          data: JSON.stringify({ state: { newsletter: { email: 'granted' } }, source: 'import', configVersion: 1 }), occurred_at: now,
-        };
-        return { tenant_id: tenantId, seq: i + 1, ...event, event_json: feedEventJson(event) };
-      });
+      const events = batch
+        .filter((i) => i < EVENTS)
+        .map((i) => {
+          const event = {
+            id: newId('evt'),
+            type: 'consent.updated',
+            subject_id: people[i - start]?.id ?? null,
+            external_id: `crm-${i}`,
+            data: JSON.stringify({
+              state: { newsletter: { email: 'granted' } },
+              source: 'import',
+              configVersion: 1,
+            }),
+            occurred_at: now,
+          };
+          return { tenant_id: tenantId, seq: i + 1, ...event, event_json: feedEventJson(event) };
+        });
       if (events.length > 0) await trx.insertInto('feed_events').values(events).execute();
     });
   }
-  await ctx.db.updateTable('ledger_heads').set({ feed_seq: EVENTS }).where('tenant_id', '=', tenantId).execute();
+  await ctx.db
+    .updateTable('ledger_heads')
+    .set({ feed_seq: EVENTS })
+    .where('tenant_id', '=', tenantId)
+    .execute();
 }
 
 // node:http with a keep-alive agent: the client a consumer that cares about throughput uses
@@ -68,11 +108,13 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function get(url: string, token: string, onChunk: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.on('data', onChunk);
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.on('data', onChunk);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 
@@ -81,8 +123,13 @@ async function pageFeedOverHttp(base: string, token: string): Promise<number> {
   let seen = 0;
   for (;;) {
     const parts: Buffer[] = [];
-    await get(`${base}/v1/feed?limit=${PAGE}${after ? `&after=${after}` : ''}`, token, (chunk) => parts.push(chunk));
-    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { events: unknown[]; next: string };
+    await get(`${base}/v1/feed?limit=${PAGE}${after ? `&after=${after}` : ''}`, token, (chunk) =>
+      parts.push(chunk),
+    );
+    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
+      events: unknown[];
+      next: string;
+    };
     if (body.events.length === 0) return seen;
     seen += body.events.length;
     after = body.next;
@@ -102,19 +149,32 @@ const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 
 async function benchDialect(dialect: Dialect): Promise<Rows> {
   const testStore = await openTestStore(dialect);
-  const config = loadConfig({ DATABASE_URL: testStore.url, AKKOORD_SECRET: SECRET, AKKOORD_RATE_LIMITS: 'off', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATABASE_URL: testStore.url,
+    AKKOORD_SECRET: SECRET,
+    AKKOORD_RATE_LIMITS: 'off',
+    LOG_LEVEL: 'silent',
+  });
   const ctx = createContext({ db: testStore.store, config });
   let server: BenchServer | undefined;
   try {
-    const { tenant, secretKey } = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: [] }, 'bench');
+    const { tenant, secretKey } = await createTenant(
+      ctx,
+      { name: 'Bench BV', allowedOrigins: [] },
+      'bench',
+    );
     await publishConfig(ctx, tenant.id, demoConfig('https://shop.example'), 'bench');
     await seed(ctx, tenant.id);
     // The server in its own process: the client's parsing and counting is not charged to it.
     server = await startBenchServer('app', { databaseUrl: testStore.url, secret: SECRET });
     const base = `http://127.0.0.1:${server.port}`;
-    const { secretKey: feedOnly } = await (await fetch(`${base}/v1/keys`, {
-      method: 'POST', headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ scopes: ['feed:read'] }),
-    })).json() as { secretKey: string };
+    const { secretKey: feedOnly } = (await (
+      await fetch(`${base}/v1/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ scopes: ['feed:read'] }),
+      })
+    ).json()) as { secretKey: string };
 
     const feedHttp: number[] = [];
     const feedHttpCpu: number[] = [];
@@ -126,7 +186,8 @@ async function benchDialect(dialect: Dialect): Promise<Rows> {
     for (let run = 0; run < RUNS; run++) {
       let started = performance.now();
       const cpuBefore = await server.cpuMs();
-      if ((await pageFeedOverHttp(base, feedOnly)) !== EVENTS) throw new Error('the feed lost events');
+      if ((await pageFeedOverHttp(base, feedOnly)) !== EVENTS)
+        throw new Error('the feed lost events');
       feedHttp.push(performance.now() - started);
       feedHttpCpu.push((await server.cpuMs()) - cpuBefore);
 
@@ -142,20 +203,35 @@ async function benchDialect(dialect: Dialect): Promise<Rows> {
       // The server's peak RSS over its life against its RSS before streaming: an upper bound of what streaming added.
       const before = await server.memory();
       started = performance.now();
-      if ((await streamAudience(base, feedOnly)) !== SUBJECTS) throw new Error('the audience lost subjects');
+      if ((await streamAudience(base, feedOnly)) !== SUBJECTS)
+        throw new Error('the audience lost subjects');
       audiencePlain.push(performance.now() - started);
       started = performance.now();
-      if ((await streamAudience(base, secretKey)) !== SUBJECTS) throw new Error('the audience lost subjects');
+      if ((await streamAudience(base, secretKey)) !== SUBJECTS)
+        throw new Error('the audience lost subjects');
       audiencePii.push(performance.now() - started);
       rssGrowth = Math.max(rssGrowth, (await server.memory()).peakRss - before.rss);
     }
     return {
       [`${dialect}: feed over HTTP, ${PAGE} a page: events/s`]: perSecond(EVENTS, median(feedHttp)),
-      [`${dialect}: feed over HTTP: events per server CPU second`]: perSecond(EVENTS, median(feedHttpCpu)),
-      [`${dialect}: feed service alone (readFeedPage): events/s`]: perSecond(EVENTS, median(feedService)),
-      [`${dialect}: audience NDJSON over HTTP, no pii: subjects/s`]: perSecond(SUBJECTS, median(audiencePlain)),
-      [`${dialect}: audience with pii:read (e-mail decrypted): subjects/s`]: perSecond(SUBJECTS, median(audiencePii)),
-      [`${dialect}: audience: peak RSS growth while streaming, MiB`]: Math.round((rssGrowth / 1024 / 1024) * 10) / 10,
+      [`${dialect}: feed over HTTP: events per server CPU second`]: perSecond(
+        EVENTS,
+        median(feedHttpCpu),
+      ),
+      [`${dialect}: feed service alone (readFeedPage): events/s`]: perSecond(
+        EVENTS,
+        median(feedService),
+      ),
+      [`${dialect}: audience NDJSON over HTTP, no pii: subjects/s`]: perSecond(
+        SUBJECTS,
+        median(audiencePlain),
+      ),
+      [`${dialect}: audience with pii:read (e-mail decrypted): subjects/s`]: perSecond(
+        SUBJECTS,
+        median(audiencePii),
+      ),
+      [`${dialect}: audience: peak RSS growth while streaming, MiB`]:
+        Math.round((rssGrowth / 1024 / 1024) * 10) / 10,
     };
   } finally {
     await server?.stop();

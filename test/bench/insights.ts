@@ -55,18 +55,33 @@ in the second run) and 47 s on PostgreSQL. The whole run took 946 s; \`BENCH_INS
 bounds it: a size not started in time is listed as not run.
 `;
 
-const load = () => os.loadavg().map((n) => n.toFixed(1)).join(', ');
+const load = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(', ');
 
 /** The SQL for consents c0 .. c1-1 (three events each, seq 3c+1 .. 3c+3) at times spread over [fromMs, toMs]. */
-function seedSql(dialect: Dialect, tenantId: string, c0: number, c1: number, fromMs: number, toMs: number) {
+function seedSql(
+  dialect: Dialect,
+  tenantId: string,
+  c0: number,
+  c1: number,
+  fromMs: number,
+  toMs: number,
+) {
   const count = c1 - c0;
   const seconds = `(${fromMs / 1000} + ${(toMs - fromMs) / 1000} * (c - ${c0}) / ${count}.0)`;
-  const series = dialect === 'sqlite'
-    ? sql.raw(`n(c) AS (SELECT ${c0} UNION ALL SELECT c + 1 FROM n WHERE c < ${c1 - 1})`)
-    : sql.raw(`n(c) AS (SELECT generate_series(${c0}::bigint, ${c1 - 1}::bigint))`);
-  const at = dialect === 'sqlite'
-    ? sql.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', ${seconds}, 'unixepoch')`)
-    : sql.raw(`to_char(to_timestamp(${seconds}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+  const series =
+    dialect === 'sqlite'
+      ? sql.raw(`n(c) AS (SELECT ${c0} UNION ALL SELECT c + 1 FROM n WHERE c < ${c1 - 1})`)
+      : sql.raw(`n(c) AS (SELECT generate_series(${c0}::bigint, ${c1 - 1}::bigint))`);
+  const at =
+    dialect === 'sqlite'
+      ? sql.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', ${seconds}, 'unixepoch')`)
+      : sql.raw(
+          `to_char(to_timestamp(${seconds}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+        );
   return sql`WITH RECURSIVE ${series}, p(k, name) AS (VALUES (0, 'necessary'), (1, 'analytics'), (2, 'ads'))
     INSERT INTO consent_events (tenant_id, seq, consent_id, subject_id, purpose, channel, status, config_version,
       notice_hash, locale, source, gpc, context_digest, interaction, occurred_at, prev_hash, hash)
@@ -79,14 +94,26 @@ function seedSql(dialect: Dialect, tenantId: string, c0: number, c1: number, fro
 }
 
 /** The rollup's counters in one statement each: every consent's events share day, control, GPC, language and version. */
-async function fillRollupBySql(db: Kysely<Database>, tenantId: string, lastConsent: number, seq: number) {
+async function fillRollupBySql(
+  db: Kysely<Database>,
+  tenantId: string,
+  lastConsent: number,
+  seq: number,
+) {
   await sql`INSERT INTO insight_decisions (tenant_id, day, purpose, status, interaction, gpc, locale, config_version, count)
     SELECT tenant_id, substr(occurred_at, 1, 10), purpose, status, coalesce(interaction, ''), gpc, locale, config_version, count(*)
-    FROM consent_events WHERE tenant_id = ${tenantId} GROUP BY tenant_id, substr(occurred_at, 1, 10), purpose, status, coalesce(interaction, ''), gpc, locale, config_version`.execute(db);
+    FROM consent_events WHERE tenant_id = ${tenantId} GROUP BY tenant_id, substr(occurred_at, 1, 10), purpose, status, coalesce(interaction, ''), gpc, locale, config_version`.execute(
+    db,
+  );
   await sql`INSERT INTO insight_choices (tenant_id, day, interaction, gpc, locale, config_version, count)
     SELECT tenant_id, substr(occurred_at, 1, 10), coalesce(interaction, ''), gpc, locale, config_version, count(DISTINCT consent_id)
-    FROM consent_events WHERE tenant_id = ${tenantId} GROUP BY tenant_id, substr(occurred_at, 1, 10), coalesce(interaction, ''), gpc, locale, config_version`.execute(db);
-  await db.insertInto('insight_cursors').values({ tenant_id: tenantId, ledger_seq: seq, last_consent_id: `cns_b${lastConsent}` }).execute();
+    FROM consent_events WHERE tenant_id = ${tenantId} GROUP BY tenant_id, substr(occurred_at, 1, 10), coalesce(interaction, ''), gpc, locale, config_version`.execute(
+    db,
+  );
+  await db
+    .insertInto('insight_cursors')
+    .values({ tenant_id: tenantId, ledger_seq: seq, last_consent_id: `cns_b${lastConsent}` })
+    .execute();
 }
 
 /** Above this many events the counters are filled by SQL rather than by the rollup (BENCH_INSIGHTS_SQL_FILL_ABOVE). */
@@ -97,13 +124,22 @@ async function measure(dialect: Dialect, events: number): Promise<Rows> {
   const schema = `bench_insights_${crypto.randomBytes(4).toString('hex')}`;
   const base = process.env.TEST_DATABASE_URL ?? '';
   const config = loadConfig({
-    DATABASE_URL: dialect === 'sqlite' ? `sqlite:${path.join(dir, 'akkoord.db')}` : `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`,
-    AKKOORD_SECRET: crypto.randomBytes(32).toString('base64url'), PUBLIC_URL: 'http://127.0.0.1:8080', AKKOORD_RATE_LIMITS: 'off', LOG_LEVEL: 'warn',
+    DATABASE_URL:
+      dialect === 'sqlite'
+        ? `sqlite:${path.join(dir, 'akkoord.db')}`
+        : `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`,
+    AKKOORD_SECRET: crypto.randomBytes(32).toString('base64url'),
+    PUBLIC_URL: 'http://127.0.0.1:8080',
+    AKKOORD_RATE_LIMITS: 'off',
+    LOG_LEVEL: 'warn',
   });
   const store = createStore(config.databaseUrl);
   await store.migrate();
   const ctx = createContext({ db: store, config });
-  const { tenant } = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: ['https://shop.example'] });
+  const { tenant } = await createTenant(ctx, {
+    name: 'Bench BV',
+    allowedOrigins: ['https://shop.example'],
+  });
   await publishConfig(ctx, tenant.id, demoConfig('https://shop.example'), 'bench');
   const db = store.db;
 
@@ -111,7 +147,11 @@ async function measure(dialect: Dialect, events: number): Promise<Rows> {
   const write = async (count: number, fromMs: number, toMs: number) => {
     await db.transaction().execute(async (trx) => {
       await seedSql(dialect, tenant.id, consents, consents + count, fromMs, toMs).execute(trx);
-      await trx.updateTable('ledger_heads').set({ ledger_seq: 3 * (consents + count) }).where('tenant_id', '=', tenant.id).execute();
+      await trx
+        .updateTable('ledger_heads')
+        .set({ ledger_seq: 3 * (consents + count) })
+        .where('tenant_id', '=', tenant.id)
+        .execute();
     });
     consents += count;
   };
@@ -121,7 +161,11 @@ async function measure(dialect: Dialect, events: number): Promise<Rows> {
   const start = Date.now() - 365 * 864e5;
   for (let done = 0; done < total; done += CHUNK) {
     const count = Math.min(CHUNK, total - done);
-    await write(count, start + (done / total) * 365 * 864e5, start + ((done + count) / total) * 365 * 864e5);
+    await write(
+      count,
+      start + (done / total) * 365 * 864e5,
+      start + ((done + count) / total) * 365 * 864e5,
+    );
   }
   if (dialect === 'postgres') await sql`ANALYZE consent_events`.execute(db);
   const buildMs = performance.now() - built;
@@ -131,7 +175,11 @@ async function measure(dialect: Dialect, events: number): Promise<Rows> {
   else await advanceInsights(db, tenant.id);
   const catchUpMs = performance.now() - caught;
 
-  const query = { from: new Date(Date.now() - 89 * 864e5).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10), granularity: 'day' as const };
+  const query = {
+    from: new Date(Date.now() - 89 * 864e5).toISOString().slice(0, 10),
+    to: new Date().toISOString().slice(0, 10),
+    granularity: 'day' as const,
+  };
   const timed = async (newEvents: number) => {
     const times: number[] = [];
     let choices = 0;
@@ -146,7 +194,15 @@ async function measure(dialect: Dialect, events: number): Promise<Rows> {
   };
   const idle = await timed(0);
   const { times, choices } = await timed(3_000);
-  const count = async (table: 'insight_decisions' | 'insight_choices') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'insight_decisions' | 'insight_choices') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const rollupRows = (await count('insight_decisions')) + (await count('insight_choices'));
   if (dialect === 'postgres') await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(db);
   await store.close();
@@ -154,7 +210,9 @@ async function measure(dialect: Dialect, events: number): Promise<Rows> {
   const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${events / 1e6} M events`;
   return {
     [`${label}: build (bulk SQL inserts), s`]: (buildMs / 1000).toFixed(1),
-    [events > sqlFillAbove ? `${label}: rollup filled by one SQL GROUP BY, s` : `${label}: rollup catch-up from nothing, s`]: (catchUpMs / 1000).toFixed(1),
+    [events > sqlFillAbove
+      ? `${label}: rollup filled by one SQL GROUP BY, s`
+      : `${label}: rollup catch-up from nothing, s`]: (catchUpMs / 1000).toFixed(1),
     [`${label}: rollup rows`]: rollupRows,
     [`${label}: 90-day report, nothing new, median ms`]: idle.times[10].toFixed(1),
     [`${label}: 90-day report, nothing new, worst ms`]: idle.times[19].toFixed(1),
@@ -174,11 +232,14 @@ export async function runInsightsBench(): Promise<Rows> {
   for (const events of sizes) {
     for (const dialect of dialects) {
       if (Date.now() - began > limitMs) {
-        rows[`${dialect}, ${events / 1e6} M events`] = `not run: the run's ${limitMs / 1000} s bound was spent`;
+        rows[`${dialect}, ${events / 1e6} M events`] =
+          `not run: the run's ${limitMs / 1000} s bound was spent`;
         continue;
       }
       Object.assign(rows, await measure(dialect, events));
-      console.log(`insights bench: ${dialect} ${events} done after ${((Date.now() - began) / 1000).toFixed(0)} s`);
+      console.log(
+        `insights bench: ${dialect} ${events} done after ${((Date.now() - began) / 1000).toFixed(0)} s`,
+      );
     }
   }
   rows['whole run, s'] = ((Date.now() - began) / 1000).toFixed(0);

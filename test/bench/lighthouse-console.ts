@@ -25,19 +25,39 @@ const REQUEST_TYPES = ['access', 'erasure', 'objection', 'portability', 'access'
 export async function runConsoleLighthouseBench(): Promise<Rows> {
   await ensureConsoleBuilt();
   const served = await serveTestApp();
-  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  const chrome = await chromeLauncher.launch({
+    chromePath: CHROMIUM_PATH,
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const { t } = served;
     const tenant = await createTestTenant(t);
-    const api = (method: string, path: string, body?: unknown) => t.call(method, path, { token: tenant.secretKey, body });
+    const api = (method: string, path: string, body?: unknown) =>
+      t.call(method, path, { token: tenant.secretKey, body });
     for (const [i, type] of REQUEST_TYPES.entries()) {
       const subject = `bench-${i}`;
-      if ((await api('PUT', `/v1/subjects/${subject}`, { email: `${subject}@example.nl` })).status !== 201) throw new Error('subject not made');
-      const made = await api('POST', '/v1/requests', { subject, type, scope: type === 'erasure' ? { all: true } : {}, execute: false });
-      if (made.status !== 201 && made.status !== 202) throw new Error(`request not made: ${made.status} ${await made.text()}`);
+      if (
+        (await api('PUT', `/v1/subjects/${subject}`, { email: `${subject}@example.nl` })).status !==
+        201
+      )
+        throw new Error('subject not made');
+      const made = await api('POST', '/v1/requests', {
+        subject,
+        type,
+        scope: type === 'erasure' ? { all: true } : {},
+        execute: false,
+      });
+      if (made.status !== 201 && made.status !== 202)
+        throw new Error(`request not made: ${made.status} ${await made.text()}`);
     }
     // The invitation's link, spent here as the browser would, gives the session cookie.
-    const { url } = await inviteStaff(t.ctx, { tenantId: tenant.tenantId, email: 'owner@shop.example', role: 'owner', name: 'Bench', actor: 'cli' });
+    const { url } = await inviteStaff(t.ctx, {
+      tenantId: tenant.tenantId,
+      email: 'owner@shop.example',
+      role: 'owner',
+      name: 'Bench',
+      actor: 'cli',
+    });
     const session = await signInWithToken(t.ctx, new URL(url).hash.replace('#token=', ''));
     if (!session) throw new Error('no session');
     const cookie = `${STAFF_COOKIE}=${session.id}`;
@@ -65,5 +85,10 @@ at the same viewport and CPU slowdown. JS+CSS size is held by the console's buil
 `;
 
 export function writeConsoleLighthouseSection(rows: Rows): void {
-  writeSection('Console requests screen (Lighthouse)', CONSOLE_LIGHTHOUSE_INTRO, rows, CONSOLE_LIGHTHOUSE_NOTES);
+  writeSection(
+    'Console requests screen (Lighthouse)',
+    CONSOLE_LIGHTHOUSE_INTRO,
+    rows,
+    CONSOLE_LIGHTHOUSE_NOTES,
+  );
 }

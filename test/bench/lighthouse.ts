@@ -20,12 +20,22 @@ a person coming back to it. One run each; the scores move by a few points betwee
 machine.
 `;
 
-interface Audit { score: number | null; numericValue?: number; details?: { items?: unknown[] } }
-interface Result { categories: Record<string, { score: number | null }>; audits: Record<string, Audit> }
+interface Audit {
+  score: number | null;
+  numericValue?: number;
+  details?: { items?: unknown[] };
+}
+interface Result {
+  categories: Record<string, { score: number | null }>;
+  audits: Record<string, Audit>;
+}
 
 export async function audit(url: string, port: number, cookie?: string): Promise<Result> {
   const runner = await lighthouse(url, {
-    port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'],
+    port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility', 'best-practices'],
     ...(cookie ? { extraHeaders: { cookie } } : {}),
   });
   return runner!.lhr as unknown as Result;
@@ -44,11 +54,22 @@ export const rowsOf = (name: string, r: Result): Rows => ({
 export async function runLighthouseBench(): Promise<Rows> {
   await ensurePreferenceCenterBuilt();
   const served = await serveTestApp();
-  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  const chrome = await chromeLauncher.launch({
+    chromePath: CHROMIUM_PATH,
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const tenant = await createTestTenant(served.t);
-    const subjectId = await addPerson(served.t, tenant.tenantId, { email: 'bench@example.com', attributes: { firstName: 'Bench' }, records: { orders: [{ order: 1 }] } });
-    const { token } = await issueToken(served.t.ctx.db, served.t.ctx, { tenantId: tenant.tenantId, kind: 'login', subjectId });
+    const subjectId = await addPerson(served.t, tenant.tenantId, {
+      email: 'bench@example.com',
+      attributes: { firstName: 'Bench' },
+      records: { orders: [{ order: 1 }] },
+    });
+    const { token } = await issueToken(served.t.ctx.db, served.t.ctx, {
+      tenantId: tenant.tenantId,
+      kind: 'login',
+      subjectId,
+    });
     const cookie = cookieFrom(await exchange(served.t, token));
     const page = `${served.url}/p/${tenant.tenantId}`;
     const signInPage = await audit(page, chrome.port);

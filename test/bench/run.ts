@@ -169,7 +169,8 @@ const benches: Bench[] = [
   {
     name: 'widget-vs-vanilla',
     run: async () => (await import('./widget-vs-vanilla.js')).runWidgetVsVanillaBench(),
-    write: async (rows) => (await import('./widget-vs-vanilla.js')).writeWidgetVsVanillaSection(rows),
+    write: async (rows) =>
+      (await import('./widget-vs-vanilla.js')).writeWidgetVsVanillaSection(rows),
   },
   {
     name: 'feed',
@@ -179,7 +180,8 @@ const benches: Bench[] = [
   {
     name: 'growth',
     run: async () => (await import('./growth.js')).runGrowthBench(),
-    write: async (rows) => writeSection('Growth', (await import('./growth.js')).GROWTH_INTRO, rows, GROWTH_NOTES),
+    write: async (rows) =>
+      writeSection('Growth', (await import('./growth.js')).GROWTH_INTRO, rows, GROWTH_NOTES),
   },
   {
     name: 'insights',
@@ -202,7 +204,8 @@ const benches: Bench[] = [
   {
     name: 'lighthouse-console',
     run: async () => (await import('./lighthouse-console.js')).runConsoleLighthouseBench(),
-    write: async (rows) => (await import('./lighthouse-console.js')).writeConsoleLighthouseSection(rows),
+    write: async (rows) =>
+      (await import('./lighthouse-console.js')).writeConsoleLighthouseSection(rows),
   },
   {
     name: 'subject-rights',
@@ -214,7 +217,9 @@ const benches: Bench[] = [
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((name) => !benches.some((b) => b.name === name));
 if (unknown.length > 0) {
-  console.error(`unknown bench ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
+  console.error(
+    `unknown bench ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {

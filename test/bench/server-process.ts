@@ -29,18 +29,30 @@ export function startBenchServer(kind: 'bare'): Promise<BenchServer>;
 export function startBenchServer(kind: 'app', store: AppStore): Promise<BenchServer>;
 export function startBenchServer(kind: ServerKind, store?: AppStore): Promise<BenchServer> {
   const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, AKKOORD_BENCH_SERVE: kind, ...(store ? { AKKOORD_BENCH_STORE: JSON.stringify(store) } : {}) },
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    env: {
+      ...process.env,
+      AKKOORD_BENCH_SERVE: kind,
+      ...(store ? { AKKOORD_BENCH_STORE: JSON.stringify(store) } : {}),
+    },
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
     // The app's log goes nowhere, as it would to a log shipper: its cost is counted, not its I/O waits.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (port) => resolve({
-      port: port as number,
-      cpuMs: async () => (await ask(child)).cpuMs,
-      memory: async () => (await ask(child)).memory,
-      stop: () => stop(child),
-    }));
+    child.once('message', (port) =>
+      resolve({
+        port: port as number,
+        cpuMs: async () => (await ask(child)).cpuMs,
+        memory: async () => (await ask(child)).memory,
+        stop: () => stop(child),
+      }),
+    );
     child.once('exit', (code) => reject(new Error(`${kind} bench server exited with ${code}`)));
   });
 }
@@ -99,18 +111,26 @@ async function serveApp(store: AppStore): Promise<number> {
 async function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<number> {
   const { serve } = await import('@hono/node-server');
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  await new Promise<void>((resolve) =>
+    server.listening ? resolve() : server.once('listening', () => resolve()),
+  );
   return (server.address() as import('node:net').AddressInfo).port;
 }
 
 if (process.env.AKKOORD_BENCH_SERVE) {
   const kind = process.env.AKKOORD_BENCH_SERVE as ServerKind;
-  const port = kind === 'app' ? await serveApp(JSON.parse(process.env.AKKOORD_BENCH_STORE ?? '{}') as AppStore) : await serveBare();
+  const port =
+    kind === 'app'
+      ? await serveApp(JSON.parse(process.env.AKKOORD_BENCH_STORE ?? '{}') as AppStore)
+      : await serveBare();
   process.send?.(port);
   process.on('message', (message) => {
     if (message !== 'stats') return;
     const { userCPUTime, systemCPUTime, maxRSS } = process.resourceUsage();
-    const stats: Stats = { cpuMs: (userCPUTime + systemCPUTime) / 1000, memory: { rss: process.memoryUsage.rss(), peakRss: maxRSS * 1024 } };
+    const stats: Stats = {
+      cpuMs: (userCPUTime + systemCPUTime) / 1000,
+      memory: { rss: process.memoryUsage.rss(), peakRss: maxRSS * 1024 },
+    };
     process.send?.(stats);
   });
   process.on('SIGINT', () => process.exit(0));

@@ -14,7 +14,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 const RUNS = 5;
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Resident memory of a process and all its descendants, bytes (Linux /proc). */
 function treeRss(pid: number): number {
@@ -36,7 +37,10 @@ function treeRss(pid: number): number {
 function treeTicks(pid: number): number {
   let ticks = 0;
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     ticks += Number(fields[11]) + Number(fields[12]);
     for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
       const children = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
@@ -63,8 +67,13 @@ async function startOnce(command: string[], databaseUrl: string): Promise<Server
   const child = spawn(command[0], command.slice(1), {
     cwd: root,
     env: {
-      ...process.env, NODE_ENV: 'production', PUBLIC_URL: 'https://consent.example', PORT: String(port), DATABASE_URL: databaseUrl,
-      AKKOORD_SECRET: SECRET, LOG_LEVEL: 'warn',
+      ...process.env,
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://consent.example',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      AKKOORD_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -78,7 +87,12 @@ async function startOnce(command: string[], databaseUrl: string): Promise<Server
   });
   const cpuMs = treeCpuMs(child.pid!);
   // Some ordinary traffic first, so the memory is that of a server at work, not one just started.
-  for (let i = 0; i < 50; i++) await (await fetch(`http://127.0.0.1:${port}/openapi.json`, { headers: { 'accept-encoding': 'gzip' } })).arrayBuffer();
+  for (let i = 0; i < 50; i++)
+    await (
+      await fetch(`http://127.0.0.1:${port}/openapi.json`, {
+        headers: { 'accept-encoding': 'gzip' },
+      })
+    ).arrayBuffer();
   await new Promise((r) => setTimeout(r, 500));
   const rss = treeRss(child.pid!);
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -89,7 +103,11 @@ async function startOnce(command: string[], databaseUrl: string): Promise<Server
 
 /** Wall and CPU (user + system, the process and its children) of one command, ms. */
 function timeOnce(command: string[]): { wallMs: number; cpuMs: number } {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S', ...command], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S', ...command], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (result.status !== 0) throw new Error(`${command.join(' ')} failed: ${result.stderr}`);
   const [wall, user, system] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   return { wallMs: wall * 1000, cpuMs: (user + system) * 1000 };
@@ -104,7 +122,12 @@ export async function runStartupBench(): Promise<Rows> {
     const tsx = path.join(root, 'node_modules/.bin/tsx');
     const servers: Record<string, string[]> = {
       'compiled (node dist/server/main.js)': [process.execPath, compiled],
-      'tsx in one process (node --import tsx server/main.ts)': [process.execPath, '--import', 'tsx', 'server/main.ts'],
+      'tsx in one process (node --import tsx server/main.ts)': [
+        process.execPath,
+        '--import',
+        'tsx',
+        'server/main.ts',
+      ],
       'tsx as npm start ran it (tsx server/main.ts, two processes)': [tsx, 'server/main.ts'],
     };
     // A first start migrates the database; the measured starts find it migrated.
@@ -112,17 +135,29 @@ export async function runStartupBench(): Promise<Rows> {
     for (const [name, command] of Object.entries(servers)) {
       const runs: ServerRun[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await startOnce(command, databaseUrl));
-      rows[`server ${name}: spawn to listening, median wall / CPU ms`] = `${Math.round(median(runs.map((r) => r.listenMs)))} / ${Math.round(median(runs.map((r) => r.cpuMs)))}`;
-      rows[`server ${name}: RSS after 50 requests, median MB`] = (median(runs.map((r) => r.rss)) / 1e6).toFixed(0);
+      rows[`server ${name}: spawn to listening, median wall / CPU ms`] =
+        `${Math.round(median(runs.map((r) => r.listenMs)))} / ${Math.round(median(runs.map((r) => r.cpuMs)))}`;
+      rows[`server ${name}: RSS after 50 requests, median MB`] = (
+        median(runs.map((r) => r.rss)) / 1e6
+      ).toFixed(0);
     }
     const clis: Record<string, string[]> = {
       'compiled (node server/cli/bin.js --help)': [process.execPath, 'server/cli/bin.js', '--help'],
-      'tsx (node --import tsx server/cli/main.ts --help)': [process.execPath, '--max-semi-space-size=1', '--max-old-space-size=1024', '--import', 'tsx', 'server/cli/main.ts', '--help'],
+      'tsx (node --import tsx server/cli/main.ts --help)': [
+        process.execPath,
+        '--max-semi-space-size=1',
+        '--max-old-space-size=1024',
+        '--import',
+        'tsx',
+        'server/cli/main.ts',
+        '--help',
+      ],
     };
     for (const [name, command] of Object.entries(clis)) {
       timeOnce(command); // warm the file cache
       const runs = Array.from({ length: RUNS }, () => timeOnce(command));
-      rows[`akkoord --help, ${name}: median wall / CPU ms`] = `${Math.round(median(runs.map((r) => r.wallMs)))} / ${Math.round(median(runs.map((r) => r.cpuMs)))}`;
+      rows[`akkoord --help, ${name}: median wall / CPU ms`] =
+        `${Math.round(median(runs.map((r) => r.wallMs)))} / ${Math.round(median(runs.map((r) => r.cpuMs)))}`;
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

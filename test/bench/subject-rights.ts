@@ -23,21 +23,35 @@ const RUNS = 5;
 const NEIGHBOURS = 20;
 const NEIGHBOUR_RECORDS = 1_000;
 
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (value: number) => Math.round(value * 10) / 10;
 
 function orders(n: number, who: string) {
   return Array.from({ length: n }, (_, i) => ({
-    orderId: `${who}-${i}`, item: `Article ${i % 250}`, quantity: 1 + (i % 3), total: 9.95 + (i % 40),
-    shipTo: { street: 'Voorbeeldstraat 1', postcode: '1234 AB', city: 'Utrecht' }, placedAt: new Date(1_700_000_000_000 + i * 60_000).toISOString(),
+    orderId: `${who}-${i}`,
+    item: `Article ${i % 250}`,
+    quantity: 1 + (i % 3),
+    total: 9.95 + (i % 40),
+    shipTo: { street: 'Voorbeeldstraat 1', postcode: '1234 AB', city: 'Utrecht' },
+    placedAt: new Date(1_700_000_000_000 + i * 60_000).toISOString(),
   }));
 }
 
-async function personWithRecords(ctx: AppContext, tenantId: string, externalId: string, n: number): Promise<string> {
+async function personWithRecords(
+  ctx: AppContext,
+  tenantId: string,
+  externalId: string,
+  n: number,
+): Promise<string> {
   return seedSubject(ctx, tenantId, {
-    externalId, email: `${externalId}@example.org`, phone: '+31 6 1234 5678', attributes: { city: 'Utrecht', tier: 'gold' },
-    records: { orders: orders(n, externalId) }, consents: { analytics: true, newsletter: { email: true } }, userAgent: 'Bench/1.0',
+    externalId,
+    email: `${externalId}@example.org`,
+    phone: '+31 6 1234 5678',
+    attributes: { city: 'Utrecht', tier: 'gold' },
+    records: { orders: orders(n, externalId) },
+    consents: { analytics: true, newsletter: { email: true } },
+    userAgent: 'Bench/1.0',
   });
 }
 
@@ -60,12 +74,16 @@ const summary = (timings: Timing[]) =>
 
 async function benchDialect(dialect: Dialect): Promise<Rows> {
   const testStore = await openTestStore(dialect);
-  const config = loadConfig({ DATABASE_URL: testStore.url, AKKOORD_SECRET: 'bench-secret-0123456789-0123456789-abcdef' });
+  const config = loadConfig({
+    DATABASE_URL: testStore.url,
+    AKKOORD_SECRET: 'bench-secret-0123456789-0123456789-abcdef',
+  });
   const ctx = createContext({ db: testStore.store, config });
   try {
     const { tenant } = await createTenant(ctx, { name: 'Bench BV', allowedOrigins: [] }, 'system');
     await publishConfig(ctx, tenant.id, demoConfig('https://shop.example'), 'system');
-    for (let i = 0; i < NEIGHBOURS; i++) await personWithRecords(ctx, tenant.id, `neighbour-${i}`, NEIGHBOUR_RECORDS);
+    for (let i = 0; i < NEIGHBOURS; i++)
+      await personWithRecords(ctx, tenant.id, `neighbour-${i}`, NEIGHBOUR_RECORDS);
 
     const person = await personWithRecords(ctx, tenant.id, 'bench-person', RECORDS);
     await exportSubject(ctx, tenant.id, person, 'json'); // warm-up
@@ -74,21 +92,40 @@ async function benchDialect(dialect: Dialect): Promise<Rows> {
     let jsonBytes = 0;
     let csvBytes = 0;
     for (let i = 0; i < RUNS; i++) {
-      json.push(await timed(async () => { jsonBytes = (await exportSubject(ctx, tenant.id, person, 'json')).body.length; }));
-      csv.push(await timed(async () => { csvBytes = (await exportSubject(ctx, tenant.id, person, 'csv')).body.length; }));
+      json.push(
+        await timed(async () => {
+          jsonBytes = (await exportSubject(ctx, tenant.id, person, 'json')).body.length;
+        }),
+      );
+      csv.push(
+        await timed(async () => {
+          csvBytes = (await exportSubject(ctx, tenant.id, person, 'csv')).body.length;
+        }),
+      );
     }
 
     const erase: Timing[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const victim = i === 0 ? person : await personWithRecords(ctx, tenant.id, `bench-erase-${i}`, RECORDS);
-      erase.push(await timed(() => eraseSubject(ctx, { tenantId: tenant.id, subjectId: victim, scope: { all: true }, actor: 'system' })));
+      const victim =
+        i === 0 ? person : await personWithRecords(ctx, tenant.id, `bench-erase-${i}`, RECORDS);
+      erase.push(
+        await timed(() =>
+          eraseSubject(ctx, {
+            tenantId: tenant.id,
+            subjectId: victim,
+            scope: { all: true },
+            actor: 'system',
+          }),
+        ),
+      );
     }
     const label = dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     return {
       [`${label}: export JSON of ${RECORDS} records, median wall / CPU ms`]: summary(json),
       [`${label}: export CSV of ${RECORDS} records, median wall / CPU ms`]: summary(csv),
       [`${label}: export sizes JSON / CSV, MB`]: `${(jsonBytes / 1e6).toFixed(1)} / ${(csvBytes / 1e6).toFixed(1)}`,
-      [`${label}: whole erasure of ${RECORDS} records incl. scrub, median wall / CPU ms`]: summary(erase),
+      [`${label}: whole erasure of ${RECORDS} records incl. scrub, median wall / CPU ms`]:
+        summary(erase),
       [`${label}: whole erasure, max wall ms`]: round(Math.max(...erase.map((t) => t.wall))),
     };
   } finally {

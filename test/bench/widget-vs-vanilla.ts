@@ -15,7 +15,12 @@ import { ensureWidgetBuilt } from '../helpers/widget-build.js';
 import { machineRows, writeSection, type Rows } from './benchmarks-file.js';
 
 const RUNS = 5;
-const MOBILE = { cpuThrottling: 4, latencyMs: 150, throughput: (1.6 * 1024 * 1024) / 8, viewport: { width: 360, height: 640 } };
+const MOBILE = {
+  cpuThrottling: 4,
+  latencyMs: 150,
+  throughput: (1.6 * 1024 * 1024) / 8,
+  viewport: { width: 360, height: 640 },
+};
 
 // vanilla-cookieconsent as its documentation sets it up: its stylesheet in the head and a module
 // script with the configuration that imports the library. A bottom bar like Akkoord's, the same
@@ -55,7 +60,8 @@ CookieConsent.run({
 });
 `;
 
-const VANILLA_HEAD = '<link rel="stylesheet" href="/vendor/cookieconsent.css">\n<script type="module" src="/vendor/cookieconsent-config.js"></script>';
+const VANILLA_HEAD =
+  '<link rel="stylesheet" href="/vendor/cookieconsent.css">\n<script type="module" src="/vendor/cookieconsent-config.js"></script>';
 
 // In the page before anything else: long tasks, and the first frame in which the banner (either
 // tool's) is laid out and not hidden. Plain JS source, so the TS toolchain cannot inject helpers.
@@ -85,47 +91,100 @@ const OBSERVE = `
   requestAnimationFrame(check);
 `;
 
-interface Task { start: number; duration: number }
-interface Sample { banner: number; longTasks: number; longest: number; tbt: number; toolLongTasks: number; toolLongest: number; toolScriptMs: number; forcedLayoutMs: number; toolBytes: number; pageBytes: number }
+interface Task {
+  start: number;
+  duration: number;
+}
+interface Sample {
+  banner: number;
+  longTasks: number;
+  longest: number;
+  tbt: number;
+  toolLongTasks: number;
+  toolLongest: number;
+  toolScriptMs: number;
+  forcedLayoutMs: number;
+  toolBytes: number;
+  pageBytes: number;
+}
 
 /** The bench's own loopback server: the shop page with either tool, vanilla's files from node_modules, the rest passed to Akkoord. */
-export async function serveHost(akkoordUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveHost(
+  akkoordUrl: string,
+): Promise<{ url: string; close(): Promise<void> }> {
   const shopHtml = await (await fetch(`${akkoordUrl}/`)).text();
   const akkoordTag = /<script src="\/widget\.js\?key=[^"]+" async><\/script>/.exec(shopHtml)?.[0];
-  if (!akkoordTag) throw new Error('the demo shop page no longer has the widget tag this bench replaces');
-  const pages: Record<string, string> = { '/akkoord': shopHtml, '/vanilla': shopHtml.replace(akkoordTag, VANILLA_HEAD) };
-  const dist = path.join(path.dirname(createRequire(import.meta.url).resolve('vanilla-cookieconsent/package.json')), 'dist');
+  if (!akkoordTag)
+    throw new Error('the demo shop page no longer has the widget tag this bench replaces');
+  const pages: Record<string, string> = {
+    '/akkoord': shopHtml,
+    '/vanilla': shopHtml.replace(akkoordTag, VANILLA_HEAD),
+  };
+  const dist = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('vanilla-cookieconsent/package.json')),
+    'dist',
+  );
   const vendor: Record<string, { type: string; body: Buffer }> = {
-    '/vendor/cookieconsent.css': { type: 'text/css', body: fs.readFileSync(path.join(dist, 'cookieconsent.css')) },
-    '/vendor/cookieconsent.esm.js': { type: 'text/javascript', body: fs.readFileSync(path.join(dist, 'cookieconsent.esm.js')) },
-    '/vendor/cookieconsent-config.js': { type: 'text/javascript', body: Buffer.from(VANILLA_CONFIG) },
+    '/vendor/cookieconsent.css': {
+      type: 'text/css',
+      body: fs.readFileSync(path.join(dist, 'cookieconsent.css')),
+    },
+    '/vendor/cookieconsent.esm.js': {
+      type: 'text/javascript',
+      body: fs.readFileSync(path.join(dist, 'cookieconsent.esm.js')),
+    },
+    '/vendor/cookieconsent-config.js': {
+      type: 'text/javascript',
+      body: Buffer.from(VANILLA_CONFIG),
+    },
   };
   const target = new URL(akkoordUrl);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     const page = pages[url.pathname];
     if (page !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(page);
       return;
     }
     const file = vendor[url.pathname];
     if (file) {
       // Compressed as any CDN would, and as Akkoord's server compresses widget.js.
-      res.writeHead(200, { 'content-type': `${file.type}; charset=utf-8`, 'content-encoding': 'gzip', vary: 'Accept-Encoding' }).end(gzipSync(file.body));
+      res
+        .writeHead(200, {
+          'content-type': `${file.type}; charset=utf-8`,
+          'content-encoding': 'gzip',
+          vary: 'Accept-Encoding',
+        })
+        .end(gzipSync(file.body));
       return;
     }
     // Everything else (widget.js, the consent API, the demo's own files) as Akkoord serves it, bytes untouched.
-    const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -147,19 +206,36 @@ async function sample(browser: Browser, url: string): Promise<Sample> {
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: MOBILE.cpuThrottling });
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: MOBILE.latencyMs, downloadThroughput: MOBILE.throughput, uploadThroughput: MOBILE.throughput });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: MOBILE.latencyMs,
+    downloadThroughput: MOBILE.throughput,
+    uploadThroughput: MOBILE.throughput,
+  });
   await page.addInitScript({ content: OBSERVE });
   await page.goto(url);
-  await page.evaluate(() => (window as unknown as { __bench: { shown: Promise<void> } }).__bench.shown);
+  await page.evaluate(
+    () => (window as unknown as { __bench: { shown: Promise<void> } }).__bench.shown,
+  );
   // Long tasks just after the banner still block the visitor's first tap on it.
   await page.waitForTimeout(1000);
   const bench = await page.evaluate(() => {
-    const { bannerAt, longTasks, toolScripts } = (window as unknown as { __bench: { bannerAt: number; longTasks: Task[]; toolScripts: (Task & { forcedLayout: number })[] } }).__bench;
+    const { bannerAt, longTasks, toolScripts } = (
+      window as unknown as {
+        __bench: {
+          bannerAt: number;
+          longTasks: Task[];
+          toolScripts: (Task & { forcedLayout: number })[];
+        };
+      }
+    ).__bench;
     return { bannerAt, longTasks, toolScripts };
   });
   await context.close();
   const tasks = bench.longTasks.map((t) => t.duration);
-  const toolTasks = bench.longTasks.filter((t) => bench.toolScripts.some((s) => s.start < t.start + t.duration && s.start + s.duration > t.start));
+  const toolTasks = bench.longTasks.filter((t) =>
+    bench.toolScripts.some((s) => s.start < t.start + t.duration && s.start + s.duration > t.start),
+  );
   return {
     banner: bench.bannerAt,
     longTasks: tasks.length,
@@ -174,7 +250,8 @@ async function sample(browser: Browser, url: string): Promise<Sample> {
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (value: number) => Math.round(value * 10) / 10;
 
 export async function runWidgetVsVanillaBench(): Promise<Rows> {
@@ -184,24 +261,43 @@ export async function runWidgetVsVanillaBench(): Promise<Rows> {
   const browser = await launchChromium();
   const rows: Rows = { ...machineRows() };
   try {
-    const tools = { akkoord: `${host.url}/akkoord`, 'vanilla-cookieconsent': `${host.url}/vanilla` };
+    const tools = {
+      akkoord: `${host.url}/akkoord`,
+      'vanilla-cookieconsent': `${host.url}/vanilla`,
+    };
     const samples: Record<string, Sample[]> = { akkoord: [], 'vanilla-cookieconsent': [] };
     // A warm-up load each, then the two tools in turn, so load on the shared machine hits both alike.
     for (const url of Object.values(tools)) await sample(browser, url);
-    for (let i = 0; i < RUNS; i++) for (const [name, url] of Object.entries(tools)) samples[name].push(await sample(browser, url));
+    for (let i = 0; i < RUNS; i++)
+      for (const [name, url] of Object.entries(tools))
+        samples[name].push(await sample(browser, url));
     for (const [name, list] of Object.entries(samples)) {
-      rows[`${name}: navigation to banner visible, median ms`] = round(median(list.map((s) => s.banner)));
+      rows[`${name}: navigation to banner visible, median ms`] = round(
+        median(list.map((s) => s.banner)),
+      );
       rows[`${name}: total blocking time, median ms`] = round(median(list.map((s) => s.tbt)));
-      rows[`${name}: long tasks per load, median (max)`] = `${median(list.map((s) => s.longTasks))} (${Math.max(...list.map((s) => s.longTasks))})`;
+      rows[`${name}: long tasks per load, median (max)`] =
+        `${median(list.map((s) => s.longTasks))} (${Math.max(...list.map((s) => s.longTasks))})`;
       rows[`${name}: longest task ms, max`] = round(Math.max(...list.map((s) => s.longest)));
-      rows[`${name}: long tasks running the tool's code, median (max)`] = `${median(list.map((s) => s.toolLongTasks))} (${Math.max(...list.map((s) => s.toolLongTasks))})`;
-      rows[`${name}: longest task running the tool's code ms, max`] = round(Math.max(...list.map((s) => s.toolLongest)));
-      rows[`${name}: the tool's script time (scripts over 5 ms), median ms`] = round(median(list.map((s) => s.toolScriptMs)));
-      rows[`${name}: forced style and layout in the tool's scripts, median ms`] = round(median(list.map((s) => s.forcedLayoutMs)));
+      rows[`${name}: long tasks running the tool's code, median (max)`] =
+        `${median(list.map((s) => s.toolLongTasks))} (${Math.max(...list.map((s) => s.toolLongTasks))})`;
+      rows[`${name}: longest task running the tool's code ms, max`] = round(
+        Math.max(...list.map((s) => s.toolLongest)),
+      );
+      rows[`${name}: the tool's script time (scripts over 5 ms), median ms`] = round(
+        median(list.map((s) => s.toolScriptMs)),
+      );
+      rows[`${name}: forced style and layout in the tool's scripts, median ms`] = round(
+        median(list.map((s) => s.forcedLayoutMs)),
+      );
       rows[`${name}: bytes transferred by the tool`] = median(list.map((s) => s.toolBytes));
-      rows[`${name}: bytes transferred for the host page itself`] = median(list.map((s) => s.pageBytes));
+      rows[`${name}: bytes transferred for the host page itself`] = median(
+        list.map((s) => s.pageBytes),
+      );
     }
-    const ratio = (rows['akkoord: navigation to banner visible, median ms'] as number) / (rows['vanilla-cookieconsent: navigation to banner visible, median ms'] as number);
+    const ratio =
+      (rows['akkoord: navigation to banner visible, median ms'] as number) /
+      (rows['vanilla-cookieconsent: navigation to banner visible, median ms'] as number);
     rows['banner visible, akkoord / vanilla-cookieconsent'] = `${Math.round(ratio * 100) / 100}x`;
   } finally {
     await browser.close();

@@ -23,9 +23,21 @@ interface Profile {
 }
 
 const PROFILES: Profile[] = [
-  { name: 'desktop', cpuThrottling: 1, latencyMs: 0, throughput: -1, viewport: { width: 1280, height: 800 } },
+  {
+    name: 'desktop',
+    cpuThrottling: 1,
+    latencyMs: 0,
+    throughput: -1,
+    viewport: { width: 1280, height: 800 },
+  },
   // Lighthouse's "slow 4G" phone: 150 ms RTT, 1.6 Mbit/s down, 4x slower CPU.
-  { name: 'mobile', cpuThrottling: 4, latencyMs: 150, throughput: (1.6 * 1024 * 1024) / 8, viewport: { width: 360, height: 640 } },
+  {
+    name: 'mobile',
+    cpuThrottling: 4,
+    latencyMs: 150,
+    throughput: (1.6 * 1024 * 1024) / 8,
+    viewport: { width: 360, height: 640 },
+  },
 ];
 
 interface Sample {
@@ -88,12 +100,28 @@ async function sample(browser: Browser, url: string, profile: Profile): Promise<
   });
   await page.addInitScript({ content: OBSERVE_BANNER });
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __bench: { bannerAt?: number } }).__bench.bannerAt !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { __bench: { bannerAt?: number } }).__bench.bannerAt !== undefined,
+    null,
+    { timeout: 30_000 },
+  );
   await page.waitForTimeout(300);
   const result = await page.evaluate(() => {
-    const bench = (window as unknown as { __bench: { bannerAt: number; startedAt: number; readyAt: number; longTasks: number[]; cls: number } }).__bench;
+    const bench = (
+      window as unknown as {
+        __bench: {
+          bannerAt: number;
+          startedAt: number;
+          readyAt: number;
+          longTasks: number[];
+          cls: number;
+        };
+      }
+    ).__bench;
     const firstPaint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
-    const script = performance.getEntriesByType('resource').find((e) => e.name.includes('/widget.js')) as PerformanceResourceTiming;
+    const script = performance
+      .getEntriesByType('resource')
+      .find((e) => e.name.includes('/widget.js')) as PerformanceResourceTiming;
     return {
       navigationToBanner: bench.bannerAt,
       scriptToBanner: bench.bannerAt - script.responseEnd,
@@ -109,7 +137,8 @@ async function sample(browser: Browser, url: string, profile: Profile): Promise<
   return result;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (value: number) => Math.round(value * 10) / 10;
 
 export async function runWidgetBench(): Promise<Record<string, number | string>> {
@@ -129,13 +158,27 @@ export async function runWidgetBench(): Promise<Record<string, number | string>>
       await sample(browser, shop.url, profile);
       const samples: Sample[] = [];
       for (let i = 0; i < RUNS; i++) samples.push(await sample(browser, shop.url, profile));
-      results[`${profile.name}: navigation to banner visible, median ms`] = round(median(samples.map((s) => s.navigationToBanner)));
-      results[`${profile.name}: widget.js loaded to banner visible, median ms`] = round(median(samples.map((s) => s.scriptToBanner)));
-      results[`${profile.name}: widget starts running to banner painted, median ms`] = round(median(samples.map((s) => s.executionToBanner)));
-      results[`${profile.name}: widget's synchronous start-up, median ms`] = round(median(samples.map((s) => s.executionToReady)));
-      results[`${profile.name}: banner painted after the page's first contentful paint, median ms`] = round(median(samples.map((s) => s.bannerAfterFirstPaint)));
-      results[`${profile.name}: long tasks per load, max`] = Math.max(...samples.map((s) => s.longTasks));
-      results[`${profile.name}: longest task ms`] = round(Math.max(...samples.map((s) => s.longestTask)));
+      results[`${profile.name}: navigation to banner visible, median ms`] = round(
+        median(samples.map((s) => s.navigationToBanner)),
+      );
+      results[`${profile.name}: widget.js loaded to banner visible, median ms`] = round(
+        median(samples.map((s) => s.scriptToBanner)),
+      );
+      results[`${profile.name}: widget starts running to banner painted, median ms`] = round(
+        median(samples.map((s) => s.executionToBanner)),
+      );
+      results[`${profile.name}: widget's synchronous start-up, median ms`] = round(
+        median(samples.map((s) => s.executionToReady)),
+      );
+      results[
+        `${profile.name}: banner painted after the page's first contentful paint, median ms`
+      ] = round(median(samples.map((s) => s.bannerAfterFirstPaint)));
+      results[`${profile.name}: long tasks per load, max`] = Math.max(
+        ...samples.map((s) => s.longTasks),
+      );
+      results[`${profile.name}: longest task ms`] = round(
+        Math.max(...samples.map((s) => s.longestTask)),
+      );
       results[`${profile.name}: CLS, max`] = round(Math.max(...samples.map((s) => s.cls)));
     }
   } finally {

@@ -26,7 +26,10 @@ describe('backup on sqlite', () => {
   let dir: string;
   beforeEach(async () => {
     ts = await openTestStore('sqlite');
-    ctx = createContext({ db: ts.store, config: loadConfig({ DATABASE_URL: ts.url, AKKOORD_SECRET: TEST_SECRET }) });
+    ctx = createContext({
+      db: ts.store,
+      config: loadConfig({ DATABASE_URL: ts.url, AKKOORD_SECRET: TEST_SECRET }),
+    });
     tenantId = (await createTenant(ctx, { name: 'Shop BV', allowedOrigins: [] })).tenant.id;
     await publishConfig(ctx, tenantId, demoConfig('https://shop.example'), 'test');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-backup-'));
@@ -39,11 +42,24 @@ describe('backup on sqlite', () => {
   async function writeConsent(i: number) {
     await ctx.db.transaction().execute(async (trx) => {
       const at = ctx.clock.now().toISOString();
-      const subjectId = await findOrCreateVisitorSubject(trx, tenantId, `v_backup_${String(i).padStart(24, '0')}`, at);
+      const subjectId = await findOrCreateVisitorSubject(
+        trx,
+        tenantId,
+        `v_backup_${String(i).padStart(24, '0')}`,
+        at,
+      );
       await recordConsentIn(trx, ctx, {
-        tenantId, subjectId, configVersion: 1, locale: 'nl', source: 'banner',
-        changes: [{ purpose: 'analytics', channel: '', status: i % 2 ? 'granted' : 'denied' }, { purpose: 'ads', channel: '', status: 'denied' }],
-        userAgent: 'Mozilla/5.0 '.repeat(20), ipTruncated: '192.0.2.0',
+        tenantId,
+        subjectId,
+        configVersion: 1,
+        locale: 'nl',
+        source: 'banner',
+        changes: [
+          { purpose: 'analytics', channel: '', status: i % 2 ? 'granted' : 'denied' },
+          { purpose: 'ads', channel: '', status: 'denied' },
+        ],
+        userAgent: 'Mozilla/5.0 '.repeat(20),
+        ipTruncated: '192.0.2.0',
       });
     });
   }
@@ -62,7 +78,10 @@ describe('backup on sqlite', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    const run = await runCli(['backup', target, '--json'], { DATABASE_URL: ts.url, AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests' });
+    const run = await runCli(['backup', target, '--json'], {
+      DATABASE_URL: ts.url,
+      AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests',
+    });
     writing = false;
     await writer;
     expect(run.code, run.stderr).toBe(0);
@@ -77,11 +96,24 @@ describe('backup on sqlite', () => {
       expect(copy.sqlite!.pragma('integrity_check', { simple: true })).toBe('ok');
       const ledger = await verifyLedger(copy.db, tenantId);
       expect(ledger.ok).toBe(true);
-      const events = (await copy.db.selectFrom('consent_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+      const events = (
+        await copy.db
+          .selectFrom('consent_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
       expect(Number(events)).toBe(ledger.events);
       // One snapshot, not a mix: the head row names exactly the last event the copy holds.
-      const states = await copy.db.selectFrom('consent_state').select('subject_id').distinct().execute();
-      const head = await copy.db.selectFrom('ledger_heads').select('ledger_seq').where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+      const states = await copy.db
+        .selectFrom('consent_state')
+        .select('subject_id')
+        .distinct()
+        .execute();
+      const head = await copy.db
+        .selectFrom('ledger_heads')
+        .select('ledger_seq')
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow();
       expect(head.ledger_seq).toBe(ledger.events);
       expect(states.length).toBeGreaterThanOrEqual(1500);
     } finally {
@@ -92,17 +124,25 @@ describe('backup on sqlite', () => {
   it('refuses to overwrite an existing file unless --force', async () => {
     const target = path.join(dir, 'exists.db');
     fs.writeFileSync(target, 'keep me');
-    const run = await runCli(['backup', target], { DATABASE_URL: ts.url, AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests' });
+    const run = await runCli(['backup', target], {
+      DATABASE_URL: ts.url,
+      AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests',
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('exists; choose a new path or pass --force');
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
-    const forced = await runCli(['backup', target, '--force', '--json'], { DATABASE_URL: ts.url, AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests' });
+    const forced = await runCli(['backup', target, '--force', '--json'], {
+      DATABASE_URL: ts.url,
+      AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests',
+    });
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.json().ok).toBe(true);
   }, 60_000);
 
   it('refuses PostgreSQL with a clear message that points at pg_dump', async () => {
-    const run = await runCli(['backup', path.join(dir, 'x.db')], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const run = await runCli(['backup', path.join(dir, 'x.db')], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('backup works on SQLite only');
     expect(run.stderr).toContain('pg_dump');

@@ -28,7 +28,10 @@ describe.each(dialects)('import consents on %s', (dialect) => {
   let dir: string;
   beforeEach(async () => {
     ts = await openTestStore(dialect);
-    ctx = createContext({ db: ts.store, config: loadConfig({ DATABASE_URL: ts.url, AKKOORD_SECRET: TEST_SECRET }) });
+    ctx = createContext({
+      db: ts.store,
+      config: loadConfig({ DATABASE_URL: ts.url, AKKOORD_SECRET: TEST_SECRET }),
+    });
     tenantId = (await createTenant(ctx, { name: 'Shop BV', allowedOrigins: [] })).tenant.id;
     await publishConfig(ctx, tenantId, demoConfig('https://shop.example'), 'test');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-import-'));
@@ -43,8 +46,15 @@ describe.each(dialects)('import consents on %s', (dialect) => {
     fs.writeFileSync(file, lines.join('\n') + '\n');
     return file;
   };
-  const importCsv = (file: string, ...extra: string[]) => runCli(['import', 'consents', file, '--tenant', tenantId, ...extra], { DATABASE_URL: ts.url });
-  const ledgerRows = () => ctx.db.selectFrom('consent_events').selectAll().where('tenant_id', '=', tenantId).orderBy('seq').execute();
+  const importCsv = (file: string, ...extra: string[]) =>
+    runCli(['import', 'consents', file, '--tenant', tenantId, ...extra], { DATABASE_URL: ts.url });
+  const ledgerRows = () =>
+    ctx.db
+      .selectFrom('consent_events')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('seq')
+      .execute();
 
   const withOneBadLine = [
     header,
@@ -61,83 +71,181 @@ describe.each(dialects)('import consents on %s', (dialect) => {
     expect(run.stderr).toMatch(/line 4: decision must be one of granted, denied, withdrawn/);
     expect(run.stderr).not.toMatch(/line [235]:/);
     expect(await ledgerRows()).toHaveLength(0);
-    expect(await ctx.db.selectFrom('subjects').select('id').where('tenant_id', '=', tenantId).execute()).toHaveLength(0);
+    expect(
+      await ctx.db.selectFrom('subjects').select('id').where('tenant_id', '=', tenantId).execute(),
+    ).toHaveLength(0);
   });
 
   it('with --skip-invalid imports the rest through the ledger, with source import and the capture time', async () => {
     const run = await importCsv(csv('one-bad.csv', withOneBadLine), '--skip-invalid', '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json()).toMatchObject({ rows: 4, imported: 3, skipped: 1, ledgerEvents: 3, invalid: [{ line: 4 }] });
+    expect(run.json()).toMatchObject({
+      rows: 4,
+      imported: 3,
+      skipped: 1,
+      ledgerEvents: 3,
+      invalid: [{ line: 4 }],
+    });
     const rows = await ledgerRows();
-    expect(rows.map((r) => [r.purpose, r.channel, r.status, r.source, r.captured_at, r.client_event_id, r.locale])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.purpose,
+        r.channel,
+        r.status,
+        r.source,
+        r.captured_at,
+        r.client_event_id,
+        r.locale,
+      ]),
+    ).toEqual([
       ['analytics', '', 'granted', 'import', '2026-01-10T09:00:00.000Z', 'import:paper-form', 'nl'],
-      ['newsletter', 'email', 'granted', 'import', '2026-01-10T09:00:00.000Z', 'import:paper-form', 'nl'],
-      ['newsletter', 'sms', 'withdrawn', 'import', '2026-01-12T09:00:00.000Z', 'import:crm-export', 'en'],
+      [
+        'newsletter',
+        'email',
+        'granted',
+        'import',
+        '2026-01-10T09:00:00.000Z',
+        'import:paper-form',
+        'nl',
+      ],
+      [
+        'newsletter',
+        'sms',
+        'withdrawn',
+        'import',
+        '2026-01-12T09:00:00.000Z',
+        'import:crm-export',
+        'en',
+      ],
     ]);
-    const subjects = await ctx.db.selectFrom('subjects').select(['id', 'external_id']).where('tenant_id', '=', tenantId).orderBy('external_id').execute();
+    const subjects = await ctx.db
+      .selectFrom('subjects')
+      .select(['id', 'external_id'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('external_id')
+      .execute();
     expect(subjects.map((s) => s.external_id)).toEqual(['c-1', 'c-3']);
     // Expiry counts from when consent was given, not from the import (consentTtlDays 365).
-    const state = await ctx.db.selectFrom('consent_state').selectAll().where('subject_id', '=', subjects[0].id).where('purpose', '=', 'analytics').executeTakeFirstOrThrow();
+    const state = await ctx.db
+      .selectFrom('consent_state')
+      .selectAll()
+      .where('subject_id', '=', subjects[0].id)
+      .where('purpose', '=', 'analytics')
+      .executeTakeFirstOrThrow();
     expect(state.expires_at).toBe('2027-01-10T09:00:00.000Z');
-    const feed = await ctx.db.selectFrom('feed_events').select(['type', 'data']).where('tenant_id', '=', tenantId).execute();
-    expect(feed.filter((f) => f.type === 'consent.updated').map((f) => JSON.parse(f.data).source)).toEqual(['import', 'import', 'import']);
-    const verify = await runCli(['verify', '--tenant', tenantId, '--json'], { DATABASE_URL: ts.url });
+    const feed = await ctx.db
+      .selectFrom('feed_events')
+      .select(['type', 'data'])
+      .where('tenant_id', '=', tenantId)
+      .execute();
+    expect(
+      feed.filter((f) => f.type === 'consent.updated').map((f) => JSON.parse(f.data).source),
+    ).toEqual(['import', 'import', 'import']);
+    const verify = await runCli(['verify', '--tenant', tenantId, '--json'], {
+      DATABASE_URL: ts.url,
+    });
     expect(verify.json()).toMatchObject({ ok: true, tenants: [{ events: 3 }] });
   });
 
   it('GDPR-12: a granted row already past its lifetime is kept as history but not reported as imported', async () => {
     const longAgo = new Date(Date.now() - 400 * 86_400_000).toISOString();
-    const run = await importCsv(csv('old.csv', [header, `c-9,newsletter,email,granted,${longAgo},paper-form,nl,`]));
+    const run = await importCsv(
+      csv('old.csv', [header, `c-9,newsletter,email,granted,${longAgo},paper-form,nl,`]),
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Imported 0 of 1 rows');
     expect(run.stdout).toContain('1 granted rows were already expired on arrival');
-    const json = await importCsv(csv('old-again.csv', [header, `c-8,newsletter,email,granted,${longAgo},paper-form,nl,`]), '--json');
+    const json = await importCsv(
+      csv('old-again.csv', [header, `c-8,newsletter,email,granted,${longAgo},paper-form,nl,`]),
+      '--json',
+    );
     expect(json.json()).toMatchObject({ rows: 1, imported: 0, expiredOnArrival: 1 });
     // The ledger keeps it as proof of what was given, and it counts as expired.
-    const state = await ctx.db.selectFrom('consent_state').select(['status', 'expires_at']).where('purpose', '=', 'newsletter').execute();
+    const state = await ctx.db
+      .selectFrom('consent_state')
+      .select(['status', 'expires_at'])
+      .where('purpose', '=', 'newsletter')
+      .execute();
     expect(state).toHaveLength(2);
     for (const row of state) expect(row.expires_at! < new Date().toISOString()).toBe(true);
   });
 
   it('GDPR-25: people imported with an e-mail address get the Art. 14 notice as after the API, unless informedAt says they were told', async () => {
     const withAddress = `${header},email,informedAt`;
-    const run = await importCsv(csv('with-email.csv', [
-      withAddress,
-      'n-1,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,Nieuw@Example.nl,',
-      'n-1,analytics,,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,Nieuw@Example.nl,', // the same person: one notice
-      'n-2,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,told@example.nl,2026-01-10T09:05:00Z',
-      'n-3,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,,', // no address: no notice possible
-    ]), '--json');
+    const run = await importCsv(
+      csv('with-email.csv', [
+        withAddress,
+        'n-1,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,Nieuw@Example.nl,',
+        'n-1,analytics,,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,Nieuw@Example.nl,', // the same person: one notice
+        'n-2,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,told@example.nl,2026-01-10T09:05:00Z',
+        'n-3,newsletter,email,granted,2026-01-10T09:00:00Z,beurs-2026,nl,,,', // no address: no notice possible
+      ]),
+      '--json',
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json()).toMatchObject({ imported: 4, informationNotices: { opened: 1, informed: 1 } });
-    const requests = await ctx.db.selectFrom('requests').innerJoin('subjects', 'subjects.id', 'requests.subject_id')
-      .select(['subjects.external_id', 'requests.status', 'requests.scope', 'requests.outcome', 'requests.due_at', 'requests.received_at'])
-      .where('requests.tenant_id', '=', tenantId).where('requests.type', '=', 'information_notice').orderBy('subjects.external_id').execute();
+    expect(run.json()).toMatchObject({
+      imported: 4,
+      informationNotices: { opened: 1, informed: 1 },
+    });
+    const requests = await ctx.db
+      .selectFrom('requests')
+      .innerJoin('subjects', 'subjects.id', 'requests.subject_id')
+      .select([
+        'subjects.external_id',
+        'requests.status',
+        'requests.scope',
+        'requests.outcome',
+        'requests.due_at',
+        'requests.received_at',
+      ])
+      .where('requests.tenant_id', '=', tenantId)
+      .where('requests.type', '=', 'information_notice')
+      .orderBy('subjects.external_id')
+      .execute();
     expect(requests.map((r) => [r.external_id, r.status, JSON.parse(r.scope)])).toEqual([
       ['n-1', 'received', { dataSource: 'beurs-2026', via: 'import' }],
       ['n-2', 'completed', { dataSource: 'beurs-2026', via: 'import' }],
     ]);
-    expect(JSON.parse(requests[1].outcome!)).toEqual({ via: 'tool', informedAt: '2026-01-10T09:05:00.000Z' });
+    expect(JSON.parse(requests[1].outcome!)).toEqual({
+      via: 'tool',
+      informedAt: '2026-01-10T09:05:00.000Z',
+    });
     // The address is stored sealed, like the API's; the notice job mails the open notice in the person's language.
-    const stored = await ctx.db.selectFrom('subjects').select(['email_enc', 'email_hash']).where('external_id', '=', 'n-1').executeTakeFirstOrThrow();
+    const stored = await ctx.db
+      .selectFrom('subjects')
+      .select(['email_enc', 'email_hash'])
+      .where('external_id', '=', 'n-1')
+      .executeTakeFirstOrThrow();
     expect(stored.email_enc).not.toContain('@');
     expect(ctx.keyring.decrypt(stored.email_enc!)).toBe('nieuw@example.nl');
     expect(await sendInformationNotices(ctx, { tenantId })).toBe(1);
-    const mail = await ctx.db.selectFrom('outbox').select(['to_enc', 'body_enc']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+    const mail = await ctx.db
+      .selectFrom('outbox')
+      .select(['to_enc', 'body_enc'])
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
     expect(ctx.keyring.decrypt(mail.to_enc)).toBe('nieuw@example.nl');
     const body = JSON.parse(ctx.keyring.decrypt(mail.body_enc)) as { text: string };
     expect(body.text).toContain('beurs-2026');
     // A second import of the same person opens no second notice.
-    const again = await importCsv(csv('again.csv', [withAddress, 'n-1,newsletter,email,withdrawn,2026-01-11T09:00:00Z,beurs-2026,nl,,nieuw@example.nl,']), '--json');
+    const again = await importCsv(
+      csv('again.csv', [
+        withAddress,
+        'n-1,newsletter,email,withdrawn,2026-01-11T09:00:00Z,beurs-2026,nl,,nieuw@example.nl,',
+      ]),
+      '--json',
+    );
     expect(again.json()).toMatchObject({ informationNotices: { opened: 0, informed: 0 } });
   });
 
   it('refuses an invalid e-mail address or informedAt by line, without the value', async () => {
-    const run = await importCsv(csv('bad-email.csv', [
-      `${header},email,informedAt`,
-      'b-1,newsletter,email,granted,2026-01-10T09:00:00Z,,,,not-an-address,',
-      'b-2,newsletter,email,granted,2026-01-10T09:00:00Z,,,,ok@example.nl,yesterday',
-    ]));
+    const run = await importCsv(
+      csv('bad-email.csv', [
+        `${header},email,informedAt`,
+        'b-1,newsletter,email,granted,2026-01-10T09:00:00Z,,,,not-an-address,',
+        'b-2,newsletter,email,granted,2026-01-10T09:00:00Z,,,,ok@example.nl,yesterday',
+      ]),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/line 2: [^\n]*email must be an e-mail address/);
     expect(run.stderr).toMatch(/line 3: [^\n]*informedAt must be an ISO 8601 time/);
@@ -147,8 +255,17 @@ describe.each(dialects)('import consents on %s', (dialect) => {
   it('names every kind of bad row with its line and column, never its value', async () => {
     const future = new Date(Date.now() + 86_400_000).toISOString();
     await seedSubject(ctx, tenantId, { externalId: 'erased-one' });
-    const erased = await ctx.db.selectFrom('subjects').select('id').where('external_id', '=', 'erased-one').executeTakeFirstOrThrow();
-    await eraseSubject(ctx, { tenantId, subjectId: erased.id, scope: { all: true }, actor: 'test' });
+    const erased = await ctx.db
+      .selectFrom('subjects')
+      .select('id')
+      .where('external_id', '=', 'erased-one')
+      .executeTakeFirstOrThrow();
+    await eraseSubject(ctx, {
+      tenantId,
+      subjectId: erased.id,
+      scope: { all: true },
+      actor: 'test',
+    });
     const file = csv('many-bad.csv', [
       header,
       'ok-1,analytics,,granted,2026-01-10T09:00:00Z,,,', // 2 fine
@@ -168,12 +285,21 @@ describe.each(dialects)('import consents on %s', (dialect) => {
     const run = await importCsv(file);
     expect(run.code).toBe(1);
     const expected: Array<[number, RegExp]> = [
-      [3, /purpose is not in configuration version 1/], [4, /channel must be empty for a website purpose/],
-      [5, /channel must be one of email, sms/], [6, /a required purpose cannot be refused/], [7, /capturedAt is in the future/],
-      [8, /capturedAt must be an ISO 8601 time/], [9, /locale must be one of nl, en/], [10, /configuration version 7 does not exist/],
-      [11, /source must be a label/], [12, /this person was erased/], [13, /externalId must be 1 to 200 characters/], [14, /wrong number of columns/],
+      [3, /purpose is not in configuration version 1/],
+      [4, /channel must be empty for a website purpose/],
+      [5, /channel must be one of email, sms/],
+      [6, /a required purpose cannot be refused/],
+      [7, /capturedAt is in the future/],
+      [8, /capturedAt must be an ISO 8601 time/],
+      [9, /locale must be one of nl, en/],
+      [10, /configuration version 7 does not exist/],
+      [11, /source must be a label/],
+      [12, /this person was erased/],
+      [13, /externalId must be 1 to 200 characters/],
+      [14, /wrong number of columns/],
     ];
-    for (const [line, message] of expected) expect(run.stderr).toMatch(new RegExp(`line ${line}: [^\\n]*${message.source}`));
+    for (const [line, message] of expected)
+      expect(run.stderr).toMatch(new RegExp(`line ${line}: [^\\n]*${message.source}`));
     expect(run.stderr).not.toMatch(/line 2:/);
     expect(run.stderr).not.toContain('secret@example.nl');
     expect(run.stderr).not.toContain('Jan');
@@ -189,7 +315,16 @@ describe.each(dialects)('import consents on %s', (dialect) => {
     const missing = await importCsv(path.join(dir, 'nope.csv'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No such file');
-    const unknown = await runCli(['import', 'consents', csv('ok.csv', [header, 'a,analytics,,granted,2026-01-10T09:00:00Z,,,']), '--tenant', 'ten_nope'], { DATABASE_URL: ts.url });
+    const unknown = await runCli(
+      [
+        'import',
+        'consents',
+        csv('ok.csv', [header, 'a,analytics,,granted,2026-01-10T09:00:00Z,,,']),
+        '--tenant',
+        'ten_nope',
+      ],
+      { DATABASE_URL: ts.url },
+    );
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No tenant with id ten_nope');
   });

@@ -16,23 +16,60 @@ describe.each(dialects)('akkoord tenant origins on %s', (dialect) => {
   });
 
   it('adds, lists and removes origins, audit-logged by "cli"; refuses a bare *', async () => {
-    const tenant = (await runCli(['--json', 'tenant', 'create', 'Shop BV', '--origin', 'https://shop.example'], env)).json().tenant;
-    const added = await runCli(['tenant', 'origins', 'add', 'https://www.shop.example', 'https://*.staging.shop.example', '--tenant', tenant.id, '--json'], env);
+    const tenant = (
+      await runCli(
+        ['--json', 'tenant', 'create', 'Shop BV', '--origin', 'https://shop.example'],
+        env,
+      )
+    ).json().tenant;
+    const added = await runCli(
+      [
+        'tenant',
+        'origins',
+        'add',
+        'https://www.shop.example',
+        'https://*.staging.shop.example',
+        '--tenant',
+        tenant.id,
+        '--json',
+      ],
+      env,
+    );
     expect(added.code, added.stderr).toBe(0);
-    expect(added.json().allowedOrigins).toEqual(['https://shop.example', 'https://www.shop.example', 'https://*.staging.shop.example']);
+    expect(added.json().allowedOrigins).toEqual([
+      'https://shop.example',
+      'https://www.shop.example',
+      'https://*.staging.shop.example',
+    ]);
 
-    const removed = await runCli(['tenant', 'origins', 'remove', 'https://shop.example', '--tenant', tenant.id], env);
+    const removed = await runCli(
+      ['tenant', 'origins', 'remove', 'https://shop.example', '--tenant', tenant.id],
+      env,
+    );
     expect(removed.code, removed.stderr).toBe(0);
     const listed = await runCli(['tenant', 'origins', 'list', '--tenant', tenant.id], env);
-    expect(listed.stdout).toBe('Allowed origins:\n  https://www.shop.example\n  https://*.staging.shop.example\n');
+    expect(listed.stdout).toBe(
+      'Allowed origins:\n  https://www.shop.example\n  https://*.staging.shop.example\n',
+    );
 
     const star = await runCli(['tenant', 'origins', 'add', '*', '--tenant', tenant.id], env);
     expect(star.code).toBe(1);
     expect(star.stderr).toContain('no bare *');
 
-    const audit = await ts.store.db.selectFrom('audit_log').select(['actor', 'action', 'details']).where('action', '=', 'tenant.origins_changed').orderBy('seq').execute();
+    const audit = await ts.store.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action', 'details'])
+      .where('action', '=', 'tenant.origins_changed')
+      .orderBy('seq')
+      .execute();
     expect(audit.map((a) => ({ actor: a.actor, details: JSON.parse(a.details) }))).toEqual([
-      { actor: 'cli', details: { added: ['https://www.shop.example', 'https://*.staging.shop.example'], removed: [] } },
+      {
+        actor: 'cli',
+        details: {
+          added: ['https://www.shop.example', 'https://*.staging.shop.example'],
+          removed: [],
+        },
+      },
       { actor: 'cli', details: { added: [], removed: ['https://shop.example'] } },
     ]);
   }, 120_000);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import en from '../../console/messages/en.json';
 import nl from '../../console/messages/nl.json';
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 describe('console messages', () => {
   it('has the same keys in nl and en, none empty, with the same placeholders', () => {

@@ -18,18 +18,39 @@ const everythingWrong: TenantConfig = {
   theme: { colors: { text: '#ffffff' }, text: { fr: { title: 'Cookies' } } },
   consentMode: { mode: 'advanced', elsewhere: 'denied', deniedRegions: ['EU'] },
   purposes: [
-    { key: 'Bad Key', legalBasis: 'consent', default: true, required: true, ttlDays: 1000, channels: ['fax'], text: { nl: { name: 'A' } } },
-    { key: 'bad_key', legalBasis: 'legitimate_interest', googleConsentMode: ['ad_storage'], marketing: true, text: { nl: { name: 'B' }, en: { name: 'B' } } },
-    { key: 'bad_key', legalBasis: 'consent', default: true, text: { nl: { name: 'C', description: 'c' }, en: { name: 'C', description: 'c' } } },
+    {
+      key: 'Bad Key',
+      legalBasis: 'consent',
+      default: true,
+      required: true,
+      ttlDays: 1000,
+      channels: ['fax'],
+      text: { nl: { name: 'A' } },
+    },
+    {
+      key: 'bad_key',
+      legalBasis: 'legitimate_interest',
+      googleConsentMode: ['ad_storage'],
+      marketing: true,
+      text: { nl: { name: 'B' }, en: { name: 'B' } },
+    },
+    {
+      key: 'bad_key',
+      legalBasis: 'consent',
+      default: true,
+      text: { nl: { name: 'C', description: 'c' }, en: { name: 'C', description: 'c' } },
+    },
   ],
 };
 
 describe('the banner studio covers the configuration', () => {
-  it('shows every lint rule\'s problem beside a field the studio has a control for', () => {
+  it("shows every lint rule's problem beside a field the studio has a control for", () => {
     const found = lintConfig(everythingWrong);
     expect(new Set(found.map((v) => v.rule))).toEqual(new Set(lintRules));
     const patterns = studioFieldPatterns();
-    const homeless = found.map((v) => fieldOf(v.path)).filter((path) => !patterns.some((p) => p.test(studioFieldId(path))));
+    const homeless = found
+      .map((v) => fieldOf(v.path))
+      .filter((path) => !patterns.some((p) => p.test(studioFieldId(path))));
     expect(homeless).toEqual([]);
   });
 });

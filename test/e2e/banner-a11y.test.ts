@@ -3,7 +3,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
-import { banner, focusCoverage, openLongPage, openShop, settingsDialog } from '../helpers/banner-page.js';
+import {
+  banner,
+  focusCoverage,
+  openLongPage,
+  openShop,
+  settingsDialog,
+} from '../helpers/banner-page.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
@@ -35,7 +41,10 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
   });
   afterEach(async () => context?.close());
 
-  for (const [lang, choose] of [['nl', 'Zelf kiezen'], ['en', 'Choose']] as const) {
+  for (const [lang, choose] of [
+    ['nl', 'Zelf kiezen'],
+    ['en', 'Choose'],
+  ] as const) {
     it(`axe-core finds no violations on the first layer (${lang})`, async () => {
       await openShop(page, `${shop.url}/?lang=${lang}`);
       await expect.poll(() => banner(page).isVisible()).toBe(true);
@@ -70,7 +79,11 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
       await page.keyboard.press('Tab');
       seen.push(await activeText(page));
     }
-    expect(seen.slice(2, 5)).toEqual(['Keuze opslaan', 'Sluiten zonder op te slaan', 'Mijn gegevens beheren']);
+    expect(seen.slice(2, 5)).toEqual([
+      'Keuze opslaan',
+      'Sluiten zonder op te slaan',
+      'Mijn gegevens beheren',
+    ]);
     expect(seen[5]).toBe(seen[0]);
     await page.keyboard.press('Shift+Tab');
     expect(await activeText(page)).toBe('Mijn gegevens beheren');
@@ -84,7 +97,11 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
     }
   });
 
-  for (const [viewport, appShell] of [[{ width: 1280, height: 720 }, false], [{ width: 375, height: 667 }, false], [{ width: 375, height: 667 }, true]] as const) {
+  for (const [viewport, appShell] of [
+    [{ width: 1280, height: 720 }, false],
+    [{ width: 375, height: 667 }, false],
+    [{ width: 375, height: 667 }, true],
+  ] as const) {
     it(`A11Y-01: after a click into the page, nothing focused by Tab is hidden behind the open banner (${viewport.width} px${appShell ? ', app shell' : ''})`, async () => {
       await page.setViewportSize(viewport);
       await openLongPage(page, shop.url, shop.demo.publicKey, { appShell });
@@ -111,16 +128,22 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
       // After the choice the page is as it was: no reserved room, the site's own scroll padding.
       await page.getByRole('button', { name: 'Alles weigeren' }).click();
       await expect.poll(() => banner(page).count()).toBe(0);
-      expect(await page.evaluate(() => [document.documentElement.style.scrollPaddingBottom, document.querySelector('akkoord-consent')?.getAttribute('style') ?? ''])).toEqual(['', '']);
+      expect(
+        await page.evaluate(() => [
+          document.documentElement.style.scrollPaddingBottom,
+          document.querySelector('akkoord-consent')?.getAttribute('style') ?? '',
+        ]),
+      ).toEqual(['', '']);
     });
   }
 
   it('A11Y-01: the room reserved for the banner follows its height when the window narrows', async () => {
     await openLongPage(page, shop.url, shop.demo.publicKey);
-    const reserved = () => page.evaluate(() => [
-      document.documentElement.style.scrollPaddingBottom,
-      `${document.querySelector('akkoord-consent')!.shadowRoot!.querySelector<HTMLElement>('.banner')!.offsetHeight}px`,
-    ]);
+    const reserved = () =>
+      page.evaluate(() => [
+        document.documentElement.style.scrollPaddingBottom,
+        `${document.querySelector('akkoord-consent')!.shadowRoot!.querySelector<HTMLElement>('.banner')!.offsetHeight}px`,
+      ]);
     await expect.poll(async () => new Set(await reserved()).size).toBe(1);
     const wide = (await reserved())[0];
     await page.setViewportSize({ width: 320, height: 640 });
@@ -135,13 +158,20 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
     await page.addInitScript(() => {
       const w = window as unknown as { __shift: number };
       w.__shift = 0;
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => (w.__shift += (e as unknown as { value: number }).value)))
-        .observe({ type: 'layout-shift', buffered: true });
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => (w.__shift += (e as unknown as { value: number }).value)),
+      ).observe({ type: 'layout-shift', buffered: true });
     });
-    const sections = Array.from({ length: 12 }, (_, i) => `<section><h2>Part ${i + 1}</h2><p>${'Text of the shop. '.repeat(30)}</p></section>`).join('');
+    const sections = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `<section><h2>Part ${i + 1}</h2><p>${'Text of the shop. '.repeat(30)}</p></section>`,
+    ).join('');
     const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Early</title>
 <script src="/widget.js?key=${encodeURIComponent(shop.demo.publicKey)}"></script></head><body><main>${sections}</main></body></html>`;
-    await page.route(`${shop.url}/early`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await page.route(`${shop.url}/early`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
     await openShop(page, `${shop.url}/early`);
     await page.waitForLoadState('load');
     await page.waitForTimeout(200);
@@ -175,13 +205,20 @@ describe.skipIf(skipBrowserTests)('banner accessibility in Chromium', () => {
 
   it('A11Y-07: the floating button is at least 24 by 24 px and named by its visible label, which the banner text names', async () => {
     await openShop(page, shop.url);
-    expect(await banner(page).textContent()).toContain('met de knop Cookie-instellingen linksonder');
+    expect(await banner(page).textContent()).toContain(
+      'met de knop Cookie-instellingen linksonder',
+    );
     await page.getByRole('button', { name: 'Alles weigeren' }).click();
     const box = await page.locator('akkoord-consent .reopen').boundingBox();
     expect(box!.width).toBeGreaterThanOrEqual(24);
     expect(box!.height).toBeGreaterThanOrEqual(24);
     expect(await page.locator('akkoord-consent .reopen').innerText()).toBe('Cookie-instellingen');
-    expect(await page.locator('akkoord-consent').getByRole('button', { name: 'Cookie-instellingen', exact: true }).count()).toBe(1);
+    expect(
+      await page
+        .locator('akkoord-consent')
+        .getByRole('button', { name: 'Cookie-instellingen', exact: true })
+        .count(),
+    ).toBe(1);
     // At the bottom left, as the text says.
     const viewport = page.viewportSize()!;
     expect(box!.x).toBeLessThan(viewport.width / 2);

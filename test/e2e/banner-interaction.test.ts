@@ -22,7 +22,8 @@ describe.skipIf(skipBrowserTests)('the banner names the control that made a choi
     page = await context.newPage();
     sent = [];
     page.on('request', (request) => {
-      if (request.method() === 'POST' && new URL(request.url()).pathname === '/v1/consents') sent.push(JSON.parse(request.postData() ?? '{}'));
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/v1/consents')
+        sent.push(JSON.parse(request.postData() ?? '{}'));
     });
   });
   afterEach(async () => {
@@ -31,7 +32,9 @@ describe.skipIf(skipBrowserTests)('the banner names the control that made a choi
   });
 
   const recorded = async () => {
-    await expect.poll(async () => (await page.evaluate(() => window.akkoord!.ready())).pending).toBe(0);
+    await expect
+      .poll(async () => (await page.evaluate(() => window.akkoord!.ready())).pending)
+      .toBe(0);
     return sent.map((body) => [body.source, body.interaction]);
   };
 
@@ -44,7 +47,11 @@ describe.skipIf(skipBrowserTests)('the banner names the control that made a choi
     await page.evaluate(() => window.akkoord!.show());
     await page.getByRole('button', { name: 'Zelf kiezen' }).click();
     await page.getByRole('button', { name: 'Keuze opslaan' }).click();
-    expect(await recorded()).toEqual([['banner', 'accept_all'], ['banner', 'reject_all'], ['banner', 'save_choices']]);
+    expect(await recorded()).toEqual([
+      ['banner', 'accept_all'],
+      ['banner', 'reject_all'],
+      ['banner', 'save_choices'],
+    ]);
   });
 
   it('GDPR-02: acceptAll(), rejectAll() and set() through window.akkoord are sent as script, not as a click', async () => {
@@ -52,12 +59,20 @@ describe.skipIf(skipBrowserTests)('the banner names the control that made a choi
     await page.evaluate(() => window.akkoord!.acceptAll());
     await page.evaluate(() => window.akkoord!.rejectAll());
     await page.evaluate(() => window.akkoord!.set({ analytics: true }));
-    expect(await recorded()).toEqual([['banner', 'script'], ['banner', 'script'], ['banner', 'script']]);
-    const stored = await shop.t.ctx.db.selectFrom('consent_events').select('interaction').distinct().execute();
+    expect(await recorded()).toEqual([
+      ['banner', 'script'],
+      ['banner', 'script'],
+      ['banner', 'script'],
+    ]);
+    const stored = await shop.t.ctx.db
+      .selectFrom('consent_events')
+      .select('interaction')
+      .distinct()
+      .execute();
     expect(stored.map((r) => r.interaction)).toEqual(['script']);
   });
 
-  it('GDPR-04: a gated element\'s button is sent as placeholder', async () => {
+  it("GDPR-04: a gated element's button is sent as placeholder", async () => {
     await openShop(page, shop.url);
     await page.getByRole('button', { name: 'Advertenties toestaan' }).click();
     expect(await recorded()).toEqual([['placeholder', 'placeholder']]);

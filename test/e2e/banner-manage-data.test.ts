@@ -6,7 +6,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bannerWords } from '../../shared/i18n/banner.js';
 import nl from '../../shared/i18n/nl.json';
-import { banner, choiceCookie, consentModeCalls, gatedOrder, openShop, reopenButton, serverConsents, settingsDialog } from '../helpers/banner-page.js';
+import {
+  banner,
+  choiceCookie,
+  consentModeCalls,
+  gatedOrder,
+  openShop,
+  reopenButton,
+  serverConsents,
+  settingsDialog,
+} from '../helpers/banner-page.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
 import { serveDemoShop } from '../helpers/server.js';
@@ -52,11 +61,16 @@ describe.skipIf(skipBrowserTests)('"manage my data" from the banner in Chromium'
   async function acceptAllAndWaitForServer() {
     await openShop(page, shop.url);
     await page.getByRole('button', { name: words.acceptAll }).click();
-    await expect.poll(async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey).catch(() => null))?.state)
+    await expect
+      .poll(
+        async () =>
+          (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey).catch(() => null))
+            ?.state,
+      )
       .toMatchObject({ analytics: 'granted', ads: 'granted' });
   }
 
-  it('GDPR-30, GDPR-32: after Accept all, the link signs the visitor in, shows the banner\'s consents, and erasing there works', async () => {
+  it("GDPR-30, GDPR-32: after Accept all, the link signs the visitor in, shows the banner's consents, and erasing there works", async () => {
     await acceptAllAndWaitForServer();
     const id = await visitorId();
     await reopenButton(page).click();
@@ -89,17 +103,27 @@ describe.skipIf(skipBrowserTests)('"manage my data" from the banner in Chromium'
     const response = await fetch(`${shop.url}/v1/consents/${id}?key=${shop.demo.publicKey}`);
     if (response.status !== 404) {
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { state: Record<string, unknown>; history: unknown[] };
+      const body = (await response.json()) as {
+        state: Record<string, unknown>;
+        history: unknown[];
+      };
       expect(body.history).toEqual([]);
-      expect(Object.values(body.state).filter((s) => s === 'granted' || s === 'denied')).toEqual([]);
+      expect(Object.values(body.state).filter((s) => s === 'granted' || s === 'denied')).toEqual(
+        [],
+      );
     }
 
     // Back on the site, the erased choice is gone from the browser too, and the banner asks again.
     await openShop(page, shop.url);
     await expect.poll(() => banner(page).isVisible()).toBe(true);
     expect(await choiceCookie(context)).toBeNull();
-    expect(await page.evaluate(() => [localStorage.getItem('akkoord.receipt'), localStorage.getItem('akkoord.pending'), localStorage.getItem('akkoord.sync')]))
-      .toEqual([null, null, null]);
+    expect(
+      await page.evaluate(() => [
+        localStorage.getItem('akkoord.receipt'),
+        localStorage.getItem('akkoord.pending'),
+        localStorage.getItem('akkoord.sync'),
+      ]),
+    ).toEqual([null, null, null]);
     await page.waitForTimeout(300);
     expect(await gatedOrder(page)).toEqual([]);
     // A new choice starts a new pseudonymous visitor, unconnected to the erased one.
@@ -118,20 +142,33 @@ describe.skipIf(skipBrowserTests)('"manage my data" from the banner in Chromium'
     await expect.poll(() => page.getByRole('status').textContent()).toBe(m.saved);
 
     await openShop(page, shop.url);
-    await expect.poll(async () => (await choiceCookie(context))?.decisions).toEqual({ analytics: false, ads: true });
-    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({ necessary: true, analytics: false, ads: true });
+    await expect
+      .poll(async () => (await choiceCookie(context))?.decisions)
+      .toEqual({ analytics: false, ads: true });
+    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({
+      necessary: true,
+      analytics: false,
+      ads: true,
+    });
     await page.waitForTimeout(300);
     // Nothing ran on the stale cookie first: only the ad script, and one Consent Mode update.
     expect(await gatedOrder(page)).toEqual(['ads']);
     const updates = (await consentModeCalls(page)).filter((c) => c.args[1] === 'update');
     expect(updates).toHaveLength(1);
-    expect(updates[0].args[2]).toMatchObject({ analytics_storage: 'denied', ad_storage: 'granted' });
+    expect(updates[0].args[2]).toMatchObject({
+      analytics_storage: 'denied',
+      ad_storage: 'granted',
+    });
     expect(await banner(page).count()).toBe(0);
     // The flag became the time of this sync: the next re-read is due a day later.
-    expect(Number(await page.evaluate(() => localStorage.getItem('akkoord.sync')))).toBeGreaterThan(Date.now() - 60_000);
+    expect(Number(await page.evaluate(() => localStorage.getItem('akkoord.sync')))).toBeGreaterThan(
+      Date.now() - 60_000,
+    );
     // Taken over, not recorded again: the withdrawal came from the preference center only.
     const { history } = await serverConsents(shop.url, await visitorId(), shop.demo.publicKey);
-    expect(history.filter((event) => event.purpose === 'analytics').map((event) => event.source)).toEqual(['banner', 'preference_center']);
+    expect(
+      history.filter((event) => event.purpose === 'analytics').map((event) => event.source),
+    ).toEqual(['banner', 'preference_center']);
 
     // The next load needs no server round trip: the stored choice applies at once.
     await openShop(page, shop.url);
@@ -159,7 +196,10 @@ describe.skipIf(skipBrowserTests)('"manage my data" from the banner in Chromium'
   it('when the server cannot give a link, the visitor still reaches the sign-in page', async () => {
     await acceptAllAndWaitForServer();
     await page.route('**/v1/me/visitor-link', (route) =>
-      route.request().method() === 'POST' ? route.fulfill({ status: 503, body: '{}' }) : route.continue());
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 503, body: '{}' })
+        : route.continue(),
+    );
     await reopenButton(page).click();
     await banner(page).getByRole('link', { name: manageData }).click();
     await page.getByLabel(m.emailLabel).waitFor();

@@ -3,7 +3,14 @@
 // policy, and, when it cannot load, leaving the first layer's buttons working and telling the site.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { banner, choiceCookie, openShop, reopenButton, serverConsents, settingsDialog } from '../helpers/banner-page.js';
+import {
+  banner,
+  choiceCookie,
+  openShop,
+  reopenButton,
+  serverConsents,
+  settingsDialog,
+} from '../helpers/banner-page.js';
 import { useBannerBrowser } from '../helpers/banner-browser.js';
 import { skipBrowserTests } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
@@ -39,8 +46,15 @@ describe.skipIf(skipBrowserTests)('the settings dialog as a script of its own', 
   });
 
   const settingsLoads = () => requested.filter((p) => p === SETTINGS_PATH).length;
-  const focusedText = () => page.evaluate(() => document.querySelector('akkoord-consent')?.shadowRoot?.activeElement?.textContent ?? null);
-  const errorCodes = () => page.evaluate(() => (window as unknown as { __errors: Array<{ code: string }> }).__errors.map((e) => e.code));
+  const focusedText = () =>
+    page.evaluate(
+      () =>
+        document.querySelector('akkoord-consent')?.shadowRoot?.activeElement?.textContent ?? null,
+    );
+  const errorCodes = () =>
+    page.evaluate(() =>
+      (window as unknown as { __errors: Array<{ code: string }> }).__errors.map((e) => e.code),
+    );
 
   it('is not fetched with the banner nor for a choice on the first layer; hovering Choose fetches it once, before the click', async () => {
     await openShop(page, shop.url);
@@ -71,18 +85,39 @@ describe.skipIf(skipBrowserTests)('the settings dialog as a script of its own', 
     expect(await focusedText()).toBe('Zelf kiezen');
     await page.keyboard.press('Enter');
     await expect.poll(() => settingsDialog(page).isVisible()).toBe(true);
-    await expect.poll(() => page.evaluate(() => document.querySelector('akkoord-consent')?.shadowRoot?.activeElement?.getAttribute('aria-labelledby'))).toBe('ak-settings-title');
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          document
+            .querySelector('akkoord-consent')
+            ?.shadowRoot?.activeElement?.getAttribute('aria-labelledby'),
+        ),
+      )
+      .toBe('ak-settings-title');
 
     // The required switch is disabled, so Tab lands on the first optional one.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (document.querySelector('akkoord-consent')?.shadowRoot?.activeElement as HTMLInputElement).dataset.purpose)).toBe('analytics');
+    expect(
+      await page.evaluate(
+        () =>
+          (document.querySelector('akkoord-consent')?.shadowRoot?.activeElement as HTMLInputElement)
+            .dataset.purpose,
+      ),
+    ).toBe('analytics');
     await page.keyboard.press('Space');
     // Shift+Tab from the first control wraps to the last, and Tab from there back to the first.
     await page.keyboard.press('Shift+Tab');
     expect(await focusedText()).toBe('Mijn gegevens beheren');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (document.querySelector('akkoord-consent')?.shadowRoot?.activeElement as HTMLInputElement).dataset.purpose)).toBe('analytics');
-    for (let i = 0; i < 5 && (await focusedText()) !== 'Keuze opslaan'; i++) await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(
+        () =>
+          (document.querySelector('akkoord-consent')?.shadowRoot?.activeElement as HTMLInputElement)
+            .dataset.purpose,
+      ),
+    ).toBe('analytics');
+    for (let i = 0; i < 5 && (await focusedText()) !== 'Keuze opslaan'; i++)
+      await page.keyboard.press('Tab');
     expect(await focusedText()).toBe('Keuze opslaan');
     await page.keyboard.press('Enter');
 
@@ -110,9 +145,16 @@ describe.skipIf(skipBrowserTests)('the settings dialog as a script of its own', 
     await page.getByRole('button', { name: 'Alles accepteren' }).click();
     await expect.poll(() => banner(page).count()).toBe(0);
     const status = await page.evaluate(() => window.akkoord!.ready());
-    expect(status).toMatchObject({ pending: 0, error: null, consent: { analytics: true, ads: true } });
+    expect(status).toMatchObject({
+      pending: 0,
+      error: null,
+      consent: { analytics: true, ads: true },
+    });
     const visitorId = (await choiceCookie(context))!.visitorId;
-    expect((await serverConsents(shop.url, visitorId, shop.demo.publicKey)).state).toMatchObject({ analytics: 'granted', ads: 'granted' });
+    expect((await serverConsents(shop.url, visitorId, shop.demo.publicKey)).state).toMatchObject({
+      analytics: 'granted',
+      ads: 'granted',
+    });
 
     blocked = false;
     await reopenButton(page).click();
@@ -120,14 +162,21 @@ describe.skipIf(skipBrowserTests)('the settings dialog as a script of its own', 
     await expect.poll(() => settingsDialog(page).isVisible()).toBe(true);
   });
 
-  it('loads under a site policy that allows scripts by nonce only, taking widget.js\'s nonce', async () => {
+  it("loads under a site policy that allows scripts by nonce only, taking widget.js's nonce", async () => {
     const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Strict shop</title>
 <script nonce="n0nce-1" src="/widget.js?key=${encodeURIComponent(shop.demo.publicKey)}" async></script></head>
 <body><h1>Strict shop</h1></body></html>`;
-    await page.route(`${shop.url}/strict`, (route) => route.fulfill({
-      status: 200, contentType: 'text/html; charset=utf-8', body: html,
-      headers: { 'content-security-policy': "script-src 'nonce-n0nce-1'; object-src 'none'; base-uri 'none'" },
-    }));
+    await page.route(`${shop.url}/strict`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: html,
+        headers: {
+          'content-security-policy':
+            "script-src 'nonce-n0nce-1'; object-src 'none'; base-uri 'none'",
+        },
+      }),
+    );
     const violations: string[] = [];
     page.on('console', (message) => message.type() === 'error' && violations.push(message.text()));
     await openShop(page, `${shop.url}/strict`);

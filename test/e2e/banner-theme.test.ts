@@ -12,7 +12,8 @@ import { skipBrowserTests } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
 
 const LOGO = 'https://shop.example/logo.svg';
-const LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" fill="#b45309"/></svg>';
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" fill="#b45309"/></svg>';
 
 describe.skipIf(skipBrowserTests)('the themed banner', () => {
   let shop: Awaited<ReturnType<typeof serveDemoShop>>;
@@ -31,7 +32,10 @@ describe.skipIf(skipBrowserTests)('the themed banner', () => {
   const publish = async (extra: Partial<TenantConfig>) => {
     const response = await fetch(`${shop.url}/v1/config`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${shop.demo.secretKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${shop.demo.secretKey}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ ...demoConfig(shop.url), ...extra }),
     });
     expect(response.status, await response.clone().text()).toBe(201);
@@ -39,7 +43,9 @@ describe.skipIf(skipBrowserTests)('the themed banner', () => {
   const open = async (viewport = { width: 1280, height: 720 }) => {
     context = await browser().newContext({ viewport });
     page = await context.newPage();
-    await page.route(LOGO, (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: LOGO_SVG }));
+    await page.route(LOGO, (route) =>
+      route.fulfill({ status: 200, contentType: 'image/svg+xml', body: LOGO_SVG }),
+    );
     await openShop(page, shop.url);
     await expect.poll(() => banner(page).isVisible()).toBe(true);
   };
@@ -47,25 +53,47 @@ describe.skipIf(skipBrowserTests)('the themed banner', () => {
   it('A11Y-05: colours, logo, corner position and own texts apply, and axe finds no contrast problem', async () => {
     await publish({
       theme: {
-        colors: { background: '#1f2937', text: '#f9fafb', buttonBackground: '#fbbf24', buttonText: '#111827', link: '#93c5fd' },
+        colors: {
+          background: '#1f2937',
+          text: '#f9fafb',
+          buttonBackground: '#fbbf24',
+          buttonText: '#111827',
+          link: '#93c5fd',
+        },
         logoUrl: LOGO,
         position: 'corner',
-        text: { nl: { title: 'Koekjes bij Demowinkel', intro: 'Wij van {controller} vragen je toestemming voor: {purposes}.' } },
+        text: {
+          nl: {
+            title: 'Koekjes bij Demowinkel',
+            intro: 'Wij van {controller} vragen je toestemming voor: {purposes}.',
+          },
+        },
       },
     });
     await open();
     const look = await banner(page).evaluate((panel) => {
       const button = panel.querySelector('button')!;
       const rect = panel.getBoundingClientRect();
-      return { bg: getComputedStyle(panel).backgroundColor, button: getComputedStyle(button).backgroundColor, right: innerWidth - rect.right, width: rect.width };
+      return {
+        bg: getComputedStyle(panel).backgroundColor,
+        button: getComputedStyle(button).backgroundColor,
+        right: innerWidth - rect.right,
+        width: rect.width,
+      };
     });
     expect(look).toMatchObject({ bg: 'rgb(31, 41, 55)', button: 'rgb(251, 191, 36)' });
     expect(look.right).toBeLessThan(20);
     expect(look.width).toBeLessThanOrEqual(26 * 16);
     expect(await banner(page).locator('h2').textContent()).toBe('Koekjes bij Demowinkel');
-    expect(await banner(page).locator('#ak-intro').textContent()).toBe('Wij van Demowinkel BV vragen je toestemming voor: Statistieken en Advertenties.');
+    expect(await banner(page).locator('#ak-intro').textContent()).toBe(
+      'Wij van Demowinkel BV vragen je toestemming voor: Statistieken en Advertenties.',
+    );
     expect(await banner(page).locator('img.logo').getAttribute('alt')).toBe('Demowinkel BV');
-    expect(await banner(page).locator('img.logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
+    expect(
+      await banner(page)
+        .locator('img.logo')
+        .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    ).toBe(120);
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -114,12 +142,18 @@ describe.skipIf(skipBrowserTests)('the themed banner', () => {
     await publish({ reloadOnWithdrawal: true });
     await open();
     await page.getByRole('button', { name: 'Alles accepteren' }).click();
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __analyticsRan?: number }).__analyticsRan)).toBe(1);
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { __analyticsRan?: number }).__analyticsRan),
+      )
+      .toBe(1);
     const reloaded = page.waitForEvent('load');
     await page.evaluate(() => window.akkoord!.set({ analytics: false }));
     await reloaded;
     await page.waitForFunction(() => window.akkoord !== undefined);
-    expect(await page.evaluate(() => (window as unknown as { __analyticsRan?: number }).__analyticsRan)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __analyticsRan?: number }).__analyticsRan),
+    ).toBeUndefined();
   });
 
   it('does not reload by default', async () => {
@@ -128,6 +162,8 @@ describe.skipIf(skipBrowserTests)('the themed banner', () => {
     await page.evaluate(() => ((window as unknown as { __marker: boolean }).__marker = true));
     await page.evaluate(() => window.akkoord!.set({ analytics: false }));
     await page.waitForTimeout(500);
-    expect(await page.evaluate(() => (window as unknown as { __marker?: boolean }).__marker)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __marker?: boolean }).__marker)).toBe(
+      true,
+    );
   });
 });

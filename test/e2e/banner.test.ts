@@ -65,21 +65,31 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     expect(first.type).toBe('[object Arguments]');
     expect(first.args[0]).toBe('consent');
     expect(first.args[1]).toBe('default');
-    expect(first.args[2]).toMatchObject({ ad_storage: 'denied', analytics_storage: 'denied', security_storage: 'granted', wait_for_update: 500 });
+    expect(first.args[2]).toMatchObject({
+      ad_storage: 'denied',
+      analytics_storage: 'denied',
+      security_storage: 'granted',
+      wait_for_update: 500,
+    });
   });
 
   it('BAN-01, A11Y-03: Reject all is reached by keyboard within two Tabs and records a refusal', async () => {
     await openShop(page, shop.url);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => document.querySelector('akkoord-consent')?.shadowRoot?.activeElement?.textContent);
+    const focused = await page.evaluate(
+      () => document.querySelector('akkoord-consent')?.shadowRoot?.activeElement?.textContent,
+    );
     expect(focused).toBe('Alles weigeren');
     await page.keyboard.press('Enter');
 
     await expect.poll(() => banner(page).count()).toBe(0);
     expect((await choiceCookie(context))?.decisions).toEqual({ analytics: false, ads: false });
     expect(await gatedOrder(page)).toEqual([]);
-    await expect.poll(async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state)
+    await expect
+      .poll(
+        async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state,
+      )
       .toMatchObject({ analytics: 'denied', ads: 'denied' });
   });
 
@@ -87,22 +97,41 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await openShop(page, shop.url);
     await page.getByRole('button', { name: 'Alles accepteren' }).click();
 
-    await expect.poll(() => gatedOrder(page)).toEqual(['inline-analytics', 'external-analytics', 'inline-after-external', 'ads']);
-    expect(await page.evaluate(() => (window as unknown as { __analyticsRan: number }).__analyticsRan)).toBe(1);
+    await expect
+      .poll(() => gatedOrder(page))
+      .toEqual(['inline-analytics', 'external-analytics', 'inline-after-external', 'ads']);
+    expect(
+      await page.evaluate(() => (window as unknown as { __analyticsRan: number }).__analyticsRan),
+    ).toBe(1);
     await expect.poll(() => page.frames().some((f) => f.url().endsWith('/demo/video'))).toBe(true);
 
     // Consent Mode hears the choice exactly once (GCM-05).
     const updates = (await consentModeCalls(page)).filter((c) => c.args[1] === 'update');
     expect(updates).toHaveLength(1);
-    expect(updates[0].args[2]).toMatchObject({ analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', functionality_storage: 'denied' });
+    expect(updates[0].args[2]).toMatchObject({
+      analytics_storage: 'granted',
+      ad_storage: 'granted',
+      ad_user_data: 'granted',
+      functionality_storage: 'denied',
+    });
 
-    await expect.poll(async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state)
+    await expect
+      .poll(
+        async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state,
+      )
       .toMatchObject({ necessary: 'granted', analytics: 'granted', ads: 'granted' });
-    const receipt = await page.waitForFunction(() => window.akkoord?.receipt()).then((h) => h.jsonValue() as Promise<string>);
+    const receipt = await page
+      .waitForFunction(() => window.akkoord?.receipt())
+      .then((h) => h.jsonValue() as Promise<string>);
     const jwks = createRemoteJWKSet(new URL(`${shop.url}/.well-known/jwks.json`));
     const verified = await compactVerify(receipt, jwks);
     expect(JSON.parse(new TextDecoder().decode(verified.payload))).toMatchObject({
-      tenant: shop.demo.tenantId, decisions: { analytics: true, ads: true }, source: 'banner', gpc: false, configVersion: 1, locale: 'nl',
+      tenant: shop.demo.tenantId,
+      decisions: { analytics: true, ads: true },
+      source: 'banner',
+      gpc: false,
+      configVersion: 1,
+      locale: 'nl',
     });
 
     // Running once means once: a later identical update runs nothing again.
@@ -145,7 +174,9 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     const calls = await consentModeCalls(page);
     expect(calls.map((c) => c.args[1])).toEqual(['default', 'update']);
     expect(calls[1].args[2]).toMatchObject({ analytics_storage: 'granted', ad_storage: 'granted' });
-    await expect.poll(() => gatedOrder(page)).toEqual(['inline-analytics', 'external-analytics', 'inline-after-external', 'ads']);
+    await expect
+      .poll(() => gatedOrder(page))
+      .toEqual(['inline-analytics', 'external-analytics', 'inline-after-external', 'ads']);
   });
 
   it('GDPR-12: a material config change asks again', async () => {
@@ -155,8 +186,12 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     expect(await banner(page).count()).toBe(0);
 
     const changed = demoConfig(shop.url);
-    changed.purposes[1].text.nl.description = 'Meten hoe de winkel wordt gebruikt, ook met een nieuwe partner.';
-    const published = await shop.t.call('PUT', '/v1/config', { token: shop.demo.secretKey, body: changed });
+    changed.purposes[1].text.nl.description =
+      'Meten hoe de winkel wordt gebruikt, ook met een nieuwe partner.';
+    const published = await shop.t.call('PUT', '/v1/config', {
+      token: shop.demo.secretKey,
+      body: changed,
+    });
     expect(published.status).toBe(201);
 
     // widget.js may be cached for max-age=300 s; this stands for a visit after that.
@@ -166,7 +201,11 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await openShop(page, shop.url);
     await expect.poll(() => banner(page).isVisible()).toBe(true);
     // And nothing of the old choice applies to the new notice.
-    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({ necessary: true, analytics: false, ads: false });
+    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({
+      necessary: true,
+      analytics: false,
+      ads: false,
+    });
   });
 
   it('A11Y-02, BAN-11: Esc closes the settings dialog without accepting anything and returns focus', async () => {
@@ -180,7 +219,9 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await page.keyboard.press('Escape');
 
     await expect.poll(() => settingsDialog(page).count()).toBe(0);
-    const focused = await page.evaluate(() => document.querySelector('akkoord-consent')?.shadowRoot?.activeElement?.textContent);
+    const focused = await page.evaluate(
+      () => document.querySelector('akkoord-consent')?.shadowRoot?.activeElement?.textContent,
+    );
     expect(focused).toBe('Zelf kiezen');
     // Esc on the first layer is no answer either: the banner stays and nothing is granted.
     await page.keyboard.press('Escape');
@@ -188,7 +229,11 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await page.waitForTimeout(200);
     expect(await context.cookies()).toEqual([]);
     expect(await gatedOrder(page)).toEqual([]);
-    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({ necessary: true, analytics: false, ads: false });
+    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({
+      necessary: true,
+      analytics: false,
+      ads: false,
+    });
   });
 
   it('the settings dialog saves exactly the switches turned on', async () => {
@@ -197,10 +242,14 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await page.getByRole('switch', { name: 'Statistieken' }).check();
     await page.getByRole('button', { name: 'Keuze opslaan' }).click();
 
-    await expect.poll(() => gatedOrder(page)).toEqual(['inline-analytics', 'external-analytics', 'inline-after-external']);
+    await expect
+      .poll(() => gatedOrder(page))
+      .toEqual(['inline-analytics', 'external-analytics', 'inline-after-external']);
     expect((await choiceCookie(context))?.decisions).toEqual({ analytics: true, ads: false });
     // A11Y-10: announced in a status region, without stealing focus from the page.
-    expect(await page.locator('akkoord-consent [role=status]').textContent()).toBe('Voorkeuren opgeslagen');
+    expect(await page.locator('akkoord-consent [role=status]').textContent()).toBe(
+      'Voorkeuren opgeslagen',
+    );
   });
 
   it('GDPR-06, BAN-08: akkoord.show() reopens the choice and a withdrawal is recorded', async () => {
@@ -209,7 +258,13 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await expect.poll(() => page.frames().some((f) => f.url().endsWith('/demo/video'))).toBe(true);
     const changes: unknown[] = [];
     await page.exposeFunction('recordChange', (detail: unknown) => changes.push(detail));
-    await page.evaluate(() => window.addEventListener('akkoord:change', (e) => (window as unknown as { recordChange(d: unknown): void }).recordChange((e as CustomEvent).detail)));
+    await page.evaluate(() =>
+      window.addEventListener('akkoord:change', (e) =>
+        (window as unknown as { recordChange(d: unknown): void }).recordChange(
+          (e as CustomEvent).detail,
+        ),
+      ),
+    );
 
     // The shop's own "Cookie-instellingen" button calls akkoord.show().
     await page.getByRole('button', { name: 'Cookie-instellingen' }).first().click();
@@ -219,22 +274,34 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await expect.poll(() => changes).toEqual([{ necessary: true, analytics: false, ads: false }]);
     expect((await choiceCookie(context))?.decisions).toEqual({ analytics: false, ads: false });
     // The embedded player stops at once (GDPR-09).
-    await expect.poll(() => page.locator('iframe[data-consent]').getAttribute('src')).toBe('about:blank');
-    await expect.poll(async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state)
+    await expect
+      .poll(() => page.locator('iframe[data-consent]').getAttribute('src'))
+      .toBe('about:blank');
+    await expect
+      .poll(
+        async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state,
+      )
       .toMatchObject({ analytics: 'withdrawn', ads: 'withdrawn' });
   });
 
   it('GPC-04: with Global Privacy Control, Accept all keeps ad purposes denied, says so, and records the signal', async () => {
-    await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+    await context.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+    );
     await openShop(page, shop.url);
     await expect.poll(() => banner(page).textContent()).toContain('Global Privacy Control');
     await page.getByRole('button', { name: 'Alles accepteren' }).click();
 
-    await expect.poll(() => gatedOrder(page)).toEqual(['inline-analytics', 'external-analytics', 'inline-after-external']);
+    await expect
+      .poll(() => gatedOrder(page))
+      .toEqual(['inline-analytics', 'external-analytics', 'inline-after-external']);
     expect(await page.locator('iframe[data-consent]').getAttribute('src')).toBeNull();
     const cookie = await choiceCookie(context);
     expect(cookie).toMatchObject({ decisions: { analytics: true, ads: false }, gpc: true });
-    await expect.poll(async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state)
+    await expect
+      .poll(
+        async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey)).state,
+      )
       .toMatchObject({ analytics: 'granted', ads: 'denied' });
     const { history } = await serverConsents(shop.url, await visitorId(), shop.demo.publicKey);
     expect(history.some((event) => event.gpc === true)).toBe(true);
@@ -251,11 +318,22 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
     await openShop(page, shop.url);
     await context.setOffline(true);
     await page.getByRole('button', { name: 'Alles weigeren' }).click();
-    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({ necessary: true, analytics: false, ads: false });
-    expect(await page.evaluate(() => localStorage.getItem('akkoord.pending'))).toContain('clientEventId');
+    expect(await page.evaluate(() => window.akkoord?.get())).toEqual({
+      necessary: true,
+      analytics: false,
+      ads: false,
+    });
+    expect(await page.evaluate(() => localStorage.getItem('akkoord.pending'))).toContain(
+      'clientEventId',
+    );
 
     await context.setOffline(false);
-    await expect.poll(async () => (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey).catch(() => null))?.state)
+    await expect
+      .poll(
+        async () =>
+          (await serverConsents(shop.url, await visitorId(), shop.demo.publicKey).catch(() => null))
+            ?.state,
+      )
       .toMatchObject({ analytics: 'denied', ads: 'denied' });
     // A reload must not send it again.
     await openShop(page, shop.url);
@@ -266,13 +344,20 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
 
   it('BAN-04: Accept all, Reject all and Choose look the same', async () => {
     await openShop(page, shop.url);
-    const styles = await page.locator('akkoord-consent .banner .actions button').evaluateAll((buttons) =>
-      buttons.map((b) => {
-        const s = getComputedStyle(b);
-        const r = b.getBoundingClientRect();
-        return { w: Math.round(r.width), h: Math.round(r.height), font: s.fontSize + s.fontWeight, colors: s.color + s.backgroundColor + s.borderColor };
-      }),
-    );
+    const styles = await page
+      .locator('akkoord-consent .banner .actions button')
+      .evaluateAll((buttons) =>
+        buttons.map((b) => {
+          const s = getComputedStyle(b);
+          const r = b.getBoundingClientRect();
+          return {
+            w: Math.round(r.width),
+            h: Math.round(r.height),
+            font: s.fontSize + s.fontWeight,
+            colors: s.color + s.backgroundColor + s.borderColor,
+          };
+        }),
+      );
     expect(styles).toHaveLength(3);
     expect(new Set(styles.map((s) => JSON.stringify(s))).size).toBe(1);
   });
@@ -287,6 +372,8 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
       expect(box!.x + box!.width).toBeLessThanOrEqual(320);
       expect(box!.height).toBeGreaterThanOrEqual(24);
     }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      320,
+    );
   });
 });

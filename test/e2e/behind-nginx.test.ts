@@ -27,24 +27,36 @@ interface Answer {
 }
 
 /** One request through nginx from a chosen local address, on a fresh connection. */
-function request(base: string, from: string, method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<Answer> {
+function request(
+  base: string,
+  from: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = http.request(`${base}${path}`, {
-      method,
-      localAddress: from,
-      agent: false,
-      headers: {
-        ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    const req = http.request(
+      `${base}${path}`,
+      {
+        method,
+        localAddress: from,
+        agent: false,
+        headers: {
+          ...(payload !== undefined
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
       },
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -85,7 +97,8 @@ describe('two compiled servers on one PostgreSQL behind nginx', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    if (nginxMissing) throw new Error('CI=true but nginx is not installed: .ci/run must apt-get install -y nginx');
+    if (nginxMissing)
+      throw new Error('CI=true but nginx is not installed: .ci/run must apt-get install -y nginx');
     store = await openTestStore('postgres');
     const nginxPort = await freePort();
     ports = [await freePort(), await freePort()];
@@ -97,7 +110,8 @@ describe('two compiled servers on one PostgreSQL behind nginx', () => {
       AKKOORD_TRUSTED_PROXIES: '127.0.0.1/32',
       AKKOORD_RATE_LIMITS: JSON.stringify({ publicPerIp: `${PER_IP}/300` }),
     };
-    for (const port of ports) servers.push(await startServerProcess(env, 30_000, { compiled: true, port }));
+    for (const port of ports)
+      servers.push(await startServerProcess(env, 30_000, { compiled: true, port }));
     nginx = await startNginx(nginxPort, ports);
   });
 
@@ -109,10 +123,24 @@ describe('two compiled servers on one PostgreSQL behind nginx', () => {
 
   it('GDPR-04, GDPR-36: writes and the feed survive a SIGKILL of one server, exactly once; IPs and limits are per client', async () => {
     const base = nginx.url;
-    const created = await request(base, CLIENT_A, 'POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Shop BV', allowedOrigins: ['https://shop.example'] } });
+    const created = await request(base, CLIENT_A, 'POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: { name: 'Shop BV', allowedOrigins: ['https://shop.example'] },
+    });
     expect(created.status, created.body).toBe(201);
-    const { tenant, publicKey, secretKey } = JSON.parse(created.body) as { tenant: { id: string }; publicKey: string; secretKey: string };
-    expect((await request(base, CLIENT_A, 'PUT', '/v1/config', { token: secretKey, body: demoConfig('https://shop.example') })).status).toBe(201);
+    const { tenant, publicKey, secretKey } = JSON.parse(created.body) as {
+      tenant: { id: string };
+      publicKey: string;
+      secretKey: string;
+    };
+    expect(
+      (
+        await request(base, CLIENT_A, 'PUT', '/v1/config', {
+          token: secretKey,
+          body: demoConfig('https://shop.example'),
+        })
+      ).status,
+    ).toBe(201);
 
     // Banner writes from client A, three at a time; each retried with its own clientEventId.
     let written = 0;
@@ -126,7 +154,9 @@ describe('two compiled servers on one PostgreSQL behind nginx', () => {
     const queue = [...writes];
     const writer = async () => {
       for (let body = queue.shift(); body; body = queue.shift()) {
-        const answer = await persist(() => request(base, CLIENT_A, 'POST', '/v1/consents', { body }));
+        const answer = await persist(() =>
+          request(base, CLIENT_A, 'POST', '/v1/consents', { body }),
+        );
         expect([200, 201], answer.body).toContain(answer.status);
         written += 1;
         await new Promise((r) => setTimeout(r, 20));
@@ -140,9 +170,14 @@ describe('two compiled servers on one PostgreSQL behind nginx', () => {
       let after: string | undefined;
       while (!stop || seen.length < WRITES) {
         const query = `?limit=25&wait=2${after ? `&after=${encodeURIComponent(after)}` : ''}`;
-        const page = await persist(() => request(base, CLIENT_A, 'GET', `/v1/feed${query}`, { token: secretKey }));
+        const page = await persist(() =>
+          request(base, CLIENT_A, 'GET', `/v1/feed${query}`, { token: secretKey }),
+        );
         expect(page.status, page.body).toBe(200);
-        const { events, next } = JSON.parse(page.body) as { events: { id: string; type: string }[]; next: string };
+        const { events, next } = JSON.parse(page.body) as {
+          events: { id: string; type: string }[];
+          next: string;
+        };
         seen.push(...events.filter((e) => e.type.startsWith('consent.')).map((e) => e.id));
         after = next;
         if (stop && events.length === 0 && seen.length >= WRITES) break;
@@ -166,7 +201,11 @@ describe('two compiled servers on one PostgreSQL behind nginx', () => {
     expect(new Set(seen).size, 'no event seen twice').toBe(seen.length);
     expect(seen.length, 'every write seen once').toBe(WRITES);
     // One consent call per write (its decisions are one row per purpose), none stored twice.
-    const rows = await store.store.db.selectFrom('consent_events').select(['consent_id', 'ip_truncated']).where('tenant_id', '=', tenant.id).execute();
+    const rows = await store.store.db
+      .selectFrom('consent_events')
+      .select(['consent_id', 'ip_truncated'])
+      .where('tenant_id', '=', tenant.id)
+      .execute();
     expect(new Set(rows.map((r) => r.consent_id)).size, 'no write stored twice').toBe(WRITES);
     // The client's address, truncated; nginx's own would be 127.0.0.0.
     expect(new Set(rows.map((r) => r.ip_truncated))).toEqual(new Set(['127.0.1.0']));
@@ -174,8 +213,14 @@ describe('two compiled servers on one PostgreSQL behind nginx', () => {
     // Per-IP limits count clients: B gets its full allowance although A spent 60+ of the
     // proxy's requests, then 429; C is not affected by B.
     const statuses: number[] = [];
-    for (let i = 0; i <= PER_IP; i++) statuses.push((await persist(() => request(base, CLIENT_B, 'GET', `/widget.js?key=${publicKey}`))).status);
-    expect(statuses.slice(0, PER_IP).every((s) => s === 200), `B's first ${PER_IP}: ${[...new Set(statuses.slice(0, PER_IP))]}`).toBe(true);
+    for (let i = 0; i <= PER_IP; i++)
+      statuses.push(
+        (await persist(() => request(base, CLIENT_B, 'GET', `/widget.js?key=${publicKey}`))).status,
+      );
+    expect(
+      statuses.slice(0, PER_IP).every((s) => s === 200),
+      `B's first ${PER_IP}: ${[...new Set(statuses.slice(0, PER_IP))]}`,
+    ).toBe(true);
     expect(statuses[PER_IP]).toBe(429);
     expect((await request(base, CLIENT_C, 'GET', `/widget.js?key=${publicKey}`)).status).toBe(200);
   }, 180_000);

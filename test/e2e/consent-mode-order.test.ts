@@ -4,7 +4,10 @@
 // records the commands in the order a real one would process them.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONSENT_MODE_STUB, CONSENT_MODE_STUB_CSP_HASH } from '../../widget/integrations/consent-mode-stub.js';
+import {
+  CONSENT_MODE_STUB,
+  CONSENT_MODE_STUB_CSP_HASH,
+} from '../../widget/integrations/consent-mode-stub.js';
 import { openShop } from '../helpers/banner-page.js';
 import { useBannerBrowser } from '../helpers/banner-browser.js';
 import { skipBrowserTests } from '../helpers/chromium.js';
@@ -25,9 +28,11 @@ const TAG_LIBRARY = `(function () {
 })();`;
 
 /** Google's gtag snippet, in a file so that the CSP test page needs no other inline script. */
-const GTAG_SNIPPET = "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'G-TEST');";
+const GTAG_SNIPPET =
+  "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'G-TEST');";
 
-const GTM_SNIPPET = "(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],j=d.createElement(s);j.async=true;j.src='/gtm.js?id='+i;f.parentNode.insertBefore(j,f);})(window,document,'script','dataLayer','GTM-TEST');";
+const GTM_SNIPPET =
+  "(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],j=d.createElement(s);j.async=true;j.src='/gtm.js?id='+i;f.parentNode.insertBefore(j,f);})(window,document,'script','dataLayer','GTM-TEST');";
 
 describe.skipIf(skipBrowserTests)('Consent Mode order with an async banner', () => {
   let shop: Awaited<ReturnType<typeof serveDemoShop>>;
@@ -42,24 +47,31 @@ describe.skipIf(skipBrowserTests)('Consent Mode order with an async banner', () 
     site = await serveOtherOrigin((url, path) => {
       if (path === '/gtag.js' || path === '/gtm.js') return TAG_LIBRARY;
       if (path === '/gtag-snippet.js') return GTAG_SNIPPET;
-      const head = (stub: string, tags: string) => `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Shop</title>${stub}${tags}${widget}</head><body><h1>Shop</h1></body></html>`;
+      const head = (stub: string, tags: string) =>
+        `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Shop</title>${stub}${tags}${widget}</head><body><h1>Shop</h1></body></html>`;
       const inlineStub = `<script>${CONSENT_MODE_STUB}</script>`;
       const gtag = '<script async src="/gtag.js"></script><script src="/gtag-snippet.js"></script>';
       if (path === '/gtag') {
         // The strictest policy a shop may have: only the stub's hash is allowed inline.
         return {
           body: head(inlineStub, gtag),
-          headers: { 'content-security-policy': `script-src '${CONSENT_MODE_STUB_CSP_HASH}' ${url} ${shop.url}` },
+          headers: {
+            'content-security-policy': `script-src '${CONSENT_MODE_STUB_CSP_HASH}' ${url} ${shop.url}`,
+          },
         };
       }
       if (path === '/gtag-without-stub') return head('', gtag);
       if (path === '/gtm') return head(inlineStub, `<script>${GTM_SNIPPET}</script>`);
-      if (path === '/served-stub') return head(`<script src="${shop.url}/widget-stub.js"></script>`, gtag);
+      if (path === '/served-stub')
+        return head(`<script src="${shop.url}/widget-stub.js"></script>`, gtag);
       return 'not found';
     });
     await fetch(`${shop.url}/v1/tenant/origins`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${shop.demo.secretKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${shop.demo.secretKey}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ allowedOrigins: [shop.url, site.url] }),
     });
     context = await browser().newContext();
@@ -72,13 +84,20 @@ describe.skipIf(skipBrowserTests)('Consent Mode order with an async banner', () 
   });
 
   const tagSaw = async () => {
-    await page.waitForFunction(() => (window as unknown as { __tagSaw?: string[] }).__tagSaw !== undefined);
+    await page.waitForFunction(
+      () => (window as unknown as { __tagSaw?: string[] }).__tagSaw !== undefined,
+    );
     return page.evaluate(() => (window as unknown as { __tagSaw: string[] }).__tagSaw);
   };
-  const defaults = () => page.evaluate(() =>
-    (window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer.filter((e) => e[0] === 'consent' && e[1] === 'default').length);
+  const defaults = () =>
+    page.evaluate(
+      () =>
+        (window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer.filter(
+          (e) => e[0] === 'consent' && e[1] === 'default',
+        ).length,
+    );
 
-  it('GCM-01: gtag.js loaded ungated (advanced mode): the inline stub\'s default precedes js and config, under a hash-only CSP', async () => {
+  it("GCM-01: gtag.js loaded ungated (advanced mode): the inline stub's default precedes js and config, under a hash-only CSP", async () => {
     const blocked: string[] = [];
     page.on('console', (m) => /Content Security Policy/.test(m.text()) && blocked.push(m.text()));
     await openShop(page, `${site.url}/gtag`);
@@ -90,7 +109,7 @@ describe.skipIf(skipBrowserTests)('Consent Mode order with an async banner', () 
     expect(blocked).toEqual([]);
   });
 
-  it('GCM-01: Tag Manager: the stub\'s default precedes the gtm.js event', async () => {
+  it("GCM-01: Tag Manager: the stub's default precedes the gtm.js event", async () => {
     await openShop(page, `${site.url}/gtm`);
     const saw = await tagSaw();
     expect(saw.slice(0, 2)).toEqual(['consent default', 'event gtm.js']);
@@ -103,10 +122,13 @@ describe.skipIf(skipBrowserTests)('Consent Mode order with an async banner', () 
     expect(saw.indexOf('consent default')).toBeLessThan(saw.indexOf('config'));
   });
 
-  it('without the stub the async widget\'s default comes after config: why the stub exists', async () => {
+  it("without the stub the async widget's default comes after config: why the stub exists", async () => {
     await openShop(page, `${site.url}/gtag-without-stub`);
     const order = await page.evaluate(() =>
-      (window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer.map((e) => (e[0] === 'consent' ? `consent ${String(e[1])}` : String(e[0]))));
+      (window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer.map((e) =>
+        e[0] === 'consent' ? `consent ${String(e[1])}` : String(e[0]),
+      ),
+    );
     expect(order.indexOf('config')).toBeLessThan(order.indexOf('consent default'));
   });
 });

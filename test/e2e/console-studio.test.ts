@@ -19,14 +19,33 @@ import { serveDemoShop } from '../helpers/server.js';
 import { studioFieldPatterns } from '../helpers/studio-fields.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = fs.readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 /** axe-core on the console page itself; the preview frame has its own run, shown on the page. */
 async function axeViolations(page: Page): Promise<unknown[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, options: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const result = await axe.run(document, { iframes: false, runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: unknown,
+            options: unknown,
+          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      iframes: false,
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
     return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
   });
 }
@@ -45,10 +64,20 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await shop?.close();
   });
 
-  const ledgerRows = async () => Number((await shop.t.ctx.db.selectFrom('consent_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const ledgerRows = async () =>
+    Number(
+      (
+        await shop.t.ctx.db
+          .selectFrom('consent_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const mailText = async (to: string) => {
     for (let i = 0; i < 100; i++) {
-      const response = await fetch(`${shop.url}/dev/outbox`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const response = await fetch(`${shop.url}/dev/outbox`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
       const { mails } = (await response.json()) as { mails: Array<{ to: string; text: string }> };
       const found = mails.find((m) => m.to === to);
       if (found) return found.text;
@@ -65,18 +94,47 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await visitor.route('**/widget.js*', (route) => route.continue());
     await visitor.goto(`${shop.url}/`);
     await visitor.getByRole('button', { name: 'Alles accepteren' }).click();
-    await expect.poll(() => visitor.evaluate(async () => ((await (window.akkoord as unknown as { ready(): Promise<{ pending: number }> }).ready()).pending)), { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(
+        () =>
+          visitor.evaluate(
+            async () =>
+              (
+                await (
+                  window.akkoord as unknown as { ready(): Promise<{ pending: number }> }
+                ).ready()
+              ).pending,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(0);
     await visitor.reload();
     await visitor.waitForFunction(() => window.akkoord !== undefined);
     expect(await visitor.getByRole('button', { name: 'Alles accepteren' }).isVisible()).toBe(false);
 
     // The marketer signs in from the invitation.
-    expect((await shop.t.call('POST', `/v1/admin/tenants/${shop.demo.tenantId}/staff`, { token: ADMIN_TOKEN, body: { email: 'mara@shop.example', role: 'marketer', name: 'Mara' } })).status).toBe(201);
-    const link = /http:\/\/[^\s]+\/console\/#token=[A-Za-z0-9_-]{43}/.exec(await mailText('mara@shop.example'))![0];
-    const context = await browser.newContext({ locale: 'nl-NL', bypassCSP: true, viewport: { width: 1400, height: 900 } });
+    expect(
+      (
+        await shop.t.call('POST', `/v1/admin/tenants/${shop.demo.tenantId}/staff`, {
+          token: ADMIN_TOKEN,
+          body: { email: 'mara@shop.example', role: 'marketer', name: 'Mara' },
+        })
+      ).status,
+    ).toBe(201);
+    const link = /http:\/\/[^\s]+\/console\/#token=[A-Za-z0-9_-]{43}/.exec(
+      await mailText('mara@shop.example'),
+    )![0];
+    const context = await browser.newContext({
+      locale: 'nl-NL',
+      bypassCSP: true,
+      viewport: { width: 1400, height: 900 },
+    });
     const page = await context.newPage();
     await page.goto(link);
-    await page.getByRole('navigation', { name: nl.mainNav }).getByRole('link', { name: nl.navStudio }).click();
+    await page
+      .getByRole('navigation', { name: nl.mainNav })
+      .getByRole('link', { name: nl.navStudio })
+      .click();
     await page.getByRole('heading', { level: 2, name: snl.editor }).waitFor();
     const axeStatus = page.locator('.axe-clean');
     await axeStatus.waitFor({ timeout: 30_000 });
@@ -102,13 +160,25 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
 
     // The preview: the real banner with the draft, at both widths, in both languages and layers.
     const frame = () => page.frameLocator('iframe[sandbox="allow-scripts"]');
-    const frameSays = (text: string) => expect.poll(() => frame().locator('body').evaluate((body) => {
-      const root = [...body.children].find((e) => e.shadowRoot)?.shadowRoot;
-      return root?.textContent ?? '';
-    }).catch(() => ''), { timeout: 20_000 }).toContain(text);
+    const frameSays = (text: string) =>
+      expect
+        .poll(
+          () =>
+            frame()
+              .locator('body')
+              .evaluate((body) => {
+                const root = [...body.children].find((e) => e.shadowRoot)?.shadowRoot;
+                return root?.textContent ?? '';
+              })
+              .catch(() => ''),
+          { timeout: 20_000 },
+        )
+        .toContain(text);
     await frameSays('Bezoekersstatistieken');
     const press = async (group: string, name: string) => {
-      const button = page.getByRole('group', { name: group }).getByRole('button', { name, exact: true });
+      const button = page
+        .getByRole('group', { name: group })
+        .getByRole('button', { name, exact: true });
       await button.focus();
       await page.keyboard.press('Enter');
       expect(await button.getAttribute('aria-pressed')).toBe('true');
@@ -116,39 +186,75 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await press(snl.width, snl.mobile);
     expect(await page.locator('iframe[sandbox]').getAttribute('width')).toBe('375');
     await frameSays('Bezoekersstatistieken');
-    expect(await frame().locator('body').evaluate(() => innerWidth)).toBe(375);
+    expect(
+      await frame()
+        .locator('body')
+        .evaluate(() => innerWidth),
+    ).toBe(375);
     await press(snl.previewLanguage, 'en');
     await frameSays('Visitor statistics');
     await press(snl.layer, snl.settings);
     await frameSays('Visitor statistics');
-    expect(await frame().locator('body').evaluate((body) => Boolean([...body.children].find((e) => e.shadowRoot)?.shadowRoot?.querySelector('[role="dialog"]')))).toBe(true);
+    expect(
+      await frame()
+        .locator('body')
+        .evaluate((body) =>
+          Boolean(
+            [...body.children]
+              .find((e) => e.shadowRoot)
+              ?.shadowRoot?.querySelector('[role="dialog"]'),
+          ),
+        ),
+    ).toBe(true);
     await press(snl.width, snl.desktop);
     await press(snl.previewLanguage, 'nl');
     await frameSays('Bezoekersstatistieken');
     await axeStatus.waitFor({ timeout: 30_000 });
     // Choosing inside the preview records nothing.
-    await frame().locator('body').evaluate((body) => {
-      const root = [...body.children].find((e) => e.shadowRoot)?.shadowRoot;
-      ([...(root?.querySelectorAll('button') ?? [])].find((b) => /accepteren|opslaan/i.test(b.textContent ?? '')) as HTMLButtonElement | undefined)?.click();
-    });
+    await frame()
+      .locator('body')
+      .evaluate((body) => {
+        const root = [...body.children].find((e) => e.shadowRoot)?.shadowRoot;
+        (
+          [...(root?.querySelectorAll('button') ?? [])].find((b) =>
+            /accepteren|opslaan/i.test(b.textContent ?? ''),
+          ) as HTMLButtonElement | undefined
+        )?.click();
+      });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await ledgerRows()).toBe(ledgerBefore);
 
     // Every field of the configuration has its control, each language's fields in both languages.
-    const ids = await page.evaluate(() => [...document.querySelectorAll('[id^="f-"]')].map((element) => element.id));
-    for (const locale of ['nl', 'en']) expect(studioFieldPatterns(locale).filter((p) => !ids.some((id) => p.test(id))).map(String), locale).toEqual([]);
+    const ids = await page.evaluate(() =>
+      [...document.querySelectorAll('[id^="f-"]')].map((element) => element.id),
+    );
+    for (const locale of ['nl', 'en'])
+      expect(
+        studioFieldPatterns(locale)
+          .filter((p) => !ids.some((id) => p.test(id)))
+          .map(String),
+        locale,
+      ).toEqual([]);
     // The interest a legitimate-interest purpose pursues: left empty, the lint says so beside it.
-    const interest = page.getByRole('group', { name: 'Doel necessary' }).getByLabel(snl.interest.replace('{locale}', 'en'));
+    const interest = page
+      .getByRole('group', { name: 'Doel necessary' })
+      .getByLabel(snl.interest.replace('{locale}', 'en'));
     await interest.fill('');
-    await expect.poll(() => page.locator('#f-purposes-0-text-en-interest-lint').textContent()).toContain('INTEREST_NOT_DESCRIBED');
-    expect(await interest.getAttribute('aria-describedby')).toBe('f-purposes-0-text-en-interest-lint');
+    await expect
+      .poll(() => page.locator('#f-purposes-0-text-en-interest-lint').textContent())
+      .toContain('INTEREST_NOT_DESCRIBED');
+    expect(await interest.getAttribute('aria-describedby')).toBe(
+      'f-purposes-0-text-en-interest-lint',
+    );
     await interest.fill('A shop that works and remembers what you chose.');
     await expect.poll(() => interest.getAttribute('aria-invalid')).toBe(null);
     // Advanced Consent Mode is refused until its risk is accepted, beside that box; by keyboard.
     const mode = page.getByLabel(snl.consentModeMode, { exact: true });
     await mode.selectOption('advanced');
     const risk = page.getByLabel(snl.advancedRisk);
-    await expect.poll(() => page.locator('#f-consentMode-advancedRiskAccepted-lint').textContent()).toContain('CONSENT_MODE_ADVANCED_RISK');
+    await expect
+      .poll(() => page.locator('#f-consentMode-advancedRiskAccepted-lint').textContent())
+      .toContain('CONSENT_MODE_ADVANCED_RISK');
     await risk.focus();
     await page.keyboard.press('Space');
     await expect.poll(() => risk.getAttribute('aria-invalid')).toBe(null);
@@ -161,7 +267,22 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     expect(await page.getByLabel(snl.position, { exact: true }).inputValue()).toBe('corner');
-    await expect.poll(() => frame().locator('body').evaluate((body) => Boolean([...body.children].find((e) => e.shadowRoot)?.shadowRoot?.querySelector('.ak.corner'))).catch(() => false), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          frame()
+            .locator('body')
+            .evaluate((body) =>
+              Boolean(
+                [...body.children]
+                  .find((e) => e.shadowRoot)
+                  ?.shadowRoot?.querySelector('.ak.corner'),
+              ),
+            )
+            .catch(() => false),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     await axeStatus.waitFor({ timeout: 30_000 });
 
     // Publish: the summary, material, an explicit confirmation.
@@ -176,10 +297,16 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await page.getByRole('heading', { level: 2, name: snl.editor }).waitFor();
     await page.getByLabel(snl.confirm).check();
     await page.getByRole('button', { name: /Versie 2 publiceren/ }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('Versie 2 is gepubliceerd.');
-    const second = (await (await shop.t.call('GET', '/v1/config', { token: shop.demo.secretKey })).json()).config;
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe('Versie 2 is gepubliceerd.');
+    const second = (
+      await (await shop.t.call('GET', '/v1/config', { token: shop.demo.secretKey })).json()
+    ).config;
     expect(second.theme.position).toBe('corner');
-    expect(second.purposes[0].text.en.interest).toBe('A shop that works and remembers what you chose.');
+    expect(second.purposes[0].text.en.interest).toBe(
+      'A shop that works and remembers what you chose.',
+    );
     expect(second.consentMode).toMatchObject({ mode: 'basic' });
     expect(second.consentMode.advancedRiskAccepted).toBeUndefined();
 
@@ -195,8 +322,12 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     expect(await diff.textContent()).toContain('Bezoekersstatistieken');
     await page.getByRole('button', { name: 'Versie 1 opnieuw publiceren' }).click();
     await page.getByRole('button', { name: snl.republishYes }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('Versie 3 is gepubliceerd.');
-    const current = await (await shop.t.call('GET', '/v1/config', { token: shop.demo.secretKey })).json();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe('Versie 3 is gepubliceerd.');
+    const current = await (
+      await shop.t.call('GET', '/v1/config', { token: shop.demo.secretKey })
+    ).json();
     expect(current.version).toBe(3);
     expect(current.config.purposes[1].text.nl.name).not.toBe('Bezoekersstatistieken');
     expect(await axeViolations(page), 'studio after publishing (nl)').toEqual([]);

@@ -14,14 +14,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../console/messages/en.json';
 import nl from '../../console/messages/nl.json';
 import { createSmtpMailer, type SmtpMailer } from '../../server/mail/smtp.js';
-import { ADMIN_TOKEN, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import {
+  ADMIN_TOKEN,
+  createTestTenant,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from '../helpers/app.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { ensureConsoleBuilt } from '../helpers/console-build.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { objectionCounts, scriptedChoices, scriptedCounts, scriptedObjections, sendChoices } from '../helpers/banner-choices.js';
+import {
+  objectionCounts,
+  scriptedChoices,
+  scriptedCounts,
+  scriptedObjections,
+  sendChoices,
+} from '../helpers/banner-choices.js';
 import { liConfig } from '../helpers/li-config.js';
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = fs.readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 interface AxeViolation {
   id: string;
@@ -31,11 +46,25 @@ interface AxeViolation {
 
 /** axe-core with the WCAG 2.0-2.2 A/AA rules and best practices, on the whole page. */
 async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
   });
 }
 
@@ -54,8 +83,15 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     smtp = await startSmtp();
     // Listen first: PUBLIC_URL (the base of the links in the mails) must name the port.
     const ready: { app?: TestApp['app'] } = {};
-    const server = serve({ fetch: (request) => (ready.app ? ready.app.fetch(request) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+    const server = serve({
+      fetch: (request) =>
+        ready.app ? ready.app.fetch(request) : new Response('starting', { status: 503 }),
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    await new Promise<void>((resolve) =>
+      server.listening ? resolve() : server.once('listening', () => resolve()),
+    );
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     mailer = createSmtpMailer(smtp.url, url);
     t = await startTestApp('sqlite', { mailer, env: { PUBLIC_URL: url } });
@@ -73,9 +109,12 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await t?.close();
   });
 
-  const api = (method: string, path: string, body?: unknown) => t.call(method, path, { token: tenant.secretKey, body });
+  const api = (method: string, path: string, body?: unknown) =>
+    t.call(method, path, { token: tenant.secretKey, body });
   const consoleLink = async (email: string, count = 1) => {
-    const found = new RegExp(`${url}/console/#token=[A-Za-z0-9_-]{43}`).exec((await smtp.mailTo(email, count)).text ?? '');
+    const found = new RegExp(`${url}/console/#token=[A-Za-z0-9_-]{43}`).exec(
+      (await smtp.mailTo(email, count)).text ?? '',
+    );
     if (!found) throw new Error(`no console link for ${email}`);
     return found[0];
   };
@@ -83,7 +122,9 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
   /** A browser of its own for one person; bypassCSP only lets the test inject axe-core. */
   async function browserFor(options: { bypassCSP?: boolean; width?: number } = {}): Promise<Page> {
     const context = await browser.newContext({
-      locale: 'nl-NL', bypassCSP: options.bypassCSP ?? true, acceptDownloads: true,
+      locale: 'nl-NL',
+      bypassCSP: options.bypassCSP ?? true,
+      acceptDownloads: true,
       viewport: { width: options.width ?? 1280, height: 900 },
     });
     contexts.push(context);
@@ -98,7 +139,9 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
 
   async function open(page: Page, name: string) {
     await page.getByRole('navigation').getByRole('link', { name }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe(name);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })
+      .toBe(name);
   }
 
   const status = (page: Page) => page.getByRole('status').textContent();
@@ -107,35 +150,84 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
   async function checkScreen(page: Page, dutch: string, english: string) {
     expect(await axeViolations(page), `${dutch} (nl)`).toEqual([]);
     await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe(english);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })
+      .toBe(english);
     expect(await axeViolations(page), `${english} (en)`).toEqual([]);
     await page.getByRole('button', { name: 'Nederlands' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe(dutch);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })
+      .toBe(dutch);
   }
 
   it('runs under the strict policy without inline script, from 320 px wide', async () => {
     const page = await browserFor({ bypassCSP: false, width: 320 });
     const problems: string[] = [];
     // A blocked inline script or style shows as a console error; the 401 of "not signed in yet" is expected.
-    page.on('console', (message) => { if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        problems.push(message.text());
+    });
     const response = await page.goto(`${url}/console/`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.getByRole('heading', { name: nl.signInTitle }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      320,
+    );
     expect(problems).toEqual([]);
-    expect(await page.evaluate(() => [...document.scripts].every((s) => s.src !== '' || s.type === 'application/json'))).toBe(true);
+    expect(
+      await page.evaluate(() =>
+        [...document.scripts].every((s) => s.src !== '' || s.type === 'application/json'),
+      ),
+    ).toBe(true);
   });
 
   it('an owner invites a privacy officer, who finds a person by e-mail, reads the timeline and handles requests; all audited by name', async () => {
     // A person who wrote in: "klant2@example.nl wants her data".
-    expect((await api('PUT', '/v1/subjects/klant-2', { email: 'klant2@example.nl' })).status).toBe(201);
-    expect((await api('POST', '/v1/subjects/klant-2/consents', { decisions: { newsletter: { email: true } }, source: 'import' })).status).toBe(201);
-    expect((await api('POST', '/v1/subjects/klant-2/consents', { decisions: { newsletter: { email: false } } })).status).toBe(201);
-    const access = await (await api('POST', '/v1/requests', { subject: 'klant-2', type: 'access', scope: {}, execute: false })).json() as { id: string };
-    const objection = await (await api('POST', '/v1/requests', { subject: 'klant-2', type: 'objection', scope: {}, execute: false })).json() as { id: string };
+    expect((await api('PUT', '/v1/subjects/klant-2', { email: 'klant2@example.nl' })).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await api('POST', '/v1/subjects/klant-2/consents', {
+          decisions: { newsletter: { email: true } },
+          source: 'import',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api('POST', '/v1/subjects/klant-2/consents', {
+          decisions: { newsletter: { email: false } },
+        })
+      ).status,
+    ).toBe(201);
+    const access = (await (
+      await api('POST', '/v1/requests', {
+        subject: 'klant-2',
+        type: 'access',
+        scope: {},
+        execute: false,
+      })
+    ).json()) as { id: string };
+    const objection = (await (
+      await api('POST', '/v1/requests', {
+        subject: 'klant-2',
+        type: 'objection',
+        scope: {},
+        execute: false,
+      })
+    ).json()) as { id: string };
 
     // The operator makes the first owner; the owner signs in from the mail.
-    expect((await t.call('POST', `/v1/admin/tenants/${tenant.tenantId}/staff`, { token: ADMIN_TOKEN, body: { email: 'olga@shop.example', role: 'owner', name: 'Olga' } })).status).toBe(201);
+    expect(
+      (
+        await t.call('POST', `/v1/admin/tenants/${tenant.tenantId}/staff`, {
+          token: ADMIN_TOKEN,
+          body: { email: 'olga@shop.example', role: 'owner', name: 'Olga' },
+        })
+      ).status,
+    ).toBe(201);
     const owner = await browserFor();
     await signInFromMail(owner, 'olga@shop.example');
     await open(owner, nl.navStaff);
@@ -144,13 +236,22 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await owner.getByLabel(nl.staffName).fill('Petra');
     await owner.getByLabel(nl.staffRole, { exact: true }).selectOption('privacy_officer');
     await owner.getByRole('button', { name: nl.invite }).click();
-    await expect.poll(() => status(owner), { timeout: 10_000 }).toBe('Er is een uitnodiging gestuurd naar petra@shop.example.');
+    await expect
+      .poll(() => status(owner), { timeout: 10_000 })
+      .toBe('Er is een uitnodiging gestuurd naar petra@shop.example.');
     expect(await owner.getByRole('table').textContent()).toContain('petra@shop.example');
 
     // The privacy officer signs in from the invitation.
     const petra = await browserFor();
     await signInFromMail(petra, 'petra@shop.example');
-    expect(await petra.getByRole('navigation').getByRole('link').allTextContents()).toEqual([nl.navRequests, nl.navPeople, nl.navInsights, nl.navAudit, nl.navRopa, nl.navAccount]);
+    expect(await petra.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
+      nl.navRequests,
+      nl.navPeople,
+      nl.navInsights,
+      nl.navAudit,
+      nl.navRopa,
+      nl.navAccount,
+    ]);
     await checkScreen(petra, nl.navRequests, en.navRequests);
 
     // People: by e-mail, the consent timeline per purpose and channel.
@@ -168,18 +269,35 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await startForm.getByLabel(nl.registerType).selectOption('objection');
     await startForm.getByLabel(nl.registerChannel).selectOption('phone');
     await startForm.getByRole('button', { name: nl.start }).click();
-    await expect.poll(() => status(petra), { timeout: 10_000 }).toMatch(/^Verzoek req_\S+ is geregistreerd\.$/);
-    expect(await petra.getByRole('region', { name: nl.personRequests }).textContent()).toContain('Bezwaar · open');
+    await expect
+      .poll(() => status(petra), { timeout: 10_000 })
+      .toMatch(/^Verzoek req_\S+ is geregistreerd\.$/);
+    expect(await petra.getByRole('region', { name: nl.personRequests }).textContent()).toContain(
+      'Bezwaar · open',
+    );
 
     // A receipt a visitor sent as proof: checked against the published keys and the ledger.
     const consent = await t.call('POST', '/v1/consents', {
       headers: { origin: 'https://shop.example' },
-      body: { key: tenant.publicKey, visitorId: 'v_CCCCCCCCCCCCCCCCCCCCCCCCCCCC', decisions: { analytics: true }, configVersion: 1, locale: 'nl', source: 'banner', gpc: false, clientEventId: 'e2e-receipt-1' },
+      body: {
+        key: tenant.publicKey,
+        visitorId: 'v_CCCCCCCCCCCCCCCCCCCCCCCCCCCC',
+        decisions: { analytics: true },
+        configVersion: 1,
+        locale: 'nl',
+        source: 'banner',
+        gpc: false,
+        clientEventId: 'e2e-receipt-1',
+      },
     });
-    await petra.getByLabel(nl.receiptLabel).fill(((await consent.json()) as { receipt: string }).receipt);
+    await petra
+      .getByLabel(nl.receiptLabel)
+      .fill(((await consent.json()) as { receipt: string }).receipt);
     await petra.getByRole('button', { name: nl.receiptVerify }).click();
     const checked = petra.getByRole('definition').filter({ hasText: /^(Ja|Nee)$/ });
-    await expect.poll(() => checked.allTextContents(), { timeout: 10_000 }).toEqual(['Ja', 'Ja', 'Ja']);
+    await expect
+      .poll(() => checked.allTextContents(), { timeout: 10_000 })
+      .toEqual(['Ja', 'Ja', 'Ja']);
     await checkScreen(petra, nl.navPeople, en.navPeople);
 
     // Requests: execute the access request and download its export; extend the objection with a reason.
@@ -187,7 +305,9 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await petra.getByRole('button', { name: `${nl.execute}: Inzage ${access.id}` }).click();
     await petra.getByRole('heading', { name: new RegExp(access.id) }).waitFor();
     await petra.getByRole('button', { name: nl.execute, exact: true }).click();
-    await expect.poll(() => status(petra), { timeout: 10_000 }).toBe(`Verzoek ${access.id} is uitgevoerd.`);
+    await expect
+      .poll(() => status(petra), { timeout: 10_000 })
+      .toBe(`Verzoek ${access.id} is uitgevoerd.`);
     const [download] = await Promise.all([
       petra.waitForEvent('download'),
       petra.getByRole('link', { name: `${nl.download} (${access.id})` }).click(),
@@ -197,7 +317,9 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await petra.getByRole('button', { name: `${nl.extend}: Bezwaar ${objection.id}` }).click();
     await petra.getByLabel(nl.extendReason).fill('Wij wachten op gegevens van onze verwerker.');
     await petra.getByRole('button', { name: nl.confirmExtend }).click();
-    await expect.poll(() => status(petra), { timeout: 10_000 }).toBe(`Verzoek ${objection.id} is verlengd; de persoon hoort waarom.`);
+    await expect
+      .poll(() => status(petra), { timeout: 10_000 })
+      .toBe(`Verzoek ${objection.id} is verlengd; de persoon hoort waarom.`);
     // The person's first mail is the download link of the access request carried out above.
     expect((await smtp.mailTo('klant2@example.nl', 1)).text).toContain('#export=');
     const notice = await smtp.mailTo('klant2@example.nl', 2);
@@ -213,35 +335,66 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await petra.getByLabel(nl.registerChannel).selectOption('letter');
     const before = await status(petra);
     await petra.getByRole('button', { name: nl.register }).press('Enter');
-    await expect.poll(async () => ((await status(petra)) === before ? '' : await status(petra)), { timeout: 10_000 }).toMatch(/^Verzoek req_\S+ is geregistreerd\.$/);
+    await expect
+      .poll(async () => ((await status(petra)) === before ? '' : await status(petra)), {
+        timeout: 10_000,
+      })
+      .toMatch(/^Verzoek req_\S+ is geregistreerd\.$/);
     const letter = /(req_\S+)/.exec((await status(petra)) ?? '')![1];
     const soon = petra.getByRole('region', { name: new RegExp(`^${nl.dueSoonTitle}`) });
     expect(await soon.textContent()).toContain(letter);
     expect(await soon.textContent()).toContain('per brief; identiteit nog niet gecontroleerd');
     await soon.getByRole('button', { name: `${nl.identity}: Overdraagbaarheid ${letter}` }).focus();
     await petra.keyboard.press('Enter');
-    await expect.poll(() => petra.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe('handle-title');
+    await expect
+      .poll(() => petra.evaluate(() => document.activeElement?.id), { timeout: 10_000 })
+      .toBe('handle-title');
     await petra.keyboard.press('Tab');
     await petra.keyboard.press('ArrowDown');
     await petra.keyboard.press('Tab');
     await petra.keyboard.press('Enter');
-    await expect.poll(() => status(petra), { timeout: 10_000 }).toBe(`De identiteitscontrole voor ${letter} is vastgelegd.`);
-    await expect.poll(() => soon.textContent(), { timeout: 10_000 }).toContain('identiteit: identiteitsbewijs');
+    await expect
+      .poll(() => status(petra), { timeout: 10_000 })
+      .toBe(`De identiteitscontrole voor ${letter} is vastgelegd.`);
+    await expect
+      .poll(() => soon.textContent(), { timeout: 10_000 })
+      .toContain('identiteit: identiteitsbewijs');
     await soon.getByRole('button', { name: `${nl.execute}: Overdraagbaarheid ${letter}` }).focus();
     await petra.keyboard.press('Enter');
-    await expect.poll(() => petra.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe('handle-title');
+    await expect
+      .poll(() => petra.evaluate(() => document.activeElement?.id), { timeout: 10_000 })
+      .toBe('handle-title');
     await petra.keyboard.press('Tab');
     await petra.keyboard.press('Enter');
-    await expect.poll(() => status(petra), { timeout: 10_000 }).toBe(`Verzoek ${letter} is uitgevoerd.`);
+    await expect
+      .poll(() => status(petra), { timeout: 10_000 })
+      .toBe(`Verzoek ${letter} is uitgevoerd.`);
     await checkScreen(petra, nl.navRequests, en.navRequests);
 
     // The audit log names Petra for every one of her actions, the personal-data reads included.
     await open(petra, nl.navAudit);
-    await petra.getByLabel(nl.filterActor).fill((await (await api('GET', '/v1/staff')).json() as { staff: Array<{ id: string; name: string }> }).staff.find((s) => s.name === 'Petra')!.id);
+    await petra.getByLabel(nl.filterActor).fill(
+      (
+        (await (await api('GET', '/v1/staff')).json()) as {
+          staff: Array<{ id: string; name: string }>;
+        }
+      ).staff.find((s) => s.name === 'Petra')!.id,
+    );
     await petra.getByRole('button', { name: nl.applyFilters }).click();
-    await expect.poll(async () => (await petra.getByRole('table').textContent()) ?? '', { timeout: 10_000 }).toContain('request.extended');
+    await expect
+      .poll(async () => (await petra.getByRole('table').textContent()) ?? '', { timeout: 10_000 })
+      .toContain('request.extended');
     const log = (await petra.getByRole('table').textContent()) ?? '';
-    for (const action of ['staff.signed_in', 'subject.looked_up', 'subject.pii_read', 'request.completed', 'request.export_read', 'request.extended', 'request.received', 'request.identity_checked']) {
+    for (const action of [
+      'staff.signed_in',
+      'subject.looked_up',
+      'subject.pii_read',
+      'request.completed',
+      'request.export_read',
+      'request.extended',
+      'request.received',
+      'request.identity_checked',
+    ]) {
       expect(log, action).toContain(action);
     }
     expect(log).toContain('Petra');
@@ -252,7 +405,9 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await open(petra, nl.navRopa);
     await petra.getByRole('table', { name: nl.activities }).waitFor();
     await petra.getByRole('button', { name: nl.verifyLedger }).click();
-    await expect.poll(() => status(petra), { timeout: 10_000 }).toBe('Het register klopt: 3 beslissingen, elk aan de vorige geketend.');
+    await expect
+      .poll(() => status(petra), { timeout: 10_000 })
+      .toBe('Het register klopt: 3 beslissingen, elk aan de vorige geketend.');
     await checkScreen(petra, nl.navRopa, en.navRopa);
 
     // Webhooks: add one (its secret shown once) and read its deliveries.
@@ -260,9 +415,19 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await owner.getByLabel(nl.webhookUrl).fill('http://127.0.0.1:9/hook');
     await owner.getByRole('checkbox', { name: 'consent.updated' }).check();
     await owner.getByRole('button', { name: nl.createWebhook }).last().click();
-    await expect.poll(async () => (await owner.getByRole('region', { name: nl.webhookSecret }).textContent()) ?? '', { timeout: 10_000 }).toContain('whsec_');
-    await owner.getByRole('button', { name: `${nl.showDeliveries}: http://127.0.0.1:9/hook` }).click();
-    await owner.getByRole('heading', { name: 'Afleveringen aan http://127.0.0.1:9/hook' }).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await owner.getByRole('region', { name: nl.webhookSecret }).textContent()) ?? '',
+        { timeout: 10_000 },
+      )
+      .toContain('whsec_');
+    await owner
+      .getByRole('button', { name: `${nl.showDeliveries}: http://127.0.0.1:9/hook` })
+      .click();
+    await owner
+      .getByRole('heading', { name: 'Afleveringen aan http://127.0.0.1:9/hook' })
+      .waitFor();
     await owner.getByRole('button', { name: `${nl.pause}: http://127.0.0.1:9/hook` }).click();
     await expect.poll(() => status(owner), { timeout: 10_000 }).toBe(nl.webhookPaused);
     await owner.getByRole('button', { name: `${nl.resume}: http://127.0.0.1:9/hook` }).waitFor();
@@ -273,40 +438,73 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await owner.getByLabel(nl.keyName).fill('mailchimp-sync');
     await owner.getByRole('checkbox', { name: 'feed:read' }).check();
     await owner.getByRole('button', { name: nl.createKey }).last().click();
-    await expect.poll(async () => (await owner.locator('#secret-value').textContent()) ?? '', { timeout: 10_000 }).toMatch(/^sk_/);
+    await expect
+      .poll(async () => (await owner.locator('#secret-value').textContent()) ?? '', {
+        timeout: 10_000,
+      })
+      .toMatch(/^sk_/);
     // The list is read again after the secret is shown: wait for it rather than race it.
-    await expect.poll(async () => (await owner.getByRole('table').textContent()) ?? '', { timeout: 10_000 }).toContain('mailchimp-sync');
+    await expect
+      .poll(async () => (await owner.getByRole('table').textContent()) ?? '', { timeout: 10_000 })
+      .toContain('mailchimp-sync');
     await checkScreen(owner, nl.navKeys, en.navKeys);
   });
 
   it('the whole request flow by keyboard alone: register, identity check, execute, extend with a reason, refuse, cancel; the screen loads without a layout shift', async () => {
-    expect((await api('PUT', '/v1/subjects/klant-4', { email: 'klant4@example.nl' })).status).toBe(201);
-    const made = async (type: string) => ((await (await api('POST', '/v1/requests', { subject: 'klant-4', type, scope: {}, execute: false })).json()) as { id: string }).id;
+    expect((await api('PUT', '/v1/subjects/klant-4', { email: 'klant4@example.nl' })).status).toBe(
+      201,
+    );
+    const made = async (type: string) =>
+      (
+        (await (
+          await api('POST', '/v1/requests', { subject: 'klant-4', type, scope: {}, execute: false })
+        ).json()) as { id: string }
+      ).id;
     const toExtend = await made('access');
     const toRefuse = await made('objection');
     const toCancel = await made('objection');
-    expect((await api('POST', '/v1/staff', { email: 'kees@shop.example', role: 'privacy_officer', name: 'Kees' })).status).toBe(201);
+    expect(
+      (
+        await api('POST', '/v1/staff', {
+          email: 'kees@shop.example',
+          role: 'privacy_officer',
+          name: 'Kees',
+        })
+      ).status,
+    ).toBe(201);
     const kees = await browserFor({ width: 412 });
     // Every layout shift from the first paint on; the signed-in shell must not push the screen down.
     await kees.addInitScript(() => {
       const seen: number[] = [];
       (window as unknown as { shifts: number[] }).shifts = seen;
-      new PerformanceObserver((list) => { for (const entry of list.getEntries()) seen.push((entry as unknown as { value: number }).value); })
-        .observe({ type: 'layout-shift', buffered: true });
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries())
+          seen.push((entry as unknown as { value: number }).value);
+      }).observe({ type: 'layout-shift', buffered: true });
     });
     await signInFromMail(kees, 'kees@shop.example');
     await kees.getByRole('region', { name: new RegExp(`^${nl.laterTitle}`) }).waitFor();
-    expect(await kees.evaluate(() => (window as unknown as { shifts: number[] }).shifts)).toEqual([]);
+    expect(await kees.evaluate(() => (window as unknown as { shifts: number[] }).shifts)).toEqual(
+      [],
+    );
 
     /** Tab (forwards) until the named control has focus; it must show a focus ring there. */
     const tabTo = async (name: string, tag: string) => {
       for (let presses = 0; presses < 200; presses += 1) {
         await kees.keyboard.press('Tab');
         const at = await kees.evaluate(() => {
-          const el = document.activeElement as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> };
+          const el = document.activeElement as HTMLElement & {
+            labels?: NodeListOf<HTMLLabelElement>;
+          };
           return {
-            tag: el.tagName, name: el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent?.trim() ?? '',
-            ring: getComputedStyle(el).outlineStyle, inView: el.getBoundingClientRect().height > 0,
+            tag: el.tagName,
+            name:
+              el.getAttribute('aria-label') ??
+              el.labels?.[0]?.textContent ??
+              el.textContent?.trim() ??
+              '',
+            ring: getComputedStyle(el).outlineStyle,
+            inView: el.getBoundingClientRect().height > 0,
           };
         });
         if (at.tag === tag && at.name === name) {
@@ -317,9 +515,19 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
       }
       throw new Error(`Tab never reached ${tag} "${name}"`);
     };
-    const said = (template: string, id: string) => expect.poll(() => status(kees), { timeout: 10_000 }).toBe(template.replace('{id}', id));
-    const focused = () => kees.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
-    const panelHasFocus = () => expect.poll(() => kees.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe('handle-title');
+    const said = (template: string, id: string) =>
+      expect.poll(() => status(kees), { timeout: 10_000 }).toBe(template.replace('{id}', id));
+    const focused = () =>
+      kees.evaluate(
+        () =>
+          document.activeElement?.getAttribute('aria-label') ??
+          document.activeElement?.textContent ??
+          '',
+      );
+    const panelHasFocus = () =>
+      expect
+        .poll(() => kees.evaluate(() => document.activeElement?.id), { timeout: 10_000 })
+        .toBe('handle-title');
 
     // A phone call, registered by keyboard: subject typed, channel chosen with the arrow keys.
     await tabTo(nl.registerSubject, 'INPUT');
@@ -330,7 +538,9 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     expect(await kees.getByLabel(nl.registerChannel).inputValue()).toBe('phone');
     await tabTo(nl.register, 'BUTTON');
     await kees.keyboard.press('Enter');
-    await expect.poll(() => status(kees), { timeout: 10_000 }).toMatch(/^Verzoek req_\S+ is geregistreerd\.$/);
+    await expect
+      .poll(() => status(kees), { timeout: 10_000 })
+      .toMatch(/^Verzoek req_\S+ is geregistreerd\.$/);
     const phoned = /(req_\S+)/.exec((await status(kees)) ?? '')![1];
 
     // Its identity check, then its execution.
@@ -380,7 +590,11 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await kees.keyboard.press('Enter');
     await said(nl.cancelled, toCancel);
 
-    const statusOf = async (id: string) => ((await (await api('GET', `/v1/requests/${id}`)).json()) as { status: string; extension: { reason: string } | null });
+    const statusOf = async (id: string) =>
+      (await (await api('GET', `/v1/requests/${id}`)).json()) as {
+        status: string;
+        extension: { reason: string } | null;
+      };
     expect((await statusOf(phoned)).status).toBe('completed');
     expect((await statusOf(toExtend)).extension?.reason).toBe('Wij wachten op onze verwerker.');
     expect((await statusOf(toRefuse)).status).toBe('refused');
@@ -388,11 +602,27 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
   });
 
   it('a marketer sees no requests and no personal fields, and the API refuses them too', async () => {
-    expect((await api('PUT', '/v1/subjects/klant-3', { email: 'klant3@example.nl' })).status).toBe(201);
-    expect((await api('POST', '/v1/staff', { email: 'mark@shop.example', role: 'marketer', name: 'Mark' })).status).toBe(201);
+    expect((await api('PUT', '/v1/subjects/klant-3', { email: 'klant3@example.nl' })).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await api('POST', '/v1/staff', {
+          email: 'mark@shop.example',
+          role: 'marketer',
+          name: 'Mark',
+        })
+      ).status,
+    ).toBe(201);
     const mark = await browserFor();
     await signInFromMail(mark, 'mark@shop.example');
-    expect(await mark.getByRole('navigation').getByRole('link').allTextContents()).toEqual([nl.navPeople, nl.navInsights, nl.navStudio, nl.navWebhooks, nl.navAccount]);
+    expect(await mark.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
+      nl.navPeople,
+      nl.navInsights,
+      nl.navStudio,
+      nl.navWebhooks,
+      nl.navAccount,
+    ]);
     await mark.getByLabel(nl.registerSubject).fill('klant-3');
     await mark.getByRole('button', { name: nl.find }).click();
     await mark.getByRole('heading', { name: 'Persoon klant-3' }).waitFor();
@@ -400,67 +630,136 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     expect(await mark.content()).not.toContain('klant3@example.nl');
     const refused = await mark.evaluate(async () => (await fetch('/v1/requests')).status);
     expect(refused).toBe(403);
-    const lookup = await mark.evaluate(async () => (await fetch('/v1/subjects?email=klant3@example.nl')).status);
+    const lookup = await mark.evaluate(
+      async () => (await fetch('/v1/subjects?email=klant3@example.nl')).status,
+    );
     expect(lookup).toBe(403);
   });
 
   it('GDPR-40: after 300 scripted banner choices and 12 objections the insights screen shows exactly those counts, in its charts and tables, and as CSV', async () => {
     // A shop of its own, so the counts are exactly the scripted ones and nothing the other tests wrote.
     const counted = await createTestTenant(t);
-    await sendChoices((body) => t.call('POST', '/v1/consents', { body }), counted.publicKey, scriptedChoices());
-    const invited = await t.call('POST', '/v1/staff', { token: counted.secretKey, body: { email: 'ilse@shop.example', role: 'marketer', name: 'Ilse' } });
+    await sendChoices(
+      (body) => t.call('POST', '/v1/consents', { body }),
+      counted.publicKey,
+      scriptedChoices(),
+    );
+    const invited = await t.call('POST', '/v1/staff', {
+      token: counted.secretKey,
+      body: { email: 'ilse@shop.example', role: 'marketer', name: 'Ilse' },
+    });
     expect(invited.status).toBe(201);
     const ilse = await browserFor();
     await signInFromMail(ilse, 'ilse@shop.example');
     await open(ilse, nl.navInsights);
     await ilse.locator('#ins-shares').waitFor();
-    const cells = async (table: string) => ilse.locator(`${table} tbody tr`).evaluateAll((rows) =>
-      rows.map((row) => Array.from(row.children, (cell) => cell.textContent)));
-    const shares = Object.fromEntries((await cells('#ins-shares')).map(([label, count]) => [label, Number(count)]));
+    const cells = async (table: string) =>
+      ilse
+        .locator(`${table} tbody tr`)
+        .evaluateAll((rows) =>
+          rows.map((row) => Array.from(row.children, (cell) => cell.textContent)),
+        );
+    const shares = Object.fromEntries(
+      (await cells('#ins-shares')).map(([label, count]) => [label, Number(count)]),
+    );
     const c = scriptedCounts.choices;
     expect(shares).toEqual({
-      [nl.insKind_accept_all]: c.accept_all, [nl.insKind_reject_all]: c.reject_all, [nl.insKind_save_choices]: c.save_choices,
-      [nl.insKind_placeholder]: 0, [nl.insKind_script]: c.script, [nl.insKind_other]: 0, [nl.insKind_gpc]: c.gpc, [nl.insTotal]: c.total,
+      [nl.insKind_accept_all]: c.accept_all,
+      [nl.insKind_reject_all]: c.reject_all,
+      [nl.insKind_save_choices]: c.save_choices,
+      [nl.insKind_placeholder]: 0,
+      [nl.insKind_script]: c.script,
+      [nl.insKind_other]: 0,
+      [nl.insKind_gpc]: c.gpc,
+      [nl.insTotal]: c.total,
     });
-    const byKey = (rows: Array<Array<string | null>>) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    expect(byKey(await cells('#ins-purposes'))).toEqual(byKey(Object.entries(scriptedCounts.purposes).map(([key, s]) => [key, ...[s.granted, s.denied, s.withdrawn, s.expired, s.objected].map(String)])));
-    expect(await cells('#ins-locales')).toEqual([['nl', '270', '100', '80'], ['en', '30', '30', '0']]);
+    const byKey = (rows: Array<Array<string | null>>) =>
+      [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(byKey(await cells('#ins-purposes'))).toEqual(
+      byKey(
+        Object.entries(scriptedCounts.purposes).map(([key, s]) => [
+          key,
+          ...[s.granted, s.denied, s.withdrawn, s.expired, s.objected].map(String),
+        ]),
+      ),
+    );
+    expect(await cells('#ins-locales')).toEqual([
+      ['nl', '270', '100', '80'],
+      ['en', '30', '30', '0'],
+    ]);
 
     // The chart: each series' drawn points, read back through the axis, are the counts per day.
-    const drawnSeries = (title: string) => ilse.getByRole('img', { name: title }).evaluate((svg) => {
-      const [, top, , height] = svg.getAttribute('data-plot')!.split(' ').map(Number);
-      const max = Number(svg.getAttribute('data-y-max'));
-      return Object.fromEntries(Array.from(svg.querySelectorAll('[data-series]'), (g) => [g.getAttribute('data-series'),
-        g.querySelector('polyline')!.getAttribute('points')!.split(' ').map((p) => Math.round(((top + height - Number(p.split(',')[1])) / height) * max))]));
-    });
+    const drawnSeries = (title: string) =>
+      ilse.getByRole('img', { name: title }).evaluate((svg) => {
+        const [, top, , height] = svg.getAttribute('data-plot')!.split(' ').map(Number);
+        const max = Number(svg.getAttribute('data-y-max'));
+        return Object.fromEntries(
+          Array.from(svg.querySelectorAll('[data-series]'), (g) => [
+            g.getAttribute('data-series'),
+            g
+              .querySelector('polyline')!
+              .getAttribute('points')!
+              .split(' ')
+              .map((p) => Math.round(((top + height - Number(p.split(',')[1])) / height) * max)),
+          ]),
+        );
+      });
     const drawn = await drawnSeries(nl.insChoicesChart);
     const days = drawn.accept_all.length;
     expect(days).toBe(30);
     const onlyToday = (n: number) => [...Array(days - 1).fill(0), n];
-    expect(drawn).toEqual({ accept_all: onlyToday(c.accept_all), reject_all: onlyToday(c.reject_all), save_choices: onlyToday(c.save_choices), script: onlyToday(c.script) });
+    expect(drawn).toEqual({
+      accept_all: onlyToday(c.accept_all),
+      reject_all: onlyToday(c.reject_all),
+      save_choices: onlyToday(c.save_choices),
+      script: onlyToday(c.script),
+    });
 
     const download = ilse.waitForEvent('download');
     await ilse.getByRole('link', { name: nl.downloadCsv }).click();
-    const csv = fs.readFileSync(await (await download).path(), 'utf8').trim().split('\r\n');
-    expect(csv[0]).toMatch(/^period,choices,accept_all,reject_all,save_choices,placeholder,script,other,gpc,/);
+    const csv = fs
+      .readFileSync(await (await download).path(), 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).toMatch(
+      /^period,choices,accept_all,reject_all,save_choices,placeholder,script,other,gpc,/,
+    );
     expect(csv.at(-1)).toMatch(new RegExp(`,300,130,80,50,0,40,0,30,`));
     expect(await ilse.getByRole('img', { name: nl.insObjectionsChart }).count()).toBe(0);
 
     // Objections to a purpose on legitimate interest: counted in the table, drawn in a chart of their own, in the CSV.
-    expect((await t.call('PUT', '/v1/config', { token: counted.secretKey, body: liConfig() })).status).toBe(201);
-    await sendChoices((body) => t.call('POST', '/v1/consents', { body }), counted.publicKey, scriptedObjections(), 2);
+    expect(
+      (await t.call('PUT', '/v1/config', { token: counted.secretKey, body: liConfig() })).status,
+    ).toBe(201);
+    await sendChoices(
+      (body) => t.call('POST', '/v1/consents', { body }),
+      counted.publicKey,
+      scriptedObjections(),
+      2,
+    );
     await ilse.reload();
     await ilse.locator('#ins-shares').waitFor();
     const fraud = (await cells('#ins-purposes')).find(([key]) => key === 'fraud');
     const o = objectionCounts.fraud;
-    expect(fraud).toEqual(['fraud', ...[o.granted, o.denied, o.withdrawn, o.expired, o.objected].map(String)]);
-    expect(await ilse.locator('#ins-purposes thead th').allTextContents()).toContain(nl.insStatus_objected);
+    expect(fraud).toEqual([
+      'fraud',
+      ...[o.granted, o.denied, o.withdrawn, o.expired, o.objected].map(String),
+    ]);
+    expect(await ilse.locator('#ins-purposes thead th').allTextContents()).toContain(
+      nl.insStatus_objected,
+    );
     expect(await drawnSeries(nl.insObjectionsChart)).toEqual({ fraud: onlyToday(o.objected) });
     const again = ilse.waitForEvent('download');
     await ilse.getByRole('link', { name: nl.downloadCsv }).click();
-    const [head, ...rows] = fs.readFileSync(await (await again).path(), 'utf8').trim().split('\r\n').map((line) => line.split(','));
+    const [head, ...rows] = fs
+      .readFileSync(await (await again).path(), 'utf8')
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
     expect(rows.at(-1)![head.indexOf('fraud objected')]).toBe(String(o.objected));
-    expect(rows.at(-1)![head.indexOf('necessary granted')]).toBe(String(scriptedCounts.purposes.necessary.granted + objectionCounts.necessary.granted));
+    expect(rows.at(-1)![head.indexOf('necessary granted')]).toBe(
+      String(scriptedCounts.purposes.necessary.granted + objectionCounts.necessary.granted),
+    );
     await checkScreen(ilse, nl.navInsights, en.navInsights);
   });
 });

@@ -19,9 +19,11 @@ describe.skipIf(skipBrowserTests)('the banner on another origin', () => {
 
   beforeEach(async () => {
     shop = await serveDemoShop();
-    site = await serveOtherOrigin(() => `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Shop</title>
+    site = await serveOtherOrigin(
+      () => `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Shop</title>
 <script>window.__errors = []; addEventListener('akkoord:error', (e) => __errors.push(e.detail));</script>
-<script src="${shop.url}/widget.js?key=${shop.demo.publicKey}" async></script></head><body><h1>Shop</h1></body></html>`);
+<script src="${shop.url}/widget.js?key=${shop.demo.publicKey}" async></script></head><body><h1>Shop</h1></body></html>`,
+    );
     context = await browser().newContext();
     page = await context.newPage();
     warnings = [];
@@ -41,13 +43,22 @@ describe.skipIf(skipBrowserTests)('the banner on another origin', () => {
 
     await expect.poll(async () => (await status()).error?.code).toBe('ORIGIN_NOT_ALLOWED');
     expect((await status()).pending).toBe(1);
-    expect(await page.evaluate(() => (window as unknown as { __errors: Array<{ code: string }> }).__errors.map((e) => e.code))).toEqual(['ORIGIN_NOT_ALLOWED']);
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as { __errors: Array<{ code: string }> }).__errors.map((e) => e.code),
+      ),
+    ).toEqual(['ORIGIN_NOT_ALLOWED']);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`akkoord tenant origins add ${site.url} --tenant ${shop.demo.tenantId}`);
+    expect(warnings[0]).toContain(
+      `akkoord tenant origins add ${site.url} --tenant ${shop.demo.tenantId}`,
+    );
 
     const put = await fetch(`${shop.url}/v1/tenant/origins`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${shop.demo.secretKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${shop.demo.secretKey}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ allowedOrigins: [shop.url, site.url] }),
     });
     expect(put.status).toBe(200);
@@ -58,7 +69,10 @@ describe.skipIf(skipBrowserTests)('the banner on another origin', () => {
     expect(after.error).toBeNull();
     expect(after.receipt).toMatch(/^ey/);
     const visitorId = (await choiceCookie(context))!.visitorId;
-    expect((await serverConsents(shop.url, visitorId, shop.demo.publicKey)).state).toMatchObject({ analytics: 'granted', ads: 'granted' });
+    expect((await serverConsents(shop.url, visitorId, shop.demo.publicKey)).state).toMatchObject({
+      analytics: 'granted',
+      ads: 'granted',
+    });
     expect(warnings).toHaveLength(1);
   });
 

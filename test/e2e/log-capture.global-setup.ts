@@ -9,7 +9,10 @@ import path from 'node:path';
 /** What must never appear in a log value, with a name for the report. */
 const forbidden: Array<[string, RegExp]> = [
   ['e-mail address', /[^\s@"'<>()[\],;:]+@[^\s@"'<>()[\],;:]+\.[a-z]{2,}/i],
-  ['secret key, public key, webhook secret or visitor id', /\b(sk|pk|whsec|v)_(?!\[redacted\])[A-Za-z0-9_+/=-]{8,}/],
+  [
+    'secret key, public key, webhook secret or visitor id',
+    /\b(sk|pk|whsec|v)_(?!\[redacted\])[A-Za-z0-9_+/=-]{8,}/,
+  ],
   ['link, session or CSRF token', /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/],
   ['IPv4 address', /\b\d{1,3}(\.\d{1,3}){3}\b/],
   ['IPv6 address', /\b[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}\b/i],
@@ -26,8 +29,12 @@ function offences(line: string): string[] {
   } catch {
     return [`not a JSON log line: ${line.slice(0, 80)}`];
   }
-  const text = JSON.stringify(Object.fromEntries(Object.entries(record).filter(([key]) => !ownFields.has(key))));
-  return forbidden.filter(([, pattern]) => pattern.test(text)).map(([name]) => `${name} in ${line.slice(0, 300)}`);
+  const text = JSON.stringify(
+    Object.fromEntries(Object.entries(record).filter(([key]) => !ownFields.has(key))),
+  );
+  return forbidden
+    .filter(([, pattern]) => pattern.test(text))
+    .map(([name]) => `${name} in ${line.slice(0, 300)}`);
 }
 
 export default function setup() {
@@ -35,12 +42,20 @@ export default function setup() {
   process.env.AKKOORD_TEST_LOG_DIR = dir;
   return () => {
     const files = fs.readdirSync(dir);
-    const lines = files.flatMap((file) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean));
+    const lines = files.flatMap((file) =>
+      fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean),
+    );
     const found = lines.flatMap(offences);
     console.log(`log capture: ${lines.length} log lines from ${files.length} test apps searched`);
     if (process.env.KEEP_SUITE_LOG) console.log(`log capture: kept in ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
-    if (lines.length === 0) throw new Error('log capture: no log line was written; is AKKOORD_TEST_LOG_DIR reaching the test apps?');
-    if (found.length > 0) throw new Error(`log capture: ${found.length} log lines hold personal data or credentials:\n${found.slice(0, 20).join('\n')}`);
+    if (lines.length === 0)
+      throw new Error(
+        'log capture: no log line was written; is AKKOORD_TEST_LOG_DIR reaching the test apps?',
+      );
+    if (found.length > 0)
+      throw new Error(
+        `log capture: ${found.length} log lines hold personal data or credentials:\n${found.slice(0, 20).join('\n')}`,
+      );
   };
 }

@@ -68,11 +68,22 @@ const tokenIn = (text: string, pattern: RegExp): string => {
 async function runFlows(f: Flows): Promise<void> {
   const { base, secrets } = f;
   const own = new URL(base).origin;
-  const call = async (method: string, url: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) => {
+  const call = async (
+    method: string,
+    url: string,
+    options: {
+      token?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      raw?: string;
+    } = {},
+  ) => {
     const response = await fetch(base + url, {
       method,
       headers: {
-        ...(options.body !== undefined || options.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.body !== undefined || options.raw !== undefined
+          ? { 'content-type': 'application/json' }
+          : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         ...options.headers,
       },
@@ -85,42 +96,97 @@ async function runFlows(f: Flows): Promise<void> {
   secrets.add(ADMIN_TOKEN, TEST_SECRET);
 
   // A tenant whose banner lives on the served origin.
-  const created = await call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Logwinkel BV', allowedOrigins: [own] } });
+  const created = await call('POST', '/v1/admin/tenants', {
+    token: ADMIN_TOKEN,
+    body: { name: 'Logwinkel BV', allowedOrigins: [own] },
+  });
   expect(created.status).toBe(201);
-  const { tenant, publicKey, secretKey } = json(created) as { tenant: { id: string }; publicKey: string; secretKey: string };
+  const { tenant, publicKey, secretKey } = json(created) as {
+    tenant: { id: string };
+    publicKey: string;
+    secretKey: string;
+  };
   secrets.add(publicKey, secretKey);
   const { demoConfig } = await import('../../server/services/config/demo.js');
   const published = await call('PUT', '/v1/config', { token: secretKey, body: demoConfig(own) });
   expect(published.status).toBe(201);
   const configVersion = (json(published) as { version: number }).version;
-  const api = (method: string, url: string, body?: unknown) => call(method, url, { token: secretKey, body });
+  const api = (method: string, url: string, body?: unknown) =>
+    call(method, url, { token: secretKey, body });
 
   // A banner choice, then the visitor reads its own consents.
   const visitorId = `v_${crypto.randomBytes(18).toString('base64url')}`;
   secrets.add(visitorId);
   const choice = await call('POST', '/v1/consents', {
     headers: { origin: own },
-    body: { key: publicKey, visitorId, decisions: { analytics: true, ads: false }, configVersion, locale: 'nl', clientEventId: `evt-${crypto.randomUUID()}` },
+    body: {
+      key: publicKey,
+      visitorId,
+      decisions: { analytics: true, ads: false },
+      configVersion,
+      locale: 'nl',
+      clientEventId: `evt-${crypto.randomUUID()}`,
+    },
   });
   expect(choice.status).toBe(201);
   expect((await call('GET', `/v1/consents/${visitorId}?key=${publicKey}`)).status).toBe(200);
-  const visitorLink = await call('POST', '/v1/me/visitor-link', { headers: { origin: own }, body: { key: publicKey, visitorId } });
+  const visitorLink = await call('POST', '/v1/me/visitor-link', {
+    headers: { origin: own },
+    body: { key: publicKey, visitorId },
+  });
   expect(visitorLink.status).toBe(201);
   secrets.add(tokenIn(json(visitorLink).url, /#token=([A-Za-z0-9_-]{43})/));
 
   // People with e-mail and phone; one tool uses the e-mail address as its own id.
   const anna = { email: 'anna.log@example.com', phone: '+31 6 1234 5678' };
-  secrets.add(anna.email, anna.phone, '+31612345678', '612345678', 'bram.log@example.com', 'Annelies-Logtest');
+  secrets.add(
+    anna.email,
+    anna.phone,
+    '+31612345678',
+    '612345678',
+    'bram.log@example.com',
+    'Annelies-Logtest',
+  );
   const visitor2 = `v_${crypto.randomBytes(18).toString('base64url')}`;
   secrets.add(visitor2);
-  expect((await api('PUT', '/v1/subjects/crm-anna', { ...anna, attributes: { firstName: 'Annelies-Logtest' }, visitorIds: [visitor2] })).status).toBeLessThan(300);
-  expect((await api('PUT', `/v1/subjects/${encodeURIComponent('bram.log@example.com')}`, { email: 'bram.log@example.com', phone: '+31 20 765 4321' })).status).toBeLessThan(300);
+  expect(
+    (
+      await api('PUT', '/v1/subjects/crm-anna', {
+        ...anna,
+        attributes: { firstName: 'Annelies-Logtest' },
+        visitorIds: [visitor2],
+      })
+    ).status,
+  ).toBeLessThan(300);
+  expect(
+    (
+      await api('PUT', `/v1/subjects/${encodeURIComponent('bram.log@example.com')}`, {
+        email: 'bram.log@example.com',
+        phone: '+31 20 765 4321',
+      })
+    ).status,
+  ).toBeLessThan(300);
   secrets.add('+31 20 765 4321', '+31207654321', '207654321');
-  expect((await api('GET', `/v1/subjects/${encodeURIComponent('bram.log@example.com')}`)).status).toBe(200);
-  expect((await api('POST', '/v1/subjects/crm-anna/records/orders', [{ order: 'A-1', shipTo: 'Logstraat 1, Utrecht' }])).status).toBe(201);
+  expect(
+    (await api('GET', `/v1/subjects/${encodeURIComponent('bram.log@example.com')}`)).status,
+  ).toBe(200);
+  expect(
+    (
+      await api('POST', '/v1/subjects/crm-anna/records/orders', [
+        { order: 'A-1', shipTo: 'Logstraat 1, Utrecht' },
+      ])
+    ).status,
+  ).toBe(201);
   secrets.add('Logstraat 1');
   // Consent from a form with double opt-in: Akkoord mails a confirmation link.
-  expect((await api('POST', '/v1/subjects/crm-anna/consents', { decisions: { newsletter: { email: true } }, doubleOptIn: true })).status).toBe(201);
+  expect(
+    (
+      await api('POST', '/v1/subjects/crm-anna/consents', {
+        decisions: { newsletter: { email: true } },
+        doubleOptIn: true,
+      })
+    ).status,
+  ).toBe(201);
   const confirmation = await f.mailTo(anna.email, 1);
   const confirmToken = tokenIn(confirmation, /\/c\/([A-Za-z0-9_-]{43})/);
   secrets.add(confirmToken);
@@ -128,26 +194,62 @@ async function runFlows(f: Flows): Promise<void> {
 
   // Sign-in by e-mail, then the session: read, change, correct, export.
   const pc = { origin: own };
-  expect((await call('POST', '/v1/me/login', { headers: pc, body: { tenant: tenant.id, email: 'Anna.Log@Example.com' } })).status).toBe(202);
-  expect((await call('POST', '/v1/me/login', { headers: pc, body: { tenant: tenant.id, email: 'nobody.log@example.com' } })).status).toBe(202);
+  expect(
+    (
+      await call('POST', '/v1/me/login', {
+        headers: pc,
+        body: { tenant: tenant.id, email: 'Anna.Log@Example.com' },
+      })
+    ).status,
+  ).toBe(202);
+  expect(
+    (
+      await call('POST', '/v1/me/login', {
+        headers: pc,
+        body: { tenant: tenant.id, email: 'nobody.log@example.com' },
+      })
+    ).status,
+  ).toBe(202);
   secrets.add('nobody.log@example.com');
   // A known person whose mail server refuses the sign-in mail (see recordingMailer).
-  expect((await api('PUT', '/v1/subjects/crm-rejected', { email: 'rejected.log@example.com' })).status).toBeLessThan(300);
-  expect((await call('POST', '/v1/me/login', { headers: pc, body: { tenant: tenant.id, email: 'rejected.log@example.com' } })).status).toBe(202);
+  expect(
+    (await api('PUT', '/v1/subjects/crm-rejected', { email: 'rejected.log@example.com' })).status,
+  ).toBeLessThan(300);
+  expect(
+    (
+      await call('POST', '/v1/me/login', {
+        headers: pc,
+        body: { tenant: tenant.id, email: 'rejected.log@example.com' },
+      })
+    ).status,
+  ).toBe(202);
   secrets.add('rejected.log@example.com');
   const signInToken = tokenIn(await f.mailTo(anna.email, 2), /#token=([A-Za-z0-9_-]{43})/);
   secrets.add(signInToken);
-  const session = await call('POST', '/v1/me/session', { headers: pc, body: { token: signInToken } });
+  const session = await call('POST', '/v1/me/session', {
+    headers: pc,
+    body: { token: signInToken },
+  });
   expect(session.status).toBe(200);
   const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0];
   const csrf = (json(session) as { csrfToken: string }).csrfToken;
   secrets.add(cookie.split('=')[1], csrf);
   // The same token again: refused (401), and the refusal must not log it either.
-  expect((await call('POST', '/v1/me/session', { headers: pc, body: { token: signInToken } })).status).toBe(401);
-  const me = (method: string, url: string, body?: unknown) => call(method, url, { body, headers: { ...pc, cookie, 'x-csrf-token': csrf } });
+  expect(
+    (await call('POST', '/v1/me/session', { headers: pc, body: { token: signInToken } })).status,
+  ).toBe(401);
+  const me = (method: string, url: string, body?: unknown) =>
+    call(method, url, { body, headers: { ...pc, cookie, 'x-csrf-token': csrf } });
   expect((await me('GET', '/v1/me')).status).toBe(200);
   expect((await me('PUT', '/v1/me/consents', { decisions: { analytics: true } })).status).toBe(200);
-  expect((await me('PATCH', '/v1/me/profile', { email: 'anna.new@example.com', phone: '+31 6 8765 4321' })).status).toBe(200);
+  expect(
+    (
+      await me('PATCH', '/v1/me/profile', {
+        email: 'anna.new@example.com',
+        phone: '+31 6 8765 4321',
+      })
+    ).status,
+  ).toBe(200);
   secrets.add('anna.new@example.com', '+31 6 8765 4321', '+31687654321', '687654321');
   expect((await me('POST', '/v1/me/export', { format: 'json' })).status).toBe(200);
   expect((await me('POST', '/v1/me/export', { format: 'csv' })).status).toBe(200);
@@ -155,21 +257,36 @@ async function runFlows(f: Flows): Promise<void> {
   // A preference-center link and a one-click unsubscribe (RFC 8058).
   const prefs = json(await api('POST', '/v1/subjects/crm-anna/links', { kind: 'preferences' }));
   secrets.add(tokenIn(prefs.url, /#token=([A-Za-z0-9_-]{43})/));
-  const unsub = json(await api('POST', '/v1/subjects/crm-anna/links', { kind: 'unsubscribe', purpose: 'newsletter', channel: 'email' }));
+  const unsub = json(
+    await api('POST', '/v1/subjects/crm-anna/links', {
+      kind: 'unsubscribe',
+      purpose: 'newsletter',
+      channel: 'email',
+    }),
+  );
   const unsubToken = tokenIn(unsub.url, /\/u\/([A-Za-z0-9_-]{43})/);
   secrets.add(unsubToken);
   expect((await call('GET', `/u/${unsubToken}`)).status).toBe(200);
-  const oneClick = await fetch(`${base}/u/${unsubToken}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  const oneClick = await fetch(`${base}/u/${unsubToken}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
   expect(oneClick.status).toBe(200);
 
   // Webhooks: a receiver that fails once, then takes the events.
   const receiver = await startReceiver();
   try {
-    const hook = await api('POST', '/v1/webhooks', { url: `${receiver.url}?contact=anna.log@example.com` });
+    const hook = await api('POST', '/v1/webhooks', {
+      url: `${receiver.url}?contact=anna.log@example.com`,
+    });
     expect(hook.status).toBe(201);
     secrets.add((json(hook) as { secret: string }).secret);
     // A webhook starts at the feed's end: this change is its first event.
-    expect((await api('POST', '/v1/subjects/crm-anna/consents', { decisions: { analytics: false } })).status).toBe(201);
+    expect(
+      (await api('POST', '/v1/subjects/crm-anna/consents', { decisions: { analytics: false } }))
+        .status,
+    ).toBe(201);
     await f.deliverWebhooks();
     expect(receiver.calls()).toBeGreaterThan(0);
   } finally {
@@ -179,22 +296,48 @@ async function runFlows(f: Flows): Promise<void> {
   // Requests by a tool: access, then erasure of the person known by an e-mail id.
   const access = json(await api('POST', '/v1/requests', { subject: 'crm-anna', type: 'access' }));
   expect((await api('GET', `/v1/requests/${access.id}/export?format=csv`)).status).toBe(200);
-  expect((await api('POST', '/v1/requests', { subject: 'bram.log@example.com', type: 'erasure', scope: { all: true } })).status).toBe(201);
+  expect(
+    (
+      await api('POST', '/v1/requests', {
+        subject: 'bram.log@example.com',
+        type: 'erasure',
+        scope: { all: true },
+      })
+    ).status,
+  ).toBe(201);
   expect((await api('GET', '/v1/audience?purpose=newsletter&channel=email')).status).toBe(200);
 
   // Errors with personal data and credentials in the body, the path, the query and the headers.
   const errors = [
-    await call('POST', '/v1/me/login', { headers: pc, body: { tenant: tenant.id, email: 'not valid anna.log@example.com' } }),
-    await call('POST', '/v1/me/login', { headers: pc, raw: '{"tenant":"' + tenant.id + '","email":"anna.log@example.com"' }),
-    await api('PUT', '/v1/subjects/crm-x', { email: 'broken@@example.com', phone: '+31 6 1234 5678 ext' }),
+    await call('POST', '/v1/me/login', {
+      headers: pc,
+      body: { tenant: tenant.id, email: 'not valid anna.log@example.com' },
+    }),
+    await call('POST', '/v1/me/login', {
+      headers: pc,
+      raw: '{"tenant":"' + tenant.id + '","email":"anna.log@example.com"',
+    }),
+    await api('PUT', '/v1/subjects/crm-x', {
+      email: 'broken@@example.com',
+      phone: '+31 6 1234 5678 ext',
+    }),
     await api('GET', `/v1/subjects/${encodeURIComponent('unknown.log@example.com')}`),
-    await api('GET', `/v1/check?subject=${encodeURIComponent('anna.log@example.com')}&purpose=nope&channel=email`),
-    await call('GET', `/v1/nothing/here/anna.log@example.com?phone=${encodeURIComponent('+31612345678')}`),
+    await api(
+      'GET',
+      `/v1/check?subject=${encodeURIComponent('anna.log@example.com')}&purpose=nope&channel=email`,
+    ),
+    await call(
+      'GET',
+      `/v1/nothing/here/anna.log@example.com?phone=${encodeURIComponent('+31612345678')}`,
+    ),
     await call('GET', '/v1/keys', { token: `${secretKey}x` }),
     await call('GET', `/v1/consents/${visitorId}?key=${publicKey}x`),
     await call('POST', '/v1/me/session', { headers: pc, body: { token: 'A'.repeat(43) } }),
     await call('GET', '/v1/me', { headers: { cookie: `${cookie}x` } }),
-    await call('PUT', '/v1/me/consents', { headers: { ...pc, cookie }, body: { decisions: { analytics: true } } }),
+    await call('PUT', '/v1/me/consents', {
+      headers: { ...pc, cookie },
+      body: { decisions: { analytics: true } },
+    }),
   ];
   secrets.add('broken@@example.com', 'unknown.log@example.com', `${secretKey}x`);
   errors.forEach((error, i) => expect(error.status, `error #${i}`).toBeGreaterThanOrEqual(400));
@@ -209,19 +352,26 @@ function recordingMailer(): MailTransport & { sent: Mail[]; refused: Mail[] } {
   const sent: Mail[] = [];
   const refused: Mail[] = [];
   return {
-    sent, refused,
+    sent,
+    refused,
     async send(mail) {
       if (mail.to === 'rejected.log@example.com') {
         refused.push(mail);
         // Some servers quote the message back; the error then holds the link and its token.
-        throw new Error(`550 5.1.1 <${mail.to}>: Recipient address rejected; message was: ${mail.text}`);
+        throw new Error(
+          `550 5.1.1 <${mail.to}>: Recipient address rejected; message was: ${mail.text}`,
+        );
       }
       sent.push(mail);
     },
   };
 }
 
-async function waitFor<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  read: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -234,11 +384,17 @@ async function waitFor<T>(read: () => Promise<T | undefined> | T | undefined, wh
 describe('no personal data or credentials in the logs of the end-to-end flows', () => {
   it('scrubText masks link tokens, session and CSRF tokens and whole whsec_ secrets in free text', () => {
     const link = `https://cmp.example/p/ten_8mE6wZkHWnppm4eHikDCxw#token=${crypto.randomBytes(32).toString('base64url')}`;
-    expect(scrubText(`see ${link}`)).toBe('see https://cmp.example/p/ten_8mE6wZkHWnppm4eHikDCxw#token=[token]');
+    expect(scrubText(`see ${link}`)).toBe(
+      'see https://cmp.example/p/ten_8mE6wZkHWnppm4eHikDCxw#token=[token]',
+    );
     expect(scrubText(`csrf ${crypto.randomBytes(24).toString('base64url')}`)).toBe('csrf [token]');
-    expect(scrubText('secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+/=abc')).toBe('secret whsec_[redacted]');
+    expect(scrubText('secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+/=abc')).toBe(
+      'secret whsec_[redacted]',
+    );
     // Ids stay readable: they are not secrets and say what went wrong.
-    expect(scrubText('subject sub_AbCdEfGhIjKlMnOpQrStUv not found')).toBe('subject sub_AbCdEfGhIjKlMnOpQrStUv not found');
+    expect(scrubText('subject sub_AbCdEfGhIjKlMnOpQrStUv not found')).toBe(
+      'subject sub_AbCdEfGhIjKlMnOpQrStUv not found',
+    );
   });
 
   describe('an app served over HTTP with a debug logger writing into memory', () => {
@@ -258,24 +414,37 @@ describe('no personal data or credentials in the logs of the end-to-end flows', 
       await runFlows({
         base: served.url,
         secrets,
-        mailTo: (to, count) => waitFor(() => mailer.sent.filter((m) => m.to === to)[count - 1]?.text, `mail #${count}`),
+        mailTo: (to, count) =>
+          waitFor(() => mailer.sent.filter((m) => m.to === to)[count - 1]?.text, `mail #${count}`),
         deliverWebhooks: async () => {
           await runDueDeliveries(served.t.ctx);
           // The first attempt failed; make the retry due and send again.
-          await served.t.ctx.db.updateTable('webhook_deliveries').set({ next_attempt_at: '1970-01-01T00:00:00.000Z' }).where('status', '=', 'pending').execute();
+          await served.t.ctx.db
+            .updateTable('webhook_deliveries')
+            .set({ next_attempt_at: '1970-01-01T00:00:00.000Z' })
+            .where('status', '=', 'pending')
+            .execute();
           await runDueDeliveries(served.t.ctx);
         },
       });
       // The refused sign-in mail is logged by the mail worker, after the answer: wait for it.
-      await waitFor(() => lines.find((line) => line.includes('mail could not be sent')), 'the mailer error line');
-      for (const mail of mailer.refused) secrets.add(tokenIn(mail.text, /#token=([A-Za-z0-9_-]{43})/));
+      await waitFor(
+        () => lines.find((line) => line.includes('mail could not be sent')),
+        'the mailer error line',
+      );
+      for (const mail of mailer.refused)
+        secrets.add(tokenIn(mail.text, /#token=([A-Za-z0-9_-]{43})/));
     }, 120_000);
     afterAll(async () => served?.close());
 
     it('logged the flows: a line per request with route and status, and the mailer failure', () => {
-      const requests = lines.map((line) => JSON.parse(line) as { msg: string; route?: string; status?: number }).filter((l) => l.msg === 'request');
+      const requests = lines
+        .map((line) => JSON.parse(line) as { msg: string; route?: string; status?: number })
+        .filter((l) => l.msg === 'request');
       expect(requests.length).toBeGreaterThan(40);
-      expect(requests.some((l) => l.route === '/v1/subjects/:externalId' && l.status === 404)).toBe(true);
+      expect(requests.some((l) => l.route === '/v1/subjects/:externalId' && l.status === 404)).toBe(
+        true,
+      );
       expect(requests.some((l) => l.status === 401)).toBe(true);
     });
 
@@ -301,11 +470,17 @@ describe('no personal data or credentials in the logs of the end-to-end flows', 
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-log-capture-'));
       server = await startServerProcess({
-        DATABASE_URL: `sqlite:${path.join(dir, 'akkoord.db')}`, AKKOORD_SECRET: TEST_SECRET, AKKOORD_ADMIN_TOKEN: ADMIN_TOKEN,
-        LOG_LEVEL: 'debug', AKKOORD_WEBHOOK_ALLOW_PRIVATE: 'true', AKKOORD_RATE_LIMITS: '',
+        DATABASE_URL: `sqlite:${path.join(dir, 'akkoord.db')}`,
+        AKKOORD_SECRET: TEST_SECRET,
+        AKKOORD_ADMIN_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: 'debug',
+        AKKOORD_WEBHOOK_ALLOW_PRIVATE: 'true',
+        AKKOORD_RATE_LIMITS: '',
       });
       const outbox = async (to: string, count: number) => {
-        const response = await fetch(`${server.url}/dev/outbox`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        const response = await fetch(`${server.url}/dev/outbox`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
         const { mails } = (await response.json()) as { mails: Array<{ to: string; text: string }> };
         return mails.filter((m) => m.to === to).reverse()[count - 1]?.text;
       };
@@ -329,7 +504,7 @@ describe('no personal data or credentials in the logs of the end-to-end flows', 
       expect(output).toContain('"msg":"shutting down"');
     });
 
-    it('stdout and stderr contain none of the flows\' e-mail addresses, phone numbers, tokens, keys or visitor ids', () => {
+    it("stdout and stderr contain none of the flows' e-mail addresses, phone numbers, tokens, keys or visitor ids", () => {
       expect(secrets.values.size).toBeGreaterThan(25);
       expect(secrets.foundIn(output)).toEqual([]);
       const logLines = output.split('\n').filter((line) => line.startsWith('{'));

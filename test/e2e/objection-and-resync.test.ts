@@ -5,7 +5,13 @@ import type { BrowserContext } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bannerWords, settingsWords } from '../../shared/i18n/banner.js';
 import nl from '../../shared/i18n/nl.json';
-import { choiceCookie, gatedOrder, openShop, serverConsents, settingsDialog } from '../helpers/banner-page.js';
+import {
+  choiceCookie,
+  gatedOrder,
+  openShop,
+  serverConsents,
+  settingsDialog,
+} from '../helpers/banner-page.js';
 import { useBannerBrowser } from '../helpers/banner-browser.js';
 import { skipBrowserTests } from '../helpers/chromium.js';
 import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
@@ -26,7 +32,8 @@ describe.skipIf(skipBrowserTests)('objection and re-sync in Chromium', () => {
     for (const c of contexts.splice(0)) await c.close();
     await shop?.close();
   });
-  const api = (method: string, path: string, body?: unknown) => shop.t.call(method, path, { token: shop.demo.secretKey, body });
+  const api = (method: string, path: string, body?: unknown) =>
+    shop.t.call(method, path, { token: shop.demo.secretKey, body });
   const newPage = async () => {
     const context = await browser().newContext({ locale: 'nl-NL' });
     contexts.push(context);
@@ -57,10 +64,24 @@ describe.skipIf(skipBrowserTests)('objection and re-sync in Chromium', () => {
     await page.getByRole('button', { name: words.save }).click();
 
     const visitorId = (await choiceCookie(context))!.visitorId;
-    await expect.poll(async () => (await serverConsents(shop.url, visitorId, shop.demo.publicKey).catch(() => null))?.state.fraud).toBe('objected');
-    expect((await api('PUT', '/v1/subjects/e2e-obj', { visitorIds: [visitorId] })).status).toBeLessThan(300);
-    expect(await (await api('GET', '/v1/check?subject=e2e-obj&purpose=fraud')).json()).toEqual({ allowed: false, reason: 'objected' });
-    expect(await (await api('GET', '/v1/check?subject=e2e-obj&purpose=orders')).json()).toEqual({ allowed: true, reason: 'granted' });
+    await expect
+      .poll(
+        async () =>
+          (await serverConsents(shop.url, visitorId, shop.demo.publicKey).catch(() => null))?.state
+            .fraud,
+      )
+      .toBe('objected');
+    expect(
+      (await api('PUT', '/v1/subjects/e2e-obj', { visitorIds: [visitorId] })).status,
+    ).toBeLessThan(300);
+    expect(await (await api('GET', '/v1/check?subject=e2e-obj&purpose=fraud')).json()).toEqual({
+      allowed: false,
+      reason: 'objected',
+    });
+    expect(await (await api('GET', '/v1/check?subject=e2e-obj&purpose=orders')).json()).toEqual({
+      allowed: true,
+      reason: 'granted',
+    });
   });
 
   it('GDPR-41 GDPR-09: a withdrawal in the preference center stops the gated script in another browser of the person at its next page load', async () => {
@@ -71,16 +92,34 @@ describe.skipIf(skipBrowserTests)('objection and re-sync in Chromium', () => {
       await page.getByRole('button', { name: words.acceptAll }).click();
       await expect.poll(() => gatedOrder(page)).toContain('inline-analytics');
     }
-    const ids = [(await choiceCookie(a.context))!.visitorId, (await choiceCookie(b.context))!.visitorId];
-    for (const id of ids) await expect.poll(async () => (await serverConsents(shop.url, id, shop.demo.publicKey).catch(() => null))?.state.analytics).toBe('granted');
-    expect((await api('PUT', '/v1/subjects/e2e-two', { visitorIds: ids })).status).toBeLessThan(300);
+    const ids = [
+      (await choiceCookie(a.context))!.visitorId,
+      (await choiceCookie(b.context))!.visitorId,
+    ];
+    for (const id of ids)
+      await expect
+        .poll(
+          async () =>
+            (await serverConsents(shop.url, id, shop.demo.publicKey).catch(() => null))?.state
+              .analytics,
+        )
+        .toBe('granted');
+    expect((await api('PUT', '/v1/subjects/e2e-two', { visitorIds: ids })).status).toBeLessThan(
+      300,
+    );
 
     // Browser A: the person withdraws analytics in the preference center.
-    const { url } = await (await api('POST', '/v1/subjects/e2e-two/links', { kind: 'preferences' })).json() as { url: string };
+    const { url } = (await (
+      await api('POST', '/v1/subjects/e2e-two/links', { kind: 'preferences' })
+    ).json()) as { url: string };
     await a.page.goto(url);
     await a.page.getByRole('checkbox', { name: 'Statistieken' }).uncheck();
     await a.page.getByRole('button', { name: nl.preferenceCenter.save }).click();
-    await expect.poll(async () => (await serverConsents(shop.url, ids[1], shop.demo.publicKey)).state.analytics).toBe('withdrawn');
+    await expect
+      .poll(
+        async () => (await serverConsents(shop.url, ids[1], shop.demo.publicKey)).state.analytics,
+      )
+      .toBe('withdrawn');
 
     // Browser B, on its next load: within a day nothing is asked (one GET per day at most) ...
     let syncs = 0;
@@ -89,7 +128,9 @@ describe.skipIf(skipBrowserTests)('objection and re-sync in Chromium', () => {
     await expect.poll(() => gatedOrder(b.page)).toContain('inline-analytics');
     expect(syncs).toBe(0);
     // ... and once the last sync is a day old, the stored choice is read again before anything runs.
-    await b.page.evaluate(() => localStorage.setItem('akkoord.sync', String(Date.now() - 25 * 36e5)));
+    await b.page.evaluate(() =>
+      localStorage.setItem('akkoord.sync', String(Date.now() - 25 * 36e5)),
+    );
     await openShop(b.page, shop.url);
     await expect.poll(() => syncs).toBe(1);
     await expect.poll(async () => (await choiceCookie(b.context))?.decisions.analytics).toBe(false);

@@ -29,16 +29,26 @@ describe.skipIf(skipBrowserTests)('placeholders for gated content', () => {
   const placeholder = () => page.locator('akkoord-placeholder');
   const allowAds = () => page.getByRole('button', { name: 'Advertenties toestaan' });
 
-  it('GDPR-04: the iframe\'s placeholder names the purpose and why; its button grants that purpose alone, recorded, and the video loads', async () => {
+  it("GDPR-04: the iframe's placeholder names the purpose and why; its button grants that purpose alone, recorded, and the video loads", async () => {
     await openShop(page, shop.url);
-    const loaded = page.evaluate(() => new Promise<boolean>((resolve) => addEventListener('message', (e) => e.data === 'akkoord-demo-video-loaded' && resolve(true))));
+    const loaded = page.evaluate(
+      () =>
+        new Promise<boolean>((resolve) =>
+          addEventListener(
+            'message',
+            (e) => e.data === 'akkoord-demo-video-loaded' && resolve(true),
+          ),
+        ),
+    );
     await expect.poll(() => placeholder().count()).toBe(1);
     expect(await page.locator('iframe[data-consent]').isHidden()).toBe(true);
     const text = await placeholder().locator('p').textContent();
     expect(text).toContain('Advertenties');
     expect(text).toContain('afgestemd op je interesses');
     // A named group (the iframe's title) around the text and the button.
-    expect(await placeholder().locator('[role=group]').getAttribute('aria-label')).toContain('Productvideo');
+    expect(await placeholder().locator('[role=group]').getAttribute('aria-label')).toContain(
+      'Productvideo',
+    );
     expect(await axeViolations(page, 'akkoord-placeholder')).toEqual([]);
 
     await allowAds().click();
@@ -49,10 +59,14 @@ describe.skipIf(skipBrowserTests)('placeholders for gated content', () => {
     await expect.poll(() => banner(page).count()).toBe(0);
     const cookie = await choiceCookie(context);
     expect(cookie?.decisions).toEqual({ analytics: false, ads: true });
-    await expect.poll(async () => (await page.evaluate(() => window.akkoord!.ready())).pending).toBe(0);
+    await expect
+      .poll(async () => (await page.evaluate(() => window.akkoord!.ready())).pending)
+      .toBe(0);
     const server = await serverConsents(shop.url, cookie!.visitorId, shop.demo.publicKey);
     expect(server.state).toMatchObject({ ads: 'granted', analytics: 'denied' });
-    expect(server.history.find((h) => h.purpose === 'ads')).toMatchObject({ source: 'placeholder' });
+    expect(server.history.find((h) => h.purpose === 'ads')).toMatchObject({
+      source: 'placeholder',
+    });
   });
 
   it('is reached and used by keyboard; focus lands on the content it unlocked', async () => {
@@ -87,23 +101,43 @@ describe.skipIf(skipBrowserTests)('placeholders for gated content', () => {
     });
     await expect.poll(() => placeholder().count()).toBe(2);
     const styling = await page.evaluate(() => {
-      const roots = [...document.querySelectorAll('akkoord-consent, akkoord-placeholder')].map((host) => host.shadowRoot!);
+      const roots = [...document.querySelectorAll('akkoord-consent, akkoord-placeholder')].map(
+        (host) => host.shadowRoot!,
+      );
       const first = roots[0].adoptedStyleSheets[0];
       return {
         roots: roots.length,
-        shared: roots.every((root) => root.adoptedStyleSheets.length === 1 && root.adoptedStyleSheets[0] === first),
+        shared: roots.every(
+          (root) => root.adoptedStyleSheets.length === 1 && root.adoptedStyleSheets[0] === first,
+        ),
         copies: roots.reduce((sum, root) => sum + root.querySelectorAll('style').length, 0),
         // The placeholder's own rules come with it: a block with the box's border.
         placeholder: getComputedStyle(document.querySelector('akkoord-placeholder')!).display,
-        box: getComputedStyle(document.querySelector('akkoord-placeholder')!.shadowRoot!.querySelector('.ph')!).borderTopStyle,
+        box: getComputedStyle(
+          document.querySelector('akkoord-placeholder')!.shadowRoot!.querySelector('.ph')!,
+        ).borderTopStyle,
       };
     });
-    expect(styling).toEqual({ roots: 3, shared: true, copies: 0, placeholder: 'block', box: 'solid' });
+    expect(styling).toEqual({
+      roots: 3,
+      shared: true,
+      copies: 0,
+      placeholder: 'block',
+      box: 'solid',
+    });
   });
 
-  it('follows the banner\'s language and goes away after Accept all', async () => {
+  it("follows the banner's language and goes away after Accept all", async () => {
     await openShop(page, `${shop.url}/?lang=en`);
-    await expect.poll(() => page.getByRole('button', { name: bannerTable.placeholderButton.en.replace('{purpose}', 'Advertising') }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('button', {
+            name: bannerTable.placeholderButton.en.replace('{purpose}', 'Advertising'),
+          })
+          .count(),
+      )
+      .toBe(1);
     await page.getByRole('button', { name: bannerTable.acceptAll.en }).click();
     await expect.poll(() => placeholder().count()).toBe(0);
   });

@@ -15,7 +15,13 @@ const m = nl.preferenceCenter;
 
 /** The policy's directives as a map: "script-src" → ["'self'"]. */
 function directives(policy: string | null | undefined): Map<string, string[]> {
-  return new Map((policy ?? '').split(';').map((part) => part.trim().split(/\s+/)).filter((words) => words[0]).map(([name, ...values]) => [name, values]));
+  return new Map(
+    (policy ?? '')
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter((words) => words[0])
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 describe.skipIf(skipBrowserTests)('the preference center under a strict CSP', () => {
@@ -47,12 +53,19 @@ describe.skipIf(skipBrowserTests)('the preference center under a strict CSP', ()
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+      );
     });
   });
   afterEach(async () => context?.close());
 
-  const violations = async () => [...refused, ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations))];
+  const violations = async () => [
+    ...refused,
+    ...(await page.evaluate(
+      () => (window as unknown as { __cspViolations: string[] }).__cspViolations,
+    )),
+  ];
 
   it('sends a policy without unsafe-inline or unsafe-eval that allows only its own scripts and styles', async () => {
     const response = await fetch(`${served.url}/p/${tenant.tenantId}`);
@@ -61,7 +74,10 @@ describe.skipIf(skipBrowserTests)('the preference center under a strict CSP', ()
     const d = directives(policy);
     expect(d.get('script-src')).toEqual(["'self'"]);
     // The page's own stylesheet is inlined (nothing blocks the first paint) and allowed by its hash alone.
-    expect(d.get('style-src')).toEqual(["'self'", expect.stringMatching(/^'sha256-[A-Za-z0-9+/]{43}='$/)]);
+    expect(d.get('style-src')).toEqual([
+      "'self'",
+      expect.stringMatching(/^'sha256-[A-Za-z0-9+/]{43}='$/),
+    ]);
     expect(d.get('object-src')).toEqual(["'none'"]);
     expect(d.get('base-uri')).toEqual(["'none'"]);
     expect(d.get('frame-ancestors')).toBeDefined();
@@ -81,14 +97,24 @@ describe.skipIf(skipBrowserTests)('the preference center under a strict CSP', ()
   });
 
   it('signed in by a signed link, every screen renders and consents can be changed; after the mailed link the download works; no violation', async () => {
-    const put = await served.t.call('PUT', '/v1/subjects/csp-person', { token: tenant.secretKey, body: { email: 'csp@example.com', attributes: { firstName: 'Cas' } } });
+    const put = await served.t.call('PUT', '/v1/subjects/csp-person', {
+      token: tenant.secretKey,
+      body: { email: 'csp@example.com', attributes: { firstName: 'Cas' } },
+    });
     expect(put.status).toBeLessThan(300);
-    const link = (await (await served.t.call('POST', '/v1/subjects/csp-person/links', { token: tenant.secretKey, body: { kind: 'preferences' } })).json()) as { url: string };
+    const link = (await (
+      await served.t.call('POST', '/v1/subjects/csp-person/links', {
+        token: tenant.secretKey,
+        body: { kind: 'preferences' },
+      })
+    ).json()) as { url: string };
     await page.goto(link.url);
     await page.getByRole('navigation', { name: m.nav }).waitFor();
     // The stylesheet applied: the policy did not block it.
     expect(await page.evaluate(() => document.styleSheets.length)).toBeGreaterThan(0);
-    expect(await page.evaluate(() => getComputedStyle(document.querySelector('main')!).maxWidth)).toBe('768px');
+    expect(
+      await page.evaluate(() => getComputedStyle(document.querySelector('main')!).maxWidth),
+    ).toBe('768px');
 
     await page.getByRole('checkbox', { name: 'Statistieken' }).check();
     await page.getByRole('button', { name: m.save }).click();
@@ -107,7 +133,10 @@ describe.skipIf(skipBrowserTests)('the preference center under a strict CSP', ()
       await page.getByRole('heading', { level: 2 }).first().waitFor();
     }
     await page.getByRole('link', { name: m.navData }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: m.downloadJson }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: m.downloadJson }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.json$/);
     expect(await violations()).toEqual([]);
   });

@@ -34,7 +34,13 @@ const CONTROLLER = `Shop ${XSS.img} BV`;
 
 /** Cells a spreadsheet would evaluate: =, +, -, @ (and tab, CR, their full-width forms). */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
-const FORMULAS = { eq: '=HYPERLINK("https://evil.example","x")', plus: '+1+1', minus: '-2+3', at: '@SUM(A1)', fullwidth: '＝1+1' };
+const FORMULAS = {
+  eq: '=HYPERLINK("https://evil.example","x")',
+  plus: '+1+1',
+  minus: '-2+3',
+  at: '@SUM(A1)',
+  fullwidth: '＝1+1',
+};
 
 function hostileConfig(publicUrl: string): TenantConfig {
   const config = demoConfig(publicUrl);
@@ -47,7 +53,8 @@ function hostileConfig(publicUrl: string): TenantConfig {
   };
   for (const purpose of config.purposes) {
     const [name, description] = rename[purpose.key];
-    for (const locale of Object.keys(purpose.text)) purpose.text[locale] = { name, description, interest: description };
+    for (const locale of Object.keys(purpose.text))
+      purpose.text[locale] = { name, description, interest: description };
     purpose.recipients = [`${FORMULAS.eq} ${XSS.img}`];
     purpose.dataCategories = [FORMULAS.minus, XSS.svg];
   }
@@ -59,13 +66,15 @@ async function expectInert(page: Page): Promise<void> {
   await page.waitForTimeout(300); // an image error or an svg load fires asynchronously
   const found = await page.evaluate(() => {
     const roots: Array<Document | ShadowRoot> = [document];
-    for (const element of document.querySelectorAll('*')) if (element.shadowRoot) roots.push(element.shadowRoot);
+    for (const element of document.querySelectorAll('*'))
+      if (element.shadowRoot) roots.push(element.shadowRoot);
     const handlers: string[] = [];
     let injected = 0;
     for (const root of roots) {
       for (const element of root.querySelectorAll('*')) {
         for (const attribute of element.attributes) {
-          if (/^on/i.test(attribute.name) || /^\s*javascript:/i.test(attribute.value)) handlers.push(`${element.tagName} ${attribute.name}`);
+          if (/^on/i.test(attribute.name) || /^\s*javascript:/i.test(attribute.value))
+            handlers.push(`${element.tagName} ${attribute.name}`);
         }
       }
       injected += root.querySelectorAll('img[src="x"], iframe[srcdoc], svg[onload]').length;
@@ -83,7 +92,8 @@ describe.skipIf(skipBrowserTests)('stored XSS renders inert in Chromium', () => 
   /** A second tenant with a hostile name, made through the admin API. */
   let other: { tenantId: string; secretKey: string };
 
-  const api = (method: string, path: string, body?: unknown, token = other.secretKey) => shop.t.call(method, path, { token, body });
+  const api = (method: string, path: string, body?: unknown, token = other.secretKey) =>
+    shop.t.call(method, path, { token, body });
 
   beforeAll(async () => {
     await Promise.all([ensureWidgetBuilt(), ensurePreferenceCenterBuilt()]);
@@ -92,7 +102,10 @@ describe.skipIf(skipBrowserTests)('stored XSS renders inert in Chromium', () => 
     const config = hostileConfig(shop.url);
     expect((await api('PUT', '/v1/config', config, shop.demo.secretKey)).status).toBe(201);
 
-    const created = await shop.t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: TENANT_NAME, allowedOrigins: [shop.url] } });
+    const created = await shop.t.call('POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: { name: TENANT_NAME, allowedOrigins: [shop.url] },
+    });
     expect(created.status).toBe(201);
     const body = (await created.json()) as { tenant: { id: string }; secretKey: string };
     other = { tenantId: body.tenant.id, secretKey: body.secretKey };
@@ -100,12 +113,26 @@ describe.skipIf(skipBrowserTests)('stored XSS renders inert in Chromium', () => 
     const person = await api('PUT', '/v1/subjects/xss-person', {
       email: 'xss.person@example.com',
       phone: '+31 6 12345678',
-      attributes: { [XSS.img]: XSS.svg, note: XSS.script, endScript: XSS.endScript, patterns: XSS.patterns, ...FORMULAS },
+      attributes: {
+        [XSS.img]: XSS.svg,
+        note: XSS.script,
+        endScript: XSS.endScript,
+        patterns: XSS.patterns,
+        ...FORMULAS,
+      },
     });
     expect(person.status).toBeLessThan(300);
-    const records = await api('POST', '/v1/subjects/xss-person/records/orders', [{ item: XSS.img, [XSS.svg]: FORMULAS.eq, note: FORMULAS.at }]);
+    const records = await api('POST', '/v1/subjects/xss-person/records/orders', [
+      { item: XSS.img, [XSS.svg]: FORMULAS.eq, note: FORMULAS.at },
+    ]);
     expect(records.status).toBe(201);
-    expect((await api('POST', '/v1/subjects/xss-person/consents', { decisions: { newsletter: { email: true } } })).status).toBe(201);
+    expect(
+      (
+        await api('POST', '/v1/subjects/xss-person/consents', {
+          decisions: { newsletter: { email: true } },
+        })
+      ).status,
+    ).toBe(201);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -118,7 +145,12 @@ describe.skipIf(skipBrowserTests)('stored XSS renders inert in Chromium', () => 
   afterEach(async () => context?.close());
 
   it('refuses a privacy-notice URL that is not http(s): javascript:, data: and vbscript: never become links', async () => {
-    for (const url of ['javascript:window.__xss=1', 'JavaScript:alert(1)//https://x', 'data:text/html,<script>window.__xss=1</script>', 'vbscript:msgbox(1)']) {
+    for (const url of [
+      'javascript:window.__xss=1',
+      'JavaScript:alert(1)//https://x',
+      'data:text/html,<script>window.__xss=1</script>',
+      'vbscript:msgbox(1)',
+    ]) {
       const config = hostileConfig(shop.url);
       config.privacyNoticeUrl = { nl: url, en: `${shop.url}/demo/privacy` };
       const res = await api('PUT', '/v1/config', config);
@@ -177,25 +209,43 @@ describe.skipIf(skipBrowserTests)('stored XSS renders inert in Chromium', () => 
     await expectInert(page);
   });
 
-  it('exports are downloads, never HTML; the person\'s JSON keeps the strings and the CSV neutralises formulas', async () => {
+  it("exports are downloads, never HTML; the person's JSON keeps the strings and the CSV neutralises formulas", async () => {
     await page.goto(await mailedSignInUrl(shop.t, other.tenantId, 'xss-person'));
     await page.getByRole('navigation').waitFor();
-    const fetched = await page.evaluate(async () => Promise.all(['json', 'csv'].map(async (format) => {
-      const { csrfToken } = (await (await fetch('/v1/me')).json()) as { csrfToken: string };
-      const res = await fetch('/v1/me/export', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify({ format }) });
-      return { format, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), nosniff: res.headers.get('x-content-type-options'), body: await res.text() };
-    })));
+    const fetched = await page.evaluate(async () =>
+      Promise.all(
+        ['json', 'csv'].map(async (format) => {
+          const { csrfToken } = (await (await fetch('/v1/me')).json()) as { csrfToken: string };
+          const res = await fetch('/v1/me/export', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+            body: JSON.stringify({ format }),
+          });
+          return {
+            format,
+            type: res.headers.get('content-type'),
+            disposition: res.headers.get('content-disposition'),
+            nosniff: res.headers.get('x-content-type-options'),
+            body: await res.text(),
+          };
+        }),
+      ),
+    );
     for (const file of fetched) {
       expect(file.type).not.toMatch(/html/);
       expect(file.disposition).toMatch(/^attachment/);
       expect(file.nosniff).toBe('nosniff');
     }
-    const json = JSON.parse(fetched[0].body) as { subject: { attributes: Record<string, unknown> } };
+    const json = JSON.parse(fetched[0].body) as {
+      subject: { attributes: Record<string, unknown> };
+    };
     expect(json.subject.attributes[XSS.img]).toBe(XSS.svg);
     expectCsvInert(fetched[1].body, [XSS.img, XSS.script]);
 
     // The same through a tool's access request.
-    const request = await (await api('POST', '/v1/requests', { subject: 'xss-person', type: 'access' })).json();
+    const request = await (
+      await api('POST', '/v1/requests', { subject: 'xss-person', type: 'access' })
+    ).json();
     expect(request.status).toBe('completed');
     const viaRequest = await api('GET', `/v1/requests/${request.id}/export?format=csv`);
     expect(viaRequest.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -217,14 +267,24 @@ describe.skipIf(skipBrowserTests)('stored XSS renders inert in Chromium', () => 
   });
 
   it('the unsubscribe page and its answer show tenant and purpose names as text', async () => {
-    const link = await (await api('POST', '/v1/subjects/xss-person/links', { kind: 'unsubscribe', purpose: 'newsletter', channel: 'email' })).json();
+    const link = await (
+      await api('POST', '/v1/subjects/xss-person/links', {
+        kind: 'unsubscribe',
+        purpose: 'newsletter',
+        channel: 'email',
+      })
+    ).json();
     await page.goto(link.url);
-    expect(await page.locator('main').innerText()).toContain(`Nieuwsbrief ${XSS.img} ${XSS.patterns}`);
+    expect(await page.locator('main').innerText()).toContain(
+      `Nieuwsbrief ${XSS.img} ${XSS.patterns}`,
+    );
     expect(await page.locator('main').innerText()).toContain(TENANT_NAME);
     await expectInert(page);
     await page.getByRole('button').click();
     await page.getByRole('status').waitFor();
-    expect(await page.locator('main').innerText()).toContain(`Nieuwsbrief ${XSS.img} ${XSS.patterns}`);
+    expect(await page.locator('main').innerText()).toContain(
+      `Nieuwsbrief ${XSS.img} ${XSS.patterns}`,
+    );
     await expectInert(page);
   });
 
@@ -244,5 +304,14 @@ function expectCsvInert(csv: string, literally: string[]): void {
   for (const text of literally) expect(csv).toContain(text.replace(/"/g, '""'));
   // Every formula we stored is there, quoted.
   const cells = new Set(rows.flat());
-  expect([...cells].some((cell) => cell.startsWith("'=") || cell.includes(`'${FORMULAS.eq}`) || cell.startsWith("'@") || cell.startsWith("'-") || cell.startsWith("'+"))).toBe(true);
+  expect(
+    [...cells].some(
+      (cell) =>
+        cell.startsWith("'=") ||
+        cell.includes(`'${FORMULAS.eq}`) ||
+        cell.startsWith("'@") ||
+        cell.startsWith("'-") ||
+        cell.startsWith("'+"),
+    ),
+  ).toBe(true);
 }

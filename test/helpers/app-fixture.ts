@@ -13,7 +13,13 @@
 // hands both to the describe block's variables.
 import { test as base } from 'vitest';
 import type { Dialect } from '../../server/db/create-db.js';
-import { createTestTenant, startTestApp, type TestApp, type TestAppOptions, type TestTenant } from './app.js';
+import {
+  createTestTenant,
+  startTestApp,
+  type TestApp,
+  type TestAppOptions,
+  type TestTenant,
+} from './app.js';
 
 export interface AppFixtures {
   /** Which database the app runs on; set per describe block with it.override({ dialect }). */
@@ -39,4 +45,3 @@ export const it = base.extend<AppFixtures>({
     await use(await createTestTenant(app));
   },
 });
-

@@ -24,7 +24,11 @@ export interface TestApp {
   config: AppConfig;
   testStore: TestStore;
   /** app.request with JSON in and out. */
-  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -37,7 +41,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
-export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: Dialect,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const testStore = await openTestStore(dialect);
   const config = loadConfig({
     DATABASE_URL: testStore.url,
@@ -53,7 +60,11 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   });
   const logger = options.logger ?? suiteLogger();
   const ctx = createContext({
-    db: testStore.store, config, clock: options.clock ?? systemClock, mailer: options.mailer, logger,
+    db: testStore.store,
+    config,
+    clock: options.clock ?? systemClock,
+    mailer: options.mailer,
+    logger,
     // Tests wait on mail: look for it often (a send outside a transaction wakes the worker anyway).
     mailQueue: { intervalMs: 50, ...options.mailQueue },
   });
@@ -61,17 +72,23 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   // Every answer is checked against the app's own /openapi.json (response-check.ts).
   const app = checkResponses(createApp(ctx));
   return {
-    app, ctx, config, testStore,
+    app,
+    ctx,
+    config,
+    testStore,
     call(method, path, { token, body, headers } = {}) {
-      return Promise.resolve(app.request(path, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      }));
+      return Promise.resolve(
+        app.request(path, {
+          method,
+          headers: {
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...headers,
+          },
+          body:
+            body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      );
     },
     async close() {
       stopCheckingResponses(app);
@@ -99,12 +116,25 @@ export interface TestTenant {
 }
 
 /** Creates a tenant over HTTP and publishes a configuration (the demo one by default). */
-export async function createTestTenant(t: TestApp, config: TenantConfig = demoConfig('https://shop.example'), allowedOrigins = ['https://shop.example']): Promise<TestTenant> {
-  const created = await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Shop BV', allowedOrigins } });
-  if (created.status !== 201) throw new Error(`tenant creation failed: ${created.status} ${await created.text()}`);
-  const body = (await created.json()) as { tenant: { id: string }; publicKey: string; secretKey: string };
+export async function createTestTenant(
+  t: TestApp,
+  config: TenantConfig = demoConfig('https://shop.example'),
+  allowedOrigins = ['https://shop.example'],
+): Promise<TestTenant> {
+  const created = await t.call('POST', '/v1/admin/tenants', {
+    token: ADMIN_TOKEN,
+    body: { name: 'Shop BV', allowedOrigins },
+  });
+  if (created.status !== 201)
+    throw new Error(`tenant creation failed: ${created.status} ${await created.text()}`);
+  const body = (await created.json()) as {
+    tenant: { id: string };
+    publicKey: string;
+    secretKey: string;
+  };
   const published = await t.call('PUT', '/v1/config', { token: body.secretKey, body: config });
-  if (published.status !== 201) throw new Error(`config publish failed: ${published.status} ${await published.text()}`);
+  if (published.status !== 201)
+    throw new Error(`config publish failed: ${published.status} ${await published.text()}`);
   return { tenantId: body.tenant.id, publicKey: body.publicKey, secretKey: body.secretKey };
 }
 

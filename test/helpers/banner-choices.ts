@@ -20,20 +20,61 @@ const none = { necessary: true, analytics: false, ads: false };
  * under Global Privacy Control in English (the marketing purpose stays denied): 300 choices.
  */
 export function scriptedChoices(): ScriptedChoice[] {
-  const accepted = Array.from({ length: 100 }, (): ScriptedChoice => ({ visitorId: visitor(), decisions: all, interaction: 'accept_all', gpc: false, locale: 'nl' }));
+  const accepted = Array.from({ length: 100 }, (): ScriptedChoice => ({
+    visitorId: visitor(),
+    decisions: all,
+    interaction: 'accept_all',
+    gpc: false,
+    locale: 'nl',
+  }));
   return [
     ...accepted,
-    ...Array.from({ length: 60 }, (): ScriptedChoice => ({ visitorId: visitor(), decisions: none, interaction: 'reject_all', gpc: false, locale: 'nl' })),
-    ...accepted.slice(0, 20).map((a): ScriptedChoice => ({ ...a, decisions: none, interaction: 'reject_all' })),
-    ...Array.from({ length: 50 }, (): ScriptedChoice => ({ visitorId: visitor(), decisions: { necessary: true, analytics: true, ads: false }, interaction: 'save_choices', gpc: false, locale: 'nl' })),
-    ...Array.from({ length: 40 }, (): ScriptedChoice => ({ visitorId: visitor(), decisions: all, interaction: 'script', gpc: false, locale: 'nl' })),
-    ...Array.from({ length: 30 }, (): ScriptedChoice => ({ visitorId: visitor(), decisions: { necessary: true, analytics: true, ads: false }, interaction: 'accept_all', gpc: true, locale: 'en' })),
+    ...Array.from({ length: 60 }, (): ScriptedChoice => ({
+      visitorId: visitor(),
+      decisions: none,
+      interaction: 'reject_all',
+      gpc: false,
+      locale: 'nl',
+    })),
+    ...accepted
+      .slice(0, 20)
+      .map((a): ScriptedChoice => ({ ...a, decisions: none, interaction: 'reject_all' })),
+    ...Array.from({ length: 50 }, (): ScriptedChoice => ({
+      visitorId: visitor(),
+      decisions: { necessary: true, analytics: true, ads: false },
+      interaction: 'save_choices',
+      gpc: false,
+      locale: 'nl',
+    })),
+    ...Array.from({ length: 40 }, (): ScriptedChoice => ({
+      visitorId: visitor(),
+      decisions: all,
+      interaction: 'script',
+      gpc: false,
+      locale: 'nl',
+    })),
+    ...Array.from({ length: 30 }, (): ScriptedChoice => ({
+      visitorId: visitor(),
+      decisions: { necessary: true, analytics: true, ads: false },
+      interaction: 'accept_all',
+      gpc: true,
+      locale: 'en',
+    })),
   ];
 }
 
 /** What the insights must count for scriptedChoices(). */
 export const scriptedCounts = {
-  choices: { total: 300, accept_all: 130, reject_all: 80, save_choices: 50, placeholder: 0, script: 40, other: 0, gpc: 30 },
+  choices: {
+    total: 300,
+    accept_all: 130,
+    reject_all: 80,
+    save_choices: 50,
+    placeholder: 0,
+    script: 40,
+    other: 0,
+    gpc: 30,
+  },
   purposes: {
     necessary: { granted: 280, denied: 0, withdrawn: 0, expired: 0, objected: 0 },
     analytics: { granted: 220, denied: 60, withdrawn: 20, expired: 0, objected: 0 },
@@ -49,8 +90,20 @@ export const scriptedCounts = {
 export function scriptedObjections(): ScriptedChoice[] {
   const base = { necessary: true, analytics: false, ads: false };
   return [
-    ...Array.from({ length: 12 }, (): ScriptedChoice => ({ visitorId: visitor(), decisions: { ...base, fraud: false }, interaction: 'save_choices', gpc: false, locale: 'nl' })),
-    ...Array.from({ length: 8 }, (): ScriptedChoice => ({ visitorId: visitor(), decisions: { necessary: true, analytics: true, ads: true, fraud: true }, interaction: 'accept_all', gpc: false, locale: 'nl' })),
+    ...Array.from({ length: 12 }, (): ScriptedChoice => ({
+      visitorId: visitor(),
+      decisions: { ...base, fraud: false },
+      interaction: 'save_choices',
+      gpc: false,
+      locale: 'nl',
+    })),
+    ...Array.from({ length: 8 }, (): ScriptedChoice => ({
+      visitorId: visitor(),
+      decisions: { necessary: true, analytics: true, ads: true, fraud: true },
+      interaction: 'accept_all',
+      gpc: false,
+      locale: 'nl',
+    })),
   ];
 }
 
@@ -64,15 +117,29 @@ export const objectionCounts = {
 };
 
 /** Sends the choices in order, a few at a time; throws on any answer but 201. */
-export async function sendChoices(post: (body: unknown) => Promise<Response>, publicKey: string, choices: ScriptedChoice[], configVersion = 1): Promise<void> {
+export async function sendChoices(
+  post: (body: unknown) => Promise<Response>,
+  publicKey: string,
+  choices: ScriptedChoice[],
+  configVersion = 1,
+): Promise<void> {
   // The 20 withdrawals come after the accepts they withdraw: sent in order, in small groups.
   for (let i = 0; i < choices.length; i += 10) {
-    await Promise.all(choices.slice(i, i + 10).map(async (c) => {
-      const response = await post({
-        key: publicKey, visitorId: c.visitorId, decisions: c.decisions, configVersion, locale: c.locale,
-        gpc: c.gpc, interaction: c.interaction, clientEventId: `ce_${crypto.randomBytes(12).toString('hex')}`,
-      });
-      if (response.status !== 201) throw new Error(`choice refused: ${response.status} ${await response.text()}`);
-    }));
+    await Promise.all(
+      choices.slice(i, i + 10).map(async (c) => {
+        const response = await post({
+          key: publicKey,
+          visitorId: c.visitorId,
+          decisions: c.decisions,
+          configVersion,
+          locale: c.locale,
+          gpc: c.gpc,
+          interaction: c.interaction,
+          clientEventId: `ce_${crypto.randomBytes(12).toString('hex')}`,
+        });
+        if (response.status !== 201)
+          throw new Error(`choice refused: ${response.status} ${await response.text()}`);
+      }),
+    );
   }
 }

@@ -22,16 +22,23 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({
-      code: code ?? -1, stdout, stderr,
-      json: () => {
-        try {
-          return JSON.parse(stdout);
-        } catch (error) {
-          // Say what was printed: a bare "Unexpected token" tells nobody what went wrong.
-          throw new Error(`${(error as Error).message}; stdout: ${stdout.slice(0, 2000)}; stderr: ${stderr.slice(0, 1000)}`, { cause: error });
-        }
-      },
-    }));
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        json: () => {
+          try {
+            return JSON.parse(stdout);
+          } catch (error) {
+            // Say what was printed: a bare "Unexpected token" tells nobody what went wrong.
+            throw new Error(
+              `${(error as Error).message}; stdout: ${stdout.slice(0, 2000)}; stderr: ${stderr.slice(0, 1000)}`,
+              { cause: error },
+            );
+          }
+        },
+      }),
+    );
   });
 }

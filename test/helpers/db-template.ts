@@ -22,7 +22,11 @@ function hashMigrations(): string {
   if (migrationsHash) return migrationsHash;
   const hash = crypto.createHash('sha256');
   for (const name of fs.readdirSync(MIGRATIONS_DIR).sort()) {
-    hash.update(name).update('\0').update(fs.readFileSync(path.join(MIGRATIONS_DIR, name))).update('\0');
+    hash
+      .update(name)
+      .update('\0')
+      .update(fs.readFileSync(path.join(MIGRATIONS_DIR, name)))
+      .update('\0');
   }
   migrationsHash = hash.digest('hex').slice(0, 16);
   return migrationsHash;
@@ -69,7 +73,10 @@ const SCHEMA_PLACEHOLDER = '__akkoord_template_schema__';
  * Kysely's migration rows), from a pg_dump of a schema migrated once; null when pg_dump
  * cannot be run, and the caller migrates instead.
  */
-export async function postgresSchemaScript(baseUrl: string, schema: string): Promise<string | null> {
+export async function postgresSchemaScript(
+  baseUrl: string,
+  schema: string,
+): Promise<string | null> {
   const file = path.join(TEMPLATE_DIR, `postgres-${hashMigrations()}.sql`);
   if (!fs.existsSync(file)) {
     const dump = await dumpMigratedSchema(baseUrl);
@@ -89,18 +96,26 @@ async function dumpMigratedSchema(baseUrl: string): Promise<string | null> {
     await store.migrate();
     let dump: string;
     try {
-      dump = execFileSync('pg_dump', ['--dbname', baseUrl, '--schema', schema, '--inserts', '--no-owner', '--no-privileges'], {
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      dump = execFileSync(
+        'pg_dump',
+        ['--dbname', baseUrl, '--schema', schema, '--inserts', '--no-owner', '--no-privileges'],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
     } catch {
       pgDumpMissing = true;
       return null;
     }
     // psql's meta-commands (\restrict) are not SQL; the statements are run on their own connection,
     // so the dump's emptied search_path does not leak into the app's.
-    return dump.split('\n').filter((line) => !line.startsWith('\\')).join('\n').replaceAll(schema, SCHEMA_PLACEHOLDER);
+    return dump
+      .split('\n')
+      .filter((line) => !line.startsWith('\\'))
+      .join('\n')
+      .replaceAll(schema, SCHEMA_PLACEHOLDER);
   } finally {
     await store.close();
     const client = new pg.Client({ connectionString: baseUrl });

@@ -10,7 +10,9 @@ import pg from 'pg';
 import { createStore, type Dialect, type Store } from '../../server/db/create-db.js';
 import { postgresSchemaScript, sqliteTemplate } from './db-template.js';
 
-export const dialects: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+export const dialects: Dialect[] = process.env.TEST_DATABASE_URL
+  ? ['sqlite', 'postgres']
+  : ['sqlite'];
 
 export interface TestStore {
   store: Store;
@@ -29,7 +31,9 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
     fs.chmodSync(file, 0o600);
     const store = createStore(url);
     return {
-      store, url, file,
+      store,
+      url,
+      file,
       async cleanup() {
         await store.close();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -46,7 +50,9 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
   const store = createStore(url);
   if (script === null) await migrateDespiteConcurrentDrops(store);
   return {
-    store, url, file: null,
+    store,
+    url,
+    file: null,
     async cleanup() {
       await store.close();
       await runOnce(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -77,7 +83,11 @@ async function migrateDespiteConcurrentDrops(store: Store): Promise<void> {
       await store.migrate();
       return;
     } catch (error) {
-      if (attempt >= 5 || !/schema "t_[0-9a-f]+" does not exist/.test(String((error as Error).message))) throw error;
+      if (
+        attempt >= 5 ||
+        !/schema "t_[0-9a-f]+" does not exist/.test(String((error as Error).message))
+      )
+        throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }

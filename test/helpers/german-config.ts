@@ -4,11 +4,18 @@ import { demoConfig } from '../../server/services/config/demo.js';
 
 const GERMAN: Record<string, { name: string; description: string; interest?: string }> = {
   necessary: {
-    name: 'Notwendig', description: 'Nötig, damit der Shop funktioniert, etwa Ihr Warenkorb und diese Wahl.',
+    name: 'Notwendig',
+    description: 'Nötig, damit der Shop funktioniert, etwa Ihr Warenkorb und diese Wahl.',
     interest: 'Ein funktionierender, sicherer Shop.',
   },
-  analytics: { name: 'Statistik', description: 'Messen, wie der Shop genutzt wird, um ihn zu verbessern.' },
-  ads: { name: 'Werbung', description: 'Werbung und Videos von Partnern, auf Ihre Interessen abgestimmt.' },
+  analytics: {
+    name: 'Statistik',
+    description: 'Messen, wie der Shop genutzt wird, um ihn zu verbessern.',
+  },
+  ads: {
+    name: 'Werbung',
+    description: 'Werbung und Videos von Partnern, auf Ihre Interessen abgestimmt.',
+  },
   newsletter: { name: 'Newsletter', description: 'Angebote und Neuigkeiten per E-Mail oder SMS.' },
 };
 

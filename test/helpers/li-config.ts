@@ -8,12 +8,25 @@ const ORIGIN = 'https://shop.example';
 export function liConfig(): TenantConfig {
   const config = demoConfig(ORIGIN);
   config.purposes.push(
-    { key: 'orders', legalBasis: 'contract', text: { nl: { name: 'Bestellingen' }, en: { name: 'Orders' } } },
     {
-      key: 'fraud', legalBasis: 'legitimate_interest',
+      key: 'orders',
+      legalBasis: 'contract',
+      text: { nl: { name: 'Bestellingen' }, en: { name: 'Orders' } },
+    },
+    {
+      key: 'fraud',
+      legalBasis: 'legitimate_interest',
       text: {
-        nl: { name: 'Fraudepreventie', description: 'Verdachte bestellingen herkennen.', interest: 'Ons en jou beschermen tegen fraude.' },
-        en: { name: 'Fraud prevention', description: 'Spotting suspicious orders.', interest: 'Protecting you and us from fraud.' },
+        nl: {
+          name: 'Fraudepreventie',
+          description: 'Verdachte bestellingen herkennen.',
+          interest: 'Ons en jou beschermen tegen fraude.',
+        },
+        en: {
+          name: 'Fraud prevention',
+          description: 'Spotting suspicious orders.',
+          interest: 'Protecting you and us from fraud.',
+        },
       },
     },
   );

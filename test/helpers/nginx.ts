@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** The nginx binary, or null when it is not installed. */
-export const NGINX_BINARY = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((file) => fs.existsSync(file)) ?? null;
+export const NGINX_BINARY =
+  ['/usr/sbin/nginx', '/usr/bin/nginx'].find((file) => fs.existsSync(file)) ?? null;
 
 export interface Nginx {
   url: string;
@@ -20,8 +21,12 @@ export async function startNginx(port: number, upstreamPorts: number[]): Promise
   if (!NGINX_BINARY) throw new Error('nginx is not installed (apt-get install -y nginx)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-nginx-'));
   fs.mkdirSync(path.join(dir, 'temp'));
-  const servers = upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n');
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), `
+  const servers = upstreamPorts
+    .map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`)
+    .join('\n');
+  fs.writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `
 daemon off;
 master_process off;
 worker_processes 1;
@@ -69,13 +74,22 @@ ${servers}
     }
   }
 }
-`);
-  const child: ChildProcess = spawn(NGINX_BINARY, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+`,
+  );
+  const child: ChildProcess = spawn(
+    NGINX_BINARY,
+    ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const errors = () => output + (fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : '');
+  const errors = () =>
+    output +
+    (fs.existsSync(path.join(dir, 'error.log'))
+      ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8')
+      : '');
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {

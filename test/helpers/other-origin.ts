@@ -15,7 +15,9 @@ export interface Served {
 }
 
 /** Serves what `respond(url, path)` returns; a string is HTML, or JavaScript for a path ending in .js. */
-export async function serveOtherOrigin(respond: (url: string, path: string) => string | Served): Promise<OtherOrigin> {
+export async function serveOtherOrigin(
+  respond: (url: string, path: string) => string | Served,
+): Promise<OtherOrigin> {
   let url = '';
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', url).pathname;
@@ -29,9 +31,10 @@ export async function serveOtherOrigin(respond: (url: string, path: string) => s
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

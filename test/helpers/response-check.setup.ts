@@ -5,7 +5,8 @@ import { takeMismatches } from './response-check.js';
 
 async function failOnMismatch() {
   const found = await takeMismatches();
-  if (found.length > 0) throw new Error(`The answer does not match /openapi.json:\n${found.join('\n')}`);
+  if (found.length > 0)
+    throw new Error(`The answer does not match /openapi.json:\n${found.join('\n')}`);
 }
 
 afterEach(failOnMismatch);

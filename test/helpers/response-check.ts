@@ -46,7 +46,9 @@ interface Checker {
 }
 
 function templateRegex(path: string): RegExp {
-  const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '[^/]+');
+  const escaped = path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '[^/]+');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -54,7 +56,8 @@ function makeChecker(doc: Json): Checker {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   const routes = Object.entries(doc.paths as Json).flatMap(([path, methods]) =>
-    Object.keys(methods as Json).map((method) => ({ method, path, regex: templateRegex(path) })));
+    Object.keys(methods as Json).map((method) => ({ method, path, regex: templateRegex(path) })),
+  );
   // The most specific template first: /v1/keys/rotate before /v1/keys/{id}.
   routes.sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
   return { doc, ajv, compiled: new Map(), routes };
@@ -75,17 +78,32 @@ function strictify(schema: unknown, doc: Json, inAllOf = false): unknown {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'allOf') out[key] = (value as unknown[]).map((s) => strictify(s, doc, true));
     else if (key === 'properties' || key === '$defs' || key === 'patternProperties') {
-      out[key] = Object.fromEntries(Object.entries(value as Json).map(([k, s]) => [k, strictify(s, doc)]));
-    } else if (key === 'example' || key === 'examples' || key === 'const' || key === 'enum' || key === 'default') out[key] = value;
+      out[key] = Object.fromEntries(
+        Object.entries(value as Json).map(([k, s]) => [k, strictify(s, doc)]),
+      );
+    } else if (
+      key === 'example' ||
+      key === 'examples' ||
+      key === 'const' ||
+      key === 'enum' ||
+      key === 'default'
+    )
+      out[key] = value;
     else out[key] = strictify(value, doc);
   }
-  if (out.properties && out.additionalProperties === undefined && !inAllOf && !out.allOf) out.additionalProperties = false;
+  if (out.properties && out.additionalProperties === undefined && !inAllOf && !out.allOf)
+    out.additionalProperties = false;
   return out;
 }
 
-function findOperation(checker: Checker, method: string, path: string): { path: string; operation: Json } | null {
+function findOperation(
+  checker: Checker,
+  method: string,
+  path: string,
+): { path: string; operation: Json } | null {
   for (const route of checker.routes) {
-    if (route.method === method && route.regex.test(path)) return { path: route.path, operation: (checker.doc.paths as Json)[route.path][method] };
+    if (route.method === method && route.regex.test(path))
+      return { path: route.path, operation: (checker.doc.paths as Json)[route.path][method] };
   }
   return null;
 }
@@ -105,13 +123,22 @@ function validator(checker: Checker, key: string, schema: unknown): ValidateFunc
 }
 
 function describeErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).slice(0, 8).map((e) => {
-    const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
-    return `${e.instancePath || '(body)'} ${e.message ?? ''}${extra}`;
-  }).join('; ');
+  return (validate.errors ?? [])
+    .slice(0, 8)
+    .map((e) => {
+      const extra =
+        e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
+      return `${e.instancePath || '(body)'} ${e.message ?? ''}${extra}`;
+    })
+    .join('; ');
 }
 
-async function check(checker: Checker, request: Request, response: Response, body: Promise<string | null>): Promise<string | null> {
+async function check(
+  checker: Checker,
+  request: Request,
+  response: Response,
+  body: Promise<string | null>,
+): Promise<string | null> {
   const url = new URL(request.url);
   const method = request.method.toLowerCase();
   const where = `${request.method} ${url.pathname}${url.search} → ${response.status}`;
@@ -121,43 +148,65 @@ async function check(checker: Checker, request: Request, response: Response, bod
   const found = findOperation(checker, method, url.pathname);
   const text = await body;
   if (text === null) return null;
-  const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = (response.headers.get('content-type') ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   let documented: Json | undefined;
   let key: string;
   if (!found) {
     // An unknown path (or one a prefix middleware refuses first) answers a client error in the
     // error shape; anything else is an undocumented route.
-    if (response.status < 400 || response.status >= 500) return `${where}: no operation documents ${method.toUpperCase()} ${url.pathname}`;
-    documented = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    if (response.status < 400 || response.status >= 500)
+      return `${where}: no operation documents ${method.toUpperCase()} ${url.pathname}`;
+    documented = {
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
     key = 'unknown path';
   } else {
     documented = responseFor(found.operation, response.status);
-    if (!documented) return `${where}: status ${response.status} is not documented for ${method.toUpperCase()} ${found.path}`;
+    if (!documented)
+      return `${where}: status ${response.status} is not documented for ${method.toUpperCase()} ${found.path}`;
     key = `${method} ${found.path} ${response.status}`;
   }
   const content = documented.content as Json | undefined;
   if (!content || Object.keys(content).length === 0) {
-    return text.length > 0 ? `${where}: documented without a body, but the answer has ${text.length} bytes (${contentType || 'no content type'})` : null;
+    return text.length > 0
+      ? `${where}: documented without a body, but the answer has ${text.length} bytes (${contentType || 'no content type'})`
+      : null;
   }
   const media = content[contentType] as Json | undefined;
-  if (!media) return `${where}: content type "${contentType || '(none)'}" is not documented (documented: ${Object.keys(content).join(', ')})`;
+  if (!media)
+    return `${where}: content type "${contentType || '(none)'}" is not documented (documented: ${Object.keys(content).join(', ')})`;
   if (!media.schema || Object.keys(media.schema as Json).length === 0) {
-    return contentType.includes('json') ? `${where}: ${contentType} is documented with an empty schema` : null;
+    return contentType.includes('json')
+      ? `${where}: ${contentType} is documented with an empty schema`
+      : null;
   }
   const validate = validator(checker, `${key} ${contentType}`, media.schema);
   if (contentType === 'application/x-ndjson') {
     const lines = text.split('\n').filter((line) => line.length > 0);
     for (const [index, line] of lines.entries()) {
       let value: unknown;
-      try { value = JSON.parse(line); } catch { return `${where}: line ${index + 1} is not JSON`; }
-      if (!validate(value)) return `${where}: line ${index + 1} does not match its schema: ${describeErrors(validate)}`;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        return `${where}: line ${index + 1} is not JSON`;
+      }
+      if (!validate(value))
+        return `${where}: line ${index + 1} does not match its schema: ${describeErrors(validate)}`;
     }
     return null;
   }
   if (contentType === 'application/json' || contentType.endsWith('+json')) {
     let value: unknown;
-    try { value = JSON.parse(text); } catch { return `${where}: the body is not JSON`; }
-    if (!validate(value)) return `${where}: body does not match the document: ${describeErrors(validate)}`;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return `${where}: the body is not JSON`;
+    }
+    if (!validate(value))
+      return `${where}: body does not match the document: ${describeErrors(validate)}`;
   }
   return null;
 }
@@ -182,7 +231,14 @@ async function readAll(stream: ReadableStream<Uint8Array> | null): Promise<strin
   // The app compresses text answers for clients that accept it; the check reads what they read.
   const encoding = (encodingOf.get(stream) ?? '').toLowerCase();
   try {
-    const plain = encoding === 'gzip' ? zlib.gunzipSync(bytes) : encoding === 'br' ? zlib.brotliDecompressSync(bytes) : encoding === 'deflate' ? zlib.inflateSync(bytes) : bytes;
+    const plain =
+      encoding === 'gzip'
+        ? zlib.gunzipSync(bytes)
+        : encoding === 'br'
+          ? zlib.brotliDecompressSync(bytes)
+          : encoding === 'deflate'
+            ? zlib.inflateSync(bytes)
+            : bytes;
     return plain.toString('utf8');
   } catch {
     return null;
@@ -212,8 +268,10 @@ function checkerFor(document: string): Checker {
 export function checkResponses<T extends { fetch: Fetch }>(app: T): T {
   const original = app.fetch.bind(app);
   let checker: Promise<Checker> | null = null;
-  const load = () => (checker ??= Promise.resolve(original(new Request('http://127.0.0.1/openapi.json')))
-    .then((r) => r.text()).then(checkerFor));
+  const load = () =>
+    (checker ??= Promise.resolve(original(new Request('http://127.0.0.1/openapi.json')))
+      .then((r) => r.text())
+      .then(checkerFor));
   app.fetch = async (request: Request, env?: unknown, executionCtx?: unknown) => {
     const response = await original(request, env, executionCtx);
     if (closed.has(app)) return response;
@@ -223,11 +281,21 @@ export function checkResponses<T extends { fetch: Fetch }>(app: T): T {
     const body = readAll(mine);
     const checked = load()
       .then((c) => check(c, request, response, body))
-      .then((problem) => { if (problem) mismatches.push(problem); })
-      .catch((error: unknown) => { mismatches.push(`${request.method} ${request.url}: the response check failed: ${String(error)}`); });
+      .then((problem) => {
+        if (problem) mismatches.push(problem);
+      })
+      .catch((error: unknown) => {
+        mismatches.push(
+          `${request.method} ${request.url}: the response check failed: ${String(error)}`,
+        );
+      });
     pending.add(checked);
     void checked.finally(() => pending.delete(checked));
-    return new Response(theirs, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(theirs, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
   return app;
 }

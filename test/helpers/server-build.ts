@@ -8,6 +8,10 @@ import { isStale, root } from '../../server/build/build-state.js';
 export const COMPILED_SERVER = path.join(root, 'dist/server/main.js');
 
 export function ensureServerBuilt(): string {
-  if (isStale('server')) execFileSync(process.execPath, [path.join(root, 'server/build/build-server.js')], { cwd: root, stdio: 'pipe' });
+  if (isStale('server'))
+    execFileSync(process.execPath, [path.join(root, 'server/build/build-server.js')], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   return COMPILED_SERVER;
 }

@@ -13,13 +13,22 @@ export interface ServedApp {
 }
 
 /** Options as for startTestApp; PUBLIC_URL is always the served address. */
-export async function serveTestApp(options: Parameters<typeof startTestApp>[1] = {}): Promise<ServedApp> {
+export async function serveTestApp(
+  options: Parameters<typeof startTestApp>[1] = {},
+): Promise<ServedApp> {
   // The port is known only after listening, and PUBLIC_URL must name it: listen first and
   // hand requests to the app once it exists.
   const late: { app?: TestApp['app'] } = {};
   // The env carries the Node request, which is where the app reads the client's IP.
-  const server = serve({ fetch: (request, env) => late.app?.fetch(request, env) ?? new Response('starting', { status: 503 }), port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  const server = serve({
+    fetch: (request, env) =>
+      late.app?.fetch(request, env) ?? new Response('starting', { status: 503 }),
+    port: 0,
+    hostname: '127.0.0.1',
+  });
+  await new Promise<void>((resolve) =>
+    server.listening ? resolve() : server.once('listening', () => resolve()),
+  );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const t = await startTestApp('sqlite', { ...options, env: { ...options.env, PUBLIC_URL: url } });
   late.app = t.app;
@@ -36,7 +45,9 @@ export async function serveTestApp(options: Parameters<typeof startTestApp>[1] =
 }
 
 /** A served app with the demo tenant and its shop page at /, as `npm start` sets it up. */
-export async function serveDemoShop(options: Parameters<typeof serveTestApp>[0] = {}): Promise<ServedApp & { demo: DemoTenant & { secretKey: string } }> {
+export async function serveDemoShop(
+  options: Parameters<typeof serveTestApp>[0] = {},
+): Promise<ServedApp & { demo: DemoTenant & { secretKey: string } }> {
   const served = await serveTestApp(options);
   const demo = await ensureDemoTenant(served.t.ctx);
   if (!demo?.secretKey) throw new Error('the demo tenant was not created');

@@ -34,7 +34,9 @@ export async function startSmtp(): Promise<TestSmtp> {
     async mailTo(address, count = 1) {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const mails = inbox.filter((mail) => (mail.to && !Array.isArray(mail.to) ? mail.to.text : '') === address);
+        const mails = inbox.filter(
+          (mail) => (mail.to && !Array.isArray(mail.to) ? mail.to.text : '') === address,
+        );
         if (mails.length >= count) return mails[count - 1];
         if (Date.now() > deadline) throw new Error(`no mail #${count} for ${address}`);
         await new Promise((resolve) => setTimeout(resolve, 25));

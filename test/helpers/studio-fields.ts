@@ -13,9 +13,22 @@ const ANY_LOCALE = '[a-z]{2}(?:-[A-Z]{2})?';
  * (`retention.records.{dataset}`) are edited whole, in one field.
  */
 export function studioFieldPatterns(locale = ANY_LOCALE): RegExp[] {
-  const paths = configFieldPaths().filter((path) => !path.endsWith('[]') && !path.includes('{dataset}') && !EDITED_ELSEWHERE.includes(path));
-  const leaves = paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`) || other.startsWith(`${path}[]`)));
-  return leaves.map((path) => new RegExp(`^f-${path.replace(/\[\]/g, '-\\d+').replace(/\{locale\}/g, locale).replace(/\./g, '-')}$`));
+  const paths = configFieldPaths().filter(
+    (path) =>
+      !path.endsWith('[]') && !path.includes('{dataset}') && !EDITED_ELSEWHERE.includes(path),
+  );
+  const leaves = paths.filter(
+    (path) => !paths.some((other) => other.startsWith(`${path}.`) || other.startsWith(`${path}[]`)),
+  );
+  return leaves.map(
+    (path) =>
+      new RegExp(
+        `^f-${path
+          .replace(/\[\]/g, '-\\d+')
+          .replace(/\{locale\}/g, locale)
+          .replace(/\./g, '-')}$`,
+      ),
+  );
 }
 
 /** The id the studio gives the control of a field path. */

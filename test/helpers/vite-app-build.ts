@@ -27,11 +27,17 @@ export function newestMtime(entry: string): number {
 export async function ensureViteAppBuilt(app: ViteApp): Promise<string> {
   const out = buildDirOf(app);
   const config = path.join(ROOT, `vite.${app.name}.config.ts`);
-  const sources = [path.join(ROOT, app.name), ...app.alsoFrom.map((dir) => path.join(ROOT, dir)), config];
+  const sources = [
+    path.join(ROOT, app.name),
+    ...app.alsoFrom.map((dir) => path.join(ROOT, dir)),
+    config,
+  ];
   const lockFile = path.join(ROOT, `dist/.${app.name}-build.lock`);
   const isFresh = () => {
     const index = path.join(out, 'index.html');
-    return fs.existsSync(index) && fs.statSync(index).mtimeMs > Math.max(...sources.map(newestMtime));
+    return (
+      fs.existsSync(index) && fs.statSync(index).mtimeMs > Math.max(...sources.map(newestMtime))
+    );
   };
   for (;;) {
     if (isFresh()) return out;

@@ -11,7 +11,9 @@ import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.
 
 function runBudget(dir: string): number {
   try {
-    execFileSync(process.execPath, ['--import', 'tsx', 'preference-center/size-budget.ts', dir], { stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', 'preference-center/size-budget.ts', dir], {
+      stdio: 'pipe',
+    });
     return 0;
   } catch (error) {
     return (error as { status: number }).status;

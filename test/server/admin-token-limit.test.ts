@@ -11,17 +11,28 @@ describe.each(dialects)('admin token attempts on %s', (dialect) => {
     await t?.close();
   });
 
-  const from = (app: TestApp, ip: string, token: string | null) => app.app.request('/v1/admin/tenants', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ name: 'Shop BV', allowedOrigins: ['https://shop.example'] }),
-  }, { incoming: { socket: { remoteAddress: ip, remotePort: 40000, remoteFamily: 'IPv4' } } });
+  const from = (app: TestApp, ip: string, token: string | null) =>
+    app.app.request(
+      '/v1/admin/tenants',
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ name: 'Shop BV', allowedOrigins: ['https://shop.example'] }),
+      },
+      { incoming: { socket: { remoteAddress: ip, remotePort: 40000, remoteFamily: 'IPv4' } } },
+    );
 
   it('answers 429 with Retry-After after 10 wrong tokens from one IP, to the right token too, and not to other IPs', async () => {
     // The default limits (the test app switches them off).
     t = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '' } });
     const statuses: number[] = [];
-    for (let i = 0; i < 60; i++) statuses.push((await from(t, '198.51.100.7', `wrong-token-${String(i).padStart(4, '0')}-guess`)).status);
+    for (let i = 0; i < 60; i++)
+      statuses.push(
+        (await from(t, '198.51.100.7', `wrong-token-${String(i).padStart(4, '0')}-guess`)).status,
+      );
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(new Set(statuses.slice(10))).toEqual(new Set([429]));
 
@@ -31,7 +42,8 @@ describe.each(dialects)('admin token attempts on %s', (dialect) => {
     expect((await right.json()).error.code).toBe('RATE_LIMITED');
 
     // Another client is not locked out by the guesser, and the operator's own calls are not counted.
-    for (let i = 0; i < 12; i++) expect((await from(t, '198.51.100.8', ADMIN_TOKEN)).status).toBe(201);
+    for (let i = 0; i < 12; i++)
+      expect((await from(t, '198.51.100.8', ADMIN_TOKEN)).status).toBe(201);
     // A missing token is not a guess.
     for (let i = 0; i < 12; i++) expect((await from(t, '198.51.100.9', null)).status).toBe(401);
     expect((await from(t, '198.51.100.9', ADMIN_TOKEN)).status).toBe(201);

@@ -26,28 +26,46 @@ function documentedLimit(description: string | undefined): number {
 }
 
 function bodyOfSize(contentType: string, bytes: number): string {
-  if (contentType === 'application/x-www-form-urlencoded') return `List-Unsubscribe=One-Click&pad=${'a'.repeat(bytes)}`;
+  if (contentType === 'application/x-www-form-urlencoded')
+    return `List-Unsubscribe=One-Click&pad=${'a'.repeat(bytes)}`;
   return JSON.stringify({ pad: 'a'.repeat(bytes) });
 }
 
 /** A raw request over HTTP, either with Content-Length or chunked without it. */
-function send(url: string, op: Op, body: string, chunked: boolean): Promise<{ status: number; text: string }> {
+function send(
+  url: string,
+  op: Op,
+  body: string,
+  chunked: boolean,
+): Promise<{ status: number; text: string }> {
   const target = new URL(op.path.replace(/\{[^}]+\}/g, 'x'), url);
   return new Promise((resolve, reject) => {
-    const request = http.request({
-      host: target.hostname, port: target.port, path: target.pathname, method: op.method.toUpperCase(), agent: false,
-      headers: {
-        'content-type': op.contentType, origin: new URL(url).origin,
-        ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(body) }),
+    const request = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: op.method.toUpperCase(),
+        agent: false,
+        headers: {
+          'content-type': op.contentType,
+          origin: new URL(url).origin,
+          ...(chunked
+            ? { 'transfer-encoding': 'chunked' }
+            : { 'content-length': Buffer.byteLength(body) }),
+        },
       },
-    }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-    });
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
     // The server may answer 413 and close before the whole body is written.
-    request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+    );
     if (chunked) {
       // Several chunks, as a streaming client would send them.
       for (let i = 0; i < body.length; i += 16 * KIB) request.write(body.slice(i, i + 16 * KIB));
@@ -65,22 +83,41 @@ describe('body limits on every route with a body', () => {
   beforeAll(async () => {
     served = await serveTestApp();
     const doc = (await (await served.t.call('GET', '/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { description?: string }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, unknown> };
+            responses: Record<string, { description?: string }>;
+          }
+        >
+      >;
     };
-    ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods)
-      .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
-      .map(([method, op]) => ({
-        method, path,
-        contentType: Object.keys(op.requestBody?.content ?? {})[0] ?? 'application/json',
-        limit: documentedLimit(op.responses['413']?.description),
-      })));
+    ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, op]) => ({
+          method,
+          path,
+          contentType: Object.keys(op.requestBody?.content ?? {})[0] ?? 'application/json',
+          limit: documentedLimit(op.responses['413']?.description),
+        })),
+    );
   });
   afterAll(async () => served?.close());
 
-  it('finds the operations to test, and the documented exceptions (records, 1 MiB; a breach\'s list of people, 2 MiB)', () => {
+  it("finds the operations to test, and the documented exceptions (records, 1 MiB; a breach's list of people, 2 MiB)", () => {
     expect(ops.length).toBeGreaterThan(25);
-    expect(ops.filter((op) => op.limit !== DEFAULT_LIMIT).map((op) => `${op.method} ${op.path} ${op.limit}`).sort())
-      .toEqual([`post /v1/breaches/{id}/communications ${2 * KIB * KIB}`, `post /v1/subjects/{externalId}/records/{dataset} ${KIB * KIB}`]);
+    expect(
+      ops
+        .filter((op) => op.limit !== DEFAULT_LIMIT)
+        .map((op) => `${op.method} ${op.path} ${op.limit}`)
+        .sort(),
+    ).toEqual([
+      `post /v1/breaches/{id}/communications ${2 * KIB * KIB}`,
+      `post /v1/subjects/{externalId}/records/{dataset} ${KIB * KIB}`,
+    ]);
   });
 
   for (const chunked of [false, true]) {
@@ -96,7 +133,8 @@ describe('body limits on every route with a body', () => {
         } catch {
           code = answer.text.slice(0, 80);
         }
-        if (answer.status !== 413 || code !== 'PAYLOAD_TOO_LARGE') wrong.push(`${op.method} ${op.path}: ${answer.status} ${String(code)}`);
+        if (answer.status !== 413 || code !== 'PAYLOAD_TOO_LARGE')
+          wrong.push(`${op.method} ${op.path}: ${answer.status} ${String(code)}`);
       }
       expect(wrong).toEqual([]);
     }, 60_000);
@@ -104,7 +142,12 @@ describe('body limits on every route with a body', () => {
 
   it('lets a route with a documented larger limit take 70 KiB (the limit is not simply 64 KiB everywhere)', async () => {
     const records = ops.find((op) => op.path.includes('/records/'))!;
-    const answer = await send(served.url, records, bodyOfSize(records.contentType, 70 * KIB), false);
+    const answer = await send(
+      served.url,
+      records,
+      bodyOfSize(records.contentType, 70 * KIB),
+      false,
+    );
     // Past the body limit: the route itself answers (no key given, so 401).
     expect(answer.status).toBe(401);
   });

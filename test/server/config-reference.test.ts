@@ -2,7 +2,11 @@
 // and the committed file is exactly what the generator renders now.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_REFERENCE_PATH, FIELD_DOCS, renderConfigReference } from '../../shared/schemas/config-reference.js';
+import {
+  CONFIG_REFERENCE_PATH,
+  FIELD_DOCS,
+  renderConfigReference,
+} from '../../shared/schemas/config-reference.js';
 
 describe('the configuration reference', () => {
   it('is current: run `npm run docs:config` after changing the schema', () => {

@@ -26,8 +26,12 @@ describe.each(dialects)('themes on %s', (dialect) => {
   });
 
   const publish = (extra: Record<string, unknown>) =>
-    t.call('PUT', '/v1/config', { token: tenant.secretKey, body: { ...demoConfig('https://shop.example'), ...extra } });
-  const refusal = async (response: Response) => ((await response.json()) as { error: { code: string; rule: string; message: string } }).error;
+    t.call('PUT', '/v1/config', {
+      token: tenant.secretKey,
+      body: { ...demoConfig('https://shop.example'), ...extra },
+    });
+  const refusal = async (response: Response) =>
+    ((await response.json()) as { error: { code: string; rule: string; message: string } }).error;
 
   it('A11Y-05: refuses light grey text on white, naming the ratio', async () => {
     const response = await publish({ theme: { colors: { text: '#aaaaaa' } } });
@@ -39,8 +43,13 @@ describe.each(dialects)('themes on %s', (dialect) => {
   });
 
   it('A11Y-06: refuses buttons that vanish into the background, and unreadable button text', async () => {
-    expect((await publish({ theme: { colors: { buttonBackground: '#f3f4f6' } } })).status).toBe(422);
-    expect((await publish({ theme: { colors: { buttonBackground: '#1e3a8a', buttonText: '#1e40af' } } })).status).toBe(422);
+    expect((await publish({ theme: { colors: { buttonBackground: '#f3f4f6' } } })).status).toBe(
+      422,
+    );
+    expect(
+      (await publish({ theme: { colors: { buttonBackground: '#1e3a8a', buttonText: '#1e40af' } } }))
+        .status,
+    ).toBe(422);
   });
 
   it('refuses own texts for a locale the config does not have, and a bad colour or logo URL', async () => {
@@ -51,14 +60,38 @@ describe.each(dialects)('themes on %s', (dialect) => {
 
   it('a compliant theme reaches widget.js as custom properties and words', async () => {
     const response = await publish({
-      theme: { colors: { background: '#1f2937', text: '#f9fafb', buttonBackground: '#fbbf24', buttonText: '#111827', link: '#93c5fd' }, position: 'box', floatingLabel: false, text: { en: { title: 'Cookies at Shop' } } },
+      theme: {
+        colors: {
+          background: '#1f2937',
+          text: '#f9fafb',
+          buttonBackground: '#fbbf24',
+          buttonText: '#111827',
+          link: '#93c5fd',
+        },
+        position: 'box',
+        floatingLabel: false,
+        text: { en: { title: 'Cookies at Shop' } },
+      },
       reloadOnWithdrawal: true,
     });
     expect(response.status, await response.clone().text()).toBe(201);
     const js = await (await t.call('GET', `/widget.js?key=${tenant.publicKey}`)).text();
-    const config = JSON.parse(js.slice(js.lastIndexOf('})(') + 3, js.lastIndexOf(');'))) as Record<string, any>;
-    expect(config.colors).toEqual({ '--ak-bg': '#1f2937', '--ak-text': '#f9fafb', '--ak-btn': '#fbbf24', '--ak-btn-text': '#111827', '--ak-link': '#93c5fd' });
-    expect(config).toMatchObject({ position: 'box', floatingLabel: false, reloadOnWithdrawal: true });
+    const config = JSON.parse(js.slice(js.lastIndexOf('})(') + 3, js.lastIndexOf(');'))) as Record<
+      string,
+      any
+    >;
+    expect(config.colors).toEqual({
+      '--ak-bg': '#1f2937',
+      '--ak-text': '#f9fafb',
+      '--ak-btn': '#fbbf24',
+      '--ak-btn-text': '#111827',
+      '--ak-link': '#93c5fd',
+    });
+    expect(config).toMatchObject({
+      position: 'box',
+      floatingLabel: false,
+      reloadOnWithdrawal: true,
+    });
     expect(config.words.en.title).toBe('Cookies at Shop');
     expect(config.words.nl.title).toBe('Jouw privacykeuze');
     expect(config.words.en.withdraw).toContain('round cookie button');

@@ -19,7 +19,11 @@ describe('config changes', () => {
     const changes = diffConfigs(good(), after);
     expect(changes).toEqual([
       { path: 'consentTtlDays', before: good().consentTtlDays ?? null, after: 180 },
-      { path: 'purposes[analytics].text.en.name', before: good().purposes[1].text.en.name, after: 'Statistics' },
+      {
+        path: 'purposes[analytics].text.en.name',
+        before: good().purposes[1].text.en.name,
+        after: 'Statistics',
+      },
     ]);
   });
 
@@ -42,14 +46,18 @@ describe.each(dialects)('configuration versions on %s', (dialect) => {
   beforeAll(async () => {
     t = await startTestApp(dialect);
     tenant = await createTestTenant(t);
-    const created = await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes: roleScopes.marketer } });
+    const created = await t.call('POST', '/v1/keys', {
+      token: tenant.secretKey,
+      body: { scopes: roleScopes.marketer },
+    });
     marketerKey = ((await created.json()) as { secretKey: string }).secretKey;
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const call = (method: string, path: string, body?: unknown, token = marketerKey) => t.call(method, path, { token, body });
+  const call = (method: string, path: string, body?: unknown, token = marketerKey) =>
+    t.call(method, path, { token, body });
 
   it('GDPR-12: lists, reads, compares and publishes an earlier version again', async () => {
     const first = await (await call('GET', '/v1/config')).json();
@@ -61,17 +69,32 @@ describe.each(dialects)('configuration versions on %s', (dialect) => {
     expect(published.materialVersion).toBe(published.version);
 
     const list = await (await call('GET', '/v1/config/versions')).json();
-    expect(list.items.map((i: { version: number }) => i.version)).toEqual([published.version, first.version]);
+    expect(list.items.map((i: { version: number }) => i.version)).toEqual([
+      published.version,
+      first.version,
+    ]);
     expect(list.items[0]).toMatchObject({ material: true, materialVersion: published.version });
 
     const one = await call('GET', `/v1/config/versions/${first.version}`);
     expect(one.status).toBe(200);
-    expect((await one.json()).config.purposes[1].text.en.name).toBe(first.config.purposes[1].text.en.name);
+    expect((await one.json()).config.purposes[1].text.en.name).toBe(
+      first.config.purposes[1].text.en.name,
+    );
 
-    const diff = await (await call('GET', `/v1/config/diff?from=${first.version}&to=${published.version}`)).json();
+    const diff = await (
+      await call('GET', `/v1/config/diff?from=${first.version}&to=${published.version}`)
+    ).json();
     expect(diff).toEqual({
-      from: first.version, to: published.version, material: true,
-      changes: [{ path: 'purposes[analytics].text.en.name', before: first.config.purposes[1].text.en.name, after: 'Statistics' }],
+      from: first.version,
+      to: published.version,
+      material: true,
+      changes: [
+        {
+          path: 'purposes[analytics].text.en.name',
+          before: first.config.purposes[1].text.en.name,
+          after: 'Statistics',
+        },
+      ],
     });
 
     const again = await call('POST', `/v1/config/versions/${first.version}/republish`);
@@ -80,7 +103,9 @@ describe.each(dialects)('configuration versions on %s', (dialect) => {
     expect(republished.version).toBe(published.version + 1);
     expect(republished.materialVersion).toBe(republished.version);
     expect(republished.config.purposes[1].text.en.name).toBe(first.config.purposes[1].text.en.name);
-    const audit = await (await t.call('GET', '/v1/audit?action=config.published', { token: tenant.secretKey })).json();
+    const audit = await (
+      await t.call('GET', '/v1/audit?action=config.published', { token: tenant.secretKey })
+    ).json();
     expect(JSON.stringify(audit)).toContain(`"republishedFrom":${first.version}`);
   });
 
@@ -95,14 +120,24 @@ describe.each(dialects)('configuration versions on %s', (dialect) => {
   });
 
   it('lets admin and config:write publish and read the history, and nobody else', async () => {
-    const feed = ((await (await call('POST', '/v1/keys', { scopes: ['feed:read'] }, tenant.secretKey)).json()) as { secretKey: string }).secretKey;
+    const feed = (
+      (await (
+        await call('POST', '/v1/keys', { scopes: ['feed:read'] }, tenant.secretKey)
+      ).json()) as { secretKey: string }
+    ).secretKey;
     expect((await call('GET', '/v1/config', undefined, feed)).status).toBe(200);
     expect((await call('PUT', '/v1/config', good(), feed)).status).toBe(403);
     expect((await call('GET', '/v1/config/versions', undefined, feed)).status).toBe(403);
-    expect((await call('POST', '/v1/config/versions/1/republish', undefined, feed)).status).toBe(403);
-    expect((await call('GET', '/v1/config/versions', undefined, tenant.secretKey)).status).toBe(200);
+    expect((await call('POST', '/v1/config/versions/1/republish', undefined, feed)).status).toBe(
+      403,
+    );
+    expect((await call('GET', '/v1/config/versions', undefined, tenant.secretKey)).status).toBe(
+      200,
+    );
     // Another tenant has its own history, without these versions.
     const other = await createTestTenant(t);
-    expect((await (await t.call('GET', '/v1/config/versions', { token: other.secretKey })).json()).items).toHaveLength(1);
+    expect(
+      (await (await t.call('GET', '/v1/config/versions', { token: other.secretKey })).json()).items,
+    ).toHaveLength(1);
   });
 });

@@ -10,8 +10,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../server/db/database.js';
 import { kyselyConsentWriter } from '../../server/db/kysely-consent-writer.js';
 import type { PublishedConfig } from '../../server/services/config/config.js';
-import { writeConsent, writeConsentBatch, writeConsentSync } from '../../server/services/consent/consent-write.js';
-import type { ConsentWriteOutcome, ConsentWriteRequest, WriteIds } from '../../server/services/consent/consent-write-plan.js';
+import {
+  writeConsent,
+  writeConsentBatch,
+  writeConsentSync,
+} from '../../server/services/consent/consent-write.js';
+import type {
+  ConsentWriteOutcome,
+  ConsentWriteRequest,
+  WriteIds,
+} from '../../server/services/consent/consent-write-plan.js';
 import { demoConfig } from '../../server/services/config/demo.js';
 import { visitorOwner } from '../../server/services/idempotency.js';
 import { createHead } from '../../server/services/ledger/ledger-head.js';
@@ -48,8 +56,16 @@ function banner(visitor: string, decisions: Decisions, clientEventId: string): C
   return {
     subject: { visitorHash: hashOf(visitor) },
     ledger: {
-      tenantId: TENANT, configVersion: 1, locale: 'nl', source: 'banner', gpc: false, interaction: 'save_choices',
-      ipTruncated: '203.0.113.0', userAgent: 'Mozilla/5.0 (conformance)', clientEventId, published,
+      tenantId: TENANT,
+      configVersion: 1,
+      locale: 'nl',
+      source: 'banner',
+      gpc: false,
+      interaction: 'save_choices',
+      ipTruncated: '203.0.113.0',
+      userAgent: 'Mozilla/5.0 (conformance)',
+      clientEventId,
+      published,
     },
     changes: (current) => decisionsToChanges(published.config, decisions, current),
     idempotency: {
@@ -61,7 +77,12 @@ function banner(visitor: string, decisions: Decisions, clientEventId: string): C
 }
 
 /** A write for a known subject by a tool or the system (no stored answer). */
-function known(subjectId: string, source: 'api' | 'preference_center' | 'expiry', decisions: Decisions, extra: Partial<ConsentWriteRequest['ledger']> = {}): ConsentWriteRequest {
+function known(
+  subjectId: string,
+  source: 'api' | 'preference_center' | 'expiry',
+  decisions: Decisions,
+  extra: Partial<ConsentWriteRequest['ledger']> = {},
+): ConsentWriteRequest {
   return {
     subject: { subjectId },
     ledger: { tenantId: TENANT, configVersion: 1, locale: 'en', source, published, ...extra },
@@ -71,21 +92,56 @@ function known(subjectId: string, source: 'api' | 'preference_center' | 'expiry'
 
 /** The scenarios, in order; each step is one batch of requests written at one time. */
 const steps: Array<{ name: string; requests: ConsentWriteRequest[] }> = [
-  { name: 'a new visitor chooses', requests: [banner('v1', { necessary: true, analytics: true, ads: false }, 'ce_1')] },
-  { name: 'the same clientEventId again is answered from the store', requests: [banner('v1', { analytics: false }, 'ce_1')] },
-  { name: 'the visitor withdraws and subscribes', requests: [banner('v1', { analytics: false, newsletter: { email: true } }, 'ce_2')] },
-  { name: 'nothing changes: no rows but the answer', requests: [banner('v1', { analytics: false }, 'ce_3')] },
+  {
+    name: 'a new visitor chooses',
+    requests: [banner('v1', { necessary: true, analytics: true, ads: false }, 'ce_1')],
+  },
+  {
+    name: 'the same clientEventId again is answered from the store',
+    requests: [banner('v1', { analytics: false }, 'ce_1')],
+  },
+  {
+    name: 'the visitor withdraws and subscribes',
+    requests: [banner('v1', { analytics: false, newsletter: { email: true } }, 'ce_2')],
+  },
+  {
+    name: 'nothing changes: no rows but the answer',
+    requests: [banner('v1', { analytics: false }, 'ce_3')],
+  },
   {
     name: 'a tool grants under an objection: refused, reason objected',
-    requests: [known('sub_000001', 'api', { newsletter: { sms: true } }, { objectedAt: '2026-03-01T08:00:00.000Z', byPerson: false })],
+    requests: [
+      known(
+        'sub_000001',
+        'api',
+        { newsletter: { sms: true } },
+        { objectedAt: '2026-03-01T08:00:00.000Z', byPerson: false },
+      ),
+    ],
   },
   {
     name: 'the person grants: the objection is lifted for that channel',
-    requests: [known('sub_000001', 'preference_center', { newsletter: { sms: true } }, { objectedAt: '2026-03-01T08:00:00.000Z' })],
+    requests: [
+      known(
+        'sub_000001',
+        'preference_center',
+        { newsletter: { sms: true } },
+        { objectedAt: '2026-03-01T08:00:00.000Z' },
+      ),
+    ],
   },
-  { name: 'an expiry does not touch the subject', requests: [known('sub_000001', 'expiry', {}, {})] },
-  { name: 'the visitor objects to a purpose on legitimate interest', requests: [banner('v1', { personalisation: false }, 'ce_4')] },
-  { name: 'a tool cannot lift that objection', requests: [known('sub_000001', 'api', { personalisation: true })] },
+  {
+    name: 'an expiry does not touch the subject',
+    requests: [known('sub_000001', 'expiry', {}, {})],
+  },
+  {
+    name: 'the visitor objects to a purpose on legitimate interest',
+    requests: [banner('v1', { personalisation: false }, 'ce_4')],
+  },
+  {
+    name: 'a tool cannot lift that objection',
+    requests: [known('sub_000001', 'api', { personalisation: true })],
+  },
   { name: 'the visitor lifts it', requests: [banner('v1', { personalisation: true }, 'ce_5')] },
   {
     name: 'one batch: two visitors, one of them twice, and a refused request',
@@ -108,13 +164,19 @@ const failed = (error: unknown): Answer => ({ ok: false, error: (error as Error)
 /** The SQLite writer as the banner's group commit runs it: one batch, each request in its own savepoint. */
 function sqliteRunner(test: TestStore): Runner {
   const writer = test.store.consentWriter!;
-  return (requests, at, ids) => writer.batch(() => requests.map((request): Answer => {
-    try {
-      return { ok: true, output: writer.isolated(() => writeConsentSync(writer, request, { at, ids })) };
-    } catch (error) {
-      return failed(error);
-    }
-  }));
+  return (requests, at, ids) =>
+    writer.batch(() =>
+      requests.map((request): Answer => {
+        try {
+          return {
+            ok: true,
+            output: writer.isolated(() => writeConsentSync(writer, request, { at, ids })),
+          };
+        } catch (error) {
+          return failed(error);
+        }
+      }),
+    );
 }
 
 /** The Kysely writer: one request in one transaction, or a batch through writeConsentBatch. */
@@ -122,12 +184,21 @@ function kyselyRunner(db: Kysely<Database>): Runner {
   return async (requests, at, ids) => {
     if (requests.length === 1) {
       try {
-        return [{ ok: true, output: await db.transaction().execute((trx) => writeConsent(kyselyConsentWriter(trx), requests[0], { at, ids })) }];
+        return [
+          {
+            ok: true,
+            output: await db
+              .transaction()
+              .execute((trx) => writeConsent(kyselyConsentWriter(trx), requests[0], { at, ids })),
+          },
+        ];
       } catch (error) {
         return [failed(error)];
       }
     }
-    const outcomes = await db.transaction().execute((trx) => writeConsentBatch(kyselyConsentWriter(trx), requests, { at, ids }));
+    const outcomes = await db
+      .transaction()
+      .execute((trx) => writeConsentBatch(kyselyConsentWriter(trx), requests, { at, ids }));
     return outcomes.map((o) => (o.ok ? o : failed(o.error)));
   };
 }
@@ -135,22 +206,57 @@ function kyselyRunner(db: Kysely<Database>): Runner {
 async function dump(db: Kysely<Database>) {
   return {
     consent_events: await db.selectFrom('consent_events').selectAll().orderBy('seq').execute(),
-    consent_state: await db.selectFrom('consent_state').selectAll().orderBy('subject_id').orderBy('purpose').orderBy('channel').execute(),
-    subjects: await db.selectFrom('subjects')
-      .select(['id', 'external_id', 'restricted', 'objected_at', 'created_at', 'updated_at', 'last_activity_at', 'merged_into'])
-      .orderBy('id').execute(),
-    subject_visitors: await db.selectFrom('subject_visitors').selectAll().orderBy('visitor_hash').execute(),
+    consent_state: await db
+      .selectFrom('consent_state')
+      .selectAll()
+      .orderBy('subject_id')
+      .orderBy('purpose')
+      .orderBy('channel')
+      .execute(),
+    subjects: await db
+      .selectFrom('subjects')
+      .select([
+        'id',
+        'external_id',
+        'restricted',
+        'objected_at',
+        'created_at',
+        'updated_at',
+        'last_activity_at',
+        'merged_into',
+      ])
+      .orderBy('id')
+      .execute(),
+    subject_visitors: await db
+      .selectFrom('subject_visitors')
+      .selectAll()
+      .orderBy('visitor_hash')
+      .execute(),
     feed_events: await db.selectFrom('feed_events').selectAll().orderBy('seq').execute(),
-    idempotency_keys: await db.selectFrom('idempotency_keys').selectAll().orderBy('owner').orderBy('client_event_id').execute(),
+    idempotency_keys: await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .orderBy('owner')
+      .orderBy('client_event_id')
+      .execute(),
     ledger_heads: await db.selectFrom('ledger_heads').selectAll().execute(),
   };
 }
 
 async function runScenarios(db: Kysely<Database>, run: Runner) {
-  await db.insertInto('tenants').values({
-    id: TENANT, name: 'Conformance BV', allowed_origins: '[]', public_key: 'pk_conformance', settings: '{}',
-    status: 'active', delete_after: null, created_at: '2026-02-01T00:00:00.000Z',
-  }).execute();
+  await db
+    .insertInto('tenants')
+    .values({
+      id: TENANT,
+      name: 'Conformance BV',
+      allowed_origins: '[]',
+      public_key: 'pk_conformance',
+      settings: '{}',
+      status: 'active',
+      delete_after: null,
+      created_at: '2026-02-01T00:00:00.000Z',
+    })
+    .execute();
   await createHead(db, TENANT);
   const ids = countingIds();
   const answers: Array<{ step: string; answers: Answer[] }> = [];
@@ -163,8 +269,20 @@ async function runScenarios(db: Kysely<Database>, run: Runner) {
 
 const writers = [
   { name: 'the SQLite writer', dialect: 'sqlite' as const, runner: sqliteRunner },
-  { name: 'the Kysely writer on SQLite', dialect: 'sqlite' as const, runner: (t: TestStore) => kyselyRunner(t.store.db) },
-  ...(dialects.includes('postgres') ? [{ name: 'the Kysely writer on PostgreSQL', dialect: 'postgres' as const, runner: (t: TestStore) => kyselyRunner(t.store.db) }] : []),
+  {
+    name: 'the Kysely writer on SQLite',
+    dialect: 'sqlite' as const,
+    runner: (t: TestStore) => kyselyRunner(t.store.db),
+  },
+  ...(dialects.includes('postgres')
+    ? [
+        {
+          name: 'the Kysely writer on PostgreSQL',
+          dialect: 'postgres' as const,
+          runner: (t: TestStore) => kyselyRunner(t.store.db),
+        },
+      ]
+    : []),
 ];
 
 describe.each(writers)('consent write conformance: $name', ({ dialect, runner }) => {
@@ -176,6 +294,8 @@ describe.each(writers)('consent write conformance: $name', ({ dialect, runner })
   it('GDPR-04: writes the recorded rows, hashes, feed events and answers byte for byte', async () => {
     test = await openTestStore(dialect);
     const result = await runScenarios(test.store.db, runner(test));
-    await expect(`${JSON.stringify(result, null, 1)}\n`).toMatchFileSnapshot('./consent-write-conformance.expected.json');
+    await expect(`${JSON.stringify(result, null, 1)}\n`).toMatchFileSnapshot(
+      './consent-write-conformance.expected.json',
+    );
   });
 });

@@ -26,11 +26,18 @@ describe.each(dialects)('CORS of /v1/consents on %s', (dialect) => {
     clientEventId: `ce_${crypto.randomBytes(8).toString('hex')}`,
     ...overrides,
   });
-  const post = (origin: string, body: unknown) => t.call('POST', '/v1/consents', { body, headers: { origin } });
+  const post = (origin: string, body: unknown) =>
+    t.call('POST', '/v1/consents', { body, headers: { origin } });
   const preflight = (origin: string, path = '/v1/consents') =>
-    t.call('OPTIONS', path, { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    t.call('OPTIONS', path, {
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
 
-  it('grants the tenant\'s origin on the write, with Vary: Origin', async () => {
+  it("grants the tenant's origin on the write, with Vary: Origin", async () => {
     const response = await post(ALLOWED, choice());
     expect(response.status).toBe(201);
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
@@ -40,7 +47,9 @@ describe.each(dialects)('CORS of /v1/consents on %s', (dialect) => {
   it('refuses a foreign origin with a readable ORIGIN_NOT_ALLOWED and stores nothing', async () => {
     const response = await post(FOREIGN, choice());
     expect(response.status).toBe(403);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'ORIGIN_NOT_ALLOWED',
+    );
     // Readable, so the banner on that page can tell the site's developer what to fix.
     expect(response.headers.get('access-control-allow-origin')).toBe(FOREIGN);
     expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
@@ -53,14 +62,16 @@ describe.each(dialects)('CORS of /v1/consents on %s', (dialect) => {
       expect(answer.status).toBe(204);
       expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
       expect(answer.headers.get('access-control-allow-methods')).toMatch(/POST/);
-      expect(answer.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+      expect(answer.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
+        'content-type',
+      );
       expect(answer.headers.get('vary')).toMatch(/\bOrigin\b/);
     }
     const opaque = await preflight('null');
     expect(opaque.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('another tenant\'s origin cannot write with this tenant\'s key', async () => {
+  it("another tenant's origin cannot write with this tenant's key", async () => {
     await createTestTenant(t, undefined, [FOREIGN]);
     const write = await post(FOREIGN, choice());
     expect(write.status).toBe(403);
@@ -79,7 +90,7 @@ describe.each(dialects)('CORS of /v1/consents on %s', (dialect) => {
     expect(unknownKey.headers.get('access-control-allow-origin')).toBe(FOREIGN);
   });
 
-  it('grants reads of a visitor\'s consents to listed origins only', async () => {
+  it("grants reads of a visitor's consents to listed origins only", async () => {
     const body = choice();
     await post(ALLOWED, body);
     const path = `/v1/consents/${body.visitorId}?key=${tenant.publicKey}`;

@@ -24,15 +24,30 @@ describe.each(dialects)('consent expiry on %s', (dialect) => {
     tenant = made;
   });
 
-  async function choose(visitorId: string, decisions: Record<string, unknown>, locale = 'en'): Promise<void> {
+  async function choose(
+    visitorId: string,
+    decisions: Record<string, unknown>,
+    locale = 'en',
+  ): Promise<void> {
     const response = await t.call('POST', '/v1/consents', {
-      body: { key: tenant.publicKey, visitorId, decisions, configVersion: 1, locale, clientEventId: `ce_${crypto.randomBytes(8).toString('hex')}` },
+      body: {
+        key: tenant.publicKey,
+        visitorId,
+        decisions,
+        configVersion: 1,
+        locale,
+        clientEventId: `ce_${crypto.randomBytes(8).toString('hex')}`,
+      },
     });
     expect(response.status).toBe(201);
   }
   const newVisitor = () => `v_${crypto.randomBytes(16).toString('base64url')}`;
   const stateOf = async (visitorId: string) =>
-    ((await (await t.call('GET', `/v1/consents/${visitorId}?key=${tenant.publicKey}`)).json()) as { state: Record<string, unknown> }).state;
+    (
+      (await (await t.call('GET', `/v1/consents/${visitorId}?key=${tenant.publicKey}`)).json()) as {
+        state: Record<string, unknown>;
+      }
+    ).state;
 
   it('GDPR-12: records expired for grants past consentTtlDays, with source expiry, in the ledger and the feed', async () => {
     const visitor = newVisitor();
@@ -43,14 +58,38 @@ describe.each(dialects)('consent expiry on %s', (dialect) => {
 
     clock.advance(166 * DAY); // 366 days after the first choice, 166 after the second
     expect(await stateOf(visitor)).toMatchObject({ analytics: 'expired', ads: 'denied' });
-    expect(await t.ctx.db.selectFrom('consent_events').select('seq').where('status', '=', 'expired').execute()).toEqual([]);
+    expect(
+      await t.ctx.db
+        .selectFrom('consent_events')
+        .select('seq')
+        .where('status', '=', 'expired')
+        .execute(),
+    ).toEqual([]);
 
     expect(await expireConsents(t.ctx)).toEqual({ subjects: 1, events: 1 });
-    const expired = await t.ctx.db.selectFrom('consent_events').selectAll().where('status', '=', 'expired').execute();
+    const expired = await t.ctx.db
+      .selectFrom('consent_events')
+      .selectAll()
+      .where('status', '=', 'expired')
+      .execute();
     expect(expired).toHaveLength(1);
-    expect(expired[0]).toMatchObject({ purpose: 'analytics', source: 'expiry', locale: 'en', config_version: 1, occurred_at: clock.now().toISOString() });
-    const feed = await t.ctx.db.selectFrom('feed_events').select('data').orderBy('seq', 'desc').executeTakeFirstOrThrow();
-    expect(JSON.parse(feed.data)).toEqual({ state: { analytics: 'expired' }, source: 'expiry', configVersion: 1 });
+    expect(expired[0]).toMatchObject({
+      purpose: 'analytics',
+      source: 'expiry',
+      locale: 'en',
+      config_version: 1,
+      occurred_at: clock.now().toISOString(),
+    });
+    const feed = await t.ctx.db
+      .selectFrom('feed_events')
+      .select('data')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(feed.data)).toEqual({
+      state: { analytics: 'expired' },
+      source: 'expiry',
+      configVersion: 1,
+    });
     expect(await stateOf(visitor)).toMatchObject({ analytics: 'expired', ads: 'denied' });
     expect(await stateOf(fresh)).toMatchObject({ analytics: 'granted' });
 
@@ -62,10 +101,16 @@ describe.each(dialects)('consent expiry on %s', (dialect) => {
   it('recording an expiry is not activity of the person (the inactive-subject retention rule still counts from their last act)', async () => {
     const visitor = newVisitor();
     await choose(visitor, { analytics: true });
-    const before = await t.ctx.db.selectFrom('subjects').select('last_activity_at').executeTakeFirstOrThrow();
+    const before = await t.ctx.db
+      .selectFrom('subjects')
+      .select('last_activity_at')
+      .executeTakeFirstOrThrow();
     clock.advance(366 * DAY);
     expect(await expireConsents(t.ctx)).toEqual({ subjects: 1, events: 1 });
-    const after = await t.ctx.db.selectFrom('subjects').select('last_activity_at').executeTakeFirstOrThrow();
+    const after = await t.ctx.db
+      .selectFrom('subjects')
+      .select('last_activity_at')
+      .executeTakeFirstOrThrow();
     expect(after.last_activity_at).toBe(before.last_activity_at);
   });
 
@@ -93,9 +138,18 @@ describe.each(dialects)('consent expiry on %s', (dialect) => {
     clock.advance(366 * DAY);
     const stop = startExpiryJob(t.ctx, { firstRunMs: 10, intervalMs: 60_000 });
     try {
-      await vi.waitFor(async () => {
-        expect(await t.ctx.db.selectFrom('consent_events').select('seq').where('status', '=', 'expired').execute()).toHaveLength(1);
-      }, { timeout: 5_000 });
+      await vi.waitFor(
+        async () => {
+          expect(
+            await t.ctx.db
+              .selectFrom('consent_events')
+              .select('seq')
+              .where('status', '=', 'expired')
+              .execute(),
+          ).toHaveLength(1);
+        },
+        { timeout: 5_000 },
+      );
     } finally {
       stop();
     }

@@ -31,22 +31,33 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     clientEventId: newEventId(),
     ...overrides,
   });
-  const post = (body: unknown, headers: Record<string, string> = {}) => t.call('POST', '/v1/consents', { body, headers });
-  const countEvents = async () => (await t.ctx.db.selectFrom('consent_events').select('seq').execute()).length;
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    t.call('POST', '/v1/consents', { body, headers });
+  const countEvents = async () =>
+    (await t.ctx.db.selectFrom('consent_events').select('seq').execute()).length;
 
   it('GDPR-04: a recorded choice reads back as state and history, without IP or user agent', async () => {
     const body = choice();
     const created = await post(body, { 'user-agent': 'TestBrowser/1.0' });
     expect(created.status).toBe(201);
-    const answer = (await created.json()) as { id: string; receipt: string; state: Record<string, unknown> };
+    const answer = (await created.json()) as {
+      id: string;
+      receipt: string;
+      state: Record<string, unknown>;
+    };
     expect(answer.id).toMatch(/^cns_/);
     expect(answer.state).toEqual({ necessary: 'granted', analytics: 'granted', ads: 'denied' });
 
     const read = await t.call('GET', `/v1/consents/${body.visitorId}?key=${tenant.publicKey}`);
     expect(read.status).toBe(200);
-    const { state, history } = (await read.json()) as { state: unknown; history: Array<Record<string, unknown>> };
+    const { state, history } = (await read.json()) as {
+      state: unknown;
+      history: Array<Record<string, unknown>>;
+    };
     expect(state).toEqual({ necessary: 'granted', analytics: 'granted', ads: 'denied' });
-    expect(history.map((h) => [h.purpose, h.status, h.source, h.configVersion, h.locale, h.channel])).toEqual([
+    expect(
+      history.map((h) => [h.purpose, h.status, h.source, h.configVersion, h.locale, h.channel]),
+    ).toEqual([
       ['necessary', 'granted', 'banner', 1, 'nl', null],
       ['analytics', 'granted', 'banner', 1, 'nl', null],
       ['ads', 'denied', 'banner', 1, 'nl', null],
@@ -54,18 +65,34 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     expect(history[0].noticeHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(history)).not.toMatch(/TestBrowser|"ip|"userAgent|"ipTruncated/i);
     // The user agent is stored in the ledger, only not shown back.
-    const stored = await t.ctx.db.selectFrom('consent_events').select(['user_agent', 'client_event_id']).execute();
-    expect(stored.every((r) => r.user_agent === 'TestBrowser/1.0' && r.client_event_id === body.clientEventId)).toBe(true);
+    const stored = await t.ctx.db
+      .selectFrom('consent_events')
+      .select(['user_agent', 'client_event_id'])
+      .execute();
+    expect(
+      stored.every(
+        (r) => r.user_agent === 'TestBrowser/1.0' && r.client_event_id === body.clientEventId,
+      ),
+    ).toBe(true);
   });
 
   it('GDPR-09: a later choice withdraws, and purposes not sent keep their state', async () => {
     const visitorId = newVisitorId();
     await post(choice({ visitorId }));
     const second = await post(choice({ visitorId, decisions: { analytics: false } }));
-    expect(((await second.json()) as { state: unknown }).state).toEqual({ necessary: 'granted', analytics: 'withdrawn', ads: 'denied' });
+    expect(((await second.json()) as { state: unknown }).state).toEqual({
+      necessary: 'granted',
+      analytics: 'withdrawn',
+      ads: 'denied',
+    });
     const read = await t.call('GET', `/v1/consents/${visitorId}?key=${tenant.publicKey}`);
-    const { history } = (await read.json()) as { history: Array<{ purpose: string; status: string }> };
-    expect(history.filter((h) => h.purpose === 'analytics').map((h) => h.status)).toEqual(['granted', 'withdrawn']);
+    const { history } = (await read.json()) as {
+      history: Array<{ purpose: string; status: string }>;
+    };
+    expect(history.filter((h) => h.purpose === 'analytics').map((h) => h.status)).toEqual([
+      'granted',
+      'withdrawn',
+    ]);
   });
 
   it('GDPR-04: the receipt verifies against the JWKS and carries the decisions and the ledger position', async () => {
@@ -76,15 +103,26 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     const jwks = (await jwksResponse.json()) as JSONWebKeySet;
     const keys = createLocalJWKSet(jwks);
 
-    const { payload, protectedHeader } = await compactVerify(answer.receipt, keys, { algorithms: ['EdDSA'] });
+    const { payload, protectedHeader } = await compactVerify(answer.receipt, keys, {
+      algorithms: ['EdDSA'],
+    });
     expect(protectedHeader.alg).toBe('EdDSA');
     expect(jwks.keys.map((k) => k.kid)).toContain(protectedHeader.kid);
     const receipt = JSON.parse(new TextDecoder().decode(payload)) as ReceiptPayloadV1;
-    const { payload: claims } = await jwtVerify(answer.receipt, keys, { issuer: 'http://127.0.0.1:8080' });
+    const { payload: claims } = await jwtVerify(answer.receipt, keys, {
+      issuer: 'http://127.0.0.1:8080',
+    });
     expect(claims.sub).toBe(receipt.sub);
 
-    const subject = await t.ctx.db.selectFrom('subject_visitors').select('subject_id').executeTakeFirstOrThrow();
-    const last = await t.ctx.db.selectFrom('consent_events').select(['seq', 'hash', 'notice_hash']).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const subject = await t.ctx.db
+      .selectFrom('subject_visitors')
+      .select('subject_id')
+      .executeTakeFirstOrThrow();
+    const last = await t.ctx.db
+      .selectFrom('consent_events')
+      .select(['seq', 'hash', 'notice_hash'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     expect(receipt).toMatchObject({
       v: 1,
       iss: 'http://127.0.0.1:8080',
@@ -102,7 +140,9 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     expect(JSON.stringify(receipt)).not.toContain(body.visitorId);
     // A receipt with one changed byte does not verify.
     const [h, p, s] = answer.receipt.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...receipt, decisions: { analytics: false } })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...receipt, decisions: { analytics: false } }),
+    ).toString('base64url');
     await expect(compactVerify(`${h}.${forged}.${s}`, keys)).rejects.toThrow();
     expect(p).not.toBe(forged);
   });
@@ -117,8 +157,10 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     expect(again.status).toBe(201);
     expect(await again.text()).toBe(firstText);
     expect(await countEvents()).toBe(eventsAfterFirst);
-    expect((await t.ctx.db.selectFrom('feed_events').select('seq').execute())).toHaveLength(1);
-    expect((await t.ctx.db.selectFrom('idempotency_keys').select('response').execute())).toEqual([{ response: firstText }]);
+    expect(await t.ctx.db.selectFrom('feed_events').select('seq').execute()).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom('idempotency_keys').select('response').execute()).toEqual([
+      { response: firstText },
+    ]);
   });
 
   it('two identical requests racing store once and get the same answer', async () => {
@@ -128,15 +170,19 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     const texts = await Promise.all(answers.map((a) => a.text()));
     expect(new Set(texts).size).toBe(1);
     expect(await countEvents()).toBe(3);
-    expect((await t.ctx.db.selectFrom('subjects').select('id').execute())).toHaveLength(1);
-    expect((await t.ctx.db.selectFrom('feed_events').select('seq').execute())).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom('subjects').select('id').execute()).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom('feed_events').select('seq').execute()).toHaveLength(1);
   });
 
   it('different choices of one new visitor racing make one subject and one unbroken chain', async () => {
     const visitorId = newVisitorId();
-    const answers = await Promise.all([true, false, true, false].map((analytics) => post(choice({ visitorId, decisions: { analytics } }))));
+    const answers = await Promise.all(
+      [true, false, true, false].map((analytics) =>
+        post(choice({ visitorId, decisions: { analytics } })),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
-    expect((await t.ctx.db.selectFrom('subjects').select('id').execute())).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom('subjects').select('id').execute()).toHaveLength(1);
     const verify = await t.call('GET', '/v1/ledger/verify', { token: tenant.secretKey });
     expect(await verify.json()).toMatchObject({ ok: true });
   });
@@ -146,9 +192,17 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     const withOther = await post(choice({ gpc: false }), { 'sec-gpc': 'true' });
     const withBody = await post(choice({ gpc: true }));
     expect([withHeader.status, withOther.status, withBody.status]).toEqual([201, 201, 201]);
-    const consentIds = await Promise.all([withHeader, withOther, withBody].map(async (r) => ((await r.json()) as { id: string }).id));
+    const consentIds = await Promise.all(
+      [withHeader, withOther, withBody].map(async (r) => ((await r.json()) as { id: string }).id),
+    );
     const gpcOf = async (consentId: string) =>
-      (await t.ctx.db.selectFrom('consent_events').select('gpc').where('consent_id', '=', consentId).execute()).map((r) => r.gpc);
+      (
+        await t.ctx.db
+          .selectFrom('consent_events')
+          .select('gpc')
+          .where('consent_id', '=', consentId)
+          .execute()
+      ).map((r) => r.gpc);
     expect(await gpcOf(consentIds[0])).toEqual([1, 1, 1]);
     expect(await gpcOf(consentIds[1])).toEqual([0, 0, 0]);
     expect(await gpcOf(consentIds[2])).toEqual([1, 1, 1]);
@@ -160,29 +214,49 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
       ['wrong public key', post(choice({ key: 'pk_doesnotexist' })), 401, 'UNAUTHORIZED'],
       ['missing field', post({ ...choice(), visitorId: undefined }), 400, 'VALIDATION_FAILED'],
       ['short visitor id', post(choice({ visitorId: 'v_short' })), 400, 'VALIDATION_FAILED'],
-      ['refused required purpose', post(choice({ decisions: { necessary: false } })), 422, 'REQUIRED_PURPOSE'],
+      [
+        'refused required purpose',
+        post(choice({ decisions: { necessary: false } })),
+        422,
+        'REQUIRED_PURPOSE',
+      ],
       ['unknown config version', post(choice({ configVersion: 99 })), 422, 'STALE_CONFIG'],
-      ['source the public key may not claim', post(choice({ source: 'import' })), 400, 'VALIDATION_FAILED'],
+      [
+        'source the public key may not claim',
+        post(choice({ source: 'import' })),
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['malformed JSON', post('{"key": '), 400, 'MALFORMED_JSON'],
       ['huge body', post(choice({ padding: 'x'.repeat(70 * 1024) })), 413, 'PAYLOAD_TOO_LARGE'],
     ];
     for (const [name, pending, status, code] of cases) {
       const response = await pending;
       const body = (await response.json()) as { error: { code: string; message: string } };
-      expect({ name, status: response.status, code: body.error.code }).toEqual({ name, status, code });
+      expect({ name, status: response.status, code: body.error.code }).toEqual({
+        name,
+        status,
+        code,
+      });
       expect(body.error.message).toEqual(expect.any(String));
     }
     expect(await countEvents()).toBe(0);
-    expect((await t.ctx.db.selectFrom('subjects').select('id').execute())).toHaveLength(0);
-    expect((await t.ctx.db.selectFrom('idempotency_keys').select('response').execute())).toHaveLength(0);
+    expect(await t.ctx.db.selectFrom('subjects').select('id').execute()).toHaveLength(0);
+    expect(await t.ctx.db.selectFrom('idempotency_keys').select('response').execute()).toHaveLength(
+      0,
+    );
   });
 
   it('concurrent writes share transactions, yet a refused one takes nothing of the others with it', async () => {
-    const bodies = Array.from({ length: 30 }, (_, i) => choice({ decisions: i % 3 === 0 ? { tracking: true } : { analytics: i % 2 === 0 } }));
+    const bodies = Array.from({ length: 30 }, (_, i) =>
+      choice({ decisions: i % 3 === 0 ? { tracking: true } : { analytics: i % 2 === 0 } }),
+    );
     const answers = await Promise.all(bodies.map((body) => post(body)));
     expect(answers.map((a) => a.status)).toEqual(bodies.map((_, i) => (i % 3 === 0 ? 422 : 201)));
-    expect((await t.ctx.db.selectFrom('subjects').select('id').execute())).toHaveLength(20);
-    expect((await t.ctx.db.selectFrom('idempotency_keys').select('client_event_id').execute())).toHaveLength(20);
+    expect(await t.ctx.db.selectFrom('subjects').select('id').execute()).toHaveLength(20);
+    expect(
+      await t.ctx.db.selectFrom('idempotency_keys').select('client_event_id').execute(),
+    ).toHaveLength(20);
     expect(await countEvents()).toBe(20);
     const verify = await t.call('GET', '/v1/ledger/verify', { token: tenant.secretKey });
     expect(await verify.json()).toMatchObject({ ok: true, events: 20 });
@@ -194,12 +268,16 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     expect((await post({ ...body, decisions: { analytics: true } })).status).toBe(201);
   });
 
-  it('reading an unknown visitor or with another tenant\'s key is 404', async () => {
+  it("reading an unknown visitor or with another tenant's key is 404", async () => {
     const body = choice();
     await post(body);
     const other = await createTestTenant(t);
-    expect((await t.call('GET', `/v1/consents/${newVisitorId()}?key=${tenant.publicKey}`)).status).toBe(404);
-    expect((await t.call('GET', `/v1/consents/${body.visitorId}?key=${other.publicKey}`)).status).toBe(404);
+    expect(
+      (await t.call('GET', `/v1/consents/${newVisitorId()}?key=${tenant.publicKey}`)).status,
+    ).toBe(404);
+    expect(
+      (await t.call('GET', `/v1/consents/${body.visitorId}?key=${other.publicKey}`)).status,
+    ).toBe(404);
     expect((await t.call('GET', `/v1/consents/${body.visitorId}?key=pk_nope`)).status).toBe(401);
   });
 });

@@ -29,8 +29,12 @@ describe('the studio preview', () => {
     expect(policy).toContain("frame-ancestors 'self'");
   });
 
-  it('serves the banner bundle, its settings dialog and axe-core to the frame\'s opaque origin', async () => {
-    for (const path of ['/console/preview/widget.js', '/console/preview/widget-settings.js', '/console/preview/axe.js']) {
+  it("serves the banner bundle, its settings dialog and axe-core to the frame's opaque origin", async () => {
+    for (const path of [
+      '/console/preview/widget.js',
+      '/console/preview/widget-settings.js',
+      '/console/preview/axe.js',
+    ]) {
       const res = await t.call('GET', path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -41,13 +45,27 @@ describe('the studio preview', () => {
   it('GDPR-12: gives the banner data for a draft without publishing it', async () => {
     const draft = demoConfig('https://shop.example');
     draft.purposes[1].text.en.name = 'Visitor statistics';
-    const res = await t.call('POST', '/v1/config/preview', { token: tenant.secretKey, body: draft });
+    const res = await t.call('POST', '/v1/config/preview', {
+      token: tenant.secretKey,
+      body: draft,
+    });
     expect(res.status).toBe(200);
     const { widget } = await res.json();
     expect(widget.publicKey).toBe('pk_preview');
-    expect(widget.purposes.find((p: { key: string }) => p.key === 'analytics').text.en.name).toBe('Visitor statistics');
-    const versions = await (await t.call('GET', '/v1/config/versions', { token: tenant.secretKey })).json();
+    expect(widget.purposes.find((p: { key: string }) => p.key === 'analytics').text.en.name).toBe(
+      'Visitor statistics',
+    );
+    const versions = await (
+      await t.call('GET', '/v1/config/versions', { token: tenant.secretKey })
+    ).json();
     expect(versions.items).toHaveLength(1);
-    expect((await t.call('POST', '/v1/config/preview', { token: tenant.secretKey, body: { purposes: 'none' } })).status).toBe(400);
+    expect(
+      (
+        await t.call('POST', '/v1/config/preview', {
+          token: tenant.secretKey,
+          body: { purposes: 'none' },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

@@ -15,7 +15,11 @@ import { startServerProcess, type ServerProcess } from '../helpers/process.js';
 
 const ADMIN = 'crash-test-admin-token-0123456789';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-crash-'));
-const env = { DATABASE_URL: `sqlite:${path.join(dir, 'akkoord.db')}`, AKKOORD_ADMIN_TOKEN: ADMIN, AKKOORD_SECRET: 'crash-test-secret-0123456789-0123456789' };
+const env = {
+  DATABASE_URL: `sqlite:${path.join(dir, 'akkoord.db')}`,
+  AKKOORD_ADMIN_TOKEN: ADMIN,
+  AKKOORD_SECRET: 'crash-test-secret-0123456789-0123456789',
+};
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -35,8 +39,14 @@ function writeSteadily(url: string, publicKey: string, writers: number) {
           method: 'POST',
           headers: { 'content-type': 'application/json', origin: 'https://shop.example' },
           body: JSON.stringify({
-            key: publicKey, visitorId: `v_${crypto.randomBytes(18).toString('base64url')}`,
-            decisions: { analytics: true, ads: Math.random() < 0.5 }, configVersion: 1, locale: 'nl', source: 'banner', gpc: false, clientEventId,
+            key: publicKey,
+            visitorId: `v_${crypto.randomBytes(18).toString('base64url')}`,
+            decisions: { analytics: true, ads: Math.random() < 0.5 },
+            configVersion: 1,
+            locale: 'nl',
+            source: 'banner',
+            gpc: false,
+            clientEventId,
           }),
         });
         if (res.status === 201) acknowledged.push(clientEventId);
@@ -46,18 +56,28 @@ function writeSteadily(url: string, publicKey: string, writers: number) {
       }
     }
   });
-  return { acknowledged, stop: async () => { running = false; await Promise.all(loops); } };
+  return {
+    acknowledged,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
 }
 
 describe('crash durability (SQLite, SIGKILL)', () => {
   it('loses no acknowledged consent over several kills, and the chain verifies', async () => {
     let server: ServerProcess = await startServerProcess(env);
-    const created = await json(await fetch(`${server.url}/v1/admin/tenants`, {
-      method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Crash BV', allowedOrigins: ['https://shop.example'] }),
-    }));
+    const created = await json(
+      await fetch(`${server.url}/v1/admin/tenants`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Crash BV', allowedOrigins: ['https://shop.example'] }),
+      }),
+    );
     const published = await fetch(`${server.url}/v1/config`, {
-      method: 'PUT', headers: { authorization: `Bearer ${created.secretKey}`, 'content-type': 'application/json' },
+      method: 'PUT',
+      headers: { authorization: `Bearer ${created.secretKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(demoConfig('https://shop.example')),
     });
     expect(published.status).toBe(201);
@@ -67,7 +87,8 @@ describe('crash durability (SQLite, SIGKILL)', () => {
       const load = writeSteadily(server.url, created.publicKey, 8);
       // The kill comes while writes are being answered: after the first answer (a server run
       // from source starts its write worker through tsx, which on a busy machine takes seconds).
-      for (const until = Date.now() + 30_000; load.acknowledged.length === 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+      for (const until = Date.now() + 30_000; load.acknowledged.length === 0 && Date.now() < until;)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 1200));
       server.child.kill('SIGKILL');
       await load.stop();
@@ -79,13 +100,19 @@ describe('crash durability (SQLite, SIGKILL)', () => {
     expect(acknowledged.length).toBeGreaterThan(20);
 
     const db = new SQLite(env.DATABASE_URL.slice('sqlite:'.length), { readonly: true });
-    const stored = new Set(db.prepare('SELECT DISTINCT client_event_id AS id FROM consent_events').all().map((r: any) => r.id));
+    const stored = new Set(
+      db
+        .prepare('SELECT DISTINCT client_event_id AS id FROM consent_events')
+        .all()
+        .map((r: any) => r.id),
+    );
     const lost = acknowledged.filter((id) => !stored.has(id));
     expect(lost).toEqual([]);
     const rows = db.prepare('SELECT * FROM consent_events ORDER BY tenant_id, seq').all() as any[];
     for (const [i, row] of rows.entries()) {
       expect(eventHash(row)).toBe(row.hash);
-      if (i > 0 && rows[i - 1].tenant_id === row.tenant_id) expect(row.prev_hash).toBe(rows[i - 1].hash);
+      if (i > 0 && rows[i - 1].tenant_id === row.tenant_id)
+        expect(row.prev_hash).toBe(rows[i - 1].hash);
     }
     db.close();
   }, 90_000);

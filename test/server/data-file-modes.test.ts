@@ -30,10 +30,20 @@ describe('data file modes', () => {
     const store = createStore(url);
     try {
       await store.migrate();
-      await store.db.insertInto('system_log').values({ id: 'l1', action: 'test', tenant_id: null, details: '{}', occurred_at: new Date().toISOString() }).execute();
+      await store.db
+        .insertInto('system_log')
+        .values({
+          id: 'l1',
+          action: 'test',
+          tenant_id: null,
+          details: '{}',
+          occurred_at: new Date().toISOString(),
+        })
+        .execute();
       expect(mode(dataDir)).toBe(0o700);
       expect(mode(path.join(dataDir, 'secret'))).toBe(0o600);
-      for (const file of ['akkoord.db', 'akkoord.db-wal', 'akkoord.db-shm']) expect(mode(path.join(dataDir, file)), file).toBe(0o600);
+      for (const file of ['akkoord.db', 'akkoord.db-wal', 'akkoord.db-shm'])
+        expect(mode(path.join(dataDir, file)), file).toBe(0o600);
     } finally {
       await store.close();
     }
@@ -47,10 +57,14 @@ describe('data file modes', () => {
     await first.migrate();
     await first.close();
     fs.chmodSync(file, 0o644);
-    fs.writeFileSync(path.join(dataDir, 'secret'), 'an-old-secret-0123456789-0123456789-abc\n', { mode: 0o644 });
+    fs.writeFileSync(path.join(dataDir, 'secret'), 'an-old-secret-0123456789-0123456789-abc\n', {
+      mode: 0o644,
+    });
     fs.chmodSync(path.join(dataDir, 'secret'), 0o644);
 
-    expect(loadConfig({ DATABASE_URL: `sqlite:${file}` }).secret).toBe('an-old-secret-0123456789-0123456789-abc');
+    expect(loadConfig({ DATABASE_URL: `sqlite:${file}` }).secret).toBe(
+      'an-old-secret-0123456789-0123456789-abc',
+    );
     const store = createStore(`sqlite:${file}`);
     await store.close();
     expect(mode(file)).toBe(0o600);

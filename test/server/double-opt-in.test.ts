@@ -18,19 +18,37 @@ describe.each(dialects)('double opt-in on %s', (dialect) => {
     mailer = capturingMailer();
     t = await startTestApp(dialect, { mailer });
     tenant = await createTestTenant(t);
-    subjectId = await addPerson(t, tenant.tenantId, { externalId: 'crm-1', email: 'anna@example.com' });
+    subjectId = await addPerson(t, tenant.tenantId, {
+      externalId: 'crm-1',
+      email: 'anna@example.com',
+    });
     await recordConsent(t.ctx, {
-      tenantId: tenant.tenantId, subjectId, configVersion: 1, locale: 'nl', source: 'api',
+      tenantId: tenant.tenantId,
+      subjectId,
+      configVersion: 1,
+      locale: 'nl',
+      source: 'api',
       changes: [{ purpose: 'newsletter', channel: 'email', status: 'pending' }],
     });
   });
   afterEach(async () => t.close());
 
-  const status = async () => (await t.ctx.db.selectFrom('consent_state').select(['status', 'source'])
-    .where('subject_id', '=', subjectId).where('purpose', '=', 'newsletter').executeTakeFirstOrThrow());
+  const status = async () =>
+    await t.ctx.db
+      .selectFrom('consent_state')
+      .select(['status', 'source'])
+      .where('subject_id', '=', subjectId)
+      .where('purpose', '=', 'newsletter')
+      .executeTakeFirstOrThrow();
 
-  it('MAIL-08: e-mails a confirmation link in the person\'s language, as text and HTML', async () => {
-    await startDoubleOptIn(t.ctx, { tenantId: tenant.tenantId, subjectId, purpose: 'newsletter', channel: 'email', locale: 'nl' });
+  it("MAIL-08: e-mails a confirmation link in the person's language, as text and HTML", async () => {
+    await startDoubleOptIn(t.ctx, {
+      tenantId: tenant.tenantId,
+      subjectId,
+      purpose: 'newsletter',
+      channel: 'email',
+      locale: 'nl',
+    });
     const mail = await mailer.waitFor('anna@example.com');
     expect(mail.subject).toContain('Nieuwsbrief');
     expect(mail.text).toMatch(/http:\/\/127\.0\.0\.1:8080\/c\/[A-Za-z0-9_-]{43}/);
@@ -39,7 +57,13 @@ describe.each(dialects)('double opt-in on %s', (dialect) => {
   });
 
   it('MAIL-08: GET shows a button and leaves the consent pending; POST grants it; the link then stops working', async () => {
-    await startDoubleOptIn(t.ctx, { tenantId: tenant.tenantId, subjectId, purpose: 'newsletter', channel: 'email', locale: 'en' });
+    await startDoubleOptIn(t.ctx, {
+      tenantId: tenant.tenantId,
+      subjectId,
+      purpose: 'newsletter',
+      channel: 'email',
+      locale: 'en',
+    });
     const path = `/c/${tokenOf(await mailer.waitFor('anna@example.com'))}`;
     const page = await t.call('GET', path);
     expect(page.status).toBe(200);
@@ -50,16 +74,30 @@ describe.each(dialects)('double opt-in on %s', (dialect) => {
     expect(await confirmed.text()).toContain('role="status"');
     // Granted on the pending consent's own source: the ledger shows both steps.
     expect(await status()).toEqual({ status: 'granted', source: 'api' });
-    const events = await t.ctx.db.selectFrom('consent_events').select('status').where('subject_id', '=', subjectId).orderBy('seq').execute();
+    const events = await t.ctx.db
+      .selectFrom('consent_events')
+      .select('status')
+      .where('subject_id', '=', subjectId)
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.status)).toEqual(['pending', 'granted']);
     expect((await t.app.request(path, { method: 'POST' })).status).toBe(404);
   });
 
   it('a consent withdrawn before the confirmation stays withdrawn', async () => {
-    await startDoubleOptIn(t.ctx, { tenantId: tenant.tenantId, subjectId, purpose: 'newsletter', channel: 'email' });
+    await startDoubleOptIn(t.ctx, {
+      tenantId: tenant.tenantId,
+      subjectId,
+      purpose: 'newsletter',
+      channel: 'email',
+    });
     const path = `/c/${tokenOf(await mailer.waitFor('anna@example.com'))}`;
     await recordConsent(t.ctx, {
-      tenantId: tenant.tenantId, subjectId, configVersion: 1, locale: 'nl', source: 'preference_center',
+      tenantId: tenant.tenantId,
+      subjectId,
+      configVersion: 1,
+      locale: 'nl',
+      source: 'preference_center',
       changes: [{ purpose: 'newsletter', channel: 'email', status: 'withdrawn' }],
     });
     expect((await t.app.request(path, { method: 'POST' })).status).toBe(200);
@@ -68,12 +106,23 @@ describe.each(dialects)('double opt-in on %s', (dialect) => {
 
   it('needs an e-mail address', async () => {
     const nobody = await addPerson(t, tenant.tenantId, { externalId: 'crm-2' });
-    await expect(startDoubleOptIn(t.ctx, { tenantId: tenant.tenantId, subjectId: nobody, purpose: 'newsletter', channel: 'email' }))
-      .rejects.toMatchObject({ status: 422 });
+    await expect(
+      startDoubleOptIn(t.ctx, {
+        tenantId: tenant.tenantId,
+        subjectId: nobody,
+        purpose: 'newsletter',
+        channel: 'email',
+      }),
+    ).rejects.toMatchObject({ status: 422 });
   });
 
   it('escapes names from configuration in the HTML mail', () => {
-    const mail = doubleOptInMail('en', { tenant: { name: 'Shop <b>BV</b>', contact: 'a@b' }, purposeName: '<script>x</script>', channel: 'email', url: 'https://x/c/t?a=1&b=2' });
+    const mail = doubleOptInMail('en', {
+      tenant: { name: 'Shop <b>BV</b>', contact: 'a@b' },
+      purposeName: '<script>x</script>',
+      channel: 'email',
+      url: 'https://x/c/t?a=1&b=2',
+    });
     expect(mail.html).not.toContain('<script>x');
     expect(mail.html).toContain('&lt;script&gt;');
     expect(mail.html).toContain('Shop &lt;b&gt;BV&lt;/b&gt;');

@@ -24,10 +24,17 @@ describe.each(dialects)('error messages on %s', (dialect) => {
     clientEventId: `ce_${crypto.randomBytes(8).toString('hex')}`,
     ...overrides,
   });
-  const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string; issues?: { path: string }[] } }).error;
+  const errorOf = async (response: Response) =>
+    (
+      (await response.json()) as {
+        error: { code: string; message: string; issues?: { path: string }[] };
+      }
+    ).error;
 
   it('valid JSON with one wrong field names that field, and never says "Invalid json"', async () => {
-    const error = await errorOf(await t.call('POST', '/v1/consents', { body: choice({ visitorId: 'nope' }) }));
+    const error = await errorOf(
+      await t.call('POST', '/v1/consents', { body: choice({ visitorId: 'nope' }) }),
+    );
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.message).toMatch(/^Invalid field "visitorId": /);
     expect(error.message).not.toMatch(/json/i);
@@ -35,13 +42,19 @@ describe.each(dialects)('error messages on %s', (dialect) => {
   });
 
   it('several wrong fields: the first is named, the count of the others given, all in issues', async () => {
-    const error = await errorOf(await t.call('POST', '/v1/consents', { body: choice({ visitorId: 1, configVersion: 'x' }) }));
-    expect(error.message).toMatch(/^Invalid field "visitorId": .*\(and 1 more problem, see issues\)$/);
+    const error = await errorOf(
+      await t.call('POST', '/v1/consents', { body: choice({ visitorId: 1, configVersion: 'x' }) }),
+    );
+    expect(error.message).toMatch(
+      /^Invalid field "visitorId": .*\(and 1 more problem, see issues\)$/,
+    );
     expect(error.issues?.map((i) => i.path).sort()).toEqual(['configVersion', 'visitorId']);
   });
 
   it('a query parameter problem names the parameter', async () => {
-    const error = await errorOf(await t.call('GET', '/v1/feed?limit=0', { token: tenant.secretKey }));
+    const error = await errorOf(
+      await t.call('GET', '/v1/feed?limit=0', { token: tenant.secretKey }),
+    );
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.message).toMatch(/^Invalid query parameter "limit": /);
   });
@@ -55,10 +68,15 @@ describe.each(dialects)('error messages on %s', (dialect) => {
     const headers = { origin: 'https://shop.example' };
     const posted = await t.call('POST', '/v1/consents', { body: choice(), headers });
     expect(posted.status).toBe(201);
-    const origins = (response: Response) => (response.headers.get('vary') ?? '').split(',').filter((name) => name.trim().toLowerCase() === 'origin');
+    const origins = (response: Response) =>
+      (response.headers.get('vary') ?? '')
+        .split(',')
+        .filter((name) => name.trim().toLowerCase() === 'origin');
     expect(origins(posted)).toHaveLength(1);
     const visitorId = `v_${crypto.randomBytes(16).toString('base64url')}`;
-    const read = await t.call('GET', `/v1/consents/${visitorId}?key=${tenant.publicKey}`, { headers });
+    const read = await t.call('GET', `/v1/consents/${visitorId}?key=${tenant.publicKey}`, {
+      headers,
+    });
     expect(read.status).toBe(404);
     expect(origins(read)).toHaveLength(1);
   });

@@ -11,7 +11,13 @@ import { appendFeedEvent } from '../../server/services/feed/feed-events.js';
 import { readFeedHead } from '../../server/services/feed/feed-watch.js';
 import { readFeedPage } from '../../server/services/feed/feed.js';
 import { dialects } from '../helpers/db.js';
-import { ADMIN_TOKEN, createTestTenant, startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
+import {
+  ADMIN_TOKEN,
+  createTestTenant,
+  startTestApp,
+  TEST_SECRET,
+  type TestApp,
+} from '../helpers/app.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const WRITERS = 4;
@@ -79,7 +85,9 @@ describe.each(dialects)('gap-free feed on %s with two server processes', (dialec
   it(`GDPR-36: ${WRITERS} writers record ${WRITERS * PER_WRITER} consents through both processes; a consumer paging meanwhile sees each event once`, async () => {
     t = await startTestApp(dialect);
     const tenant = await createTestTenant(t);
-    servers.push(...(await Promise.all([spawnServer(t.testStore.url), spawnServer(t.testStore.url)])));
+    servers.push(
+      ...(await Promise.all([spawnServer(t.testStore.url), spawnServer(t.testStore.url)])),
+    );
     expect(new Set(servers.map((s) => s.url)).size).toBe(2);
     const auth = { authorization: `Bearer ${tenant.secretKey}` };
 
@@ -92,7 +100,8 @@ describe.each(dialects)('gap-free feed on %s with two server processes', (dialec
           headers: { ...auth, 'content-type': 'application/json' },
           body: JSON.stringify({ decisions: { analytics: true } }),
         });
-        if (res.status !== 201) throw new Error(`write ${w}-${i} answered ${res.status}: ${await res.text()}`);
+        if (res.status !== 201)
+          throw new Error(`write ${w}-${i} answered ${res.status}: ${await res.text()}`);
       }
     });
     const allWritten = Promise.all(writers).finally(() => {
@@ -106,9 +115,15 @@ describe.each(dialects)('gap-free feed on %s with two server processes', (dialec
     for (let page = 0; ; page++) {
       const server = servers[page % servers.length];
       const finishedBefore = writersDone;
-      const res = await fetch(`${server.url}/v1/feed?limit=37&wait=1${after ? `&after=${after}` : ''}`, { headers: auth });
+      const res = await fetch(
+        `${server.url}/v1/feed?limit=37&wait=1${after ? `&after=${after}` : ''}`,
+        { headers: auth },
+      );
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { events: Array<{ id: string; subject: { externalId: string } }>; next: string };
+      const body = (await res.json()) as {
+        events: Array<{ id: string; subject: { externalId: string } }>;
+        next: string;
+      };
       for (const event of body.events) {
         seen.push(event.id);
         externalIds.push(event.subject.externalId);
@@ -123,12 +138,21 @@ describe.each(dialects)('gap-free feed on %s with two server processes', (dialec
     expect(pagesWhileWriting).toBeGreaterThan(10);
     expect(seen).toHaveLength(WRITERS * PER_WRITER);
     expect(new Set(seen).size).toBe(seen.length);
-    const stored = await t.ctx.db.selectFrom('feed_events').select(['id', 'seq']).where('tenant_id', '=', tenant.tenantId).orderBy('seq').execute();
-    expect(stored.map((r) => r.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    const stored = await t.ctx.db
+      .selectFrom('feed_events')
+      .select(['id', 'seq'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .orderBy('seq')
+      .execute();
+    expect(stored.map((r) => r.seq)).toEqual(
+      Array.from({ length: stored.length }, (_, i) => i + 1),
+    );
     expect(seen).toEqual(stored.map((r) => r.id));
     // Each writer wrote in sequence, so its events appear in its own order.
     for (let w = 0; w < WRITERS; w++) {
-      expect(externalIds.filter((id) => id.startsWith(`w${w}-`))).toEqual(Array.from({ length: PER_WRITER }, (_, i) => `w${w}-${i}`));
+      expect(externalIds.filter((id) => id.startsWith(`w${w}-`))).toEqual(
+        Array.from({ length: PER_WRITER }, (_, i) => `w${w}-${i}`),
+      );
     }
   }, 400_000);
 });
@@ -146,29 +170,40 @@ describe.runIf(dialects.includes('postgres'))('feed positions on postgres', () =
     t = await startTestApp('postgres');
     const tenant = await createTestTenant(t);
     const db = t.ctx.db;
-    const event = { type: 'subject.objected' as const, subjectId: null, externalId: null, data: {} };
+    const event = {
+      type: 'subject.objected' as const,
+      subjectId: null,
+      externalId: null,
+      data: {},
+    };
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let firstSeq = 0;
     let secondSeq = 0;
     const firstReserved = new Promise<void>((resolve) => {
       void db.transaction().execute(async (trx) => {
-        firstSeq = (await appendFeedEvent(trx, tenant.tenantId, event, new Date().toISOString())).seq;
+        firstSeq = (await appendFeedEvent(trx, tenant.tenantId, event, new Date().toISOString()))
+          .seq;
         resolve();
         await held;
       });
     });
     await firstReserved;
     const second = db.transaction().execute(async (trx) => {
-      secondSeq = (await appendFeedEvent(trx, tenant.tenantId, event, new Date().toISOString())).seq;
+      secondSeq = (await appendFeedEvent(trx, tenant.tenantId, event, new Date().toISOString()))
+        .seq;
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(secondSeq).toBe(0);
     expect(await readFeedHead(db, tenant.tenantId)).toBe(firstSeq - 1);
-    expect((await readFeedPage(db, tenant.tenantId, 0, 100)).rows.map((r) => r.seq)).toEqual(Array.from({ length: firstSeq - 1 }, (_, i) => i + 1));
+    expect((await readFeedPage(db, tenant.tenantId, 0, 100)).rows.map((r) => r.seq)).toEqual(
+      Array.from({ length: firstSeq - 1 }, (_, i) => i + 1),
+    );
     release();
     await second;
     expect(secondSeq).toBe(firstSeq + 1);
-    expect((await readFeedPage(db, tenant.tenantId, firstSeq - 1, 100)).rows.map((r) => r.seq)).toEqual([firstSeq, secondSeq]);
+    expect(
+      (await readFeedPage(db, tenant.tenantId, firstSeq - 1, 100)).rows.map((r) => r.seq),
+    ).toEqual([firstSeq, secondSeq]);
   });
 });

@@ -8,7 +8,13 @@ import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.
 import { it } from '../helpers/app-fixture.js';
 
 interface Page {
-  events: Array<{ id: string; type: string; occurredAt: string; subject: { id: string; externalId: string | null }; data: Record<string, any> }>;
+  events: Array<{
+    id: string;
+    type: string;
+    occurredAt: string;
+    subject: { id: string; externalId: string | null };
+    data: Record<string, any>;
+  }>;
   next: string;
 }
 
@@ -20,12 +26,18 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
   it.beforeEach(async ({ app, tenant: made }) => {
     t = app;
     tenant = made;
-    const res = await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes: ['feed:read'] } });
+    const res = await t.call('POST', '/v1/keys', {
+      token: tenant.secretKey,
+      body: { scopes: ['feed:read'] },
+    });
     feedKey = ((await res.json()) as { secretKey: string }).secretKey;
   });
 
   const consent = (externalId: string, decisions: Record<string, unknown>) =>
-    t.call('POST', `/v1/subjects/${externalId}/consents`, { token: tenant.secretKey, body: { decisions } });
+    t.call('POST', `/v1/subjects/${externalId}/consents`, {
+      token: tenant.secretKey,
+      body: { decisions },
+    });
   const feed = async (query = '', token = feedKey): Promise<Page> => {
     const res = await t.call('GET', `/v1/feed${query}`, { token });
     expect(res.status).toBe(200);
@@ -33,25 +45,46 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
   };
 
   it('GDPR-36: pages every event once, in order, with opaque cursors', async () => {
-    for (let i = 0; i < 5; i++) expect((await consent(`crm-${i}`, { analytics: true })).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await consent(`crm-${i}`, { analytics: true })).status).toBe(201);
     const first = await feed('?limit=2');
     expect(first.events.map((e) => e.subject.externalId)).toEqual(['crm-0', 'crm-1']);
-    expect(first.events[0]).toMatchObject({ type: 'consent.updated', data: { state: { analytics: 'granted' }, source: 'api', configVersion: 1 } });
+    expect(first.events[0]).toMatchObject({
+      type: 'consent.updated',
+      data: { state: { analytics: 'granted' }, source: 'api', configVersion: 1 },
+    });
     expect(first.events[0].id).toMatch(/^evt_/);
     expect(first.events[0].subject.id).toMatch(/^sub_/);
     expect(first.next).toMatch(/^[A-Za-z0-9_-]+$/);
     const second = await feed(`?limit=2&after=${first.next}`);
     const third = await feed(`?limit=2&after=${second.next}`);
     const empty = await feed(`?after=${third.next}`);
-    expect([...second.events, ...third.events].map((e) => e.subject.externalId)).toEqual(['crm-2', 'crm-3', 'crm-4']);
+    expect([...second.events, ...third.events].map((e) => e.subject.externalId)).toEqual([
+      'crm-2',
+      'crm-3',
+      'crm-4',
+    ]);
     expect(empty.events).toEqual([]);
     expect(empty.next).toBe(third.next);
   });
 
   it('filters by type and moves the cursor past skipped events', async () => {
     await consent('crm-1', { analytics: true });
-    const subject = await t.ctx.db.selectFrom('subjects').select('id').where('external_id', '=', 'crm-1').executeTakeFirstOrThrow();
-    await t.ctx.db.transaction().execute((trx) => appendFeedEvent(trx, tenant.tenantId, { type: 'subject.restricted', subjectId: subject.id, externalId: 'crm-1', data: {} }, new Date().toISOString()));
+    const subject = await t.ctx.db
+      .selectFrom('subjects')
+      .select('id')
+      .where('external_id', '=', 'crm-1')
+      .executeTakeFirstOrThrow();
+    await t.ctx.db
+      .transaction()
+      .execute((trx) =>
+        appendFeedEvent(
+          trx,
+          tenant.tenantId,
+          { type: 'subject.restricted', subjectId: subject.id, externalId: 'crm-1', data: {} },
+          new Date().toISOString(),
+        ),
+      );
     await consent('crm-2', { analytics: true });
     const restricted = await feed('?types=subject.restricted,subject.erased');
     expect(restricted.events.map((e) => e.type)).toEqual(['subject.restricted']);
@@ -63,13 +96,24 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
 
   it('answers 400 for malformed and foreign cursors and out-of-range parameters', async () => {
     await consent('crm-1', { analytics: true });
-    for (const query of ['?after=%%%', '?after=bm90LWpzb24', `?after=${Buffer.from('{"v":2,"seq":1}').toString('base64url')}`,
-      `?after=${Buffer.from('{"v":1,"seq":99}').toString('base64url')}`, `?after=${Buffer.from('{"v":1,"seq":-1}').toString('base64url')}`]) {
+    for (const query of [
+      '?after=%%%',
+      '?after=bm90LWpzb24',
+      `?after=${Buffer.from('{"v":2,"seq":1}').toString('base64url')}`,
+      `?after=${Buffer.from('{"v":1,"seq":99}').toString('base64url')}`,
+      `?after=${Buffer.from('{"v":1,"seq":-1}').toString('base64url')}`,
+    ]) {
       const res = await t.call('GET', `/v1/feed${query}`, { token: feedKey });
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as any).error.code, query).toBe('BAD_CURSOR');
     }
-    for (const query of ['?limit=0', '?limit=1001', '?limit=ten', '?wait=31', '?types=consent.deleted']) {
+    for (const query of [
+      '?limit=0',
+      '?limit=1001',
+      '?limit=ten',
+      '?wait=31',
+      '?types=consent.deleted',
+    ]) {
       const res = await t.call('GET', `/v1/feed${query}`, { token: feedKey });
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as any).error.code, query).toBe('VALIDATION_FAILED');
@@ -77,7 +121,10 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
   });
 
   it('GDPR-52: a tool with feed:read but not pii:read never sees an e-mail address in the feed', async () => {
-    await t.call('PUT', '/v1/subjects/crm-1', { token: tenant.secretKey, body: { email: 'anna@example.nl', phone: '+31612345678', attributes: { name: 'Anna' } } });
+    await t.call('PUT', '/v1/subjects/crm-1', {
+      token: tenant.secretKey,
+      body: { email: 'anna@example.nl', phone: '+31612345678', attributes: { name: 'Anna' } },
+    });
     await consent('crm-1', { newsletter: { email: true } });
     const text = await (await t.call('GET', '/v1/feed', { token: feedKey })).text();
     expect(JSON.parse(text).events).toHaveLength(1);
@@ -86,7 +133,7 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
     expect(text).not.toContain('Anna');
   });
 
-  it('keeps tenants apart: another tenant\'s key sees none of these events', async () => {
+  it("keeps tenants apart: another tenant's key sees none of these events", async () => {
     await consent('crm-1', { analytics: true });
     const other = await createTestTenant(t);
     expect((await feed('', other.secretKey)).events).toEqual([]);
@@ -97,7 +144,10 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
   });
 
   it('needs feed:read', async () => {
-    const res = await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes: ['subjects:read'] } });
+    const res = await t.call('POST', '/v1/keys', {
+      token: tenant.secretKey,
+      body: { scopes: ['subjects:read'] },
+    });
     const key = ((await res.json()) as { secretKey: string }).secretKey;
     expect((await t.call('GET', '/v1/feed', { token: key })).status).toBe(403);
     expect((await t.call('GET', '/v1/feed')).status).toBe(401);
@@ -124,7 +174,16 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
     // A second store on the same database stands in for another server process: no in-process notification.
     const elsewhere = createStore(t.testStore.url);
     const wroteAt = performance.now();
-    await elsewhere.db.transaction().execute((trx) => appendFeedEvent(trx, tenant.tenantId, { type: 'subject.objected', subjectId: null, externalId: null, data: {} }, new Date().toISOString()));
+    await elsewhere.db
+      .transaction()
+      .execute((trx) =>
+        appendFeedEvent(
+          trx,
+          tenant.tenantId,
+          { type: 'subject.objected', subjectId: null, externalId: null, data: {} },
+          new Date().toISOString(),
+        ),
+      );
     const page = (await (await polling).json()) as Page;
     expect(performance.now() - wroteAt).toBeLessThan(1000);
     await elsewhere.close();
@@ -134,13 +193,18 @@ describe.each(dialects)('GET /v1/feed on %s', (dialect) => {
   it('long-poll ends empty after `wait` seconds, and at once when the client goes away', async () => {
     const head = await feed();
     const started = performance.now();
-    const timedOut = (await (await t.call('GET', `/v1/feed?wait=1&after=${head.next}`, { token: feedKey })).json()) as Page;
+    const timedOut = (await (
+      await t.call('GET', `/v1/feed?wait=1&after=${head.next}`, { token: feedKey })
+    ).json()) as Page;
     expect(timedOut).toEqual({ events: [], next: head.next });
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
 
     const abort = new AbortController();
     const abortedAt = performance.now();
-    const pending = t.app.request(`/v1/feed?wait=30&after=${head.next}`, { headers: { authorization: `Bearer ${feedKey}` }, signal: abort.signal });
+    const pending = t.app.request(`/v1/feed?wait=30&after=${head.next}`, {
+      headers: { authorization: `Bearer ${feedKey}` },
+      signal: abort.signal,
+    });
     setTimeout(() => abort.abort(), 100);
     const res = await pending;
     expect(res.status).toBe(200);

@@ -18,19 +18,24 @@ describe('compression, favicon and asset caching', () => {
     await t.close();
   });
 
-  const get = (path: string, headers: Record<string, string> = {}) => t.call('GET', path, { headers });
-  const gunzip = async (res: Response) => gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    t.call('GET', path, { headers });
+  const gunzip = async (res: Response) =>
+    gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
 
-  it.each(['/docs', '/openapi.json'])('%s is gzipped when the client accepts gzip, and plain when not', async (path) => {
-    const zipped = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
-    expect(zipped.status).toBe(200);
-    expect(zipped.headers.get('content-encoding')).toBe('gzip');
-    expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i);
-    const text = await gunzip(zipped);
-    const plain = await get(path);
-    expect(plain.headers.get('content-encoding')).toBeNull();
-    expect(await plain.text()).toBe(text);
-  });
+  it.each(['/docs', '/openapi.json'])(
+    '%s is gzipped when the client accepts gzip, and plain when not',
+    async (path) => {
+      const zipped = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers.get('content-encoding')).toBe('gzip');
+      expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i);
+      const text = await gunzip(zipped);
+      const plain = await get(path);
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(await plain.text()).toBe(text);
+    },
+  );
 
   it('the preference center page and an error answer are compressed too; small answers are not', async () => {
     const page = await get(`/p/${tenant.tenantId}`, { 'accept-encoding': 'gzip' });
@@ -41,7 +46,10 @@ describe('compression, favicon and asset caching', () => {
   });
 
   it('a streamed NDJSON export is gzipped as it streams', async () => {
-    const res = await t.call('GET', '/v1/export', { token: tenant.secretKey, headers: { 'accept-encoding': 'gzip' } });
+    const res = await t.call('GET', '/v1/export', {
+      token: tenant.secretKey,
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-encoding')).toBe('gzip');
     const lines = (await gunzip(res)).trim().split('\n');
@@ -51,9 +59,19 @@ describe('compression, favicon and asset caching', () => {
 
   it('the long-poll feed is never compressed, however large the page', async () => {
     for (let i = 0; i < 12; i++) {
-      expect((await t.call('POST', `/v1/subjects/crm-${i}/consents`, { token: tenant.secretKey, body: { decisions: { analytics: true } } })).status).toBe(201);
+      expect(
+        (
+          await t.call('POST', `/v1/subjects/crm-${i}/consents`, {
+            token: tenant.secretKey,
+            body: { decisions: { analytics: true } },
+          })
+        ).status,
+      ).toBe(201);
     }
-    const feed = await t.call('GET', '/v1/feed?limit=100', { token: tenant.secretKey, headers: { 'accept-encoding': 'gzip' } });
+    const feed = await t.call('GET', '/v1/feed?limit=100', {
+      token: tenant.secretKey,
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(feed.status).toBe(200);
     const body = await feed.text();
     expect(body.length).toBeGreaterThan(1024);
@@ -61,18 +79,22 @@ describe('compression, favicon and asset caching', () => {
     expect(JSON.parse(body).events).toHaveLength(12);
   });
 
-  it('/favicon.ico is an SVG icon, and Akkoord\'s pages link it', async () => {
+  it("/favicon.ico is an SVG icon, and Akkoord's pages link it", async () => {
     const icon = await get('/favicon.ico');
     expect(icon.status).toBe(200);
     expect(icon.headers.get('content-type')).toBe('image/svg+xml');
     expect(await icon.text()).toMatch(/^<svg /);
-    expect((await get('/favicon.ico', { 'if-none-match': icon.headers.get('etag')! })).status).toBe(304);
+    expect((await get('/favicon.ico', { 'if-none-match': icon.headers.get('etag')! })).status).toBe(
+      304,
+    );
     const link = '<link rel="icon" href="/favicon.ico" type="image/svg+xml">';
     expect(await (await get('/docs')).text()).toContain(link);
     expect(await (await get(`/p/${tenant.tenantId}`)).text()).toContain(link);
     expect(await (await get('/p/ten_nobody')).text()).toContain(link);
     // The link page's own policy lets the icon load.
-    expect((await get('/p/ten_nobody')).headers.get('content-security-policy')).toContain("img-src 'self'");
+    expect((await get('/p/ten_nobody')).headers.get('content-security-policy')).toContain(
+      "img-src 'self'",
+    );
   });
 
   it('preference-center assets: immutable for a year, ETag, 304 on If-None-Match (strong or weak)', async () => {

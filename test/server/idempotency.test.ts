@@ -8,7 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneAnswers } from '../../server/services/idempotency.js';
 import { visitorHash } from '../../server/services/subjects/subjects-core.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import {
+  createTestTenant,
+  fixedClock,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from '../helpers/app.js';
 
 const T0 = '2026-11-30T10:00:00.000Z';
 const HOUR = 3_600_000;
@@ -25,22 +31,47 @@ describe.each(dialects)('idempotency answers on %s', (dialect) => {
     clock.set(T0);
     t = await startTestApp(dialect, { clock });
     tenant = await createTestTenant(t);
-    const res = await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes: ['subjects:write', 'requests:manage'] } });
+    const res = await t.call('POST', '/v1/keys', {
+      token: tenant.secretKey,
+      body: { scopes: ['subjects:write', 'requests:manage'] },
+    });
     key = ((await res.json()) as { secretKey: string }).secretKey;
   });
   afterEach(async () => t.close());
 
-  const banner = (visitorId: string, clientEventId: string, analytics: boolean) => t.call('POST', '/v1/consents', {
-    headers: { origin: 'https://shop.example' },
-    body: { key: tenant.publicKey, visitorId, decisions: { analytics }, configVersion: 1, source: 'banner', clientEventId },
-  });
+  const banner = (visitorId: string, clientEventId: string, analytics: boolean) =>
+    t.call('POST', '/v1/consents', {
+      headers: { origin: 'https://shop.example' },
+      body: {
+        key: tenant.publicKey,
+        visitorId,
+        decisions: { analytics },
+        configVersion: 1,
+        source: 'banner',
+        clientEventId,
+      },
+    });
   const capture = (externalId: string, clientEventId: string, email: boolean) =>
-    t.call('POST', `/v1/subjects/${externalId}/consents`, { token: key, body: { decisions: { newsletter: { email } }, clientEventId } });
+    t.call('POST', `/v1/subjects/${externalId}/consents`, {
+      token: key,
+      body: { decisions: { newsletter: { email } }, clientEventId },
+    });
   const stateOf = async (visitorId: string) =>
-    ((await (await t.call('GET', `/v1/consents/${visitorId}?key=${tenant.publicKey}`, { headers: { origin: 'https://shop.example' } })).json()) as any).state;
-  const answers = () => t.ctx.db.selectFrom('idempotency_keys').select(['owner', 'client_event_id']).where('tenant_id', '=', tenant.tenantId).execute();
+    (
+      (await (
+        await t.call('GET', `/v1/consents/${visitorId}?key=${tenant.publicKey}`, {
+          headers: { origin: 'https://shop.example' },
+        })
+      ).json()) as any
+    ).state;
+  const answers = () =>
+    t.ctx.db
+      .selectFrom('idempotency_keys')
+      .select(['owner', 'client_event_id'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .execute();
 
-  it('a clientEventId reused by another visitor records that visitor\'s own choice and receipt', async () => {
+  it("a clientEventId reused by another visitor records that visitor's own choice and receipt", async () => {
     const a = await banner(VISITOR_A, 'ce-shared-0001', true);
     const b = await banner(VISITOR_B, 'ce-shared-0001', false);
     expect([a.status, b.status]).toEqual([201, 201]);
@@ -62,20 +93,34 @@ describe.each(dialects)('idempotency answers on %s', (dialect) => {
     expect(two.subject.externalId).toBe('crm-2');
     expect(two.id).not.toBe(one.id);
     // A retry for the same person is still the first answer.
-    expect(((await (await capture('crm-1', 'ce-capture-0001', false)).json()) as any).id).toBe(one.id);
+    expect(((await (await capture('crm-1', 'ce-capture-0001', false)).json()) as any).id).toBe(
+      one.id,
+    );
   });
 
-  it('GDPR-32: erasure deletes the person\'s stored answers; replaying an old clientEventId hands out no erased id', async () => {
+  it("GDPR-32: erasure deletes the person's stored answers; replaying an old clientEventId hands out no erased id", async () => {
     const banned = (await (await banner(VISITOR_A, 'ce-banner-0001', true)).json()) as any;
     const erasedVisitorSubject = decodeJwt(banned.receipt).sub;
-    expect((await t.call('PUT', '/v1/subjects/crm-1', { token: key, body: { visitorIds: [VISITOR_A] } })).status).toBe(201);
+    expect(
+      (await t.call('PUT', '/v1/subjects/crm-1', { token: key, body: { visitorIds: [VISITOR_A] } }))
+        .status,
+    ).toBe(201);
     const captured = (await (await capture('crm-1', 'ce-capture-0002', true)).json()) as any;
     // Someone else's answer, which must stay.
     await banner(VISITOR_B, 'ce-banner-0001', true);
     expect(await answers()).toHaveLength(3);
 
-    expect((await t.call('POST', '/v1/requests', { token: key, body: { subject: 'crm-1', type: 'erasure', scope: { all: true } } })).status).toBe(201);
-    expect(await answers()).toEqual([{ owner: `v:${visitorHash(VISITOR_B)}`, client_event_id: 'ce-banner-0001' }]);
+    expect(
+      (
+        await t.call('POST', '/v1/requests', {
+          token: key,
+          body: { subject: 'crm-1', type: 'erasure', scope: { all: true } },
+        })
+      ).status,
+    ).toBe(201);
+    expect(await answers()).toEqual([
+      { owner: `v:${visitorHash(VISITOR_B)}`, client_event_id: 'ce-banner-0001' },
+    ]);
     expect(await stateOf(VISITOR_B)).toMatchObject({ analytics: 'granted' });
 
     const replayCapture = await capture('crm-1', 'ce-capture-0002', true);
@@ -93,7 +138,9 @@ describe.each(dialects)('idempotency answers on %s', (dialect) => {
     const captured = (await (await capture('crm-1', 'ce-expiring-02', true)).json()) as any;
     clock.advance(23 * HOUR);
     expect(await pruneAnswers(t.ctx)).toBe(0);
-    expect(((await (await banner(VISITOR_A, 'ce-expiring-01', false)).json()) as any).id).toBe(first.id);
+    expect(((await (await banner(VISITOR_A, 'ce-expiring-01', false)).json()) as any).id).toBe(
+      first.id,
+    );
     clock.advance(HOUR + 1);
     const later = (await (await banner(VISITOR_A, 'ce-expiring-01', false)).json()) as any;
     expect(later.id).not.toBe(first.id);

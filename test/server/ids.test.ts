@@ -12,7 +12,16 @@ describe('newId', () => {
   });
 
   it('newOrderedId sorts by creation time when compared bytewise (SQLite text, PostgreSQL with the C collation), then at random', () => {
-    const times = [0, 1, 63, 64, 1_700_000_000_000, Date.parse('2026-11-29T14:00:00Z'), Date.parse('2026-11-29T14:00:00.001Z'), 2 ** 48 - 1];
+    const times = [
+      0,
+      1,
+      63,
+      64,
+      1_700_000_000_000,
+      Date.parse('2026-11-29T14:00:00Z'),
+      Date.parse('2026-11-29T14:00:00.001Z'),
+      2 ** 48 - 1,
+    ];
     const ids = times.map((t) => newOrderedId('sub', t));
     for (const id of ids) expect(id).toMatch(/^sub_[A-Za-z0-9_-]{23}$/);
     const bytewise = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));

@@ -10,7 +10,15 @@ import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '.
 import { dialects } from '../helpers/db.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
-interface Request { id: string; type: string; status: string; receivedAt: string; dueAt: string; outcome: Record<string, unknown> | null; subject: { externalId: string | null } }
+interface Request {
+  id: string;
+  type: string;
+  status: string;
+  receivedAt: string;
+  dueAt: string;
+  outcome: Record<string, unknown> | null;
+  subject: { externalId: string | null };
+}
 
 describe.each(dialects)('the Art. 14 notice on %s', (dialect) => {
   let smtp: TestSmtp;
@@ -23,7 +31,10 @@ describe.each(dialects)('the Art. 14 notice on %s', (dialect) => {
     transport = createSmtpMailer(smtp.url, 'http://127.0.0.1:8080');
     t = await startTestApp(dialect, { mailer: transport });
     tenant = await createTestTenant(t);
-    await t.call('PUT', '/v1/tenant/settings', { token: tenant.secretKey, body: { ropa: { dpo: { name: 'J. de Vries', contact: 'fg@shop.example' } } } });
+    await t.call('PUT', '/v1/tenant/settings', {
+      token: tenant.secretKey,
+      body: { ropa: { dpo: { name: 'J. de Vries', contact: 'fg@shop.example' } } },
+    });
   });
   afterEach(async () => {
     await t.close();
@@ -31,26 +42,60 @@ describe.each(dialects)('the Art. 14 notice on %s', (dialect) => {
     await smtp.close();
   });
 
-  const call = (method: string, path: string, body?: unknown) => t.call(method, path, { token: tenant.secretKey, body });
-  const notices = async () => ((await (await call('GET', '/v1/requests?type=information_notice')).json()) as { requests: Request[] }).requests;
+  const call = (method: string, path: string, body?: unknown) =>
+    t.call(method, path, { token: tenant.secretKey, body });
+  const notices = async () =>
+    (
+      (await (await call('GET', '/v1/requests?type=information_notice')).json()) as {
+        requests: Request[];
+      }
+    ).requests;
 
   it('GDPR-25: a person supplied with an e-mail gets the Art. 14 notice, tracked as a request due within a month, in their language, naming the source', async () => {
     // Anna's last choice was made in English; Bram has none, so the tenant's Dutch applies.
-    expect((await call('POST', '/v1/subjects/crm-anna/consents', { decisions: { analytics: true }, locale: 'en' })).status).toBe(201);
-    expect((await call('PUT', '/v1/subjects/crm-anna', { email: 'anna@example.com', dataSource: 'the Fietsbeurs 2026 visitor list' })).status).toBe(200);
-    expect((await call('PUT', '/v1/subjects/crm-bram', { email: 'bram@example.com', dataSource: 'Partner BV' })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/v1/subjects/crm-anna/consents', {
+          decisions: { analytics: true },
+          locale: 'en',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call('PUT', '/v1/subjects/crm-anna', {
+          email: 'anna@example.com',
+          dataSource: 'the Fietsbeurs 2026 visitor list',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('PUT', '/v1/subjects/crm-bram', {
+          email: 'bram@example.com',
+          dataSource: 'Partner BV',
+        })
+      ).status,
+    ).toBe(201);
     // A person without an address cannot be mailed; a later address opens the notice then.
-    expect((await call('PUT', '/v1/subjects/crm-cas', { attributes: { city: 'Delft' } })).status).toBe(201);
+    expect(
+      (await call('PUT', '/v1/subjects/crm-cas', { attributes: { city: 'Delft' } })).status,
+    ).toBe(201);
 
     const open = await notices();
-    expect(open.map((r) => [r.subject.externalId, r.status]).sort()).toEqual([['crm-anna', 'received'], ['crm-bram', 'received']]);
+    expect(open.map((r) => [r.subject.externalId, r.status]).sort()).toEqual([
+      ['crm-anna', 'received'],
+      ['crm-bram', 'received'],
+    ]);
     for (const r of open) expect(r.dueAt).toBe(addCalendarMonths(r.receivedAt, 1));
     expect(smtp.inbox).toHaveLength(0);
 
     expect(await sendInformationNotices(t.ctx, { tenantId: tenant.tenantId })).toBe(2);
     const anna = await smtp.mailTo('anna@example.com');
     expect(anna.subject).toBe('Demowinkel BV has received your details');
-    expect(anna.text).toContain('received personal data about you from the Fietsbeurs 2026 visitor list, not from you');
+    expect(anna.text).toContain(
+      'received personal data about you from the Fietsbeurs 2026 visitor list, not from you',
+    );
     expect(anna.text).toContain('Analytics (your consent)');
     expect(anna.text).toContain('J. de Vries, fg@shop.example');
     expect(anna.text).toContain('Autoriteit Persoonsgegevens');
@@ -67,7 +112,14 @@ describe.each(dialects)('the Art. 14 notice on %s', (dialect) => {
   });
 
   it('GDPR-25: a tool that already informed the person says so with informedAt; no notice is mailed', async () => {
-    expect((await call('PUT', '/v1/subjects/crm-dirk', { email: 'dirk@example.com', informedAt: '2026-11-30T09:00:00.000Z' })).status).toBe(201);
+    expect(
+      (
+        await call('PUT', '/v1/subjects/crm-dirk', {
+          email: 'dirk@example.com',
+          informedAt: '2026-11-30T09:00:00.000Z',
+        })
+      ).status,
+    ).toBe(201);
     // Or says it after the arrival, before the job ran.
     await call('PUT', '/v1/subjects/crm-eva', { email: 'eva@example.com' });
     await call('PUT', '/v1/subjects/crm-eva', { informedAt: '2026-12-01T09:00:00+01:00' });
@@ -79,6 +131,13 @@ describe.each(dialects)('the Art. 14 notice on %s', (dialect) => {
     ]);
     await t.ctx.mailQueue.drain();
     expect(smtp.inbox).toHaveLength(0);
-    expect((await call('PUT', '/v1/subjects/crm-fay', { email: 'fay@example.com', informedAt: 'yesterday' })).status).toBe(400);
+    expect(
+      (
+        await call('PUT', '/v1/subjects/crm-fay', {
+          email: 'fay@example.com',
+          informedAt: 'yesterday',
+        })
+      ).status,
+    ).toBe(400);
   });
 });

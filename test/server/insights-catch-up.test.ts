@@ -2,7 +2,10 @@
 // counters' cursor moves towards the ledger head with no dashboard read, a bounded batch per
 // tick, the tenants furthest behind first; what it counted is exactly what a read shows.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { catchUpInsights, startInsightsCatchUpJob } from '../../server/services/insights/insight-catch-up.js';
+import {
+  catchUpInsights,
+  startInsightsCatchUpJob,
+} from '../../server/services/insights/insight-catch-up.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { scriptedChoices, scriptedCounts, sendChoices } from '../helpers/banner-choices.js';
 import { dialects } from '../helpers/db.js';
@@ -18,8 +21,22 @@ describe.each(dialects)('the insights catch-up on %s', (dialect) => {
     await t.close();
   });
 
-  const cursor = async (tenantId = tenant.tenantId) => (await t.ctx.db.selectFrom('insight_cursors').select('ledger_seq').where('tenant_id', '=', tenantId).executeTakeFirst())?.ledger_seq ?? 0;
-  const head = async (tenantId = tenant.tenantId) => (await t.ctx.db.selectFrom('ledger_heads').select('ledger_seq').where('tenant_id', '=', tenantId).executeTakeFirstOrThrow()).ledger_seq;
+  const cursor = async (tenantId = tenant.tenantId) =>
+    (
+      await t.ctx.db
+        .selectFrom('insight_cursors')
+        .select('ledger_seq')
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst()
+    )?.ledger_seq ?? 0;
+  const head = async (tenantId = tenant.tenantId) =>
+    (
+      await t.ctx.db
+        .selectFrom('ledger_heads')
+        .select('ledger_seq')
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow()
+    ).ledger_seq;
   const post = (body: unknown) => t.call('POST', '/v1/consents', { body });
 
   it('counts a bounded batch per tick, the tenant furthest behind first, until the counters reach the head', async () => {
@@ -52,7 +69,9 @@ describe.each(dialects)('the insights catch-up on %s', (dialect) => {
       stop();
     }
     const today = new Date().toISOString().slice(0, 10);
-    const response = await t.call('GET', `/v1/insights?from=${today}&to=${today}`, { token: tenant.secretKey });
+    const response = await t.call('GET', `/v1/insights?from=${today}&to=${today}`, {
+      token: tenant.secretKey,
+    });
     const report = (await response.json()) as { totals: { choices: unknown; purposes: unknown } };
     expect(report.totals.choices).toEqual(scriptedCounts.choices);
     expect(report.totals.purposes).toEqual(scriptedCounts.purposes);

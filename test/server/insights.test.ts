@@ -4,14 +4,35 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
-import { objectionCounts, scriptedChoices, scriptedCounts, scriptedObjections, sendChoices } from '../helpers/banner-choices.js';
+import {
+  objectionCounts,
+  scriptedChoices,
+  scriptedCounts,
+  scriptedObjections,
+  sendChoices,
+} from '../helpers/banner-choices.js';
 import { liConfig } from '../helpers/li-config.js';
 
 interface Report {
   ledgerSeq: number;
-  periods: Array<{ start: string; purposes: Record<string, unknown>; choices: Record<string, number> }>;
-  totals: { choices: Record<string, number>; purposes: Record<string, Record<string, number>>; byLocale: Record<string, { total: number }>; byConfigVersion: Record<string, { total: number }> };
-  rights: { weeks: Array<{ start: string; received: number; completed: number }>; completed: number; medianDays: number | null; worstDays: number | null; overdueNow: number };
+  periods: Array<{
+    start: string;
+    purposes: Record<string, unknown>;
+    choices: Record<string, number>;
+  }>;
+  totals: {
+    choices: Record<string, number>;
+    purposes: Record<string, Record<string, number>>;
+    byLocale: Record<string, { total: number }>;
+    byConfigVersion: Record<string, { total: number }>;
+  };
+  rights: {
+    weeks: Array<{ start: string; received: number; completed: number }>;
+    completed: number;
+    medianDays: number | null;
+    worstDays: number | null;
+    overdueNow: number;
+  };
 }
 
 describe.each(dialects)('GET /v1/insights on %s', (dialect) => {
@@ -40,17 +61,30 @@ describe.each(dialects)('GET /v1/insights on %s', (dialect) => {
     // Read half-way, then twice at once after the rest: nothing is counted twice or left out.
     await insights(`from=${today()}&to=${today()}`);
     await sendChoices(postConsent, tenant.publicKey, choices.slice(130));
-    const [a, b] = await Promise.all([insights(`from=${today()}&to=${today()}`), insights(`from=${today()}&to=${today()}`)]);
+    const [a, b] = await Promise.all([
+      insights(`from=${today()}&to=${today()}`),
+      insights(`from=${today()}&to=${today()}`),
+    ]);
     const report = a.ledgerSeq >= b.ledgerSeq ? a : b;
-    const head = await t.ctx.db.selectFrom('ledger_heads').select('ledger_seq').where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
+    const head = await t.ctx.db
+      .selectFrom('ledger_heads')
+      .select('ledger_seq')
+      .where('tenant_id', '=', tenant.tenantId)
+      .executeTakeFirstOrThrow();
     expect(report.ledgerSeq).toBe(head.ledger_seq);
     expect(report.totals.choices).toEqual(scriptedCounts.choices);
     expect(report.totals.purposes).toEqual(scriptedCounts.purposes);
-    expect(Object.fromEntries(Object.entries(report.totals.byLocale).map(([k, v]) => [k, v.total]))).toEqual(scriptedCounts.byLocale);
+    expect(
+      Object.fromEntries(Object.entries(report.totals.byLocale).map(([k, v]) => [k, v.total])),
+    ).toEqual(scriptedCounts.byLocale);
     expect(report.totals.byConfigVersion['1'].total).toBe(300);
-    expect(report.periods).toEqual([{ start: today(), purposes: scriptedCounts.purposes, choices: scriptedCounts.choices }]);
+    expect(report.periods).toEqual([
+      { start: today(), purposes: scriptedCounts.purposes, choices: scriptedCounts.choices },
+    ]);
     // Read again: the same counts.
-    expect((await insights(`from=${today()}&to=${today()}`)).totals.choices).toEqual(scriptedCounts.choices);
+    expect((await insights(`from=${today()}&to=${today()}`)).totals.choices).toEqual(
+      scriptedCounts.choices,
+    );
   });
 
   it('GDPR-40: counts objections to a legitimate-interest purpose per day and purpose, beside the other statuses', async () => {
@@ -63,7 +97,10 @@ describe.each(dialects)('GET /v1/insights on %s', (dialect) => {
     expect(report.periods[1].purposes).toEqual(objectionCounts);
     expect(report.totals.choices).toMatchObject({ total: 20, save_choices: 12, accept_all: 8 });
     // A week's period adds the days' objections up the same way.
-    expect((await insights(`from=${daysAgo(6)}&to=${today()}&granularity=week`, li.secretKey)).totals.purposes.fraud.objected).toBe(12);
+    expect(
+      (await insights(`from=${daysAgo(6)}&to=${today()}&granularity=week`, li.secretKey)).totals
+        .purposes.fraud.objected,
+    ).toBe(12);
   });
 
   it('lists every day or week of the period, empty ones as zeros; weeks start on Monday, clipped to from', async () => {
@@ -74,7 +111,9 @@ describe.each(dialects)('GET /v1/insights on %s', (dialect) => {
     expect(daily.periods.slice(0, -1).every((p) => p.choices.total === 0)).toBe(true);
     const weekly = await insights(`from=${daysAgo(13)}&to=${today()}&granularity=week`);
     expect(weekly.periods[0].start).toBe(daysAgo(13));
-    expect(weekly.periods.slice(1).every((p) => new Date(`${p.start}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
+    expect(
+      weekly.periods.slice(1).every((p) => new Date(`${p.start}T00:00:00Z`).getUTCDay() === 1),
+    ).toBe(true);
     expect(weekly.periods.reduce((sum, p) => sum + p.choices.total, 0)).toBe(10);
     // A period before the choices has none.
     expect((await insights(`from=${daysAgo(30)}&to=${daysAgo(20)}`)).totals.choices.total).toBe(0);
@@ -82,11 +121,21 @@ describe.each(dialects)('GET /v1/insights on %s', (dialect) => {
 
   it('GDPR-20: rights requests received and answered per week, median and worst days to answer, overdue now', async () => {
     for (const id of ['crm-1', 'crm-2', 'crm-3']) {
-      expect((await t.call('PUT', `/v1/subjects/${id}`, { token: tenant.secretKey, body: { attributes: {} } })).status).toBeLessThan(300);
+      expect(
+        (
+          await t.call('PUT', `/v1/subjects/${id}`, {
+            token: tenant.secretKey,
+            body: { attributes: {} },
+          })
+        ).status,
+      ).toBeLessThan(300);
     }
     const received = (days: number) => new Date(Date.now() - days * 864e5).toISOString();
     const request = (subject: string, days: number, execute: boolean) =>
-      t.call('POST', '/v1/requests', { token: tenant.secretKey, body: { subject, type: 'access', receivedAt: received(days), execute } });
+      t.call('POST', '/v1/requests', {
+        token: tenant.secretKey,
+        body: { subject, type: 'access', receivedAt: received(days), execute },
+      });
     expect((await request('crm-1', 10, true)).status).toBe(201);
     expect((await request('crm-2', 4, true)).status).toBe(201);
     expect((await request('crm-3', 40, false)).status).toBe(201);
@@ -101,16 +150,31 @@ describe.each(dialects)('GET /v1/insights on %s', (dialect) => {
 
   it('answers keys with insights:read, audit:read or admin, and refuses others (403) and bad periods (400)', async () => {
     const keyWith = async (scopes: string[]) =>
-      ((await (await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes } })).json()) as { secretKey: string }).secretKey;
+      (
+        (await (
+          await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes } })
+        ).json()) as { secretKey: string }
+      ).secretKey;
     const query = `from=${today()}&to=${today()}`;
     await insights(query, await keyWith(['insights:read']));
     await insights(query, await keyWith(['audit:read']));
-    expect((await t.call('GET', `/v1/insights?${query}`, { token: await keyWith(['feed:read']) })).status).toBe(403);
+    expect(
+      (await t.call('GET', `/v1/insights?${query}`, { token: await keyWith(['feed:read']) }))
+        .status,
+    ).toBe(403);
     expect((await t.call('GET', `/v1/insights?${query}`)).status).toBe(401);
-    for (const bad of [`from=${today()}&to=${daysAgo(1)}`, 'from=2026-02-30&to=2026-03-01', 'from=2024-01-01&to=2026-01-01', `from=${today()}`, `${query}&granularity=month`]) {
+    for (const bad of [
+      `from=${today()}&to=${daysAgo(1)}`,
+      'from=2026-02-30&to=2026-03-01',
+      'from=2024-01-01&to=2026-01-01',
+      `from=${today()}`,
+      `${query}&granularity=month`,
+    ]) {
       const response = await t.call('GET', `/v1/insights?${bad}`, { token: tenant.secretKey });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'VALIDATION_FAILED',
+      );
     }
   });
 });

@@ -26,15 +26,22 @@ describe('truncateIp', () => {
     expect(truncateIp(input)).toBe(expected);
   });
 
-  it.each(['', 'localhost', '999.1.1.1', '1.2.3', 'not-an-ip', '1:2:3:4:5:6:7:8:9'])('refuses %j', (input) => {
-    expect(truncateIp(input)).toBeNull();
-  });
+  it.each(['', 'localhost', '999.1.1.1', '1.2.3', 'not-an-ip', '1:2:3:4:5:6:7:8:9'])(
+    'refuses %j',
+    (input) => {
+      expect(truncateIp(input)).toBeNull();
+    },
+  );
 
   it('never keeps more than the first 48 bits of an IPv6 address', () => {
     for (let i = 0; i < 200; i++) {
-      const groups = Array.from({ length: 8 }, () => crypto.randomBytes(2).readUInt16BE(0).toString(16));
+      const groups = Array.from({ length: 8 }, () =>
+        crypto.randomBytes(2).readUInt16BE(0).toString(16),
+      );
       const truncated = truncateIp(groups.join(':'))!;
-      const expanded = truncated.endsWith('::') ? truncated.slice(0, -2).split(':') : truncated.split(':');
+      const expanded = truncated.endsWith('::')
+        ? truncated.slice(0, -2).split(':')
+        : truncated.split(':');
       expect(expanded.length).toBeLessThanOrEqual(3);
       expect(truncated.endsWith('::')).toBe(true);
     }
@@ -52,11 +59,14 @@ describe('the stored address over real HTTP', () => {
   async function serveOn(hostname: string): Promise<string> {
     t = await startTestApp('sqlite', { env: { AKKOORD_RATE_LIMITS: 'off' } });
     const server = serve({ fetch: t.app.fetch, port: 0, hostname });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-    close = () => new Promise<void>((resolve) => {
-      (server as import('node:http').Server).closeAllConnections();
-      server.close(() => resolve());
-    });
+    await new Promise<void>((resolve) =>
+      server.listening ? resolve() : server.once('listening', () => resolve()),
+    );
+    close = () =>
+      new Promise<void>((resolve) => {
+        (server as import('node:http').Server).closeAllConnections();
+        server.close(() => resolve());
+      });
     const { port } = server.address() as AddressInfo;
     return hostname.includes(':') ? `http://[${hostname}]:${port}` : `http://${hostname}:${port}`;
   }
@@ -79,7 +89,10 @@ describe('the stored address over real HTTP', () => {
 
   it('a request from 127.0.0.1 is stored as 127.0.0.0', async () => {
     await postChoice(await serveOn('127.0.0.1'));
-    const rows = await t!.ctx.db.selectFrom('consent_events').select(['ip_truncated', 'user_agent']).execute();
+    const rows = await t!.ctx.db
+      .selectFrom('consent_events')
+      .select(['ip_truncated', 'user_agent'])
+      .execute();
     expect(rows).toEqual([{ ip_truncated: '127.0.0.0', user_agent: 'IpTest/1.0' }]);
     // No full address anywhere in the file either.
     const file = t!.testStore.file!;

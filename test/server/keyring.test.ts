@@ -6,13 +6,19 @@ import { createKeyring } from '../../server/keyring.js';
 const keyring = createKeyring('test-secret-0123456789-0123456789-abcdef');
 
 describe('keyring field encryption', () => {
-  it.each([[''], ['ann@example.org'], ['Ünïcödé 😀 日本語'], ['x'.repeat(100_000)]])('opens what it sealed (%#)', (plaintext) => {
-    expect(keyring.decrypt(keyring.encrypt(plaintext))).toBe(plaintext);
-  });
+  it.each([[''], ['ann@example.org'], ['Ünïcödé 😀 日本語'], ['x'.repeat(100_000)]])(
+    'opens what it sealed (%#)',
+    (plaintext) => {
+      expect(keyring.decrypt(keyring.encrypt(plaintext))).toBe(plaintext);
+    },
+  );
 
   it('refuses a changed ciphertext or tag', () => {
     const [version, iv, body, tag] = keyring.encrypt('{"item":"Tent"}').split('.');
-    const flip = (part: string) => Buffer.from(Buffer.from(part, 'base64url').map((byte, i) => (i === 0 ? byte ^ 1 : byte))).toString('base64url');
+    const flip = (part: string) =>
+      Buffer.from(
+        Buffer.from(part, 'base64url').map((byte, i) => (i === 0 ? byte ^ 1 : byte)),
+      ).toString('base64url');
     expect(() => keyring.decrypt([version, iv, flip(body), tag].join('.'))).toThrow();
     expect(() => keyring.decrypt([version, iv, body, flip(tag)].join('.'))).toThrow();
     expect(() => keyring.decrypt([version, flip(iv), body, tag].join('.'))).toThrow();

@@ -21,15 +21,28 @@ describe.each(dialects)('link pages on %s', (dialect) => {
     mailer = capturingMailer();
     t = await startTestApp(dialect, { mailer });
     tenant = await createTestTenant(t);
-    subjectId = await addPerson(t, tenant.tenantId, { externalId: 'crm-1', email: 'anna@example.com' });
+    subjectId = await addPerson(t, tenant.tenantId, {
+      externalId: 'crm-1',
+      email: 'anna@example.com',
+    });
   });
   afterEach(async () => t.close());
 
-  const get = (path: string, language: string) => t.call('GET', path, { headers: { 'accept-language': language } });
+  const get = (path: string, language: string) =>
+    t.call('GET', path, { headers: { 'accept-language': language } });
 
-  it('an unknown confirmation link, or a truncated link, answers a 404 page in the browser\'s language, never JSON', async () => {
-    for (const path of [`/c/${'a'.repeat(43)}`, '/u/abc', '/c/abc-truncated', `/u/${'a'.repeat(42)}`]) {
-      for (const [language, m, lang] of [['nl-NL,nl;q=0.9,en;q=0.5', nl.preferenceCenter, 'nl'], ['en-GB,en;q=0.8', en.preferenceCenter, 'en'], ['de-DE', en.preferenceCenter, 'en']] as const) {
+  it("an unknown confirmation link, or a truncated link, answers a 404 page in the browser's language, never JSON", async () => {
+    for (const path of [
+      `/c/${'a'.repeat(43)}`,
+      '/u/abc',
+      '/c/abc-truncated',
+      `/u/${'a'.repeat(42)}`,
+    ]) {
+      for (const [language, m, lang] of [
+        ['nl-NL,nl;q=0.9,en;q=0.5', nl.preferenceCenter, 'nl'],
+        ['en-GB,en;q=0.8', en.preferenceCenter, 'en'],
+        ['de-DE', en.preferenceCenter, 'en'],
+      ] as const) {
         const res = await get(path, language);
         expect(res.status, path).toBe(404);
         expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
@@ -37,15 +50,22 @@ describe.each(dialects)('link pages on %s', (dialect) => {
         expect(html).toContain(`<html lang="${lang}">`);
         expect(html).toContain(escapeHtml(m.linkGone));
       }
-      const posted = await t.app.request(path, { method: 'POST', headers: { 'accept-language': 'nl', 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      const posted = await t.app.request(path, {
+        method: 'POST',
+        headers: { 'accept-language': 'nl', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
       expect(posted.status).toBe(404);
       expect(await posted.text()).toContain(escapeHtml(nl.preferenceCenter.linkGone));
     }
   });
 
-  it('MAIL-05: an unknown but whole unsubscribe link answers success in the browser\'s language and changes nothing', async () => {
+  it("MAIL-05: an unknown but whole unsubscribe link answers success in the browser's language and changes nothing", async () => {
     const path = `/u/${'a'.repeat(43)}`;
-    for (const [language, m, lang] of [['nl-NL,nl;q=0.9', nl.preferenceCenter, 'nl'], ['en-GB,en;q=0.8', en.preferenceCenter, 'en']] as const) {
+    for (const [language, m, lang] of [
+      ['nl-NL,nl;q=0.9', nl.preferenceCenter, 'nl'],
+      ['en-GB,en;q=0.8', en.preferenceCenter, 'en'],
+    ] as const) {
       const res = await get(path, language);
       expect(res.status).toBe(200);
       const html = await res.text();
@@ -56,12 +76,24 @@ describe.each(dialects)('link pages on %s', (dialect) => {
 
   it('a used confirmation link shows a Dutch browser the Dutch page; the question reads as Dutch ("aanmelden voor ‘Nieuwsbrief’")', async () => {
     await recordConsent(t.ctx, {
-      tenantId: tenant.tenantId, subjectId, configVersion: 1, locale: 'nl', source: 'api',
+      tenantId: tenant.tenantId,
+      subjectId,
+      configVersion: 1,
+      locale: 'nl',
+      source: 'api',
       changes: [{ purpose: 'newsletter', channel: 'email', status: 'pending' }],
     });
-    await startDoubleOptIn(t.ctx, { tenantId: tenant.tenantId, subjectId, purpose: 'newsletter', channel: 'email', locale: 'nl' });
+    await startDoubleOptIn(t.ctx, {
+      tenantId: tenant.tenantId,
+      subjectId,
+      purpose: 'newsletter',
+      channel: 'email',
+      locale: 'nl',
+    });
     const path = `/c/${tokenOf(await mailer.waitFor('anna@example.com'))}`;
-    expect(await (await get(path, 'nl')).text()).toContain(escapeHtml('Wil je je aanmelden voor ‘Nieuwsbrief’ van Shop BV, per e-mail?'));
+    expect(await (await get(path, 'nl')).text()).toContain(
+      escapeHtml('Wil je je aanmelden voor ‘Nieuwsbrief’ van Shop BV, per e-mail?'),
+    );
     expect((await t.app.request(path, { method: 'POST' })).status).toBe(200);
     const used = await get(path, 'nl-BE,nl;q=0.9');
     expect(used.status).toBe(404);

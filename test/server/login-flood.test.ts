@@ -20,18 +20,34 @@ function post(url: string, path: string, body: unknown, from: string): Promise<A
   const target = new URL(path, url);
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const request = http.request({
-      host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress: from, agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), origin: new URL(url).origin },
-    }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({
-        status: response.statusCode ?? 0, retryAfter: (response.headers['retry-after'] as string | undefined) ?? null, body: text,
-        setCookie: response.headers['set-cookie'] ?? [],
-      }));
-    });
+    const request = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          origin: new URL(url).origin,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            retryAfter: (response.headers['retry-after'] as string | undefined) ?? null,
+            body: text,
+            setCookie: response.headers['set-cookie'] ?? [],
+          }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(payload);
   });
@@ -49,18 +65,24 @@ describe('a sign-in flood against the real server with the default limits', () =
     served = await serveTestApp({ mailer, env: { AKKOORD_RATE_LIMITS: '' } });
     expect(served.t.config.rateLimits.loginPerEmail).toEqual({ points: 5, seconds: 900 });
     tenant = await createTestTenant(served.t);
-    await addPerson(served.t, tenant.tenantId, { externalId: 'victim', email: 'victim@example.com' });
+    await addPerson(served.t, tenant.tenantId, {
+      externalId: 'victim',
+      email: 'victim@example.com',
+    });
     await addPerson(served.t, tenant.tenantId, { externalId: 'anna', email: 'anna@example.com' });
   });
   afterEach(async () => served?.close());
 
-  const login = (email: string, from: string) => post(served.url, '/v1/me/login', { tenant: tenant.tenantId, email }, from);
+  const login = (email: string, from: string) =>
+    post(served.url, '/v1/me/login', { tenant: tenant.tenantId, email }, from);
 
   it('answers 429 with Retry-After to a flood for one address, sends at most five mails, and another client still signs in', async () => {
     // 200 requests in waves of 20, the address in changing case so that trick does not help.
     const answers: Answer[] = [];
     for (let wave = 0; wave < 10; wave++) {
-      const batch = Array.from({ length: 20 }, (_, i) => login(i % 2 ? 'VICTIM@example.com' : ' victim@Example.COM', attacker));
+      const batch = Array.from({ length: 20 }, (_, i) =>
+        login(i % 2 ? 'VICTIM@example.com' : ' victim@Example.COM', attacker),
+      );
       answers.push(...(await Promise.all(batch)));
     }
     const accepted = answers.filter((a) => a.status === 202);
@@ -95,7 +117,9 @@ describe('a sign-in flood against the real server with the default limits', () =
     const spread = Array.from({ length: 12 }, (_, i) => `127.0.0.${10 + i}`);
     const answers = await Promise.all(spread.map((from) => login('victim@example.com', from)));
     expect(answers.filter((a) => a.status === 202).length).toBe(5);
-    expect(answers.filter((a) => a.status === 429).every((a) => Number(a.retryAfter) > 0)).toBe(true);
+    expect(answers.filter((a) => a.status === 429).every((a) => Number(a.retryAfter) > 0)).toBe(
+      true,
+    );
     // Those same IPs are each far below their own limit: another address from them goes through.
     expect((await login('anna@example.com', spread[0])).status).toBe(202);
     await mailer.waitFor('anna@example.com');
@@ -103,10 +127,18 @@ describe('a sign-in flood against the real server with the default limits', () =
 
   it('counts per tenant: a flood for an address at one tenant does not lock it out at another', async () => {
     const other = await createTestTenant(served.t);
-    await addPerson(served.t, other.tenantId, { externalId: 'victim', email: 'victim@example.com' });
+    await addPerson(served.t, other.tenantId, {
+      externalId: 'victim',
+      email: 'victim@example.com',
+    });
     for (let i = 0; i < 8; i++) await login('victim@example.com', '127.0.0.3');
     expect((await login('victim@example.com', '127.0.0.3')).status).toBe(429);
-    const elsewhere = await post(served.url, '/v1/me/login', { tenant: other.tenantId, email: 'victim@example.com' }, '127.0.0.4');
+    const elsewhere = await post(
+      served.url,
+      '/v1/me/login',
+      { tenant: other.tenantId, email: 'victim@example.com' },
+      '127.0.0.4',
+    );
     expect(elsewhere.status).toBe(202);
   });
 });

@@ -29,7 +29,13 @@ async function startSmtp() {
           state.stalledMessages += 1;
           return; // never answers: the client waits until it gives up
         }
-        if (state.mode === 'reject') return callback(Object.assign(new Error(`temporary failure for ${session.envelope.rcptTo[0]?.address}`), { responseCode: 451 }));
+        if (state.mode === 'reject')
+          return callback(
+            Object.assign(
+              new Error(`temporary failure for ${session.envelope.rcptTo[0]?.address}`),
+              { responseCode: 451 },
+            ),
+          );
         for (const rcpt of session.envelope.rcptTo) state.accepted.push(rcpt.address);
         callback();
       });
@@ -63,10 +69,18 @@ describe.each(dialects)('the mail queue on %s', (dialect) => {
     // The queue's limit on a send (1.5 s) is the one that acts; the transport's own is longer.
     transport = createSmtpMailer(smtp.url, 'http://127.0.0.1:8080', { timeoutMs: 10_000 });
     t = await startTestApp(dialect, {
-      mailer: transport, mailQueue: { timeoutMs: 1500, retryBaseMs: 150, retryMaxMs: 300, maxAttempts: 4 },
+      mailer: transport,
+      mailQueue: { timeoutMs: 1500, retryBaseMs: 150, retryMaxMs: 300, maxAttempts: 4 },
     });
     tenant = await createTestTenant(t);
-    expect((await t.call('PUT', '/v1/subjects/crm-1', { token: tenant.secretKey, body: { email: 'anna@example.com' } })).status).toBeLessThan(300);
+    expect(
+      (
+        await t.call('PUT', '/v1/subjects/crm-1', {
+          token: tenant.secretKey,
+          body: { email: 'anna@example.com' },
+        })
+      ).status,
+    ).toBeLessThan(300);
   });
   afterEach(async () => {
     await t.close();
@@ -74,15 +88,20 @@ describe.each(dialects)('the mail queue on %s', (dialect) => {
     await smtp.close();
   });
 
-  const outbox = () => t.ctx.db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).execute();
+  const outbox = () =>
+    t.ctx.db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).execute();
 
   it('MAIL-08: a stalled SMTP server delays no answer: a double opt-in capture answers at once with pending; the mail goes out once SMTP recovers', async () => {
     smtp.state.mode = 'stall';
     const started = Date.now();
     const captured = await t.call('POST', '/v1/subjects/crm-1/consents', {
-      token: tenant.secretKey, body: { decisions: { newsletter: { email: true } }, doubleOptIn: true, locale: 'en' },
+      token: tenant.secretKey,
+      body: { decisions: { newsletter: { email: true } }, doubleOptIn: true, locale: 'en' },
     });
-    const login = await t.call('POST', '/v1/me/login', { body: { tenant: tenant.tenantId, email: 'anna@example.com' }, headers: { origin: PC_ORIGIN } });
+    const login = await t.call('POST', '/v1/me/login', {
+      body: { tenant: tenant.tenantId, email: 'anna@example.com' },
+      headers: { origin: PC_ORIGIN },
+    });
     const tookMs = Date.now() - started;
     expect(captured.status).toBe(201);
     expect((await captured.json()).state.newsletter).toEqual({ email: 'pending' });
@@ -91,7 +110,10 @@ describe.each(dialects)('the mail queue on %s', (dialect) => {
     expect(tookMs).toBeLessThan(1500);
 
     // The server is reached and holds the message without answering; attempts time out and are retried.
-    await until(async () => smtp.state.stalledMessages >= 1 && (await outbox()).some((row) => row.attempts >= 1));
+    await until(
+      async () =>
+        smtp.state.stalledMessages >= 1 && (await outbox()).some((row) => row.attempts >= 1),
+    );
     expect(smtp.state.accepted).toEqual([]);
     expect((await outbox()).every((row) => row.status === 'pending')).toBe(true);
     expect((await outbox()).map((row) => row.last_error)).toContain('timeout');
@@ -107,10 +129,13 @@ describe.each(dialects)('the mail queue on %s', (dialect) => {
     expect(metrics).toMatch(/akkoord_mail_failed_attempts_total [1-9]/);
   });
 
-  it('retries a failing server with backoff and marks the mail dead after the last attempt, without the server\'s text', async () => {
+  it("retries a failing server with backoff and marks the mail dead after the last attempt, without the server's text", async () => {
     smtp.state.mode = 'reject';
     const before = Date.now();
-    await t.call('POST', '/v1/me/login', { body: { tenant: tenant.tenantId, email: 'anna@example.com' }, headers: { origin: PC_ORIGIN } });
+    await t.call('POST', '/v1/me/login', {
+      body: { tenant: tenant.tenantId, email: 'anna@example.com' },
+      headers: { origin: PC_ORIGIN },
+    });
     await until(async () => (await outbox()).some((row) => row.status === 'dead'), 15_000);
     const elapsed = Date.now() - before;
     expect(await outbox()).toEqual([{ status: 'dead', attempts: 4, last_error: 'EMESSAGE 451' }]);
@@ -140,11 +165,13 @@ describe.each(dialects)('the mail queue on %s', (dialect) => {
     expect(smtp.state.accepted).toEqual(['anna@example.com']);
   });
 
-  it('queues in the caller\'s transaction: a mail queued in a rolled-back transaction is never sent', async () => {
-    await expect(t.ctx.db.transaction().execute(async (trx) => {
-      await t.ctx.mailer.send({ to: 'ghost@example.com', subject: 'never', text: 'never' }, trx);
-      throw new Error('rolled back');
-    })).rejects.toThrow('rolled back');
+  it("queues in the caller's transaction: a mail queued in a rolled-back transaction is never sent", async () => {
+    await expect(
+      t.ctx.db.transaction().execute(async (trx) => {
+        await t.ctx.mailer.send({ to: 'ghost@example.com', subject: 'never', text: 'never' }, trx);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
     await t.ctx.db.transaction().execute(async (trx) => {
       await t.ctx.mailer.send({ to: 'kept@example.com', subject: 'kept', text: 'kept' }, trx);
     });
@@ -156,10 +183,14 @@ describe.each(dialects)('the mail queue on %s', (dialect) => {
   it('two servers on one database send each queued mail once', async () => {
     await t.ctx.mailQueue.stop();
     const other = createContext({
-      db: t.testStore.store, config: t.config, mailer: transport, logger: t.ctx.logger,
+      db: t.testStore.store,
+      config: t.config,
+      mailer: transport,
+      logger: t.ctx.logger,
       mailQueue: { intervalMs: 10, timeoutMs: 2000 },
     });
-    for (let i = 0; i < 30; i++) await t.ctx.mailer.send({ to: `person${i}@example.com`, subject: 'hello', text: 'hello' });
+    for (let i = 0; i < 30; i++)
+      await t.ctx.mailer.send({ to: `person${i}@example.com`, subject: 'hello', text: 'hello' });
     t.ctx.mailQueue.start();
     other.mailQueue.start();
     try {

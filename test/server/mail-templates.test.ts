@@ -3,28 +3,77 @@
 // footer of every mail, and the plain text and HTML saying the same thing.
 import { describe, expect, it } from 'vitest';
 import {
-  doubleOptInMail, exportReadyMail, extensionMail, loginMail, refusalMail, restrictionLiftMail, stepUpMail, type RenderedMail,
+  doubleOptInMail,
+  exportReadyMail,
+  extensionMail,
+  loginMail,
+  refusalMail,
+  restrictionLiftMail,
+  stepUpMail,
+  type RenderedMail,
 } from '../../server/mail/templates.js';
 
-const tenant = { name: 'Shop BV', controller: 'Demowinkel BV', contact: 'privacy@demowinkel.example' };
+const tenant = {
+  name: 'Shop BV',
+  controller: 'Demowinkel BV',
+  contact: 'privacy@demowinkel.example',
+};
 const url = 'https://akkoord.example/p/ten_1#token=abc&x=<1>';
 
 const mails = (locale: string): Record<string, RenderedMail> => ({
   login: loginMail(locale, { tenant, url }),
   stepUp: stepUpMail(locale, { tenant, url }),
-  doubleOptIn: doubleOptInMail(locale, { tenant, purposeName: 'Nieuwsbrief', channel: 'email', url }),
-  extension: extensionMail(locale, { tenant, requestType: 'access', reason: 'Veel verzoeken tegelijk', dueAt: '2027-03-02T10:00:00.000Z' }),
-  refusal: refusalMail(locale, { tenant, requestType: 'erasure', ground: 'excessive', explanation: 'Derde verzoek deze week' }),
+  doubleOptIn: doubleOptInMail(locale, {
+    tenant,
+    purposeName: 'Nieuwsbrief',
+    channel: 'email',
+    url,
+  }),
+  extension: extensionMail(locale, {
+    tenant,
+    requestType: 'access',
+    reason: 'Veel verzoeken tegelijk',
+    dueAt: '2027-03-02T10:00:00.000Z',
+  }),
+  refusal: refusalMail(locale, {
+    tenant,
+    requestType: 'erasure',
+    ground: 'excessive',
+    explanation: 'Derde verzoek deze week',
+  }),
   restrictionLift: restrictionLiftMail(locale, { tenant }),
-  exportReady: exportReadyMail(locale, { tenant, requestType: 'portability', url, expiresAt: '2027-03-09T10:00:00.000Z' }),
+  exportReady: exportReadyMail(locale, {
+    tenant,
+    requestType: 'portability',
+    url,
+    expiresAt: '2027-03-09T10:00:00.000Z',
+  }),
 });
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 /** The lines a reader sees in the HTML body. */
-const htmlLines = (html: string) => unescape(/<body[^>]*>([\s\S]*)<\/body>/.exec(html)![1].replace(/<hr>/g, '\n').replace(/<[^>]+>/g, '\n'))
-  .split('\n').map((l) => l.trim()).filter(Boolean);
+const htmlLines = (html: string) =>
+  unescape(
+    /<body[^>]*>([\s\S]*)<\/body>/
+      .exec(html)![1]
+      .replace(/<hr>/g, '\n')
+      .replace(/<[^>]+>/g, '\n'),
+  )
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 /** The lines of the plain text, without the signature separator and a link label's colon. */
-const textLines = (text: string) => text.split('\n').map((l) => l.trim().replace(/:$/, '')).filter((l) => l && l !== '--');
+const textLines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim().replace(/:$/, ''))
+    .filter((l) => l && l !== '--');
 const htmlLinesNoColon = (html: string) => htmlLines(html).map((l) => l.replace(/:$/, ''));
 
 describe('the mails Akkoord sends', () => {
@@ -32,8 +81,10 @@ describe('the mails Akkoord sends', () => {
     for (const [name, mail] of Object.entries(mails(locale))) {
       it(`${name} (${locale}): plain text and HTML say the same, and the footer names the controller and its contact`, () => {
         expect(textLines(mail.text)).toEqual(htmlLinesNoColon(mail.html));
-        const footer = locale === 'nl' ? 'Verstuurd namens Demowinkel BV. Vragen over je gegevens: privacy@demowinkel.example.'
-          : 'Sent on behalf of Demowinkel BV. Questions about your data: privacy@demowinkel.example.';
+        const footer =
+          locale === 'nl'
+            ? 'Verstuurd namens Demowinkel BV. Vragen over je gegevens: privacy@demowinkel.example.'
+            : 'Sent on behalf of Demowinkel BV. Questions about your data: privacy@demowinkel.example.';
         expect(mail.text.trimEnd().endsWith(footer)).toBe(true);
         expect(htmlLines(mail.html).at(-1)).toBe(footer);
         expect(mail.html).toContain(`<html lang="${locale}">`);
@@ -46,7 +97,9 @@ describe('the mails Akkoord sends', () => {
 
   it('Dutch mails say "je" throughout, never "u" or "uw"', () => {
     for (const [name, mail] of Object.entries(mails('nl'))) {
-      expect(`${mail.subject}\n${mail.text}`, name).not.toMatch(/(^|[\s(])(u|uw|U|Uw)([\s.,:;)]|$)/);
+      expect(`${mail.subject}\n${mail.text}`, name).not.toMatch(
+        /(^|[\s(])(u|uw|U|Uw)([\s.,:;)]|$)/,
+      );
       expect(`${mail.subject}\n${mail.text}`, name).not.toMatch(/\b(alsjeblieft|alstublieft)\b/);
     }
   });
@@ -61,7 +114,12 @@ describe('the mails Akkoord sends', () => {
   });
 
   it('escapes every value in the HTML', () => {
-    const mail = doubleOptInMail('en', { tenant: { ...tenant, name: 'Shop <b>BV</b>' }, purposeName: '<script>x</script>', channel: 'email', url });
+    const mail = doubleOptInMail('en', {
+      tenant: { ...tenant, name: 'Shop <b>BV</b>' },
+      purposeName: '<script>x</script>',
+      channel: 'email',
+      url,
+    });
     expect(mail.html).not.toContain('<script>x');
     expect(mail.html).not.toContain('<b>BV');
     expect(mail.html).toContain('&lt;script&gt;');

@@ -3,8 +3,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { issueToken } from '../../server/services/me/links.js';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
-import { addPerson, asSignedIn, capturingMailer, cookieFrom, exchange, signIn, type CapturingMailer } from '../helpers/me.js';
+import {
+  createTestTenant,
+  fixedClock,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from '../helpers/app.js';
+import {
+  addPerson,
+  asSignedIn,
+  capturingMailer,
+  cookieFrom,
+  exchange,
+  signIn,
+  type CapturingMailer,
+} from '../helpers/me.js';
 
 const exportToken = (text: string) => /#export=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
@@ -19,12 +33,18 @@ describe.each(dialects)('the export link of a completed request, on %s', (dialec
     mailer = capturingMailer();
     t = await startTestApp(dialect, { mailer, clock });
     tenant = await createTestTenant(t);
-    await t.call('PUT', '/v1/subjects/crm-1', { token: tenant.secretKey, body: { email: 'anna@example.com', attributes: { firstName: 'Anna' } } });
+    await t.call('PUT', '/v1/subjects/crm-1', {
+      token: tenant.secretKey,
+      body: { email: 'anna@example.com', attributes: { firstName: 'Anna' } },
+    });
   });
   afterEach(async () => t.close());
 
   async function completeAccess(type = 'access'): Promise<string> {
-    const res = await t.call('POST', '/v1/requests', { token: tenant.secretKey, body: { subject: 'crm-1', type } });
+    const res = await t.call('POST', '/v1/requests', {
+      token: tenant.secretKey,
+      body: { subject: 'crm-1', type },
+    });
     expect(res.status).toBeLessThan(300);
     const mail = await mailer.waitFor('anna@example.com');
     expect(mail.subject).toBe('Je gegevens bij Shop BV staan klaar');
@@ -34,7 +54,7 @@ describe.each(dialects)('the export link of a completed request, on %s', (dialec
     return token!;
   }
 
-  it('GDPR-30, GDPR-52: mails a one-time link; after the e-mail sign-in it downloads the person\'s data once', async () => {
+  it("GDPR-30, GDPR-52: mails a one-time link; after the e-mail sign-in it downloads the person's data once", async () => {
     const token = await completeAccess();
     const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
     const res = await me.call('POST', '/v1/me/exports', { token });
@@ -53,10 +73,20 @@ describe.each(dialects)('the export link of a completed request, on %s', (dialec
 
   it('needs the e-mail sign-in: a link session gets 403, another person 404 and the link stays unspent; after 7 days it is gone', async () => {
     const token = await completeAccess();
-    const subject = (await (await t.call('GET', '/v1/subjects/crm-1', { token: tenant.secretKey })).json()).id as string;
-    const { token: linkToken } = await issueToken(t.ctx.db, t.ctx, { tenantId: tenant.tenantId, kind: 'preferences', subjectId: subject });
+    const subject = (
+      await (await t.call('GET', '/v1/subjects/crm-1', { token: tenant.secretKey })).json()
+    ).id as string;
+    const { token: linkToken } = await issueToken(t.ctx.db, t.ctx, {
+      tenantId: tenant.tenantId,
+      kind: 'preferences',
+      subjectId: subject,
+    });
     const exchanged = await exchange(t, linkToken);
-    const linkSession = asSignedIn(t, cookieFrom(exchanged), ((await exchanged.json()) as { csrfToken: string }).csrfToken);
+    const linkSession = asSignedIn(
+      t,
+      cookieFrom(exchanged),
+      ((await exchanged.json()) as { csrfToken: string }).csrfToken,
+    );
     expect((await linkSession.call('POST', '/v1/me/exports', { token })).status).toBe(403);
 
     const other = await addPerson(t, tenant.tenantId, { email: 'bram@example.com' });

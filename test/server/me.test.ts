@@ -2,8 +2,24 @@
 // CSRF, and every right exercised as a request run at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/db.js';
-import { createTestTenant, fixedClock, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
-import { addPerson, asSignedIn, capturingMailer, cookieFrom, exchange, PC_ORIGIN, signIn, tokenOf, type CapturingMailer } from '../helpers/me.js';
+import {
+  createTestTenant,
+  fixedClock,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from '../helpers/app.js';
+import {
+  addPerson,
+  asSignedIn,
+  capturingMailer,
+  cookieFrom,
+  exchange,
+  PC_ORIGIN,
+  signIn,
+  tokenOf,
+  type CapturingMailer,
+} from '../helpers/me.js';
 
 describe.each(dialects)('preference center API on %s', (dialect) => {
   let t: TestApp;
@@ -18,10 +34,16 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
     t = await startTestApp(dialect, { mailer, clock });
     tenant = await createTestTenant(t);
     anna = await addPerson(t, tenant.tenantId, {
-      externalId: 'crm-1', email: 'anna@example.com', attributes: { firstName: 'Anna' },
+      externalId: 'crm-1',
+      email: 'anna@example.com',
+      attributes: { firstName: 'Anna' },
       records: { orders: [{ order: 'A-1', total: 12 }], signups: [{ form: 'spring' }] },
     });
-    await addPerson(t, tenant.tenantId, { externalId: 'crm-2', email: 'bob@example.com', records: { orders: [{ order: 'B-9' }] } });
+    await addPerson(t, tenant.tenantId, {
+      externalId: 'crm-2',
+      email: 'bob@example.com',
+      records: { orders: [{ order: 'B-9' }] },
+    });
   });
   afterEach(async () => t.close());
 
@@ -35,7 +57,11 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
       const mail = await mailer.waitFor('anna@example.com');
       expect(mail.text).toContain(`/p/${tenant.tenantId}#token=`);
       expect(mail.html).toContain('#token=');
-      const stored = await t.ctx.db.selectFrom('tokens').selectAll().where('kind', '=', 'login').execute();
+      const stored = await t.ctx.db
+        .selectFrom('tokens')
+        .selectAll()
+        .where('kind', '=', 'login')
+        .execute();
       expect(stored).toHaveLength(1);
       // Only a keyed hash is stored, never the token itself.
       expect(stored[0].token_hash).not.toContain(tokenOf(mail));
@@ -52,7 +78,10 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
     });
 
     it('answers an unknown tenant the same as a known one', async () => {
-      const res = await t.call('POST', '/v1/me/login', { body: { tenant: 'ten_nope', email: 'anna@example.com' }, headers: { origin: PC_ORIGIN } });
+      const res = await t.call('POST', '/v1/me/login', {
+        body: { tenant: 'ten_nope', email: 'anna@example.com' },
+        headers: { origin: PC_ORIGIN },
+      });
       expect(res.status).toBe(202);
     });
 
@@ -105,10 +134,17 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
   });
 
   it('limits sign-in requests per address and per IP with 429 and Retry-After', async () => {
-    const limited = await startTestApp(dialect, { mailer, env: { AKKOORD_RATE_LIMITS: '{"loginPerEmail":"3/900","loginPerIp":"5/900"}' } });
+    const limited = await startTestApp(dialect, {
+      mailer,
+      env: { AKKOORD_RATE_LIMITS: '{"loginPerEmail":"3/900","loginPerIp":"5/900"}' },
+    });
     try {
       const other = await createTestTenant(limited);
-      const ask = (email: string) => limited.call('POST', '/v1/me/login', { body: { tenant: other.tenantId, email }, headers: { origin: PC_ORIGIN } });
+      const ask = (email: string) =>
+        limited.call('POST', '/v1/me/login', {
+          body: { tenant: other.tenantId, email },
+          headers: { origin: PC_ORIGIN },
+        });
       for (let i = 0; i < 3; i += 1) expect((await ask('anna@example.com')).status).toBe(202);
       const perAddress = await ask('ANNA@example.com');
       expect(perAddress.status).toBe(429);
@@ -123,14 +159,23 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
   });
 
   it('sets the Secure flag when served over https', async () => {
-    const secure = await startTestApp(dialect, { mailer, env: { PUBLIC_URL: 'https://cmp.example' } });
+    const secure = await startTestApp(dialect, {
+      mailer,
+      env: { PUBLIC_URL: 'https://cmp.example' },
+    });
     try {
       const other = await createTestTenant(secure);
       await addPerson(secure, other.tenantId, { email: 'carla@example.com' });
-      await secure.call('POST', '/v1/me/login', { body: { tenant: other.tenantId, email: 'carla@example.com' }, headers: { origin: 'https://cmp.example' } });
+      await secure.call('POST', '/v1/me/login', {
+        body: { tenant: other.tenantId, email: 'carla@example.com' },
+        headers: { origin: 'https://cmp.example' },
+      });
       const mail = await mailer.waitFor('carla@example.com');
       expect(mail.text).toContain('https://cmp.example/p/');
-      const res = await secure.call('POST', '/v1/me/session', { body: { token: tokenOf(mail) }, headers: { origin: 'https://cmp.example' } });
+      const res = await secure.call('POST', '/v1/me/session', {
+        body: { token: tokenOf(mail) },
+        headers: { origin: 'https://cmp.example' },
+      });
       expect(res.headers.get('set-cookie')).toMatch(/Secure/);
     } finally {
       await secure.close();
@@ -141,7 +186,12 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
     it('GET /v1/me shows identities, profile, consents with history and records per data set', async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
       const body = await (await me.call('GET', '/v1/me')).json();
-      expect(body.subject).toMatchObject({ id: anna, externalId: 'crm-1', email: 'anna@example.com', attributes: { firstName: 'Anna' } });
+      expect(body.subject).toMatchObject({
+        id: anna,
+        externalId: 'crm-1',
+        email: 'anna@example.com',
+        attributes: { firstName: 'Anna' },
+      });
       expect(body.records).toEqual({ orders: 1, signups: 1 });
       expect(body.csrfToken).toBe(me.csrf);
       expect(body.consent.state.necessary).toBe('granted');
@@ -154,10 +204,15 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
     it('refuses a change without the CSRF token, or from another origin', async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
       const decisions = { decisions: { analytics: true } };
-      const noToken = await t.call('PUT', '/v1/me/consents', { body: decisions, headers: { cookie: me.cookie, origin: PC_ORIGIN } });
+      const noToken = await t.call('PUT', '/v1/me/consents', {
+        body: decisions,
+        headers: { cookie: me.cookie, origin: PC_ORIGIN },
+      });
       expect(noToken.status).toBe(403);
       expect((await noToken.json()).error.code).toBe('CSRF_FAILED');
-      const crossSite = await me.call('PUT', '/v1/me/consents', decisions, { origin: 'https://evil.example' });
+      const crossSite = await me.call('PUT', '/v1/me/consents', decisions, {
+        origin: 'https://evil.example',
+      });
       expect(crossSite.status).toBe(403);
       const rows = await t.ctx.db.selectFrom('consent_events').selectAll().execute();
       expect(rows).toHaveLength(0);
@@ -165,25 +220,59 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
 
     it('records consent changes in the ledger with source preference_center and emits consent.updated', async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
-      const res = await me.call('PUT', '/v1/me/consents', { decisions: { analytics: true, newsletter: { email: true, sms: false } } });
+      const res = await me.call('PUT', '/v1/me/consents', {
+        decisions: { analytics: true, newsletter: { email: true, sms: false } },
+      });
       expect(res.status).toBe(200);
-      expect((await res.json()).state).toMatchObject({ analytics: 'granted', newsletter: { email: 'granted', sms: 'denied' } });
-      const events = await t.ctx.db.selectFrom('consent_events').selectAll().where('subject_id', '=', anna).execute();
-      expect(events.map((e) => e.source)).toEqual(['preference_center', 'preference_center', 'preference_center']);
-      const feed = await t.ctx.db.selectFrom('feed_events').selectAll().where('type', '=', 'consent.updated').execute();
+      expect((await res.json()).state).toMatchObject({
+        analytics: 'granted',
+        newsletter: { email: 'granted', sms: 'denied' },
+      });
+      const events = await t.ctx.db
+        .selectFrom('consent_events')
+        .selectAll()
+        .where('subject_id', '=', anna)
+        .execute();
+      expect(events.map((e) => e.source)).toEqual([
+        'preference_center',
+        'preference_center',
+        'preference_center',
+      ]);
+      const feed = await t.ctx.db
+        .selectFrom('feed_events')
+        .selectAll()
+        .where('type', '=', 'consent.updated')
+        .execute();
       expect(feed).toHaveLength(1);
       expect(feed[0].external_id).toBe('crm-1');
-      const withdrawn = await me.call('PUT', '/v1/me/consents', { decisions: { newsletter: { email: false } } });
+      const withdrawn = await me.call('PUT', '/v1/me/consents', {
+        decisions: { newsletter: { email: false } },
+      });
       expect((await withdrawn.json()).state.newsletter.email).toBe('withdrawn');
       const view = await (await me.call('GET', '/v1/me')).json();
-      expect(view.consent.history[0]).toMatchObject({ purpose: 'newsletter', channel: 'email', status: 'withdrawn', source: 'preference_center' });
-      expect(view.consent.current.find((c: { purpose: string }) => c.purpose === 'analytics')).toMatchObject({ status: 'granted', source: 'preference_center', since: '2026-11-29T10:00:00.000Z' });
+      expect(view.consent.history[0]).toMatchObject({
+        purpose: 'newsletter',
+        channel: 'email',
+        status: 'withdrawn',
+        source: 'preference_center',
+      });
+      expect(
+        view.consent.current.find((c: { purpose: string }) => c.purpose === 'analytics'),
+      ).toMatchObject({
+        status: 'granted',
+        source: 'preference_center',
+        since: '2026-11-29T10:00:00.000Z',
+      });
     });
 
     it('refuses unknown purposes and refusing a required one with 422', async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
-      expect((await me.call('PUT', '/v1/me/consents', { decisions: { nope: true } })).status).toBe(422);
-      expect((await me.call('PUT', '/v1/me/consents', { decisions: { necessary: false } })).status).toBe(422);
+      expect((await me.call('PUT', '/v1/me/consents', { decisions: { nope: true } })).status).toBe(
+        422,
+      );
+      expect(
+        (await me.call('PUT', '/v1/me/consents', { decisions: { necessary: false } })).status,
+      ).toBe(422);
     });
 
     it('GDPR-31: corrects the profile as a completed rectification request with a subject.rectified event', async () => {
@@ -192,20 +281,34 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
       expect(res.status).toBe(200);
       const view = await (await me.call('GET', '/v1/me')).json();
       expect(view.subject.attributes.firstName).toBe('Anne');
-      const request = await t.ctx.db.selectFrom('requests').selectAll().where('type', '=', 'rectification').executeTakeFirstOrThrow();
-      expect(request).toMatchObject({ origin: 'preference_center', status: 'completed', subject_id: anna });
+      const request = await t.ctx.db
+        .selectFrom('requests')
+        .selectAll()
+        .where('type', '=', 'rectification')
+        .executeTakeFirstOrThrow();
+      expect(request).toMatchObject({
+        origin: 'preference_center',
+        status: 'completed',
+        subject_id: anna,
+      });
       // The request names the field, never the new value.
       expect(request.scope).not.toContain('Anne');
-      const feed = await t.ctx.db.selectFrom('feed_events').select(['type', 'data']).where('type', '=', 'subject.rectified').execute();
+      const feed = await t.ctx.db
+        .selectFrom('feed_events')
+        .select(['type', 'data'])
+        .where('type', '=', 'subject.rectified')
+        .execute();
       expect(feed).toHaveLength(1);
       expect(feed[0].data).not.toContain('Anne');
     });
 
-    it('GDPR-30: downloads JSON and CSV with the person\'s data and nothing of another person', async () => {
+    it("GDPR-30: downloads JSON and CSV with the person's data and nothing of another person", async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
       const json = await me.call('POST', '/v1/me/export', { format: 'json' });
       expect(json.status).toBe(200);
-      expect(json.headers.get('content-disposition')).toMatch(/^attachment; filename="akkoord-export-.*\.json"$/);
+      expect(json.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="akkoord-export-.*\.json"$/,
+      );
       const text = await json.text();
       expect(text).toContain('anna@example.com');
       expect(text).toContain('A-1');
@@ -217,39 +320,71 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
       const table = await csv.text();
       expect(table).toContain('anna@example.com');
       expect(table).not.toContain('bob@example.com');
-      const requests = await t.ctx.db.selectFrom('requests').select(['type', 'status']).orderBy('received_at').execute();
-      expect(requests).toEqual(expect.arrayContaining([{ type: 'access', status: 'completed' }, { type: 'portability', status: 'completed' }]));
+      const requests = await t.ctx.db
+        .selectFrom('requests')
+        .select(['type', 'status'])
+        .orderBy('received_at')
+        .execute();
+      expect(requests).toEqual(
+        expect.arrayContaining([
+          { type: 'access', status: 'completed' },
+          { type: 'portability', status: 'completed' },
+        ]),
+      );
     });
 
     it('GDPR-34/35: restricts with a reason, then lifts it, each a request with its feed event', async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
       expect((await me.call('POST', '/v1/me/restriction', { reason: 'nope' })).status).toBe(400);
-      expect((await me.call('POST', '/v1/me/restriction', { reason: 'accuracy_contested' })).status).toBe(200);
-      expect((await (await me.call('GET', '/v1/me')).json()).subject.restriction).toEqual({ restricted: true, reason: 'accuracy_contested' });
+      expect(
+        (await me.call('POST', '/v1/me/restriction', { reason: 'accuracy_contested' })).status,
+      ).toBe(200);
+      expect((await (await me.call('GET', '/v1/me')).json()).subject.restriction).toEqual({
+        restricted: true,
+        reason: 'accuracy_contested',
+      });
       const lift = await me.call('DELETE', '/v1/me/restriction');
       expect(lift.status).toBe(200);
       expect((await lift.json()).notice.via).toBe('email');
       expect((await me.call('DELETE', '/v1/me/restriction')).status).toBe(409);
-      const types = (await t.ctx.db.selectFrom('feed_events').select('type').orderBy('seq').execute()).map((e) => e.type);
+      const types = (
+        await t.ctx.db.selectFrom('feed_events').select('type').orderBy('seq').execute()
+      ).map((e) => e.type);
       expect(types).toEqual(['subject.restricted', 'subject.restriction_lifted']);
-      const requests = await t.ctx.db.selectFrom('requests').select(['type', 'status', 'origin']).orderBy('received_at').execute();
+      const requests = await t.ctx.db
+        .selectFrom('requests')
+        .select(['type', 'status', 'origin'])
+        .orderBy('received_at')
+        .execute();
       expect(requests).toEqual([
         { type: 'restriction', status: 'completed', origin: 'preference_center' },
         { type: 'lift_restriction', status: 'completed', origin: 'preference_center' },
       ]);
-      const audit = await t.ctx.db.selectFrom('audit_log').select(['actor', 'action', 'details']).where('actor', '=', 'data_subject').execute();
+      const audit = await t.ctx.db
+        .selectFrom('audit_log')
+        .select(['actor', 'action', 'details'])
+        .where('actor', '=', 'data_subject')
+        .execute();
       expect(audit.length).toBeGreaterThan(0);
       for (const row of audit) expect(row.details).not.toContain('anna@example.com');
     });
 
     it('GDPR-41: objecting withdraws every marketing consent and emits subject.objected', async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
-      await me.call('PUT', '/v1/me/consents', { decisions: { ads: true, analytics: true, newsletter: { email: true } } });
+      await me.call('PUT', '/v1/me/consents', {
+        decisions: { ads: true, analytics: true, newsletter: { email: true } },
+      });
       expect((await me.call('POST', '/v1/me/objection')).status).toBe(200);
       const view = await (await me.call('GET', '/v1/me')).json();
-      expect(view.consent.state).toMatchObject({ ads: 'withdrawn', analytics: 'granted', newsletter: { email: 'withdrawn' } });
+      expect(view.consent.state).toMatchObject({
+        ads: 'withdrawn',
+        analytics: 'granted',
+        newsletter: { email: 'withdrawn' },
+      });
       expect(view.subject.objection.objectedAt).toBe('2026-11-29T10:00:00.000Z');
-      const types = (await t.ctx.db.selectFrom('feed_events').select('type').execute()).map((e) => e.type);
+      const types = (await t.ctx.db.selectFrom('feed_events').select('type').execute()).map(
+        (e) => e.type,
+      );
       expect(types).toContain('subject.objected');
     });
 
@@ -258,7 +393,11 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
       const res = await me.call('POST', '/v1/me/erasure', { datasets: ['orders'] });
       expect(res.status).toBe(200);
       expect((await (await me.call('GET', '/v1/me')).json()).records).toEqual({ signups: 1 });
-      const bobOrders = await t.ctx.db.selectFrom('records').selectAll().where('dataset', '=', 'orders').execute();
+      const bobOrders = await t.ctx.db
+        .selectFrom('records')
+        .selectAll()
+        .where('dataset', '=', 'orders')
+        .execute();
       expect(bobOrders).toHaveLength(1);
       expect((await me.call('POST', '/v1/me/erasure', {})).status).toBe(400);
     });
@@ -269,8 +408,14 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
       expect(res.status).toBe(200);
       expect(res.headers.get('set-cookie')).toMatch(/akkoord_pc=;/);
       expect((await me.call('GET', '/v1/me')).status).toBe(401);
-      expect(await t.ctx.db.selectFrom('subjects').selectAll().where('id', '=', anna).executeTakeFirst()).toBeUndefined();
-      const request = await t.ctx.db.selectFrom('requests').selectAll().where('type', '=', 'erasure').executeTakeFirstOrThrow();
+      expect(
+        await t.ctx.db.selectFrom('subjects').selectAll().where('id', '=', anna).executeTakeFirst(),
+      ).toBeUndefined();
+      const request = await t.ctx.db
+        .selectFrom('requests')
+        .selectAll()
+        .where('type', '=', 'erasure')
+        .executeTakeFirstOrThrow();
       expect(request.status).toBe('completed');
       // The address can no longer sign in: the same 202, and no mail.
       const before = mailer.sent.length;
@@ -280,16 +425,21 @@ describe.each(dialects)('preference center API on %s', (dialect) => {
       expect(mailer.sent.slice(before).map((m) => m.to)).toEqual(['bob@example.com']);
     });
 
-    it('GDPR-20: lists the person\'s requests with status, receivedAt and a dueAt one month later', async () => {
+    it("GDPR-20: lists the person's requests with status, receivedAt and a dueAt one month later", async () => {
       const me = await signIn(t, mailer, tenant.tenantId, 'anna@example.com');
       await me.call('POST', '/v1/me/restriction', { reason: 'legal_claims' });
       const body = await (await me.call('GET', '/v1/me/requests')).json();
       expect(body.requests).toHaveLength(1);
-      expect(body.requests[0]).toMatchObject({ type: 'restriction', status: 'completed', receivedAt: '2026-11-29T10:00:00.000Z', dueAt: '2026-12-29T10:00:00.000Z' });
+      expect(body.requests[0]).toMatchObject({
+        type: 'restriction',
+        status: 'completed',
+        receivedAt: '2026-11-29T10:00:00.000Z',
+        dueAt: '2026-12-29T10:00:00.000Z',
+      });
     });
   });
 
-  it('a session of one person never shows another person\'s data', async () => {
+  it("a session of one person never shows another person's data", async () => {
     const bob = await signIn(t, mailer, tenant.tenantId, 'bob@example.com');
     const text = await (await bob.call('GET', '/v1/me')).text();
     expect(text).not.toContain('anna@example.com');

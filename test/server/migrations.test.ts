@@ -43,31 +43,65 @@ async function unmigratedStore(dialect: Dialect): Promise<{ store: Store; schema
 }
 
 function migrator(db: Kysely<Database>, schema?: string): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
 }
 
 describe.each(dialects)('migrations on %s', (dialect) => {
   it('2026_11_29_1810 fills in event_json for events stored before it, as the feed serves them', async () => {
     const { store, schema } = await unmigratedStore(dialect);
-    const { error } = await migrator(store.db, schema).migrateTo('2026_11_29_1800_cover_audience_index');
+    const { error } = await migrator(store.db, schema).migrateTo(
+      '2026_11_29_1800_cover_audience_index',
+    );
     expect(error).toBeUndefined();
     const now = new Date().toISOString();
-    await store.db.insertInto('tenants').values({
-      id: 'ten_a', name: 'A', allowed_origins: '[]', public_key: 'pk_a', settings: '{}', status: 'active', delete_after: null, created_at: now,
-    } as never).execute();
+    await store.db
+      .insertInto('tenants')
+      .values({
+        id: 'ten_a',
+        name: 'A',
+        allowed_origins: '[]',
+        public_key: 'pk_a',
+        settings: '{}',
+        status: 'active',
+        delete_after: null,
+        created_at: now,
+      } as never)
+      .execute();
     const events = Array.from({ length: 1205 }, (_, i) => ({
-      tenant_id: 'ten_a', seq: i + 1, id: `evt_${i}`, type: 'consent.updated', subject_id: i % 2 ? `sub_${i}` : null,
-      external_id: i % 3 ? null : `crm "${i}"\n`, data: `{"n":${i}}`, occurred_at: now,
+      tenant_id: 'ten_a',
+      seq: i + 1,
+      id: `evt_${i}`,
+      type: 'consent.updated',
+      subject_id: i % 2 ? `sub_${i}` : null,
+      external_id: i % 3 ? null : `crm "${i}"\n`,
+      data: `{"n":${i}}`,
+      occurred_at: now,
     }));
-    for (let i = 0; i < events.length; i += 300) await store.db.insertInto('feed_events').values(events.slice(i, i + 300) as never).execute();
+    for (let i = 0; i < events.length; i += 300)
+      await store.db
+        .insertInto('feed_events')
+        .values(events.slice(i, i + 300) as never)
+        .execute();
 
     expect((await migrator(store.db, schema).migrateToLatest()).error).toBeUndefined();
 
-    const stored = await store.db.selectFrom('feed_events').select(['seq', 'event_json']).orderBy('seq').execute();
+    const stored = await store.db
+      .selectFrom('feed_events')
+      .select(['seq', 'event_json'])
+      .orderBy('seq')
+      .execute();
     expect(stored).toHaveLength(events.length);
     for (const [i, row] of stored.entries()) expect(row.event_json).toBe(feedEventJson(events[i]));
     expect(JSON.parse(stored[3].event_json)).toEqual({
-      id: 'evt_3', type: 'consent.updated', occurredAt: now, subject: { id: 'sub_3', externalId: 'crm "3"\n' }, data: { n: 3 },
+      id: 'evt_3',
+      type: 'consent.updated',
+      occurredAt: now,
+      subject: { id: 'sub_3', externalId: 'crm "3"\n' },
+      data: { n: 3 },
     });
   });
 });
@@ -77,11 +111,19 @@ describe.each(dialects)('migration order on %s', (dialect) => {
     const { store, schema } = await unmigratedStore(dialect);
     // As if the mail-queue migration had landed after the database ran every other one.
     const { '2026_12_02_1300_add_mail_queue': _late, ...others } = migrations;
-    const without = new Migrator({ db: store.db, provider: { getMigrations: async () => others }, ...(schema ? { migrationTableSchema: schema } : {}) });
+    const without = new Migrator({
+      db: store.db,
+      provider: { getMigrations: async () => others },
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
     expect((await without.migrateToLatest()).error).toBeUndefined();
     await store.migrate();
-    const columns = await store.db.introspection.getTables().then((tables) => tables.find((t) => t.name === 'outbox')!.columns.map((c) => c.name));
-    expect(columns).toEqual(expect.arrayContaining(['status', 'attempts', 'next_attempt_at', 'last_error']));
+    const columns = await store.db.introspection
+      .getTables()
+      .then((tables) => tables.find((t) => t.name === 'outbox')!.columns.map((c) => c.name));
+    expect(columns).toEqual(
+      expect.arrayContaining(['status', 'attempts', 'next_attempt_at', 'last_error']),
+    );
   });
 });
 
@@ -89,22 +131,25 @@ describe.each(dialects)('migration order on %s', (dialect) => {
 // catalogue of every schema before it; a server with nothing to migrate needs neither.
 const KYSELY_MIGRATION_LOCK = '3853314791062309107';
 
-describe.runIf(dialects.includes('postgres'))('start-up on an up-to-date PostgreSQL database', () => {
-  it('does not wait for the migration lock when nothing is pending, so servers start while another migrates', async () => {
-    const { store } = await unmigratedStore('postgres');
-    await store.migrate();
-    const other = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await other.connect();
-    await other.query(`SELECT pg_advisory_lock(${KYSELY_MIGRATION_LOCK})`);
-    try {
-      const outcome = await Promise.race([
-        store.migrate().then(() => 'started'),
-        new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2_000)),
-      ]);
-      expect(outcome).toBe('started');
-    } finally {
-      await other.query(`SELECT pg_advisory_unlock(${KYSELY_MIGRATION_LOCK})`);
-      await other.end();
-    }
-  });
-});
+describe.runIf(dialects.includes('postgres'))(
+  'start-up on an up-to-date PostgreSQL database',
+  () => {
+    it('does not wait for the migration lock when nothing is pending, so servers start while another migrates', async () => {
+      const { store } = await unmigratedStore('postgres');
+      await store.migrate();
+      const other = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await other.connect();
+      await other.query(`SELECT pg_advisory_lock(${KYSELY_MIGRATION_LOCK})`);
+      try {
+        const outcome = await Promise.race([
+          store.migrate().then(() => 'started'),
+          new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2_000)),
+        ]);
+        expect(outcome).toBe('started');
+      } finally {
+        await other.query(`SELECT pg_advisory_unlock(${KYSELY_MIGRATION_LOCK})`);
+        await other.end();
+      }
+    });
+  },
+);

@@ -28,7 +28,8 @@ const THIS_FILE = path.normalize('test/server/no-outside-references.test.ts');
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'dist' ? [] : sourceFiles(full);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' || entry.name === 'dist' ? [] : sourceFiles(full);
     return SOURCE_FILE.test(entry.name) ? [full] : [];
   });
 }
@@ -48,21 +49,47 @@ describe('references a user can follow', () => {
   });
 
   it('no CLI help text cites one', async () => {
-    const commands = [[], ['tenant'], ['tenant', 'create'], ['tenant', 'origins'], ['tenant', 'origins', 'add'], ['key'], ['config'], ['config', 'publish'], ['verify'], ['purge'], ['backup'], ['restore'], ['import', 'consents'], ['export']];
-    const helps = await Promise.all(commands.map((c) => runCli([...c, '--help'], { DATABASE_URL: 'sqlite::memory:' })));
+    const commands = [
+      [],
+      ['tenant'],
+      ['tenant', 'create'],
+      ['tenant', 'origins'],
+      ['tenant', 'origins', 'add'],
+      ['key'],
+      ['config'],
+      ['config', 'publish'],
+      ['verify'],
+      ['purge'],
+      ['backup'],
+      ['restore'],
+      ['import', 'consents'],
+      ['export'],
+    ];
+    const helps = await Promise.all(
+      commands.map((c) => runCli([...c, '--help'], { DATABASE_URL: 'sqlite::memory:' })),
+    );
     for (const [i, help] of helps.entries()) {
       expect(help.stdout, commands[i].join(' ')).toContain('Usage: akkoord');
       expect(help.stdout.match(OUTSIDE)?.[0] ?? null, commands[i].join(' ')).toBeNull();
     }
   }, 60_000);
 
-  it('the README\'s embedding section links to docs/ that exist and names the allowed origins', () => {
+  it("the README's embedding section links to docs/ that exist and names the allowed origins", () => {
     const readme = fs.readFileSync('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## Embedding the banner'), readme.indexOf('## Design notes'));
+    const section = readme.slice(
+      readme.indexOf('## Embedding the banner'),
+      readme.indexOf('## Design notes'),
+    );
     expect(section).toContain('allowed origins');
     expect(section).toContain('allowedOrigins');
     const links = [...section.matchAll(/\]\((docs\/[\w.-]+\.md)\)/g)].map((m) => m[1]);
-    expect(links.sort()).toEqual(['docs/configuration.md', 'docs/consent-mode.md', 'docs/cookie-format.md', 'docs/embedding.md', 'docs/js-api.md']);
+    expect(links.sort()).toEqual([
+      'docs/configuration.md',
+      'docs/consent-mode.md',
+      'docs/cookie-format.md',
+      'docs/embedding.md',
+      'docs/js-api.md',
+    ]);
     for (const link of links) expect(fs.existsSync(link), link).toBe(true);
     for (const doc of fs.readdirSync('docs')) {
       expect(fs.readFileSync(`docs/${doc}`, 'utf8').match(OUTSIDE)?.[0] ?? null, doc).toBeNull();
@@ -70,7 +97,9 @@ describe('references a user can follow', () => {
   });
 
   it('no comment, string or test title in the source cites an outside document, issue or finding', () => {
-    const files = [...SOURCE_ROOTS.flatMap(sourceFiles), 'README.md', 'BENCHMARKS.md'].filter((f) => path.normalize(f) !== THIS_FILE);
+    const files = [...SOURCE_ROOTS.flatMap(sourceFiles), 'README.md', 'BENCHMARKS.md'].filter(
+      (f) => path.normalize(f) !== THIS_FILE,
+    );
     expect(files.length).toBeGreaterThan(100);
     const hits: string[] = [];
     for (const file of files) {

@@ -7,7 +7,12 @@ import { ADMIN_TOKEN, startTestApp, type TestApp } from '../helpers/app.js';
 
 function captureLogs() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   return { lines, logger: createLogger('info', stream) };
 }
 
@@ -45,8 +50,13 @@ describe('observability', () => {
   });
 
   it('logs one line per request with the route pattern, never the path, query, body or token', async () => {
-    await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'jan@example.nl' } });
-    await t.call('GET', '/v1/check?subject=jan@example.nl&purpose=ads', { token: 'sk_secretsecretsecret' });
+    await t.call('POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: { name: 'jan@example.nl' },
+    });
+    await t.call('GET', '/v1/check?subject=jan@example.nl&purpose=ads', {
+      token: 'sk_secretsecretsecret',
+    });
     const all = logs.lines.join('');
     expect(all).toContain('"route":"/v1/admin/tenants"');
     expect(all).not.toContain('jan@example.nl');
@@ -54,16 +64,23 @@ describe('observability', () => {
     expect(all).not.toContain('sk_secretsecretsecret');
   });
 
-  it('keeps a proxy\'s UUID request id and replaces anything else a client sends', async () => {
+  it("keeps a proxy's UUID request id and replaces anything else a client sends", async () => {
     const uuid = '0b8a1c9e-4f2d-4c1a-9e7b-2d5f6a7b8c9d';
-    expect((await t.call('GET', '/healthz', { headers: { 'x-request-id': uuid } })).headers.get('x-request-id')).toBe(uuid);
-    const replaced = (await t.call('GET', '/healthz', { headers: { 'x-request-id': 'jan_at_example_nl' } })).headers.get('x-request-id');
+    expect(
+      (await t.call('GET', '/healthz', { headers: { 'x-request-id': uuid } })).headers.get(
+        'x-request-id',
+      ),
+    ).toBe(uuid);
+    const replaced = (
+      await t.call('GET', '/healthz', { headers: { 'x-request-id': 'jan_at_example_nl' } })
+    ).headers.get('x-request-id');
     expect(replaced).not.toBe('jan_at_example_nl');
     expect(logs.lines.join('')).not.toContain('jan_at_example_nl');
   });
 
   it('scrubs e-mail addresses, keys, IPs and phone numbers from free text', () => {
-    expect(scrubText('user jan@example.nl with sk_abcdefghijkl from 10.1.2.3 at +31 6 1234 5678'))
-      .toBe('user [email] with sk_[redacted] from [ip] at [number]');
+    expect(
+      scrubText('user jan@example.nl with sk_abcdefghijkl from 10.1.2.3 at +31 6 1234 5678'),
+    ).toBe('user [email] with sk_[redacted] from [ip] at [number]');
   });
 });

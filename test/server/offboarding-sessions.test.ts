@@ -21,7 +21,10 @@ describe.each(dialects)('offboarding ends sessions and links on %s', (dialect) =
   afterEach(async () => t.close());
 
   const mint = async (tenantOf: TestTenant, kind: 'preferences' | 'unsubscribe') => {
-    const res = await t.call('POST', '/v1/subjects/crm-1/links', { token: tenantOf.secretKey, body: kind === 'unsubscribe' ? { kind, purpose: 'newsletter', channel: 'email' } : { kind } });
+    const res = await t.call('POST', '/v1/subjects/crm-1/links', {
+      token: tenantOf.secretKey,
+      body: kind === 'unsubscribe' ? { kind, purpose: 'newsletter', channel: 'email' } : { kind },
+    });
     expect(res.status).toBe(201);
     return tokenIn(((await res.json()) as { url: string }).url);
   };
@@ -35,7 +38,13 @@ describe.each(dialects)('offboarding ends sessions and links on %s', (dialect) =
     expect((await t.call('GET', '/v1/me', { headers: { cookie } })).status).toBe(200);
     const otherSession = cookieFrom(await exchange(t, await mint(other, 'preferences')));
 
-    const links = (await t.ctx.db.selectFrom('tokens').select('tenant_id').where('tenant_id', '=', tenant.tenantId).execute()).length;
+    const links = (
+      await t.ctx.db
+        .selectFrom('tokens')
+        .select('tenant_id')
+        .where('tenant_id', '=', tenant.tenantId)
+        .execute()
+    ).length;
     expect((await t.call('DELETE', '/v1/tenant', { token: tenant.secretKey })).status).toBe(202);
 
     expect((await t.call('GET', '/v1/me', { headers: { cookie } })).status).toBe(401);
@@ -44,10 +53,26 @@ describe.each(dialects)('offboarding ends sessions and links on %s', (dialect) =
     const wayOut = await t.call('GET', `/u/${unsubscribe}`);
     expect(wayOut.status).toBe(200);
     expect(await wayOut.text()).not.toContain('<form');
-    expect(await t.ctx.db.selectFrom('sessions').select('tenant_id').where('tenant_id', '=', tenant.tenantId).execute()).toEqual([]);
-    expect(await t.ctx.db.selectFrom('tokens').select('tenant_id').where('tenant_id', '=', tenant.tenantId).execute()).toEqual([]);
-    const audit = await t.ctx.db.selectFrom('audit_log').select('details').where('tenant_id', '=', tenant.tenantId)
-      .where('action', '=', 'tenant.offboarding_started').executeTakeFirstOrThrow();
+    expect(
+      await t.ctx.db
+        .selectFrom('sessions')
+        .select('tenant_id')
+        .where('tenant_id', '=', tenant.tenantId)
+        .execute(),
+    ).toEqual([]);
+    expect(
+      await t.ctx.db
+        .selectFrom('tokens')
+        .select('tenant_id')
+        .where('tenant_id', '=', tenant.tenantId)
+        .execute(),
+    ).toEqual([]);
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('action', '=', 'tenant.offboarding_started')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.details)).toMatchObject({ ended: { sessions: 1, links } });
 
     expect((await t.call('GET', '/v1/me', { headers: { cookie: otherSession } })).status).toBe(200);

@@ -14,13 +14,21 @@ describe('/openapi.json and the mounted routes', () => {
   let mounted: Set<string>;
   beforeAll(async () => {
     t = await startTestApp('sqlite');
-    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
-    documented = new Set(Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)));
-    mounted = new Set(t.app.routes
-      // Middleware is registered as ALL; HEAD and OPTIONS are answered for the GETs and preflights.
-      .filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS' && r.method !== 'HEAD')
-      .filter((r) => !UNDOCUMENTED_PATHS.some((u) => u.pattern.test(r.path)))
-      .map((r) => `${r.method} ${asTemplate(r.path)}`));
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    mounted = new Set(
+      t.app.routes
+        // Middleware is registered as ALL; HEAD and OPTIONS are answered for the GETs and preflights.
+        .filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS' && r.method !== 'HEAD')
+        .filter((r) => !UNDOCUMENTED_PATHS.some((u) => u.pattern.test(r.path)))
+        .map((r) => `${r.method} ${asTemplate(r.path)}`),
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -35,13 +43,21 @@ describe('/openapi.json and the mounted routes', () => {
   });
 
   it('every operation has a unique camelCase operationId, a tag and a summary', async () => {
-    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId: string; tags: string[]; summary: string }>>; tags: { name: string; description: string }[] };
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        Record<string, { operationId: string; tags: string[]; summary: string }>
+      >;
+      tags: { name: string; description: string }[];
+    };
     const operations = Object.values(doc.paths).flatMap((methods) => Object.values(methods));
     const ids = operations.map((op) => op.operationId);
     expect(ids.filter((id) => !/^[a-z][A-Za-z0-9]*$/.test(id))).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
     const tagNames = new Set(doc.tags.map((tag) => tag.name));
-    expect(operations.filter((op) => op.tags.length !== 1 || !tagNames.has(op.tags[0]) || !op.summary)).toEqual([]);
+    expect(
+      operations.filter((op) => op.tags.length !== 1 || !tagNames.has(op.tags[0]) || !op.summary),
+    ).toEqual([]);
     expect(doc.tags.every((tag) => tag.description.length > 0)).toBe(true);
   });
 });

@@ -38,20 +38,46 @@ describe.each(dialects)('GDPR-04 retention of the proof on %s', (dialect) => {
   const consent = async (visitorId: string, decisions: Record<string, boolean>) => {
     const res = await h.call('POST', '/v1/consents', {
       headers: { 'user-agent': 'ProofTest/1.0' },
-      body: { key: tenant.publicKey, visitorId, decisions, configVersion: 1, clientEventId: `ce_${crypto.randomBytes(8).toString('hex')}` },
+      body: {
+        key: tenant.publicKey,
+        visitorId,
+        decisions,
+        configVersion: 1,
+        clientEventId: `ce_${crypto.randomBytes(8).toString('hex')}`,
+      },
     });
     expect(res.status).toBe(201);
   };
   const at = (days: number) => clock.set(new Date(T0 + days * DAY));
-  const verify = async () => (await h.call('GET', '/v1/ledger/verify', { token: tenant.secretKey })).json() as Promise<Record<string, any>>;
-  const prune = async () => (await h.call('POST', '/v1/tenant/proof-retention/run', { token: tenant.secretKey })).json() as Promise<Record<string, any>>;
-  const events = () => t.ctx.db.selectFrom('consent_events').select(['seq', 'occurred_at', 'hash']).where('tenant_id', '=', tenant.tenantId).orderBy('seq').execute();
-  const states = () => t.ctx.db.selectFrom('consent_state').select(['subject_id', 'purpose', 'status', 'event_seq']).where('tenant_id', '=', tenant.tenantId)
-    .orderBy('subject_id').orderBy('purpose').execute();
+  const verify = async () =>
+    (await h.call('GET', '/v1/ledger/verify', { token: tenant.secretKey })).json() as Promise<
+      Record<string, any>
+    >;
+  const prune = async () =>
+    (
+      await h.call('POST', '/v1/tenant/proof-retention/run', { token: tenant.secretKey })
+    ).json() as Promise<Record<string, any>>;
+  const events = () =>
+    t.ctx.db
+      .selectFrom('consent_events')
+      .select(['seq', 'occurred_at', 'hash'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .orderBy('seq')
+      .execute();
+  const states = () =>
+    t.ctx.db
+      .selectFrom('consent_state')
+      .select(['subject_id', 'purpose', 'status', 'event_seq'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .orderBy('subject_id')
+      .orderBy('purpose')
+      .execute();
   /** What the rule says must go: before the cutoff and not anyone's current state. */
   const expectedToGo = async (cutoff: string) => {
     const current = new Set((await states()).map((s) => s.event_seq));
-    return (await events()).filter((e) => e.occurred_at < cutoff && !current.has(e.seq)).map((e) => e.seq);
+    return (await events())
+      .filter((e) => e.occurred_at < cutoff && !current.has(e.seq))
+      .map((e) => e.seq);
   };
 
   it('GDPR-04: prunes exactly the expired events, keeps current states, and verify passes before and after from a signed checkpoint', async () => {
@@ -85,22 +111,48 @@ describe.each(dialects)('GDPR-04 retention of the proof on %s', (dialect) => {
     for (const s of statesBefore) expect(left.some((e) => e.seq === s.event_seq)).toBe(true);
 
     const after = await verify();
-    expect(after).toMatchObject({ ok: true, events: left.length, head: before.head, checkpoint: { seq: lastOld, pruned: goes.length } });
+    expect(after).toMatchObject({
+      ok: true,
+      events: left.length,
+      head: before.head,
+      checkpoint: { seq: lastOld, pruned: goes.length },
+    });
 
     // The checkpoint is a JWS under the published receipt key.
-    const row = await t.ctx.db.selectFrom('ledger_checkpoints').selectAll().where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
-    const jwks = (await (await h.call('GET', '/.well-known/jwks.json')).json()) as { keys: Array<Record<string, string>> };
+    const row = await t.ctx.db
+      .selectFrom('ledger_checkpoints')
+      .selectAll()
+      .where('tenant_id', '=', tenant.tenantId)
+      .executeTakeFirstOrThrow();
+    const jwks = (await (await h.call('GET', '/.well-known/jwks.json')).json()) as {
+      keys: Array<Record<string, string>>;
+    };
     const jwk = jwks.keys.find((k) => k.kid === row.kid)!;
-    const { payload, protectedHeader } = await compactVerify(row.jws, await importJWK(jwk, 'EdDSA'));
+    const { payload, protectedHeader } = await compactVerify(
+      row.jws,
+      await importJWK(jwk, 'EdDSA'),
+    );
     expect(protectedHeader).toMatchObject({ typ: 'akkoord-checkpoint+jwt', kid: row.kid });
-    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ seq: lastOld, hash: all.find((e) => e.seq === lastOld)!.hash, tenant: tenant.tenantId });
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
+      seq: lastOld,
+      hash: all.find((e) => e.seq === lastOld)!.hash,
+      tenant: tenant.tenantId,
+    });
 
     // Running again changes nothing.
     expect(await prune()).toMatchObject({ ledgerPruned: 0 });
     expect((await events()).length).toBe(left.length);
 
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('tenant_id', '=', tenant.tenantId).where('action', '=', 'proof.pruned').execute();
-    expect(JSON.parse(audit[0].details)).toMatchObject({ ledgerPruned: goes.length, ledgerCheckpoint: lastOld });
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('action', '=', 'proof.pruned')
+      .execute();
+    expect(JSON.parse(audit[0].details)).toMatchObject({
+      ledgerPruned: goes.length,
+      ledgerCheckpoint: lastOld,
+    });
   });
 
   it('GDPR-04: verify fails when a row after the checkpoint, or one kept before it, is edited or removed', async () => {
@@ -119,10 +171,19 @@ describe.each(dialects)('GDPR-04 retention of the proof on %s', (dialect) => {
     const rows = await events();
     const afterCheckpoint = rows.find((e) => e.seq > checkpoint.seq)!;
     const tamper = (seq: number, set: Record<string, unknown>) =>
-      t.ctx.db.updateTable('consent_events').set(set).where('tenant_id', '=', tenant.tenantId).where('seq', '=', seq).execute();
+      t.ctx.db
+        .updateTable('consent_events')
+        .set(set)
+        .where('tenant_id', '=', tenant.tenantId)
+        .where('seq', '=', seq)
+        .execute();
 
     await tamper(afterCheckpoint.seq, { status: 'denied' });
-    expect(await verify()).toMatchObject({ ok: false, brokenAt: afterCheckpoint.seq, checkpoint: { seq: checkpoint.seq } });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      brokenAt: afterCheckpoint.seq,
+      checkpoint: { seq: checkpoint.seq },
+    });
     await tamper(afterCheckpoint.seq, { status: 'granted' });
     expect(await verify()).toMatchObject({ ok: true });
 
@@ -134,14 +195,34 @@ describe.each(dialects)('GDPR-04 retention of the proof on %s', (dialect) => {
     await tamper(kept.seq, { hash: kept.hash });
     expect(await verify()).toMatchObject({ ok: true });
     // Removing it is noticed too: the checkpoint signed what was kept.
-    const full = await t.ctx.db.selectFrom('consent_events').selectAll().where('tenant_id', '=', tenant.tenantId).where('seq', '=', kept.seq).executeTakeFirstOrThrow();
-    await t.ctx.db.deleteFrom('consent_events').where('tenant_id', '=', tenant.tenantId).where('seq', '=', kept.seq).execute();
-    expect(await verify()).toMatchObject({ ok: false, brokenAt: checkpoint.seq, reason: expect.stringMatching(/kept/) });
+    const full = await t.ctx.db
+      .selectFrom('consent_events')
+      .selectAll()
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('seq', '=', kept.seq)
+      .executeTakeFirstOrThrow();
+    await t.ctx.db
+      .deleteFrom('consent_events')
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('seq', '=', kept.seq)
+      .execute();
+    expect(await verify()).toMatchObject({
+      ok: false,
+      brokenAt: checkpoint.seq,
+      reason: expect.stringMatching(/kept/),
+    });
     await t.ctx.db.insertInto('consent_events').values(full).execute();
     expect(await verify()).toMatchObject({ ok: true });
     // A forged checkpoint row (moved forward) fails its signature check.
-    await t.ctx.db.updateTable('ledger_checkpoints').set({ hash: '0'.repeat(64) }).where('tenant_id', '=', tenant.tenantId).execute();
-    expect(await verify()).toMatchObject({ ok: false, reason: expect.stringMatching(/checkpoint/) });
+    await t.ctx.db
+      .updateTable('ledger_checkpoints')
+      .set({ hash: '0'.repeat(64) })
+      .where('tenant_id', '=', tenant.tenantId)
+      .execute();
+    expect(await verify()).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/checkpoint/),
+    });
   });
 
   it('GDPR-04: an event kept because it was current goes once a newer decision replaces it', async () => {
@@ -162,16 +243,45 @@ describe.each(dialects)('GDPR-04 retention of the proof on %s', (dialect) => {
   });
 
   it('keeps feed events 90 days, audit entries five years and tombstones while the tenant exists, unless set otherwise', async () => {
-    const put = (body: unknown) => h.call('PUT', '/v1/tenant/proof-retention', { token: tenant.secretKey, body });
-    const initial = (await (await h.call('GET', '/v1/tenant/proof-retention', { token: tenant.secretKey })).json()) as Record<string, any>;
-    expect(initial.effective).toEqual({ ledgerDays: LEDGER_DAYS, feedDays: 90, auditDays: 1826, erasureRegisterDays: null });
+    const put = (body: unknown) =>
+      h.call('PUT', '/v1/tenant/proof-retention', { token: tenant.secretKey, body });
+    const initial = (await (
+      await h.call('GET', '/v1/tenant/proof-retention', { token: tenant.secretKey })
+    ).json()) as Record<string, any>;
+    expect(initial.effective).toEqual({
+      ledgerDays: LEDGER_DAYS,
+      feedDays: 90,
+      auditDays: 1826,
+      erasureRegisterDays: null,
+    });
     expect((await put({ feedDays: 1 })).status).toBe(400);
 
-    await h.call('PUT', '/v1/subjects/crm-1', { token: tenant.secretKey, body: { email: 'one@example.com' } });
-    await h.call('POST', '/v1/subjects/crm-1/consents', { token: tenant.secretKey, body: { decisions: { newsletter: { email: true } } } });
-    expect((await h.call('POST', '/v1/requests', { token: tenant.secretKey, body: { subject: 'crm-1', type: 'erasure', scope: { all: true } } })).status).toBe(201);
+    await h.call('PUT', '/v1/subjects/crm-1', {
+      token: tenant.secretKey,
+      body: { email: 'one@example.com' },
+    });
+    await h.call('POST', '/v1/subjects/crm-1/consents', {
+      token: tenant.secretKey,
+      body: { decisions: { newsletter: { email: true } } },
+    });
+    expect(
+      (
+        await h.call('POST', '/v1/requests', {
+          token: tenant.secretKey,
+          body: { subject: 'crm-1', type: 'erasure', scope: { all: true } },
+        })
+      ).status,
+    ).toBe(201);
     const count = async (table: 'feed_events' | 'audit_log' | 'tombstones') =>
-      Number((await t.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('tenant_id', '=', tenant.tenantId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const feedBefore = await count('feed_events');
     const auditBefore = await count('audit_log');
     expect(feedBefore).toBeGreaterThan(0);
@@ -190,6 +300,12 @@ describe.each(dialects)('GDPR-04 retention of the proof on %s', (dialect) => {
     expect((await put({ erasureRegisterDays: 1000 })).status).toBe(200);
     expect(await prune()).toMatchObject({ erasureEntriesPruned: 1 });
     expect(await count('tombstones')).toBe(0);
-    expect(await t.ctx.db.selectFrom('tombstone_identifiers').selectAll().where('tenant_id', '=', tenant.tenantId).execute()).toEqual([]);
+    expect(
+      await t.ctx.db
+        .selectFrom('tombstone_identifiers')
+        .selectAll()
+        .where('tenant_id', '=', tenant.tenantId)
+        .execute(),
+    ).toEqual([]);
   });
 });

@@ -18,7 +18,8 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     t = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '{"secretKey":"3/60"}' } });
     const a = await createTestTenant(t);
     const b = await createTestTenant(t);
-    for (let i = 0; i < 2; i++) expect((await t.call('GET', '/v1/keys', { token: a.secretKey })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await t.call('GET', '/v1/keys', { token: a.secretKey })).status).toBe(200);
     const limited = await t.call('GET', '/v1/keys', { token: a.secretKey });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -43,15 +44,22 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
       const lines: string[] = [];
       const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
       const config = loadConfig({
-        DATABASE_URL: url, AKKOORD_SECRET: TEST_SECRET,
-        AKKOORD_RATE_LIMITS: '{"secretKey":"2/60","publicPerIp":"2/60","publicPerKey":"2/60","loginPerIp":"2/60"}',
+        DATABASE_URL: url,
+        AKKOORD_SECRET: TEST_SECRET,
+        AKKOORD_RATE_LIMITS:
+          '{"secretKey":"2/60","publicPerIp":"2/60","publicPerKey":"2/60","loginPerIp":"2/60"}',
       });
       const ctx = createContext({ db: store, config, logger });
       const names = ['secretKey', 'publicPerIp', 'publicPerKey', 'loginPerIp'] as const;
       const limiters = names.map((name) => ctx.rateLimits[name]);
-      for (let i = 0; i < 2; i++) await Promise.all(limiters.map((limiter) => limiter.consume('same-key')));
-      const third = await Promise.allSettled(limiters.map((limiter) => limiter.consume('same-key')));
-      expect(third.map((r) => r.status === 'rejected' && r.reason instanceof RateLimitedError)).toEqual(names.map(() => true));
+      for (let i = 0; i < 2; i++)
+        await Promise.all(limiters.map((limiter) => limiter.consume('same-key')));
+      const third = await Promise.allSettled(
+        limiters.map((limiter) => limiter.consume('same-key')),
+      );
+      expect(
+        third.map((r) => r.status === 'rejected' && r.reason instanceof RateLimitedError),
+      ).toEqual(names.map(() => true));
       expect(lines).toEqual([]);
     } finally {
       await cleanup();
@@ -59,6 +67,8 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
   });
 
   it('refuses a malformed AKKOORD_RATE_LIMITS naming the variable', async () => {
-    await expect(startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '{"publicPerIp":"fast"}' } })).rejects.toThrow(/AKKOORD_RATE_LIMITS/);
+    await expect(
+      startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '{"publicPerIp":"fast"}' } }),
+    ).rejects.toThrow(/AKKOORD_RATE_LIMITS/);
   });
 });

@@ -33,7 +33,8 @@ describe.each(dialects)('receipts on %s', (dialect) => {
     expect(response.status).toBe(201);
     return ((await response.json()) as { receipt: string }).receipt;
   }
-  const jwks = async () => (await (await t.call('GET', '/.well-known/jwks.json')).json()) as JSONWebKeySet;
+  const jwks = async () =>
+    (await (await t.call('GET', '/.well-known/jwks.json')).json()) as JSONWebKeySet;
 
   it('publishes public keys only, each with a kid, as a JWK Set', async () => {
     const response = await t.call('GET', '/.well-known/jwks.json');
@@ -41,7 +42,13 @@ describe.each(dialects)('receipts on %s', (dialect) => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const set = (await response.json()) as JSONWebKeySet;
     expect(set.keys).toHaveLength(1);
-    expect(set.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: expect.any(String) });
+    expect(set.keys[0]).toMatchObject({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      alg: 'EdDSA',
+      use: 'sig',
+      kid: expect.any(String),
+    });
     expect(set.keys[0]).not.toHaveProperty('d');
   });
 
@@ -63,8 +70,12 @@ describe.each(dialects)('receipts on %s', (dialect) => {
     } finally {
       await store.close();
     }
-    expect(decodeProtectedHeader(first)).toMatchObject({ alg: 'EdDSA', kid: rows[0].kid, typ: 'akkoord-receipt+jwt' });
-    expect((await t.ctx.db.selectFrom('signing_keys').select('kid').execute())).toHaveLength(1);
+    expect(decodeProtectedHeader(first)).toMatchObject({
+      alg: 'EdDSA',
+      kid: rows[0].kid,
+      typ: 'akkoord-receipt+jwt',
+    });
+    expect(await t.ctx.db.selectFrom('signing_keys').select('kid').execute()).toHaveLength(1);
   });
 
   it('after a rotation old receipts still verify and new ones use the new key', async () => {
@@ -80,19 +91,27 @@ describe.each(dialects)('receipts on %s', (dialect) => {
     const keys = createLocalJWKSet(set);
     await expect(compactVerify(before, keys)).resolves.toBeTruthy();
     await expect(compactVerify(after, keys)).resolves.toBeTruthy();
-    const retired = await t.ctx.db.selectFrom('signing_keys').select(['kid', 'retired_at']).where('kid', '=', oldKid!).executeTakeFirstOrThrow();
+    const retired = await t.ctx.db
+      .selectFrom('signing_keys')
+      .select(['kid', 'retired_at'])
+      .where('kid', '=', oldKid!)
+      .executeTakeFirstOrThrow();
     expect(retired.retired_at).not.toBeNull();
   });
 
-  it('a receipt does not verify against another installation\'s keys', async () => {
+  it("a receipt does not verify against another installation's keys", async () => {
     const mine = await receipt();
     const other = await startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: 'off' } });
     try {
       await activeSigningKey(other.ctx);
-      const theirs = (await (await other.call('GET', '/.well-known/jwks.json')).json()) as JSONWebKeySet;
+      const theirs = (await (
+        await other.call('GET', '/.well-known/jwks.json')
+      ).json()) as JSONWebKeySet;
       // Same kid lookup fails (no such key), and forcing their key in fails the signature.
       await expect(compactVerify(mine, createLocalJWKSet(theirs))).rejects.toThrow();
-      const forced = { keys: theirs.keys.map((k) => ({ ...k, kid: decodeProtectedHeader(mine).kid })) };
+      const forced = {
+        keys: theirs.keys.map((k) => ({ ...k, kid: decodeProtectedHeader(mine).kid })),
+      };
       await expect(compactVerify(mine, createLocalJWKSet(forced))).rejects.toThrow(/signature/i);
     } finally {
       await other.close();

@@ -16,42 +16,90 @@ describe.each(dialects)('the recipient log on %s', (dialect) => {
     mailer = capturingMailer();
     t = await startTestApp(dialect, { mailer });
     tenant = await createTestTenant(t);
-    const key = await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { name: 'mailchimp-sync', scopes: ['feed:read', 'subjects:read', 'pii:read'] } });
-    mailchimp = await key.json() as { id: string; secretKey: string };
-    for (const [id, email] of [['crm-1', 'een@example.com'], ['crm-2', 'twee@example.com']]) {
-      await t.call('PUT', `/v1/subjects/${id}`, { token: tenant.secretKey, body: { email, informedAt: '2026-11-01T00:00:00.000Z' } });
-      await t.call('POST', `/v1/subjects/${id}/consents`, { token: tenant.secretKey, body: { decisions: { newsletter: { email: true } } } });
+    const key = await t.call('POST', '/v1/keys', {
+      token: tenant.secretKey,
+      body: { name: 'mailchimp-sync', scopes: ['feed:read', 'subjects:read', 'pii:read'] },
+    });
+    mailchimp = (await key.json()) as { id: string; secretKey: string };
+    for (const [id, email] of [
+      ['crm-1', 'een@example.com'],
+      ['crm-2', 'twee@example.com'],
+    ]) {
+      await t.call('PUT', `/v1/subjects/${id}`, {
+        token: tenant.secretKey,
+        body: { email, informedAt: '2026-11-01T00:00:00.000Z' },
+      });
+      await t.call('POST', `/v1/subjects/${id}/consents`, {
+        token: tenant.secretKey,
+        body: { decisions: { newsletter: { email: true } } },
+      });
     }
   });
   afterEach(async () => t.close());
 
-  const call = (method: string, path: string, body?: unknown) => t.call(method, path, { token: tenant.secretKey, body });
+  const call = (method: string, path: string, body?: unknown) =>
+    t.call(method, path, { token: tenant.secretKey, body });
 
   it('GDPR-36: an audience pull and a read are logged per person without personal data; the person sees who received what', async () => {
-    const pulled = await t.call('GET', '/v1/audience?purpose=newsletter&channel=email', { token: mailchimp.secretKey });
+    const pulled = await t.call('GET', '/v1/audience?purpose=newsletter&channel=email', {
+      token: mailchimp.secretKey,
+    });
     expect((await pulled.text()).trim().split('\n')).toHaveLength(2);
-    const rows = await t.ctx.db.selectFrom('disclosures').selectAll().orderBy('subject_id').execute();
+    const rows = await t.ctx.db
+      .selectFrom('disclosures')
+      .selectAll()
+      .orderBy('subject_id')
+      .execute();
     expect(rows.map((r) => [r.recipient_kind, r.recipient_id, r.categories])).toEqual([
-      ['key', mailchimp.id, 'consent,email,external_id,phone'], ['key', mailchimp.id, 'consent,email,external_id,phone'],
+      ['key', mailchimp.id, 'consent,email,external_id,phone'],
+      ['key', mailchimp.id, 'consent,email,external_id,phone'],
     ]);
     // Nothing in the log reads as personal data: ids and category names.
     expect(JSON.stringify(rows)).not.toMatch(/@example\.com|crm-/);
 
     const me = await signIn(t, mailer, tenant.tenantId, 'een@example.com');
-    const mine = await (await me.call('GET', '/v1/me')).json() as { recipients: Array<{ kind: string; name: string; categories: string[] }> };
-    expect(mine.recipients).toEqual([expect.objectContaining({ kind: 'key', name: 'mailchimp-sync', categories: ['consent', 'email', 'external_id', 'phone'] })]);
-    const exported = await (await me.call('POST', '/v1/me/export', { format: 'json' })).json() as { recipients: Array<{ id: string }> };
+    const mine = (await (await me.call('GET', '/v1/me')).json()) as {
+      recipients: Array<{ kind: string; name: string; categories: string[] }>;
+    };
+    expect(mine.recipients).toEqual([
+      expect.objectContaining({
+        kind: 'key',
+        name: 'mailchimp-sync',
+        categories: ['consent', 'email', 'external_id', 'phone'],
+      }),
+    ]);
+    const exported = (await (
+      await me.call('POST', '/v1/me/export', { format: 'json' })
+    ).json()) as { recipients: Array<{ id: string }> };
     expect(exported.recipients.map((r) => r.id)).toEqual([mailchimp.id]);
   });
 
   it('GDPR-36: rectification, restriction and erasure answers list the recipients that were told', async () => {
     await t.call('GET', '/v1/subjects/crm-1', { token: mailchimp.secretKey });
     const notified = [{ kind: 'key', id: mailchimp.id, name: 'mailchimp-sync' }];
-    const rectified = await (await call('POST', '/v1/requests', { subject: 'crm-1', type: 'rectification', scope: { email: 'nieuw@example.com' } })).json() as { outcome: Record<string, unknown> };
+    const rectified = (await (
+      await call('POST', '/v1/requests', {
+        subject: 'crm-1',
+        type: 'rectification',
+        scope: { email: 'nieuw@example.com' },
+      })
+    ).json()) as { outcome: Record<string, unknown> };
     expect(rectified.outcome.notified).toEqual(notified);
-    const restricted = await (await call('POST', '/v1/requests', { subject: 'crm-1', type: 'restriction', scope: { reason: 'accuracy_contested' } })).json() as { outcome: Record<string, unknown> };
+    const restricted = (await (
+      await call('POST', '/v1/requests', {
+        subject: 'crm-1',
+        type: 'restriction',
+        scope: { reason: 'accuracy_contested' },
+      })
+    ).json()) as { outcome: Record<string, unknown> };
     expect(restricted.outcome.notified).toEqual(notified);
-    const erased = await (await call('POST', '/v1/requests', { subject: 'crm-1', type: 'erasure', scope: { all: true } })).json() as { outcome: Record<string, unknown> };
+    const erased = (await (
+      await call('POST', '/v1/requests', {
+        subject: 'crm-1',
+        type: 'erasure',
+        scope: { all: true },
+      })
+    ).json()) as { outcome: Record<string, unknown> };
     expect(erased.outcome.notified).toEqual(notified);
     // The erased person's log goes with them.
     expect(await t.ctx.db.selectFrom('disclosures').selectAll().execute()).toEqual([]);

@@ -21,15 +21,34 @@ describe.each(dialects)('recordConsent on %s', (dialect) => {
   });
 
   async function visitor(id = 'v_test') {
-    return t.ctx.db.transaction().execute((trx) => findOrCreateVisitorSubject(trx, tenant.tenantId, id, new Date().toISOString()));
+    return t.ctx.db
+      .transaction()
+      .execute((trx) =>
+        findOrCreateVisitorSubject(trx, tenant.tenantId, id, new Date().toISOString()),
+      );
   }
 
   it('GDPR-04: appends chained events, updates the state and feeds consent.updated', async () => {
     const subjectId = await visitor();
     const config = demoConfig('https://shop.example');
-    const changes = decisionsToChanges(config, { necessary: true, analytics: true, ads: false }, []);
-    const first = await recordConsent(t.ctx, { tenantId: tenant.tenantId, subjectId, configVersion: 1, locale: 'nl', source: 'banner', changes });
-    expect(first.events.map((e) => [e.purpose, e.status])).toEqual([['necessary', 'granted'], ['analytics', 'granted'], ['ads', 'denied']]);
+    const changes = decisionsToChanges(
+      config,
+      { necessary: true, analytics: true, ads: false },
+      [],
+    );
+    const first = await recordConsent(t.ctx, {
+      tenantId: tenant.tenantId,
+      subjectId,
+      configVersion: 1,
+      locale: 'nl',
+      source: 'banner',
+      changes,
+    });
+    expect(first.events.map((e) => [e.purpose, e.status])).toEqual([
+      ['necessary', 'granted'],
+      ['analytics', 'granted'],
+      ['ads', 'denied'],
+    ]);
     expect(first.state).toEqual({ necessary: 'granted', analytics: 'granted', ads: 'denied' });
 
     const rows = await t.ctx.db.selectFrom('consent_events').selectAll().orderBy('seq').execute();
@@ -41,20 +60,47 @@ describe.each(dialects)('recordConsent on %s', (dialect) => {
     }
     const feed = await t.ctx.db.selectFrom('feed_events').selectAll().execute();
     expect(feed).toHaveLength(1);
-    expect(JSON.parse(feed[0].data)).toEqual({ state: { necessary: 'granted', analytics: 'granted', ads: 'denied' }, source: 'banner', configVersion: 1 });
+    expect(JSON.parse(feed[0].data)).toEqual({
+      state: { necessary: 'granted', analytics: 'granted', ads: 'denied' },
+      source: 'banner',
+      configVersion: 1,
+    });
   });
 
   it('GDPR-09: a later false withdraws a grant and keeps both events; unchanged decisions add nothing', async () => {
     const subjectId = await visitor();
     const config = demoConfig('https://shop.example');
-    const base = { tenantId: tenant.tenantId, subjectId, configVersion: 1, locale: 'en', source: 'banner' as const };
-    await recordConsent(t.ctx, { ...base, changes: decisionsToChanges(config, { analytics: true }, []) });
+    const base = {
+      tenantId: tenant.tenantId,
+      subjectId,
+      configVersion: 1,
+      locale: 'en',
+      source: 'banner' as const,
+    };
+    await recordConsent(t.ctx, {
+      ...base,
+      changes: decisionsToChanges(config, { analytics: true }, []),
+    });
     const rows = await t.ctx.db.selectFrom('consent_state').selectAll().execute();
-    const second = await recordConsent(t.ctx, { ...base, changes: decisionsToChanges(config, { analytics: false, newsletter: { email: true } }, rows) });
+    const second = await recordConsent(t.ctx, {
+      ...base,
+      changes: decisionsToChanges(config, { analytics: false, newsletter: { email: true } }, rows),
+    });
     expect(second.changed).toEqual({ analytics: 'withdrawn', newsletter: { email: 'granted' } });
-    const same = await recordConsent(t.ctx, { ...base, changes: decisionsToChanges(config, { analytics: false }, await t.ctx.db.selectFrom('consent_state').selectAll().execute()) });
+    const same = await recordConsent(t.ctx, {
+      ...base,
+      changes: decisionsToChanges(
+        config,
+        { analytics: false },
+        await t.ctx.db.selectFrom('consent_state').selectAll().execute(),
+      ),
+    });
     expect(same.events).toEqual([]);
-    const events = await t.ctx.db.selectFrom('consent_events').select(['purpose', 'status']).orderBy('seq').execute();
+    const events = await t.ctx.db
+      .selectFrom('consent_events')
+      .select(['purpose', 'status'])
+      .orderBy('seq')
+      .execute();
     expect(events).toEqual([
       { purpose: 'analytics', status: 'granted' },
       { purpose: 'analytics', status: 'withdrawn' },
@@ -65,17 +111,27 @@ describe.each(dialects)('recordConsent on %s', (dialect) => {
   it('refuses unknown purposes, unknown channels and a refused required purpose', () => {
     const config = demoConfig('https://shop.example');
     expect(() => decisionsToChanges(config, { tracking: true }, [])).toThrow(/Unknown purpose/);
-    expect(() => decisionsToChanges(config, { newsletter: { fax: true } }, [])).toThrow(/no channel/);
+    expect(() => decisionsToChanges(config, { newsletter: { fax: true } }, [])).toThrow(
+      /no channel/,
+    );
     expect(() => decisionsToChanges(config, { necessary: false }, [])).toThrow(/required/);
   });
 
   it('serialises concurrent writers into one unbroken chain', async () => {
     const config = demoConfig('https://shop.example');
     const subjects = await Promise.all(Array.from({ length: 20 }, (_, i) => visitor(`v_${i}`)));
-    await Promise.all(subjects.map((subjectId) => recordConsent(t.ctx, {
-      tenantId: tenant.tenantId, subjectId, configVersion: 1, locale: 'nl', source: 'banner',
-      changes: decisionsToChanges(config, { analytics: true, ads: true }, []),
-    })));
+    await Promise.all(
+      subjects.map((subjectId) =>
+        recordConsent(t.ctx, {
+          tenantId: tenant.tenantId,
+          subjectId,
+          configVersion: 1,
+          locale: 'nl',
+          source: 'banner',
+          changes: decisionsToChanges(config, { analytics: true, ads: true }, []),
+        }),
+      ),
+    );
     const rows = await t.ctx.db.selectFrom('consent_events').selectAll().orderBy('seq').execute();
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     for (const [i, row] of rows.entries()) if (i > 0) expect(row.prev_hash).toBe(rows[i - 1].hash);

@@ -11,8 +11,29 @@ import { dialects } from '../helpers/db.js';
 import { seedSubject } from '../helpers/subject-fixtures.js';
 
 const tricky = [
-  'plain', '', ' ', 'a,b', 'say "hi"', '"', '""', ',', 'line\nbreak', 'cr\ronly', 'crlf\r\nend', 'trailing\n',
-  '=1+1', '+31 6', '-5', '@SUM(A1)', '\tx', '\uFF1Dx', "'already", '=a,"b"\nc', 'Ünïcödé 😀 ✓', '日本語,"引用"', '\u2028sep',
+  'plain',
+  '',
+  ' ',
+  'a,b',
+  'say "hi"',
+  '"',
+  '""',
+  ',',
+  'line\nbreak',
+  'cr\ronly',
+  'crlf\r\nend',
+  'trailing\n',
+  '=1+1',
+  '+31 6',
+  '-5',
+  '@SUM(A1)',
+  '\tx',
+  '\uFF1Dx',
+  "'already",
+  '=a,"b"\nc',
+  'Ünïcödé 😀 ✓',
+  '日本語,"引用"',
+  '\u2028sep',
 ];
 
 describe('csvField quotes as csv-stringify does by default (RFC 4180)', () => {
@@ -21,7 +42,13 @@ describe('csvField quotes as csv-stringify does by default (RFC 4180)', () => {
   });
 
   it('a whole table of tricky cells is byte for byte the same', () => {
-    const rows = tricky.map((value, i) => [value, tricky[(i + 1) % tricky.length], '', value.toUpperCase(), `${value}${value}`]);
+    const rows = tricky.map((value, i) => [
+      value,
+      tricky[(i + 1) % tricky.length],
+      '',
+      value.toUpperCase(),
+      `${value}${value}`,
+    ]);
     expect(rows.map((row) => `${row.map(csvField).join(',')}\n`).join('')).toBe(stringify(rows));
   });
 });
@@ -29,7 +56,9 @@ describe('csvField quotes as csv-stringify does by default (RFC 4180)', () => {
 /** Each leaf of a record by its dotted path, arrays as JSON, as server/services/rights/export-csv.ts writes them. */
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    return Object.entries(value).flatMap(([key, inner]) => leaves(inner, path === '' ? key : `${path}.${key}`));
+    return Object.entries(value).flatMap(([key, inner]) =>
+      leaves(inner, path === '' ? key : `${path}.${key}`),
+    );
   }
   return [[path === '' ? 'value' : path, value]];
 }
@@ -48,17 +77,28 @@ describe.each(dialects)('the CSV export on %s', (dialect) => {
     t = app;
     tenant = made;
     subjectId = await seedSubject(t.ctx, tenant.tenantId, {
-      externalId: '=crm,"1"', email: 'ann@example.org', phone: '+31 6 1111 2222',
+      externalId: '=crm,"1"',
+      email: 'ann@example.org',
+      phone: '+31 6 1111 2222',
       attributes: Object.fromEntries(tricky.map((value, i) => [`k${i}${value}`, value])),
       records: {
         orders: tricky.map((value, i) => ({
-          item: value, total: i - 3, price: 9.95 + i, paid: i % 2 === 0, note: null, tags: [value, i],
-          shipTo: { city: value, nested: { deeper: `${value}!` } }, [value || 'empty']: 'key from data', 2: 'numeric key', empty: {},
+          item: value,
+          total: i - 3,
+          price: 9.95 + i,
+          paid: i % 2 === 0,
+          note: null,
+          tags: [value, i],
+          shipTo: { city: value, nested: { deeper: `${value}!` } },
+          [value || 'empty']: 'key from data',
+          2: 'numeric key',
+          empty: {},
         })),
         'odd,"set"\n': [{ a: 1 }],
         '=formula-set': ['a bare string', 5, null, [1, '=2']],
       },
-      consents: { analytics: true, newsletter: { email: true } }, userAgent: 'Browser "x", y',
+      consents: { analytics: true, newsletter: { email: true } },
+      userAgent: 'Browser "x", y',
     });
   });
 
@@ -70,12 +110,29 @@ describe.each(dialects)('the CSV export on %s', (dialect) => {
     expect(stringify(table)).toBe(body);
   });
 
-  it('has one row per leaf of every record, in the JSON export\'s order, formula-like cells neutralised', async () => {
-    const doc = JSON.parse((await exportSubject(t.ctx, tenant.tenantId, subjectId, 'json')).body) as SubjectExport;
-    const table = parse((await exportSubject(t.ctx, tenant.tenantId, subjectId, 'csv')).body, { columns: true }) as Array<Record<string, string>>;
-    const expected = Object.entries(doc.records).flatMap(([dataset, records]) => records.flatMap((record) =>
-      leaves(record.data).map(([field, value]) => ({ section: `records.${asCell(dataset)}`, item: record.id, time: record.createdAt, field: asCell(field), value: asCell(value) }))));
+  it("has one row per leaf of every record, in the JSON export's order, formula-like cells neutralised", async () => {
+    const doc = JSON.parse(
+      (await exportSubject(t.ctx, tenant.tenantId, subjectId, 'json')).body,
+    ) as SubjectExport;
+    const table = parse((await exportSubject(t.ctx, tenant.tenantId, subjectId, 'csv')).body, {
+      columns: true,
+    }) as Array<Record<string, string>>;
+    const expected = Object.entries(doc.records).flatMap(([dataset, records]) =>
+      records.flatMap((record) =>
+        leaves(record.data).map(([field, value]) => ({
+          section: `records.${asCell(dataset)}`,
+          item: record.id,
+          time: record.createdAt,
+          field: asCell(field),
+          value: asCell(value),
+        })),
+      ),
+    );
     expect(expected.length).toBeGreaterThan(tricky.length * 10);
-    expect(table.filter((row) => row.section.startsWith('records.') || row.section.startsWith("'records."))).toEqual(expected);
+    expect(
+      table.filter(
+        (row) => row.section.startsWith('records.') || row.section.startsWith("'records."),
+      ),
+    ).toEqual(expected);
   });
 });

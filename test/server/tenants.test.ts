@@ -12,7 +12,10 @@ describe.each(dialects)('tenants and keys on %s', (dialect) => {
   });
 
   it('creates a tenant with the bootstrap token and shows the secret key once, storing only its hash', async () => {
-    const res = await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Shop BV', allowedOrigins: ['https://shop.example'] } });
+    const res = await t.call('POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: { name: 'Shop BV', allowedOrigins: ['https://shop.example'] },
+    });
     expect(res.status).toBe(201);
     const body = await res.json();
     expect(body.tenant.id).toMatch(/^ten_/);
@@ -30,18 +33,27 @@ describe.each(dialects)('tenants and keys on %s', (dialect) => {
     const missing = await t.call('POST', '/v1/admin/tenants', { body: { name: 'x' } });
     expect(missing.status).toBe(401);
     expect((await missing.json()).error.code).toBe('UNAUTHORIZED');
-    const wrong = await t.call('POST', '/v1/admin/tenants', { token: 'wrong-token-wrong-token', body: { name: 'x' } });
+    const wrong = await t.call('POST', '/v1/admin/tenants', {
+      token: 'wrong-token-wrong-token',
+      body: { name: 'x' },
+    });
     expect(wrong.status).toBe(401);
   });
 
   it('answers 400 MALFORMED_JSON for a body that is not JSON', async () => {
-    const res = await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: '{"name": "unterminated' });
+    const res = await t.call('POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: '{"name": "unterminated',
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatchObject({ code: 'MALFORMED_JSON' });
   });
 
   it('answers 400 VALIDATION_FAILED with issues for a wrong type', async () => {
-    const res = await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 42 } });
+    const res = await t.call('POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: { name: 42 },
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error.code).toBe('VALIDATION_FAILED');
@@ -49,14 +61,20 @@ describe.each(dialects)('tenants and keys on %s', (dialect) => {
   });
 
   it('answers 413 for a body over 64 KiB', async () => {
-    const res = await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'x'.repeat(70 * 1024) } });
+    const res = await t.call('POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: { name: 'x'.repeat(70 * 1024) },
+    });
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('creates a scoped key that gets 403 outside its scope, and 401 once revoked', async () => {
     const tenant = await createTestTenant(t);
-    const created = await t.call('POST', '/v1/keys', { token: tenant.secretKey, body: { scopes: ['feed:read'] } });
+    const created = await t.call('POST', '/v1/keys', {
+      token: tenant.secretKey,
+      body: { scopes: ['feed:read'] },
+    });
     expect(created.status).toBe(201);
     const key = await created.json();
     expect(key.scopes).toEqual(['feed:read']);
@@ -65,7 +83,9 @@ describe.each(dialects)('tenants and keys on %s', (dialect) => {
     expect(forbidden.status).toBe(403);
     expect((await forbidden.json()).error.code).toBe('FORBIDDEN');
 
-    expect((await t.call('DELETE', `/v1/keys/${key.id}`, { token: tenant.secretKey })).status).toBe(204);
+    expect((await t.call('DELETE', `/v1/keys/${key.id}`, { token: tenant.secretKey })).status).toBe(
+      204,
+    );
     const revoked = await t.call('GET', '/v1/feed', { token: key.secretKey });
     expect(revoked.status).toBe(401);
     expect((await revoked.json()).error).toMatchObject({ code: 'UNAUTHORIZED' });
@@ -76,10 +96,11 @@ describe.each(dialects)('tenants and keys on %s', (dialect) => {
     expect((await t.call('GET', '/v1/config', { token: 'sk_unknown' })).status).toBe(401);
   });
 
-  it('answers 404, not 403, for another tenant\'s key id', async () => {
+  it("answers 404, not 403, for another tenant's key id", async () => {
     const a = await createTestTenant(t);
     const b = await createTestTenant(t);
-    const keyOfB = (await (await t.call('GET', '/v1/keys', { token: b.secretKey })).json()).keys[0].id;
+    const keyOfB = (await (await t.call('GET', '/v1/keys', { token: b.secretKey })).json()).keys[0]
+      .id;
     const res = await t.call('DELETE', `/v1/keys/${keyOfB}`, { token: a.secretKey });
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('NOT_FOUND');

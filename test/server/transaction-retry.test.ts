@@ -6,7 +6,13 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_TRANSACTION_ATTEMPTS } from '../../server/db/transaction-retry.js';
 import { createGroupCommit } from '../../server/services/consent/group-commit.js';
-import { ADMIN_TOKEN, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
+import {
+  ADMIN_TOKEN,
+  createTestTenant,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from '../helpers/app.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -26,22 +32,41 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
   afterEach(async () => t.close());
 
   it('GDPR-04: a real deadlock (two rows locked in opposite order) is retried and both transactions commit; /metrics counts it', async () => {
-    const other = (await (await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Other BV', allowedOrigins: [] } })).json() as { tenant: { id: string } }).tenant.id;
+    const other = (
+      (await (
+        await t.call('POST', '/v1/admin/tenants', {
+          token: ADMIN_TOKEN,
+          body: { name: 'Other BV', allowedOrigins: [] },
+        })
+      ).json()) as { tenant: { id: string } }
+    ).tenant.id;
     // Both transactions hold their first row before either asks for its second: a lock cycle PostgreSQL must break.
     let holding = 0;
     let release!: () => void;
     const bothHold = new Promise<void>((resolve) => (release = resolve));
     const runs = { ab: 0, ba: 0 };
-    const lockInOrder = (name: keyof typeof runs, first: string, second: string) => t.ctx.db.transaction().execute(async (trx) => {
-      runs[name] += 1;
-      await trx.updateTable('tenants').set({ name: `${name} first` }).where('id', '=', first).execute();
-      if ((holding += 1) === 2) release();
-      await bothHold;
-      await trx.updateTable('tenants').set({ name: `${name} second` }).where('id', '=', second).execute();
-      return name;
-    });
+    const lockInOrder = (name: keyof typeof runs, first: string, second: string) =>
+      t.ctx.db.transaction().execute(async (trx) => {
+        runs[name] += 1;
+        await trx
+          .updateTable('tenants')
+          .set({ name: `${name} first` })
+          .where('id', '=', first)
+          .execute();
+        if ((holding += 1) === 2) release();
+        await bothHold;
+        await trx
+          .updateTable('tenants')
+          .set({ name: `${name} second` })
+          .where('id', '=', second)
+          .execute();
+        return name;
+      });
     expect(await metric(t, 'akkoord_db_transaction_retries_total{code="40P01"}')).toBe(0);
-    const results = await Promise.all([lockInOrder('ab', tenant.tenantId, other), lockInOrder('ba', other, tenant.tenantId)]);
+    const results = await Promise.all([
+      lockInOrder('ab', tenant.tenantId, other),
+      lockInOrder('ba', other, tenant.tenantId),
+    ]);
     expect(results).toEqual(['ab', 'ba']);
     // One of the two lost the deadlock and ran again.
     expect(runs.ab + runs.ba).toBe(3);
@@ -50,7 +75,14 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
   }, 30_000);
 
   it('GDPR-04: a group-commit request that loses a deadlock runs again in a later batch; the others stand', async () => {
-    const other = (await (await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Other BV', allowedOrigins: [] } })).json() as { tenant: { id: string } }).tenant.id;
+    const other = (
+      (await (
+        await t.call('POST', '/v1/admin/tenants', {
+          token: ADMIN_TOKEN,
+          body: { name: 'Other BV', allowedOrigins: [] },
+        })
+      ).json()) as { tenant: { id: string } }
+    ).tenant.id;
     let holding = 0;
     let release!: () => void;
     const bothHold = new Promise<void>((resolve) => (release = resolve));
@@ -62,20 +94,40 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
     const commit = createGroupCommit(t.ctx.db, async (trx, input: string) => {
       if (input === 'plain') return 'plain done';
       jobRuns += 1;
-      await trx.updateTable('tenants').set({ name: 'job first' }).where('id', '=', tenant.tenantId).execute();
+      await trx
+        .updateTable('tenants')
+        .set({ name: 'job first' })
+        .where('id', '=', tenant.tenantId)
+        .execute();
       await hold();
-      await trx.updateTable('tenants').set({ name: 'job second' }).where('id', '=', other).execute();
+      await trx
+        .updateTable('tenants')
+        .set({ name: 'job second' })
+        .where('id', '=', other)
+        .execute();
       return 'job done';
     });
     const outside = t.ctx.db.transaction().execute(async (trx) => {
       // Slower to look for deadlocks than the job's session: the job is the one PostgreSQL picks to fail.
       await sql`SET LOCAL deadlock_timeout = '10s'`.execute(trx);
-      await trx.updateTable('tenants').set({ name: 'outside first' }).where('id', '=', other).execute();
+      await trx
+        .updateTable('tenants')
+        .set({ name: 'outside first' })
+        .where('id', '=', other)
+        .execute();
       await hold();
-      await trx.updateTable('tenants').set({ name: 'outside second' }).where('id', '=', tenant.tenantId).execute();
+      await trx
+        .updateTable('tenants')
+        .set({ name: 'outside second' })
+        .where('id', '=', tenant.tenantId)
+        .execute();
       return 'outside done';
     });
-    const results = await Promise.all([commit.submit(tenant.tenantId, 'deadlocking'), commit.submit(tenant.tenantId, 'plain'), outside]);
+    const results = await Promise.all([
+      commit.submit(tenant.tenantId, 'deadlocking'),
+      commit.submit(tenant.tenantId, 'plain'),
+      outside,
+    ]);
     expect(results).toEqual(['job done', 'plain done', 'outside done']);
     expect(jobRuns).toBe(2);
     expect(await metric(t, 'akkoord_db_transaction_retries_total{code="40P01"}')).toBe(1);
@@ -85,42 +137,63 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
     let runs = 0;
     const failing = t.ctx.db.transaction().execute(async () => {
       runs += 1;
-      throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+      throw Object.assign(new Error('could not serialize access due to concurrent update'), {
+        code: '40001',
+      });
     });
     await expect(failing).rejects.toMatchObject({ code: '40001' });
     expect(runs).toBe(MAX_TRANSACTION_ATTEMPTS);
-    expect(await metric(t, 'akkoord_db_transaction_retries_total{code="40001"}')).toBe(MAX_TRANSACTION_ATTEMPTS - 1);
+    expect(await metric(t, 'akkoord_db_transaction_retries_total{code="40001"}')).toBe(
+      MAX_TRANSACTION_ATTEMPTS - 1,
+    );
     expect(await metric(t, 'akkoord_db_transaction_retries_exhausted_total')).toBe(1);
     // Other errors are not retried.
     runs = 0;
-    await expect(t.ctx.db.transaction().execute(async () => {
-      runs += 1;
-      throw Object.assign(new Error('duplicate key'), { code: '23505' });
-    })).rejects.toThrow('duplicate key');
+    await expect(
+      t.ctx.db.transaction().execute(async () => {
+        runs += 1;
+        throw Object.assign(new Error('duplicate key'), { code: '23505' });
+      }),
+    ).rejects.toThrow('duplicate key');
     expect(runs).toBe(1);
   });
 
-  it('GDPR-04: a banner\'s first choice racing a PUT that links the same visitor never answers 500', async () => {
+  it("GDPR-04: a banner's first choice racing a PUT that links the same visitor never answers 500", async () => {
     const rounds = 40;
     const statuses: number[] = [];
-    await Promise.all(Array.from({ length: rounds }, async (_, i) => {
-      const visitorId = `v_${crypto.randomBytes(16).toString('base64url')}`;
-      const [banner, put] = await Promise.all([
-        t.call('POST', '/v1/consents', {
-          body: {
-            key: tenant.publicKey, visitorId, decisions: { necessary: true, analytics: true, ads: false }, configVersion: 1,
-            locale: 'nl', source: 'banner', gpc: false, clientEventId: `ce_${crypto.randomBytes(12).toString('hex')}`,
-          },
-        }),
-        t.call('PUT', `/v1/subjects/crm-race-${i}`, { token: tenant.secretKey, body: { email: `race${i}@example.org`, visitorIds: [visitorId] } }),
-      ]);
-      statuses.push(banner.status, put.status);
-    }));
+    await Promise.all(
+      Array.from({ length: rounds }, async (_, i) => {
+        const visitorId = `v_${crypto.randomBytes(16).toString('base64url')}`;
+        const [banner, put] = await Promise.all([
+          t.call('POST', '/v1/consents', {
+            body: {
+              key: tenant.publicKey,
+              visitorId,
+              decisions: { necessary: true, analytics: true, ads: false },
+              configVersion: 1,
+              locale: 'nl',
+              source: 'banner',
+              gpc: false,
+              clientEventId: `ce_${crypto.randomBytes(12).toString('hex')}`,
+            },
+          }),
+          t.call('PUT', `/v1/subjects/crm-race-${i}`, {
+            token: tenant.secretKey,
+            body: { email: `race${i}@example.org`, visitorIds: [visitorId] },
+          }),
+        ]);
+        statuses.push(banner.status, put.status);
+      }),
+    );
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.every((s) => s < 300)).toBe(true);
     // Every visitor ends up with the known person, holding the banner's choice.
-    const linked = await t.ctx.db.selectFrom('subject_visitors').innerJoin('subjects', 'subjects.id', 'subject_visitors.subject_id')
-      .select('subjects.external_id').where('subject_visitors.tenant_id', '=', tenant.tenantId).execute();
+    const linked = await t.ctx.db
+      .selectFrom('subject_visitors')
+      .innerJoin('subjects', 'subjects.id', 'subject_visitors.subject_id')
+      .select('subjects.external_id')
+      .where('subject_visitors.tenant_id', '=', tenant.tenantId)
+      .execute();
     expect(linked.filter((l) => l.external_id?.startsWith('crm-race-'))).toHaveLength(rounds);
   }, 60_000);
 });

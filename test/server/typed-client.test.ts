@@ -64,15 +64,26 @@ describe('a client generated from /openapi.json', () => {
 
   it('type-checks a consent flow in strict mode', () => {
     const program = ts.createProgram([path.join(dir, 'flow.ts')], {
-      strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler, skipLibCheck: true, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      skipLibCheck: true,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
     });
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map(
+        (d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      );
     expect(problems).toEqual([]);
   });
 
   it('runs the flow against a real server', async () => {
-    const { consentFlow } = (await import(path.join(dir, 'flow.ts'))) as { consentFlow: (...args: unknown[]) => Promise<Record<string, unknown>> };
+    const { consentFlow } = (await import(path.join(dir, 'flow.ts'))) as {
+      consentFlow: (...args: unknown[]) => Promise<Record<string, unknown>>;
+    };
     const result = await consentFlow(served.url, ADMIN_TOKEN, demoConfig('https://shop.example'));
     expect(result).toMatchObject({ analytics: 'granted', history: 1, unknownCode: 'NOT_FOUND' });
     expect(String(result.receipt).split('.')).toHaveLength(3);

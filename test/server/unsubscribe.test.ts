@@ -15,19 +15,38 @@ describe.each(dialects)('one-click unsubscribe on %s', (dialect) => {
   beforeEach(async () => {
     t = await startTestApp(dialect, { mailer: capturingMailer() });
     tenant = await createTestTenant(t);
-    subjectId = await addPerson(t, tenant.tenantId, { externalId: 'crm-1', email: 'anna@example.com' });
-    await recordConsent(t.ctx, {
-      tenantId: tenant.tenantId, subjectId, configVersion: 1, locale: 'nl', source: 'api',
-      changes: [{ purpose: 'newsletter', channel: 'email', status: 'granted' }, { purpose: 'newsletter', channel: 'sms', status: 'granted' }],
+    subjectId = await addPerson(t, tenant.tenantId, {
+      externalId: 'crm-1',
+      email: 'anna@example.com',
     });
-    const res = await t.call('POST', '/v1/subjects/crm-1/links', { token: tenant.secretKey, body: { kind: 'unsubscribe', purpose: 'newsletter', channel: 'email', locale: 'nl' } });
+    await recordConsent(t.ctx, {
+      tenantId: tenant.tenantId,
+      subjectId,
+      configVersion: 1,
+      locale: 'nl',
+      source: 'api',
+      changes: [
+        { purpose: 'newsletter', channel: 'email', status: 'granted' },
+        { purpose: 'newsletter', channel: 'sms', status: 'granted' },
+      ],
+    });
+    const res = await t.call('POST', '/v1/subjects/crm-1/links', {
+      token: tenant.secretKey,
+      body: { kind: 'unsubscribe', purpose: 'newsletter', channel: 'email', locale: 'nl' },
+    });
     path = new URL((await res.json()).url).pathname;
   });
   afterEach(async () => t.close());
 
   const state = async (channel: string) =>
-    (await t.ctx.db.selectFrom('consent_state').select(['status', 'source']).where('subject_id', '=', subjectId).where('channel', '=', channel).executeTakeFirstOrThrow());
-  const post = (body: BodyInit, headers: Record<string, string> = {}) => Promise.resolve(t.app.request(path, { method: 'POST', body, headers }));
+    await t.ctx.db
+      .selectFrom('consent_state')
+      .select(['status', 'source'])
+      .where('subject_id', '=', subjectId)
+      .where('channel', '=', channel)
+      .executeTakeFirstOrThrow();
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    Promise.resolve(t.app.request(path, { method: 'POST', body, headers }));
 
   it('MAIL-03: GET shows a page with a button and changes nothing', async () => {
     const res = await t.call('GET', path);
@@ -41,14 +60,24 @@ describe.each(dialects)('one-click unsubscribe on %s', (dialect) => {
   });
 
   it('MAIL-03/07: POST List-Unsubscribe=One-Click (form-encoded) withdraws that purpose and channel at once, with no cookie', async () => {
-    const res = await post('List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await post('List-Unsubscribe=One-Click', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('location')).toBeNull();
     expect(await state('email')).toEqual({ status: 'withdrawn', source: 'unsubscribe' });
     // Only the link's channel: the text-message consent stays.
     expect((await state('sms')).status).toBe('granted');
-    const feed = await t.ctx.db.selectFrom('feed_events').select(['type', 'data']).where('type', '=', 'consent.updated').orderBy('seq', 'desc').executeTakeFirstOrThrow();
-    expect(JSON.parse(feed.data)).toMatchObject({ source: 'unsubscribe', state: { newsletter: { email: 'withdrawn' } } });
+    const feed = await t.ctx.db
+      .selectFrom('feed_events')
+      .select(['type', 'data'])
+      .where('type', '=', 'consent.updated')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(feed.data)).toMatchObject({
+      source: 'unsubscribe',
+      state: { newsletter: { email: 'withdrawn' } },
+    });
   });
 
   it('MAIL-03: accepts multipart/form-data too', async () => {
@@ -60,29 +89,46 @@ describe.each(dialects)('one-click unsubscribe on %s', (dialect) => {
   });
 
   it('MAIL-03: is idempotent: a second POST answers 200 and records nothing more', async () => {
-    await post('List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
-    const count = async () => (await t.ctx.db.selectFrom('consent_events').selectAll().execute()).length;
+    await post('List-Unsubscribe=One-Click', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const count = async () =>
+      (await t.ctx.db.selectFrom('consent_events').selectAll().execute()).length;
     const before = await count();
-    const again = await post('List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    const again = await post('List-Unsubscribe=One-Click', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(again.status).toBe(200);
     expect(await count()).toBe(before);
   });
 
   it('refuses a POST without the one-click body; MAIL-05: an unknown token answers success and changes nothing', async () => {
-    expect((await post('List-Unsubscribe=Yes', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(400);
+    expect(
+      (await post('List-Unsubscribe=Yes', { 'content-type': 'application/x-www-form-urlencoded' }))
+        .status,
+    ).toBe(400);
     expect((await post('{}', { 'content-type': 'application/json' })).status).toBe(415);
     expect((await state('email')).status).toBe('granted');
-    const unknown = await t.app.request(`/u/${'a'.repeat(43)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const unknown = await t.app.request(`/u/${'a'.repeat(43)}`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(unknown.status).toBe(200);
     expect((await state('email')).status).toBe('granted');
     expect((await t.call('GET', '/u/short')).status).toBe(404);
   });
 
   it('MAIL-05: a link of a person erased meanwhile answers success (200), and nothing is recorded', async () => {
-    const erased = await t.call('POST', '/v1/requests', { token: tenant.secretKey, body: { subject: 'crm-1', type: 'erasure', scope: { all: true } } });
+    const erased = await t.call('POST', '/v1/requests', {
+      token: tenant.secretKey,
+      body: { subject: 'crm-1', type: 'erasure', scope: { all: true } },
+    });
     expect(erased.status).toBe(201);
     const before = (await t.ctx.db.selectFrom('consent_events').selectAll().execute()).length;
-    const res = await post('List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await post('List-Unsubscribe=One-Click', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Nothing more is sent to you through this link.');
     expect((await t.call('GET', path)).status).toBe(200);

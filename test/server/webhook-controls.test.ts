@@ -35,19 +35,28 @@ describe.each(dialects)('webhook controls on %s', (dialect) => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const api = (method: string, path: string, body?: unknown, token = tenant.secretKey) => t.call(method, path, { token, body });
-  const consent = (externalId: string) => api('POST', `/v1/subjects/${externalId}/consents`, { decisions: { analytics: true } });
+  const api = (method: string, path: string, body?: unknown, token = tenant.secretKey) =>
+    t.call(method, path, { token, body });
+  const consent = (externalId: string) =>
+    api('POST', `/v1/subjects/${externalId}/consents`, { decisions: { analytics: true } });
 
   it('GDPR-36: a paused webhook keeps its deliveries pending and sends them on resume; a delivery goes again with the same id', async () => {
-    const hook = (await (await api('POST', '/v1/webhooks', { url })).json()) as { id: string; paused: boolean };
+    const hook = (await (await api('POST', '/v1/webhooks', { url })).json()) as {
+      id: string;
+      paused: boolean;
+    };
     expect(hook.paused).toBe(false);
     const paused = await api('PATCH', `/v1/webhooks/${hook.id}`, { paused: true });
     expect(((await paused.json()) as { paused: boolean }).paused).toBe(true);
     await consent('crm-1');
     await runDueDeliveries(t.ctx);
     expect(received).toHaveLength(0);
-    const waiting = (await (await api('GET', `/v1/webhooks/${hook.id}/deliveries`)).json()) as { deliveries: Array<{ id: string; status: string; attemptCount: number }> };
-    expect(waiting.deliveries).toEqual([expect.objectContaining({ status: 'pending', attemptCount: 0 })]);
+    const waiting = (await (await api('GET', `/v1/webhooks/${hook.id}/deliveries`)).json()) as {
+      deliveries: Array<{ id: string; status: string; attemptCount: number }>;
+    };
+    expect(waiting.deliveries).toEqual([
+      expect.objectContaining({ status: 'pending', attemptCount: 0 }),
+    ]);
 
     expect((await api('PATCH', `/v1/webhooks/${hook.id}`, { paused: false })).status).toBe(200);
     await runDueDeliveries(t.ctx);
@@ -55,26 +64,47 @@ describe.each(dialects)('webhook controls on %s', (dialect) => {
     const deliveryId = waiting.deliveries[0].id;
     expect(received[0].id).toBe(deliveryId);
 
-    expect((await api('POST', `/v1/webhooks/${hook.id}/deliveries/${deliveryId}/redeliver`)).status).toBe(202);
+    expect(
+      (await api('POST', `/v1/webhooks/${hook.id}/deliveries/${deliveryId}/redeliver`)).status,
+    ).toBe(202);
     await runDueDeliveries(t.ctx);
     expect(received.map((r) => r.id)).toEqual([deliveryId, deliveryId]);
-    const after = (await (await api('GET', `/v1/webhooks/${hook.id}/deliveries`)).json()) as { deliveries: Array<{ status: string; attemptCount: number }> };
+    const after = (await (await api('GET', `/v1/webhooks/${hook.id}/deliveries`)).json()) as {
+      deliveries: Array<{ status: string; attemptCount: number }>;
+    };
     expect(after.deliveries[0]).toMatchObject({ status: 'delivered', attemptCount: 2 });
 
-    const audit = (await (await api('GET', `/v1/audit?action=webhook.*`)).json()) as { entries: Array<{ action: string }> };
-    expect(audit.entries.map((e) => e.action)).toEqual(['webhook.created', 'webhook.paused', 'webhook.resumed', 'webhook.redelivery_requested']);
+    const audit = (await (await api('GET', `/v1/audit?action=webhook.*`)).json()) as {
+      entries: Array<{ action: string }>;
+    };
+    expect(audit.entries.map((e) => e.action)).toEqual([
+      'webhook.created',
+      'webhook.paused',
+      'webhook.resumed',
+      'webhook.redelivery_requested',
+    ]);
   });
 
-  it('answers 409 for a pending delivery, 404 for an unknown one and for another tenant\'s webhook', async () => {
+  it("answers 409 for a pending delivery, 404 for an unknown one and for another tenant's webhook", async () => {
     const hook = (await (await api('POST', '/v1/webhooks', { url })).json()) as { id: string };
     await api('PATCH', `/v1/webhooks/${hook.id}`, { paused: true });
     await consent('crm-2');
     await runDueDeliveries(t.ctx);
-    const [pending] = ((await (await api('GET', `/v1/webhooks/${hook.id}/deliveries`)).json()) as { deliveries: Array<{ id: string }> }).deliveries;
-    expect((await api('POST', `/v1/webhooks/${hook.id}/deliveries/${pending.id}/redeliver`)).status).toBe(409);
-    expect((await api('POST', `/v1/webhooks/${hook.id}/deliveries/msg_nope/redeliver`)).status).toBe(404);
+    const [pending] = (
+      (await (await api('GET', `/v1/webhooks/${hook.id}/deliveries`)).json()) as {
+        deliveries: Array<{ id: string }>;
+      }
+    ).deliveries;
+    expect(
+      (await api('POST', `/v1/webhooks/${hook.id}/deliveries/${pending.id}/redeliver`)).status,
+    ).toBe(409);
+    expect(
+      (await api('POST', `/v1/webhooks/${hook.id}/deliveries/msg_nope/redeliver`)).status,
+    ).toBe(404);
     const other = await createTestTenant(t);
-    expect((await api('PATCH', `/v1/webhooks/${hook.id}`, { paused: false }, other.secretKey)).status).toBe(404);
+    expect(
+      (await api('PATCH', `/v1/webhooks/${hook.id}`, { paused: false }, other.secretKey)).status,
+    ).toBe(404);
     expect((await api('PATCH', `/v1/webhooks/${hook.id}`, { paused: 'yes' })).status).toBe(400);
   });
 });

@@ -8,7 +8,11 @@ import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { createApp, createContext } from '../../server/app.js';
 import { createStore } from '../../server/db/create-db.js';
 import { dispatchFeed } from '../../server/services/webhooks/webhook-dispatch.js';
-import { retryDelayMs, runDueDeliveries, startWebhookWorker } from '../../server/services/webhooks/webhook-delivery.js';
+import {
+  retryDelayMs,
+  runDueDeliveries,
+  startWebhookWorker,
+} from '../../server/services/webhooks/webhook-delivery.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, fixedClock, type TestApp, type TestTenant } from '../helpers/app.js';
 import { it } from '../helpers/app-fixture.js';
@@ -70,13 +74,24 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     return r;
   }
   async function register(url: string, types?: string[], token = tenant.secretKey) {
-    const res = await t.call('POST', '/v1/webhooks', { token, body: { url, ...(types ? { types } : {}) } });
+    const res = await t.call('POST', '/v1/webhooks', {
+      token,
+      body: { url, ...(types ? { types } : {}) },
+    });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string; secret: string };
   }
   const consent = (externalId: string, decisions: Record<string, unknown> = { analytics: true }) =>
-    t.call('POST', `/v1/subjects/${externalId}/consents`, { token: tenant.secretKey, body: { decisions } });
-  const deliveries = async (id: string) => ((await (await t.call('GET', `/v1/webhooks/${id}/deliveries`, { token: tenant.secretKey })).json()) as any).deliveries;
+    t.call('POST', `/v1/subjects/${externalId}/consents`, {
+      token: tenant.secretKey,
+      body: { decisions },
+    });
+  const deliveries = async (id: string) =>
+    (
+      (await (
+        await t.call('GET', `/v1/webhooks/${id}/deliveries`, { token: tenant.secretKey })
+      ).json()) as any
+    ).deliveries;
 
   it('registers with a whsec_ secret that is stored encrypted and never listed', async () => {
     const hook = await register('https://tool.example/hooks', ['consent.updated']);
@@ -90,7 +105,12 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
   });
 
   it('refuses non-http(s) URLs and unknown event types', async () => {
-    for (const body of [{ url: 'ftp://tool.example/x' }, { url: 'javascript:alert(1)' }, { url: 'not a url' }, { url: 'https://tool.example', types: ['consent.deleted'] }]) {
+    for (const body of [
+      { url: 'ftp://tool.example/x' },
+      { url: 'javascript:alert(1)' },
+      { url: 'not a url' },
+      { url: 'https://tool.example', types: ['consent.deleted'] },
+    ]) {
       const res = await t.call('POST', '/v1/webhooks', { token: tenant.secretKey, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
@@ -99,24 +119,40 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
   it('GDPR-36: delivers each event signed per Standard Webhooks; the receiver verifies every signature', async () => {
     const r = await receiver();
     const hook = await register(r.url);
-    await t.call('PUT', '/v1/subjects/crm-1', { token: tenant.secretKey, body: { email: 'anna@example.nl' } });
+    await t.call('PUT', '/v1/subjects/crm-1', {
+      token: tenant.secretKey,
+      body: { email: 'anna@example.nl' },
+    });
     await consent('crm-1');
     await consent('crm-2', { newsletter: { email: true } });
     const result = await runDueDeliveries(t.ctx);
     expect(result).toMatchObject({ dispatched: 2, attempted: 2, delivered: 2 });
     expect(r.received).toHaveLength(2);
-    const feed = ((await (await t.call('GET', '/v1/feed', { token: tenant.secretKey })).json()) as any).events;
+    const feed = (
+      (await (await t.call('GET', '/v1/feed', { token: tenant.secretKey })).json()) as any
+    ).events;
     const bodies = r.received.map((m) => verify(hook.secret, m));
     expect(bodies.map((b) => b.data)).toEqual(expect.arrayContaining(feed));
-    expect(bodies[0]).toMatchObject({ type: 'consent.updated', timestamp: feed.find((e: any) => e.id === bodies[0].data.id).occurredAt });
+    expect(bodies[0]).toMatchObject({
+      type: 'consent.updated',
+      timestamp: feed.find((e: any) => e.id === bodies[0].data.id).occurredAt,
+    });
     for (const m of r.received) {
       expect(m.headers['webhook-id']).toMatch(/^msg_/);
       expect(m.body).not.toContain('@');
     }
     // A tampered body does not verify.
-    expect(() => verify(hook.secret, { ...r.received[0], body: r.received[0].body.replace('granted', 'denied') })).toThrow();
+    expect(() =>
+      verify(hook.secret, {
+        ...r.received[0],
+        body: r.received[0].body.replace('granted', 'denied'),
+      }),
+    ).toThrow();
     const log = await deliveries(hook.id);
-    expect(log.map((d: any) => [d.status, d.lastStatusCode, d.attempts.length])).toEqual([['delivered', 200, 1], ['delivered', 200, 1]]);
+    expect(log.map((d: any) => [d.status, d.lastStatusCode, d.attempts.length])).toEqual([
+      ['delivered', 200, 1],
+      ['delivered', 200, 1],
+    ]);
     expect((await runDueDeliveries(t.ctx)).attempted).toBe(0);
   });
 
@@ -137,7 +173,9 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     const [delivery] = await deliveries(hook.id);
     expect(delivery.status).toBe('delivered');
     expect(delivery.attempts.map((a: any) => a.statusCode)).toEqual([500, 503, 204]);
-    expect(delivery.attempts.map((a: any) => a.attemptedAt)).toEqual([...delivery.attempts.map((a: any) => a.attemptedAt)].sort());
+    expect(delivery.attempts.map((a: any) => a.attemptedAt)).toEqual(
+      [...delivery.attempts.map((a: any) => a.attemptedAt)].sort(),
+    );
     expect(new Set(delivery.attempts.map((a: any) => a.attemptedAt)).size).toBe(3);
   });
 
@@ -215,7 +253,8 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     const hook = await register(r.url);
     await consent('crm-1');
     const worker = startWebhookWorker(t.ctx, { intervalMs: 50 });
-    for (let i = 0; i < 100 && r.received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100 && r.received.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     await worker.stop();
     expect(r.received).toHaveLength(1);
     verify(hook.secret, r.received[0]);
@@ -237,18 +276,35 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     const r = await receiver();
     const hook = await register(r.url);
     const other = await createTestTenant(t);
-    expect((await t.call('GET', `/v1/webhooks/${hook.id}/deliveries`, { token: other.secretKey })).status).toBe(404);
-    expect((await t.call('DELETE', `/v1/webhooks/${hook.id}`, { token: other.secretKey })).status).toBe(404);
-    expect(((await (await t.call('GET', '/v1/webhooks', { token: other.secretKey })).json()) as any).webhooks).toEqual([]);
+    expect(
+      (await t.call('GET', `/v1/webhooks/${hook.id}/deliveries`, { token: other.secretKey }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await t.call('DELETE', `/v1/webhooks/${hook.id}`, { token: other.secretKey })).status,
+    ).toBe(404);
+    expect(
+      ((await (await t.call('GET', '/v1/webhooks', { token: other.secretKey })).json()) as any)
+        .webhooks,
+    ).toEqual([]);
 
     await consent('crm-1');
     await dispatchFeed(t.ctx);
-    expect((await t.call('DELETE', `/v1/webhooks/${hook.id}`, { token: tenant.secretKey })).status).toBe(204);
+    expect(
+      (await t.call('DELETE', `/v1/webhooks/${hook.id}`, { token: tenant.secretKey })).status,
+    ).toBe(204);
     await runDueDeliveries(t.ctx);
     expect(r.received).toEqual([]);
-    expect(((await (await t.call('GET', '/v1/webhooks', { token: tenant.secretKey })).json()) as any).webhooks).toEqual([]);
+    expect(
+      ((await (await t.call('GET', '/v1/webhooks', { token: tenant.secretKey })).json()) as any)
+        .webhooks,
+    ).toEqual([]);
     expect((await deliveries(hook.id)).map((d: any) => d.status)).toEqual(['failed']);
-    expect((await t.call('DELETE', `/v1/webhooks/${hook.id}`, { token: tenant.secretKey })).status).toBe(404);
-    expect((await t.call('DELETE', '/v1/webhooks/wh_nope', { token: tenant.secretKey })).status).toBe(404);
+    expect(
+      (await t.call('DELETE', `/v1/webhooks/${hook.id}`, { token: tenant.secretKey })).status,
+    ).toBe(404);
+    expect(
+      (await t.call('DELETE', '/v1/webhooks/wh_nope', { token: tenant.secretKey })).status,
+    ).toBe(404);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { activatedScriptType, isAllowed, purposesOf, scriptAttributesToCopy } from '../../widget/blocking/core';
+import {
+  activatedScriptType,
+  isAllowed,
+  purposesOf,
+  scriptAttributesToCopy,
+} from '../../widget/blocking/core';
 
 describe('which gated elements may run (EP-01)', () => {
   it('reads a space-separated purpose list', () => {
@@ -20,6 +25,8 @@ describe('which gated elements may run (EP-01)', () => {
   it('turns an inert script into a classic one, or a module when asked', () => {
     expect(activatedScriptType(null)).toBe('text/javascript');
     expect(activatedScriptType('module')).toBe('module');
-    expect(scriptAttributesToCopy(['type', 'src', 'data-consent', 'data-consent-type', 'nonce'])).toEqual(['src', 'data-consent', 'nonce']);
+    expect(
+      scriptAttributesToCopy(['type', 'src', 'data-consent', 'data-consent-type', 'nonce']),
+    ).toEqual(['src', 'data-consent', 'nonce']);
   });
 });

@@ -9,21 +9,38 @@ import { isMarketingPurpose, readGpc } from '../../widget/integrations/gpc';
 import { purposes } from './fixtures';
 
 const SEVEN = [
-  'ad_personalization', 'ad_storage', 'ad_user_data', 'analytics_storage',
-  'functionality_storage', 'personalization_storage', 'security_storage',
+  'ad_personalization',
+  'ad_storage',
+  'ad_user_data',
+  'analytics_storage',
+  'functionality_storage',
+  'personalization_storage',
+  'security_storage',
 ];
 
 describe('Google Consent Mode v2', () => {
   it('GCM-02, GCM-03: the default denies all six consent types, grants security_storage and waits 500 ms', () => {
     const state = defaultConsentModeState(purposes());
     expect(Object.keys(state).sort()).toEqual([...SEVEN, 'wait_for_update'].sort());
-    expect(state).toMatchObject({ ad_storage: 'denied', analytics_storage: 'denied', functionality_storage: 'denied', security_storage: 'granted', wait_for_update: 500 });
+    expect(state).toMatchObject({
+      ad_storage: 'denied',
+      analytics_storage: 'denied',
+      functionality_storage: 'denied',
+      security_storage: 'granted',
+      wait_for_update: 500,
+    });
   });
 
   it('GCM-05: an update carries all seven types, granted only through a granted purpose', () => {
     const state = consentModeState(purposes(), { necessary: true, analytics: true, ads: false });
     expect(Object.keys(state).sort()).toEqual(SEVEN);
-    expect(state).toMatchObject({ analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', personalization_storage: 'denied', security_storage: 'granted' });
+    expect(state).toMatchObject({
+      analytics_storage: 'granted',
+      ad_storage: 'denied',
+      ad_user_data: 'denied',
+      personalization_storage: 'denied',
+      security_storage: 'granted',
+    });
   });
 
   it('GCM-06: the gtag it defines pushes the arguments object itself onto dataLayer', () => {
@@ -71,13 +88,18 @@ describe('the Consent Mode stub', () => {
     vm.runInNewContext(CONSENT_MODE_STUB, sandbox);
     const [entry] = sandbox.dataLayer as IArguments[];
     expect(Object.prototype.toString.call(entry)).toBe('[object Arguments]');
-    expect(Array.from(entry)).toEqual(['consent', 'default', { ...defaultConsentModeState(purposes()) }]);
+    expect(Array.from(entry)).toEqual([
+      'consent',
+      'default',
+      { ...defaultConsentModeState(purposes()) },
+    ]);
     expect(CONSENT_MODE_STUB.length).toBeLessThan(400);
   });
 
   it('docs/consent-mode.md quotes the stub and its CSP hash as they are', async () => {
     const fs = await import('node:fs');
-    const { CONSENT_MODE_STUB, CONSENT_MODE_STUB_CSP_HASH } = await import('../../widget/integrations/consent-mode-stub');
+    const { CONSENT_MODE_STUB, CONSENT_MODE_STUB_CSP_HASH } =
+      await import('../../widget/integrations/consent-mode-stub');
     const doc = fs.readFileSync('docs/consent-mode.md', 'utf8');
     expect(doc).toContain(`<script>${CONSENT_MODE_STUB}</script>`);
     expect(doc).toContain(`script-src '${CONSENT_MODE_STUB_CSP_HASH}'`);

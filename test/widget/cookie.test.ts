@@ -24,8 +24,17 @@ describe('the choice cookie (EP-02)', () => {
   });
 
   it('is readable by a site server as base64url JSON after the version prefix', () => {
-    const payload = JSON.parse(Buffer.from(encodeChoiceCookie(choice).slice(2), 'base64url').toString('utf8'));
-    expect(payload).toEqual({ id: choice.visitorId, cv: 3, mv: 2, t: 1_790_000_000, d: { analytics: 1, ads: 0 }, gpc: 1 });
+    const payload = JSON.parse(
+      Buffer.from(encodeChoiceCookie(choice).slice(2), 'base64url').toString('utf8'),
+    );
+    expect(payload).toEqual({
+      id: choice.visitorId,
+      cv: 3,
+      mv: 2,
+      t: 1_790_000_000,
+      d: { analytics: 1, ads: 0 },
+      gpc: 1,
+    });
   });
 
   it('treats an unknown version, a damaged value and no value as no choice', () => {
@@ -42,7 +51,11 @@ describe('the choice cookie (EP-02)', () => {
   });
 
   it('is first-party, SameSite=Lax, for the whole site, and Secure only on https', () => {
-    expect(serializeCookie('akkoord_0a1b2c3d', '1.abc', 365, true)).toBe('akkoord_0a1b2c3d=1.abc; Path=/; Max-Age=31536000; SameSite=Lax; Secure');
-    expect(serializeCookie('akkoord_0a1b2c3d', '1.abc', 1, false)).toBe('akkoord_0a1b2c3d=1.abc; Path=/; Max-Age=86400; SameSite=Lax');
+    expect(serializeCookie('akkoord_0a1b2c3d', '1.abc', 365, true)).toBe(
+      'akkoord_0a1b2c3d=1.abc; Path=/; Max-Age=31536000; SameSite=Lax; Secure',
+    );
+    expect(serializeCookie('akkoord_0a1b2c3d', '1.abc', 1, false)).toBe(
+      'akkoord_0a1b2c3d=1.abc; Path=/; Max-Age=86400; SameSite=Lax',
+    );
   });
 });

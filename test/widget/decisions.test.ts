@@ -20,22 +20,40 @@ describe('what the buttons decide', () => {
   });
 
   it('GDPR-50: a partial choice denies whatever it does not mention, and drops unknown and required keys', () => {
-    expect(completeDecisions(purposes(), {}, { analytics: true, necessary: false, bogus: true })).toEqual({ analytics: true, ads: false });
-    expect(completeDecisions(purposes(), { ads: true }, { analytics: true })).toEqual({ analytics: true, ads: true });
+    expect(
+      completeDecisions(purposes(), {}, { analytics: true, necessary: false, bogus: true }),
+    ).toEqual({ analytics: true, ads: false });
+    expect(completeDecisions(purposes(), { ads: true }, { analytics: true })).toEqual({
+      analytics: true,
+      ads: true,
+    });
   });
 
   it('required purposes are always granted, whatever the decisions say', () => {
-    expect(effectiveConsent(purposes(), { analytics: false })).toEqual({ necessary: true, analytics: false, ads: false });
+    expect(effectiveConsent(purposes(), { analytics: false })).toEqual({
+      necessary: true,
+      analytics: false,
+      ads: false,
+    });
   });
 });
 
 describe('GDPR-12: when the banner asks again', () => {
   const current = { materialVersion: 2, consentTtlDays: 10 };
-  const choice = { visitorId: 'v_x', configVersion: 3, materialVersion: 2, madeAt: 1000, decisions: {}, gpc: false };
+  const choice = {
+    visitorId: 'v_x',
+    configVersion: 3,
+    materialVersion: 2,
+    madeAt: 1000,
+    decisions: {},
+    gpc: false,
+  };
 
   it('asks when there is no choice', () => expect(needsPrompt(null, current, 1000)).toBe(true));
-  it('does not ask again for a valid choice', () => expect(needsPrompt(choice, current, 1000 + 86400)).toBe(false));
-  it('asks after a material change', () => expect(needsPrompt({ ...choice, materialVersion: 1 }, current, 1000)).toBe(true));
+  it('does not ask again for a valid choice', () =>
+    expect(needsPrompt(choice, current, 1000 + 86400)).toBe(false));
+  it('asks after a material change', () =>
+    expect(needsPrompt({ ...choice, materialVersion: 1 }, current, 1000)).toBe(true));
   it('asks once the choice is older than consentTtlDays', () => {
     expect(needsPrompt(choice, current, 1000 + 10 * 86400)).toBe(false);
     expect(needsPrompt(choice, current, 1000 + 10 * 86400 + 1)).toBe(true);

@@ -2,13 +2,34 @@
 import { bannerWords } from '../../shared/i18n/banner';
 import type { WidgetConfig, WidgetPurpose } from '../../widget/config';
 
-const text = (name: string) => ({ nl: { name, description: `${name} (nl)` }, en: { name, description: `${name} (en)` } });
+const text = (name: string) => ({
+  nl: { name, description: `${name} (nl)` },
+  en: { name, description: `${name} (en)` },
+});
 
 export function purposes(): WidgetPurpose[] {
   return [
-    { key: 'necessary', required: true, marketing: false, googleConsentMode: [], text: text('Necessary') },
-    { key: 'analytics', required: false, marketing: false, googleConsentMode: ['analytics_storage'], text: text('Analytics') },
-    { key: 'ads', required: false, marketing: true, googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'], text: text('Ads') },
+    {
+      key: 'necessary',
+      required: true,
+      marketing: false,
+      googleConsentMode: [],
+      text: text('Necessary'),
+    },
+    {
+      key: 'analytics',
+      required: false,
+      marketing: false,
+      googleConsentMode: ['analytics_storage'],
+      text: text('Analytics'),
+    },
+    {
+      key: 'ads',
+      required: false,
+      marketing: true,
+      googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'],
+      text: text('Ads'),
+    },
   ];
 }
 

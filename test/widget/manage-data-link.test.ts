@@ -1,13 +1,20 @@
 // The banner's "manage my data" link without a browser: where it goes, that queued choices
 // are sent first, and that the visitor id travels only in the address fragment.
 import { describe, expect, it } from 'vitest';
-import { onManageDataClick, visitorUrl, type ManageDataOptions } from '../../widget/ui/manage-data-link';
+import {
+  onManageDataClick,
+  visitorUrl,
+  type ManageDataOptions,
+} from '../../widget/ui/manage-data-link';
 
 const API = 'https://cmp.example';
 const PLAIN = `${API}/p/ten_1`;
 const VISITOR = 'v_0123456789abcdef0123456789abcdef';
 
-function options(visitorId: string | null = VISITOR, flush: () => Promise<void> = async () => undefined) {
+function options(
+  visitorId: string | null = VISITOR,
+  flush: () => Promise<void> = async () => undefined,
+) {
   const navigated: string[] = [];
   const order: string[] = [];
   const opts: ManageDataOptions = {
@@ -27,7 +34,16 @@ function options(visitorId: string | null = VISITOR, flush: () => Promise<void> 
 
 /** A click as the browser dispatches it; records whether the default was prevented. */
 function click(init: Partial<MouseEvent> = {}) {
-  const event = { button: 0, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, currentTarget: { href: PLAIN }, prevented: false, ...init } as MouseEvent & { prevented: boolean };
+  const event = {
+    button: 0,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    currentTarget: { href: PLAIN },
+    prevented: false,
+    ...init,
+  } as MouseEvent & { prevented: boolean };
   (event as { preventDefault(): void }).preventDefault = () => void (event.prevented = true);
   return event;
 }
@@ -55,7 +71,9 @@ describe('onManageDataClick', () => {
   });
 
   it('still goes when sending the queued choices fails', async () => {
-    const { opts, navigated } = options(VISITOR, () => Promise.reject(new TypeError('Failed to fetch')));
+    const { opts, navigated } = options(VISITOR, () =>
+      Promise.reject(new TypeError('Failed to fetch')),
+    );
     onManageDataClick(opts)(click());
     await settle();
     expect(navigated).toEqual([`${PLAIN}#visitor=${VISITOR}&key=pk_1`]);
@@ -66,7 +84,11 @@ describe('onManageDataClick', () => {
     const event = click();
     onManageDataClick(without.opts)(event);
     expect(event.prevented).toBe(false);
-    for (const modified of [click({ ctrlKey: true }), click({ metaKey: true }), click({ button: 1 })]) {
+    for (const modified of [
+      click({ ctrlKey: true }),
+      click({ metaKey: true }),
+      click({ button: 1 }),
+    ]) {
       onManageDataClick(options().opts)(modified);
       expect(modified.prevented).toBe(false);
     }

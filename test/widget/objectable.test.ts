@@ -1,13 +1,26 @@
 // The widget's side of purposes on legitimate interest, and when it reads the choice again.
 import { describe, expect, it } from 'vitest';
-import { acceptAllDecisions, completeDecisions, consentPurposes, effectiveConsent, rejectAllDecisions } from '../../widget/consent/decisions';
+import {
+  acceptAllDecisions,
+  completeDecisions,
+  consentPurposes,
+  effectiveConsent,
+  rejectAllDecisions,
+} from '../../widget/consent/decisions';
 import { syncDue } from '../../widget/consent/server-sync';
 import type { WidgetPurpose } from '../../widget/config';
 import { purposes } from './fixtures';
 
 const withFraud = (): WidgetPurpose[] => [
   ...purposes(),
-  { key: 'fraud', required: false, marketing: false, objectable: true, googleConsentMode: [], text: { nl: { name: 'Fraude', description: '', interest: 'Fraude voorkomen.' } } },
+  {
+    key: 'fraud',
+    required: false,
+    marketing: false,
+    objectable: true,
+    googleConsentMode: [],
+    text: { nl: { name: 'Fraude', description: '', interest: 'Fraude voorkomen.' } },
+  },
 ];
 
 describe('purposes on legitimate interest in the widget', () => {
@@ -17,9 +30,13 @@ describe('purposes on legitimate interest in the widget', () => {
     expect(acceptAllDecisions(all, false)).toEqual({ analytics: true, ads: true });
     expect(rejectAllDecisions(all)).toEqual({ analytics: false, ads: false });
     // On until objected to, and an objection survives a later Reject all or Accept all.
-    expect(effectiveConsent(all, completeDecisions(all, {}, rejectAllDecisions(all))).fraud).toBe(true);
+    expect(effectiveConsent(all, completeDecisions(all, {}, rejectAllDecisions(all))).fraud).toBe(
+      true,
+    );
     const objected = completeDecisions(all, {}, { fraud: false });
-    expect(effectiveConsent(all, completeDecisions(all, objected, acceptAllDecisions(all, false))).fraud).toBe(false);
+    expect(
+      effectiveConsent(all, completeDecisions(all, objected, acceptAllDecisions(all, false))).fraud,
+    ).toBe(false);
   });
 });
 

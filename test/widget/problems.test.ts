@@ -11,7 +11,9 @@ describe('reporting a refused choice', () => {
 
   it('warns once per cause, naming the origin and the command that fixes it, and fires akkoord:error', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const win = Object.assign(new EventTarget(), { location: { origin: 'https://www.shop.example' } }) as unknown as Window;
+    const win = Object.assign(new EventTarget(), {
+      location: { origin: 'https://www.shop.example' },
+    }) as unknown as Window;
     const events: unknown[] = [];
     win.addEventListener('akkoord:error', (e) => events.push((e as CustomEvent).detail));
     const report = problemReporter(win, config);
@@ -19,7 +21,9 @@ describe('reporting a refused choice', () => {
     report(problem);
     report(problem);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0][0]).toContain('akkoord tenant origins add https://www.shop.example --tenant ten_1');
+    expect(warn.mock.calls[0][0]).toContain(
+      'akkoord tenant origins add https://www.shop.example --tenant ten_1',
+    );
     expect(events).toEqual([problem]);
 
     report({ code: 'RATE_LIMITED', status: 429, message: 'x', retry: true });
@@ -29,8 +33,20 @@ describe('reporting a refused choice', () => {
 
   it('names a settings dialog that did not load as such, not as an unrecorded consent', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const win = Object.assign(new EventTarget(), { location: { origin: 'https://www.shop.example' } }) as unknown as Window;
-    problemReporter(win, config)({ code: 'SETTINGS_UNAVAILABLE', status: 0, message: 'the settings dialog did not load from https://cmp.example/widget-settings.js', retry: false });
-    expect(warn.mock.calls[0][0]).toBe('akkoord: settings dialog not loaded (SETTINGS_UNAVAILABLE): the settings dialog did not load from https://cmp.example/widget-settings.js');
+    const win = Object.assign(new EventTarget(), {
+      location: { origin: 'https://www.shop.example' },
+    }) as unknown as Window;
+    problemReporter(
+      win,
+      config,
+    )({
+      code: 'SETTINGS_UNAVAILABLE',
+      status: 0,
+      message: 'the settings dialog did not load from https://cmp.example/widget-settings.js',
+      retry: false,
+    });
+    expect(warn.mock.calls[0][0]).toBe(
+      'akkoord: settings dialog not loaded (SETTINGS_UNAVAILABLE): the settings dialog did not load from https://cmp.example/widget-settings.js',
+    );
   });
 });

@@ -15,8 +15,15 @@ class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem' | 'removeItem
 }
 
 const event = (clientEventId: string): ConsentEvent => ({
-  key: 'pk_test', visitorId: 'v_1', decisions: { analytics: true }, configVersion: 1,
-  locale: 'nl', source: 'banner', interaction: 'accept_all', gpc: false, clientEventId,
+  key: 'pk_test',
+  visitorId: 'v_1',
+  decisions: { analytics: true },
+  configVersion: 1,
+  locale: 'nl',
+  source: 'banner',
+  interaction: 'accept_all',
+  gpc: false,
+  clientEventId,
 });
 
 /** A fetch that answers from a script of statuses and remembers every attempt that reached it. */
@@ -26,7 +33,9 @@ function scriptedFetch(statuses: Array<number | 'offline'>) {
     const status = statuses.shift() ?? 201;
     if (status === 'offline') throw new TypeError('Failed to fetch');
     sent.push(JSON.parse(String(init.body)) as ConsentEvent);
-    return new Response(JSON.stringify({ id: 'cns_1', receipt: `jws-${sent.length}`, state: {} }), { status });
+    return new Response(JSON.stringify({ id: 'cns_1', receipt: `jws-${sent.length}`, state: {} }), {
+      status,
+    });
   }) as typeof fetch;
   return { send, sent };
 }
@@ -80,20 +89,29 @@ describe('recording choices on the server (GDPR-04)', () => {
 
   it('forget() drops the queue and the receipt of an erased choice (Art. 17)', async () => {
     const store = storage();
-    const recorder = createRecorder('https://cmp.example', store, scriptedFetch([201, 'offline']).send);
+    const recorder = createRecorder(
+      'https://cmp.example',
+      store,
+      scriptedFetch([201, 'offline']).send,
+    );
     await recorder.record(event('ce_1'));
     await recorder.record(event('ce_2'));
     expect([...store.values.keys()].sort()).toEqual(['akkoord.pending', 'akkoord.receipt']);
     recorder.forget();
     expect(store.values.size).toBe(0);
     expect(recorder.receipt()).toBeNull();
-    expect(createRecorder('https://cmp.example', store, scriptedFetch([]).send).receipt()).toBeNull();
+    expect(
+      createRecorder('https://cmp.example', store, scriptedFetch([]).send).receipt(),
+    ).toBeNull();
   });
 });
 
 describe('a choice the server refuses, or that cannot be sent', () => {
-  const refusal = (status: number, code: string) => (async () =>
-    new Response(JSON.stringify({ error: { code, message: 'refused' } }), { status })) as unknown as typeof fetch;
+  const refusal = (status: number, code: string) =>
+    (async () =>
+      new Response(JSON.stringify({ error: { code, message: 'refused' } }), {
+        status,
+      })) as unknown as typeof fetch;
 
   it('an origin not allowed: reported, kept and sent again with a growing backoff', async () => {
     const store = storage();
@@ -101,10 +119,15 @@ describe('a choice the server refuses, or that cannot be sent', () => {
     const delays: number[] = [];
     const retries: Array<() => void> = [];
     let answer = refusal(403, 'ORIGIN_NOT_ALLOWED');
-    const recorder = createRecorder('https://cmp.example', store, ((url: string, init: RequestInit) => answer(url, init)) as typeof fetch, {
-      onProblem: (p) => problems.push(`${p.code} ${p.status} ${p.retry}`),
-      schedule: (retry, ms) => (delays.push(ms), retries.push(retry)),
-    });
+    const recorder = createRecorder(
+      'https://cmp.example',
+      store,
+      ((url: string, init: RequestInit) => answer(url, init)) as typeof fetch,
+      {
+        onProblem: (p) => problems.push(`${p.code} ${p.status} ${p.retry}`),
+        schedule: (retry, ms) => (delays.push(ms), retries.push(retry)),
+      },
+    );
     await recorder.record(event('ce_1'));
     expect(problems).toEqual(['ORIGIN_NOT_ALLOWED 403 true']);
     expect(recorder.status()).toMatchObject({ pending: 1, error: { code: 'ORIGIN_NOT_ALLOWED' } });
@@ -120,18 +143,29 @@ describe('a choice the server refuses, or that cannot be sent', () => {
     expect(recorder.receipt()).toBe('jws-1');
   });
 
-  it.each([[401, 'UNAUTHORIZED', true], [429, 'RATE_LIMITED', true], [422, 'STALE_CONFIG', false]] as const)(
-    'a %i %s is reported; kept for another try: %s', async (status, code, kept) => {
-      const problems: string[] = [];
-      const recorder = createRecorder('https://cmp.example', storage(), refusal(status, code), { onProblem: (p) => problems.push(p.code), schedule: () => {} });
-      await recorder.record(event('ce_1'));
-      expect(problems).toEqual([code]);
-      expect(recorder.status().pending).toBe(kept ? 1 : 0);
+  it.each([
+    [401, 'UNAUTHORIZED', true],
+    [429, 'RATE_LIMITED', true],
+    [422, 'STALE_CONFIG', false],
+  ] as const)('a %i %s is reported; kept for another try: %s', async (status, code, kept) => {
+    const problems: string[] = [];
+    const recorder = createRecorder('https://cmp.example', storage(), refusal(status, code), {
+      onProblem: (p) => problems.push(p.code),
+      schedule: () => {},
     });
+    await recorder.record(event('ce_1'));
+    expect(problems).toEqual([code]);
+    expect(recorder.status().pending).toBe(kept ? 1 : 0);
+  });
 
   it('being offline is no problem worth reporting', async () => {
     const problems: string[] = [];
-    const recorder = createRecorder('https://cmp.example', storage(), scriptedFetch(['offline']).send, { onProblem: (p) => problems.push(p.code), schedule: () => {} });
+    const recorder = createRecorder(
+      'https://cmp.example',
+      storage(),
+      scriptedFetch(['offline']).send,
+      { onProblem: (p) => problems.push(p.code), schedule: () => {} },
+    );
     await recorder.record(event('ce_1'));
     expect(problems).toEqual([]);
     expect(recorder.status()).toMatchObject({ pending: 1, error: { code: 'NETWORK' } });
@@ -141,11 +175,19 @@ describe('a choice the server refuses, or that cannot be sent', () => {
     const store = storage();
     let now = Date.parse('2026-12-01T00:00:00Z');
     const options = { now: () => now, schedule: () => {} };
-    await createRecorder('https://cmp.example', store, refusal(403, 'ORIGIN_NOT_ALLOWED'), options).record(event('ce_old'));
+    await createRecorder(
+      'https://cmp.example',
+      store,
+      refusal(403, 'ORIGIN_NOT_ALLOWED'),
+      options,
+    ).record(event('ce_old'));
     now += GIVE_UP_MS + 1;
     const problems: string[] = [];
     const { send, sent } = scriptedFetch([201]);
-    const later = createRecorder('https://cmp.example', store, send, { ...options, onProblem: (p) => problems.push(p.code) });
+    const later = createRecorder('https://cmp.example', store, send, {
+      ...options,
+      onProblem: (p) => problems.push(p.code),
+    });
     await later.flush();
     expect(problems).toEqual(['GAVE_UP']);
     expect(sent).toEqual([]);

@@ -5,7 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GZIP_BUDGET_BYTES, SERVED_GZIP_BUDGET_BYTES, SETTINGS_GZIP_BUDGET_BYTES, measureWidgetSize } from '../../widget/size-budget';
+import {
+  GZIP_BUDGET_BYTES,
+  SERVED_GZIP_BUDGET_BYTES,
+  SETTINGS_GZIP_BUDGET_BYTES,
+  measureWidgetSize,
+} from '../../widget/size-budget';
 import { ensureWidgetBuilt } from '../helpers/widget-build';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-budget-'));
@@ -15,7 +20,9 @@ function runBudget(contents: Buffer | string): number {
   const file = path.join(dir, 'widget.js');
   fs.writeFileSync(file, contents);
   try {
-    execFileSync(process.execPath, ['--import', 'tsx', 'widget/size-budget.ts', file], { stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', 'widget/size-budget.ts', file], {
+      stdio: 'pipe',
+    });
     return 0;
   } catch (error) {
     return (error as { status: number }).status;
@@ -38,11 +45,15 @@ describe('the widget size budget', () => {
 });
 
 describe('the built banner', () => {
-  it('keeps widget.js with the demo config under 10 KB gzip and the settings dialog\'s script under 3 KB, or the build fails', async () => {
+  it("keeps widget.js with the demo config under 10 KB gzip and the settings dialog's script under 3 KB, or the build fails", async () => {
     await ensureWidgetBuilt();
     expect([SERVED_GZIP_BUDGET_BYTES, SETTINGS_GZIP_BUDGET_BYTES]).toEqual([10 * 1024, 3 * 1024]);
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'widget/size-budget.ts'], { encoding: 'utf8' });
-    expect(output).toMatch(/^widget\.js served with the demo config: .* \(within the 10240 B gzip budget\)$/m);
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'widget/size-budget.ts'], {
+      encoding: 'utf8',
+    });
+    expect(output).toMatch(
+      /^widget\.js served with the demo config: .* \(within the 10240 B gzip budget\)$/m,
+    );
     expect(output).toMatch(/^widget-settings\.js: .* \(within the 3072 B gzip budget\)$/m);
   });
 });

@@ -45,14 +45,23 @@ describe('GET /widget.js', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
     const config = inlinedConfig(await response.text());
     expect(config).toMatchObject({
-      tenantId: tenant.tenantId, publicKey: tenant.publicKey, configVersion: 1, materialVersion: 1,
-      apiBase: t.config.publicUrl, controllerName: 'Demowinkel BV', consentTtlDays: 365, defaultLocale: 'nl',
+      tenantId: tenant.tenantId,
+      publicKey: tenant.publicKey,
+      configVersion: 1,
+      materialVersion: 1,
+      apiBase: t.config.publicUrl,
+      controllerName: 'Demowinkel BV',
+      consentTtlDays: 365,
+      defaultLocale: 'nl',
     });
     // The newsletter has channels: a communication consent, never on the banner.
     expect(config.purposes.map((p) => p.key)).toEqual(['necessary', 'analytics', 'ads']);
     // Flags travel only when set: every visitor downloads every byte.
     const ads = config.purposes.find((p) => p.key === 'ads')!;
-    expect(ads).toMatchObject({ marketing: true, googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'] });
+    expect(ads).toMatchObject({
+      marketing: true,
+      googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'],
+    });
     expect(ads).not.toHaveProperty('required');
     expect(config.purposes[0]).toMatchObject({ required: true });
     expect(config.purposes[0]).not.toHaveProperty('googleConsentMode');
@@ -63,10 +72,14 @@ describe('GET /widget.js', () => {
     const tenant = await createTestTenant(t);
     const routes = widgetRoutes(t.ctx, bundlePath);
     const first = await routes.request(`/widget.js?key=${tenant.publicKey}`);
-    expect(first.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=86400');
+    expect(first.headers.get('cache-control')).toBe(
+      'public, max-age=300, stale-while-revalidate=86400',
+    );
     const etag = first.headers.get('etag') ?? '';
     expect(etag).toMatch(/^".+"$/);
-    const again = await routes.request(`/widget.js?key=${tenant.publicKey}`, { headers: { 'if-none-match': `W/${etag}` } });
+    const again = await routes.request(`/widget.js?key=${tenant.publicKey}`, {
+      headers: { 'if-none-match': `W/${etag}` },
+    });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
   });
@@ -74,18 +87,29 @@ describe('GET /widget.js', () => {
   it('gives a new ETag once a new config version is published', async () => {
     const tenant = await createTestTenant(t);
     const routes = widgetRoutes(t.ctx, bundlePath);
-    const before = (await routes.request(`/widget.js?key=${tenant.publicKey}`)).headers.get('etag') ?? '';
+    const before =
+      (await routes.request(`/widget.js?key=${tenant.publicKey}`)).headers.get('etag') ?? '';
     const changed = demoConfig('https://shop.example');
     changed.controller.name = 'Shop Twee BV';
-    expect((await t.call('PUT', '/v1/config', { token: tenant.secretKey, body: changed })).status).toBe(201);
-    const after = await routes.request(`/widget.js?key=${tenant.publicKey}`, { headers: { 'if-none-match': before } });
+    expect(
+      (await t.call('PUT', '/v1/config', { token: tenant.secretKey, body: changed })).status,
+    ).toBe(201);
+    const after = await routes.request(`/widget.js?key=${tenant.publicKey}`, {
+      headers: { 'if-none-match': before },
+    });
     expect(after.status).toBe(200);
-    expect(inlinedConfig(await after.text())).toMatchObject({ configVersion: 2, controllerName: 'Shop Twee BV' });
+    expect(inlinedConfig(await after.text())).toMatchObject({
+      configVersion: 2,
+      controllerName: 'Shop Twee BV',
+    });
   });
 
   it('sends gzip when the browser accepts it', async () => {
     const tenant = await createTestTenant(t);
-    const response = await widgetRoutes(t.ctx, bundlePath).request(`/widget.js?key=${tenant.publicKey}`, { headers: { 'accept-encoding': 'gzip, br' } });
+    const response = await widgetRoutes(t.ctx, bundlePath).request(
+      `/widget.js?key=${tenant.publicKey}`,
+      { headers: { 'accept-encoding': 'gzip, br' } },
+    );
     expect(response.headers.get('content-encoding')).toBe('gzip');
     const text = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
     expect(inlinedConfig(text).publicKey).toBe(tenant.publicKey);
@@ -98,9 +122,14 @@ describe('GET /widget.js', () => {
   });
 
   it('answers 404 for a tenant that has not published a config yet', async () => {
-    const created = await t.call('POST', '/v1/admin/tenants', { token: ADMIN_TOKEN, body: { name: 'Empty BV', allowedOrigins: [] } });
+    const created = await t.call('POST', '/v1/admin/tenants', {
+      token: ADMIN_TOKEN,
+      body: { name: 'Empty BV', allowedOrigins: [] },
+    });
     const { publicKey } = (await created.json()) as { publicKey: string };
-    expect((await widgetRoutes(t.ctx, bundlePath).request(`/widget.js?key=${publicKey}`)).status).toBe(404);
+    expect(
+      (await widgetRoutes(t.ctx, bundlePath).request(`/widget.js?key=${publicKey}`)).status,
+    ).toBe(404);
   });
 
   it('is mounted on the app', async () => {
@@ -111,13 +140,16 @@ describe('GET /widget.js', () => {
 });
 
 describe('GET /widget-settings.js', () => {
-  const get = (headers: Record<string, string> = {}) => widgetRoutes(t.ctx, bundlePath, settingsPath).request('/widget-settings.js', { headers });
+  const get = (headers: Record<string, string> = {}) =>
+    widgetRoutes(t.ctx, bundlePath, settingsPath).request('/widget-settings.js', { headers });
 
-  it('serves the settings dialog\'s script as widget.js is served: cacheable, revalidated by ETag, gzip when accepted', async () => {
+  it("serves the settings dialog's script as widget.js is served: cacheable, revalidated by ETag, gzip when accepted", async () => {
     const first = await get();
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect(first.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=86400');
+    expect(first.headers.get('cache-control')).toBe(
+      'public, max-age=300, stale-while-revalidate=86400',
+    );
     expect(first.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await first.text()).toBe('window.__akkoordSettings = {};');
     const etag = first.headers.get('etag') ?? '';
@@ -126,7 +158,9 @@ describe('GET /widget-settings.js', () => {
 
     const zipped = await get({ 'accept-encoding': 'gzip' });
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
-    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8')).toBe('window.__akkoordSettings = {};');
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8')).toBe(
+      'window.__akkoordSettings = {};',
+    );
   });
 
   it('answers 503 and a script that does nothing when it is not built', async () => {
@@ -136,7 +170,7 @@ describe('GET /widget-settings.js', () => {
     expect(await response.text()).toMatch(/^\/\*.*\*\/\s*$/);
   });
 
-  it('is mounted on the app and may be loaded by other origins\' pages', async () => {
+  it("is mounted on the app and may be loaded by other origins' pages", async () => {
     const response = await t.app.request('/widget-settings.js');
     expect([200, 503]).toContain(response.status);
     expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);

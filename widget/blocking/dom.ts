@@ -5,7 +5,8 @@
 import { activatedScriptType, isAllowed, purposesOf, scriptAttributesToCopy } from './core';
 
 const BLANK = 'about:blank';
-const GATED = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src],[data-consent-placeholder]';
+const GATED =
+  'script[type="text/plain"][data-consent],iframe[data-consent][data-src],[data-consent-placeholder]';
 
 export interface Gate {
   /** Applies a new consent: runs what became allowed, unloads iframes no longer allowed. */
@@ -16,7 +17,10 @@ export interface Gate {
  * `placeholder(element, key)`: what a gated iframe or a `data-consent-placeholder` element shows
  * while `key` (its first purpose not granted) is missing; null once everything is granted.
  */
-export function startGate(doc: Document, placeholder?: (element: Element, missing: string | null) => void): Gate {
+export function startGate(
+  doc: Document,
+  placeholder?: (element: Element, missing: string | null) => void,
+): Gate {
   let consent: Record<string, boolean> = {};
   const ran = new WeakSet<Element>();
   // One chain, so activations from the observer and from choices never interleave.
@@ -25,8 +29,13 @@ export function startGate(doc: Document, placeholder?: (element: Element, missin
   const activateAll = () => {
     queue = queue.then(async () => {
       for (const el of Array.from(doc.querySelectorAll(GATED))) {
-        const needed = el.getAttribute(el.matches('[data-consent-placeholder]:not(iframe)') ? 'data-consent-placeholder' : 'data-consent');
-        if (!(el instanceof HTMLScriptElement)) placeholder?.(el, purposesOf(needed).find((key) => !consent[key]) ?? null);
+        const needed = el.getAttribute(
+          el.matches('[data-consent-placeholder]:not(iframe)')
+            ? 'data-consent-placeholder'
+            : 'data-consent',
+        );
+        if (!(el instanceof HTMLScriptElement))
+          placeholder?.(el, purposesOf(needed).find((key) => !consent[key]) ?? null);
         if (el instanceof HTMLIFrameElement) toggleIframe(el, isAllowed(needed, consent));
         else if (el instanceof HTMLScriptElement && !ran.has(el) && isAllowed(needed, consent)) {
           ran.add(el);

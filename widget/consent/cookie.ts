@@ -55,10 +55,18 @@ export function parseChoiceCookie(value: string | undefined): StoredChoice | nul
 }
 
 function fromV1(p: CookiePayloadV1): StoredChoice | null {
-  if (typeof p.id !== 'string' || typeof p.t !== 'number' || typeof p.mv !== 'number' || !p.d) return null;
+  if (typeof p.id !== 'string' || typeof p.t !== 'number' || typeof p.mv !== 'number' || !p.d)
+    return null;
   const decisions: Record<string, boolean> = {};
   for (const key of Object.keys(p.d)) decisions[key] = p.d[key] === 1;
-  return { visitorId: p.id, configVersion: p.cv, materialVersion: p.mv, madeAt: p.t, decisions, gpc: p.gpc === 1 };
+  return {
+    visitorId: p.id,
+    configVersion: p.cv,
+    materialVersion: p.mv,
+    madeAt: p.t,
+    decisions,
+    gpc: p.gpc === 1,
+  };
 }
 
 /** Finds the value of the cookie `name` in a `document.cookie` string. */
@@ -71,7 +79,12 @@ export function readCookieValue(cookieHeader: string, name: string): string | un
 }
 
 /** The `document.cookie` assignment for a choice: first-party, Lax, Secure on https. */
-export function serializeCookie(name: string, value: string, maxAgeDays: number, secure: boolean): string {
+export function serializeCookie(
+  name: string,
+  value: string,
+  maxAgeDays: number,
+  secure: boolean,
+): string {
   return `${name}=${value}; Path=/; Max-Age=${Math.round(maxAgeDays * 86400)}; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 

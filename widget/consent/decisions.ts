@@ -18,7 +18,8 @@ export function consentPurposes(purposes: WidgetPurpose[]): WidgetPurpose[] {
 }
 
 /** Decided: true granted, false refused; a purpose on legitimate interest is on unless objected to. */
-const on = (p: WidgetPurpose, value: boolean | undefined) => (p.objectable ? value !== false : value === true);
+const on = (p: WidgetPurpose, value: boolean | undefined) =>
+  p.objectable ? value !== false : value === true;
 
 /**
  * "Accept all" grants every optional purpose, except marketing ones while the browser sends
@@ -41,7 +42,11 @@ export function rejectAllDecisions(purposes: WidgetPurpose[]): Decisions {
  * Merges a partial choice (`akkoord.set`, the settings dialog) over the previous one. Unknown
  * and required keys are dropped; anything not decided is denied (GDPR-50, privacy by default).
  */
-export function completeDecisions(purposes: WidgetPurpose[], previous: Decisions, changes: Decisions): Decisions {
+export function completeDecisions(
+  purposes: WidgetPurpose[],
+  previous: Decisions,
+  changes: Decisions,
+): Decisions {
   const decisions: Decisions = {};
   for (const p of optionalPurposes(purposes)) {
     const value = changes[p.key] ?? previous[p.key];

@@ -59,7 +59,12 @@ const MAX_PENDING = 20;
 export const GIVE_UP_MS = 7 * 864e5;
 const MAX_BACKOFF_MS = 6e4;
 
-export function createRecorder(apiBase: string, storage: Storage | null, send: typeof fetch, options: RecorderOptions = {}): Recorder {
+export function createRecorder(
+  apiBase: string,
+  storage: Storage | null,
+  send: typeof fetch,
+  options: RecorderOptions = {},
+): Recorder {
   const now = options.now ?? Date.now;
   const schedule = options.schedule ?? ((retry, ms) => setTimeout(retry, ms));
   let lastReceipt = read(storage, RECEIPT_KEY);
@@ -72,7 +77,12 @@ export function createRecorder(apiBase: string, storage: Storage | null, send: t
     if (problem.code !== 'NETWORK') options.onProblem?.(problem);
   };
 
-  const drop = (id: string) => write(storage, PENDING_KEY, JSON.stringify(pending(storage).filter((e) => e.clientEventId !== id)));
+  const drop = (id: string) =>
+    write(
+      storage,
+      PENDING_KEY,
+      JSON.stringify(pending(storage).filter((e) => e.clientEventId !== id)),
+    );
 
   const flushOnce = async () => {
     for (;;) {
@@ -80,7 +90,12 @@ export function createRecorder(apiBase: string, storage: Storage | null, send: t
       if (!next) return;
       if (now() - (next.queuedAt ?? now()) > GIVE_UP_MS) {
         drop(next.clientEventId);
-        report({ code: 'GAVE_UP', status: 0, message: 'not recorded for 7 days: dropped', retry: false });
+        report({
+          code: 'GAVE_UP',
+          status: 0,
+          message: 'not recorded for 7 days: dropped',
+          retry: false,
+        });
         continue;
       }
       const outcome = await post(apiBase, next, send);
@@ -133,7 +148,11 @@ export function createRecorder(apiBase: string, storage: Storage | null, send: t
 type Outcome = string | null | RecordProblem;
 
 /** The receipt (or null) on success, else the problem and whether sending again may help. */
-async function post(apiBase: string, { queuedAt: _, ...event }: ConsentEvent, send: typeof fetch): Promise<Outcome> {
+async function post(
+  apiBase: string,
+  { queuedAt: _, ...event }: ConsentEvent,
+  send: typeof fetch,
+): Promise<Outcome> {
   let response: Response;
   try {
     response = await send(`${apiBase}/v1/consents`, {
@@ -149,12 +168,20 @@ async function post(apiBase: string, { queuedAt: _, ...event }: ConsentEvent, se
     return { code: 'NETWORK', status: 0, message: 'no answer', retry: true };
   }
   const { status } = response;
-  const body = (await response.json().catch(() => ({}))) as Partial<v.InferOutput<typeof RecordConsentResponse>> & { error?: { code: string; message: string } };
+  const body = (await response.json().catch(() => ({}))) as Partial<
+    v.InferOutput<typeof RecordConsentResponse>
+  > & { error?: { code: string; message: string } };
   if (response.ok) return body.receipt ?? null;
   // A 5xx, a timeout, a rate limit, or what the site's owner can fix (the origin, the key): send
   // again. Any other 4xx will fail the same way every time.
-  const retry = status >= 500 || status === 408 || status === 429 || status === 401 || status === 403;
-  return { code: body.error?.code ?? 'INTERNAL', status, message: body.error?.message ?? '', retry };
+  const retry =
+    status >= 500 || status === 408 || status === 429 || status === 401 || status === 403;
+  return {
+    code: body.error?.code ?? 'INTERNAL',
+    status,
+    message: body.error?.message ?? '',
+    retry,
+  };
 }
 
 function pending(storage: Storage | null): ConsentEvent[] {

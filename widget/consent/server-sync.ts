@@ -25,16 +25,24 @@ export function syncDue(mark: string | null, hours: number, now: number): boolea
  * The website decisions the server holds for the visitor; null when it holds nothing (erased),
  * undefined when it could not be asked (keep what the cookie says and try again later).
  */
-export async function fetchServerDecisions(config: WidgetConfig, visitorId: string, send: typeof fetch): Promise<Decisions | null | undefined> {
+export async function fetchServerDecisions(
+  config: WidgetConfig,
+  visitorId: string,
+  send: typeof fetch,
+): Promise<Decisions | null | undefined> {
   try {
-    const response = await send(`${config.apiBase}/v1/consents/${encodeURIComponent(visitorId)}?key=${encodeURIComponent(config.publicKey)}`, { credentials: 'omit' });
+    const response = await send(
+      `${config.apiBase}/v1/consents/${encodeURIComponent(visitorId)}?key=${encodeURIComponent(config.publicKey)}`,
+      { credentials: 'omit' },
+    );
     if (response.status === 404) return null;
     if (!response.ok) return undefined;
     const { state } = (await response.json()) as v.InferOutput<typeof VisitorConsentsResponse>;
     const decisions: Decisions = {};
     // withdrawn, expired and pending all mean: not granted now.
     // An objection is the one way a purpose on legitimate interest goes off.
-    for (const p of optionalPurposes(config.purposes)) decisions[p.key] = p.objectable ? state[p.key] !== 'objected' : state[p.key] === 'granted';
+    for (const p of optionalPurposes(config.purposes))
+      decisions[p.key] = p.objectable ? state[p.key] !== 'objected' : state[p.key] === 'granted';
     return decisions;
   } catch {
     return undefined;

@@ -24,7 +24,10 @@ export function usesConsentMode(purposes: WidgetPurpose[]): boolean {
  * A type is granted when any purpose that maps to it is granted; types no purpose maps to stay
  * denied. security_storage is strictly necessary and always granted.
  */
-export function consentModeState(purposes: WidgetPurpose[], consent: Record<string, boolean>): ConsentModeState {
+export function consentModeState(
+  purposes: WidgetPurpose[],
+  consent: Record<string, boolean>,
+): ConsentModeState {
   const state: ConsentModeState = {};
   for (const type of CONSENT_TYPES) state[type] = 'denied';
   for (const p of purposes) {
@@ -60,5 +63,9 @@ export function ensureGtag(win: GtagWindow): Gtag {
 
 /** Whether a Consent Mode default is queued already (the inline stub, docs/consent-mode.md). */
 export function hasConsentDefault(win: GtagWindow): boolean {
-  return (win.dataLayer ?? []).some((entry) => (entry as ArrayLike<unknown> | null)?.[0] === 'consent' && (entry as ArrayLike<unknown>)[1] === 'default');
+  return (win.dataLayer ?? []).some(
+    (entry) =>
+      (entry as ArrayLike<unknown> | null)?.[0] === 'consent' &&
+      (entry as ArrayLike<unknown>)[1] === 'default',
+  );
 }

@@ -11,8 +11,14 @@ export function readGpc(nav: Navigator): boolean {
 }
 
 /** Marketing purposes: flagged so, or carrying ad Consent Mode signals. */
-export function isMarketingPurpose(purpose: { marketing?: boolean; googleConsentMode?: string[] }): boolean {
-  return purpose.marketing === true || (purpose.googleConsentMode ?? []).some((t) => AD_SIGNALS.includes(t));
+export function isMarketingPurpose(purpose: {
+  marketing?: boolean;
+  googleConsentMode?: string[];
+}): boolean {
+  return (
+    purpose.marketing === true ||
+    (purpose.googleConsentMode ?? []).some((t) => AD_SIGNALS.includes(t))
+  );
 }
 
 export function marketingPurposes(purposes: WidgetPurpose[]): WidgetPurpose[] {

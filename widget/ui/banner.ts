@@ -25,21 +25,47 @@ export interface BannerProps {
   onEscape(): void;
 }
 
-export function renderBanner(props: BannerProps): { panel: HTMLElement; chooseButton: HTMLElement } {
+export function renderBanner(props: BannerProps): {
+  panel: HTMLElement;
+  chooseButton: HTMLElement;
+} {
   const { messages } = props;
-  const link = (href: string, text: string) => el('a', { href, target: '_blank', rel: 'noopener' }, text);
-  const chooseButton = el('button', { type: 'button', onclick: props.onChoose, onpointerenter: props.onChooseIntent, onfocus: props.onChooseIntent }, messages.choose);
+  const link = (href: string, text: string) =>
+    el('a', { href, target: '_blank', rel: 'noopener' }, text);
+  const chooseButton = el(
+    'button',
+    {
+      type: 'button',
+      onclick: props.onChoose,
+      onpointerenter: props.onChooseIntent,
+      onfocus: props.onChooseIntent,
+    },
+    messages.choose,
+  );
   // On a phone the text folds to two lines (styles.css); "more" unfolds it. Screen readers read
   // all of it either way.
-  const fold = el('div', { class: 'fold', tabindex: -1 },
+  const fold = el(
+    'div',
+    { class: 'fold', tabindex: -1 },
     el('p', { id: 'ak-intro' }, props.intro),
     messages.thirdParties && el('p', {}, messages.thirdParties),
     props.gpcNotice && el('p', {}, props.gpcNotice),
-    el('p', {}, messages.withdraw));
-  const more = el('button', { type: 'button', class: 'more', 'aria-hidden': 'true', tabindex: -1, onclick: () => {
-    panel.classList.add('open');
-    fold.focus();
-  } }, messages.more);
+    el('p', {}, messages.withdraw),
+  );
+  const more = el(
+    'button',
+    {
+      type: 'button',
+      class: 'more',
+      'aria-hidden': 'true',
+      tabindex: -1,
+      onclick: () => {
+        panel.classList.add('open');
+        fold.focus();
+      },
+    },
+    messages.more,
+  );
   const panel = el(
     'div',
     {

@@ -14,7 +14,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const name of Object.keys(attributes)) {
     const value = attributes[name];
     if (typeof value === 'function') node.addEventListener(name.slice(2), value);
-    else if (value != null && value !== false) node.setAttribute(name, value === true ? '' : String(value));
+    else if (value != null && value !== false)
+      node.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children) if (child) node.append(child);
   return node;

@@ -18,7 +18,8 @@ export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLEl
   };
   // With the height the observer last saw: reading it here would lay out the page just parsed.
   const parsed = () => height && reserve();
-  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', parsed, { once: true });
+  if (doc.readyState === 'loading')
+    doc.addEventListener('DOMContentLoaded', parsed, { once: true });
   // Its first call comes after the banner's first layout, before paint: no forced layout while
   // the banner is being shown. Later calls follow text zoom, rotation or a narrower window.
   const resized = new ResizeObserver(() => {
@@ -31,12 +32,14 @@ export function keepFocusVisible(doc: Document, host: HTMLElement, panel: HTMLEl
     // The element itself, also inside an open shadow root (a placeholder's button): its host may
     // be far taller than what has focus.
     const target = event.composedPath()[0];
-    if (!(target instanceof Element) || target === host || host.shadowRoot?.contains(target)) return;
+    if (!(target instanceof Element) || target === host || host.shadowRoot?.contains(target))
+      return;
     /** How far the element reaches under the banner. */
     const hidden = () => target.getBoundingClientRect().bottom - innerHeight + height;
     // A scroll container inside the page (an app shell whose document never scrolls) knows
     // nothing of the root's scroll-padding: scroll each ancestor until the element is clear.
-    for (let box = target.parentElement; box && hidden() > 0; box = box.parentElement) box.scrollTop += hidden();
+    for (let box = target.parentElement; box && hidden() > 0; box = box.parentElement)
+      box.scrollTop += hidden();
   };
   doc.addEventListener('focusin', onFocusIn);
 

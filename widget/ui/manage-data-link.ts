@@ -29,14 +29,25 @@ export function onManageDataClick(options: ManageDataOptions): (event: Event) =>
   return (event) => {
     const click = event as MouseEvent;
     const visitorId = options.visitorId();
-    if (!visitorId || click.button || click.ctrlKey || click.metaKey || click.shiftKey || click.altKey) return;
+    if (
+      !visitorId ||
+      click.button ||
+      click.ctrlKey ||
+      click.metaKey ||
+      click.shiftKey ||
+      click.altKey
+    )
+      return;
     event.preventDefault();
     if (busy) return;
     busy = true;
     const plain = (event.currentTarget as HTMLAnchorElement).href;
-    void options.flush().catch(() => undefined).then(() => {
-      busy = false;
-      options.navigate(visitorUrl(plain, options.publicKey, visitorId));
-    });
+    void options
+      .flush()
+      .catch(() => undefined)
+      .then(() => {
+        busy = false;
+        options.navigate(visitorUrl(plain, options.publicKey, visitorId));
+      });
   };
 }

@@ -41,7 +41,8 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
   const status = el('div', { class: 'sr', role: 'status' });
   const frame = el('div', { class: `ak ${config.position ?? ''}`, lang: locale }, status);
   // The theme is data: custom properties the stylesheet reads, never code.
-  for (const [name, value] of Object.entries(config.colors ?? {})) frame.style.setProperty(name, value);
+  for (const [name, value] of Object.entries(config.colors ?? {}))
+    frame.style.setProperty(name, value);
   if (config.inheritFont) host.style.fontFamily = frame.style.fontFamily = 'inherit';
   adoptStyles(root);
   root.append(frame);
@@ -52,7 +53,11 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
   const reopenButton = renderFloatingButton(messages.reopen, config.floatingLabel, () => show());
   // Sign-in by e-mail unless the click handler finds this browser's visitor.
   const manageDataLink = () =>
-    el('a', { href: `${config.apiBase}/p/${config.tenantId}`, onclick: props.onManageData }, messages.manageData);
+    el(
+      'a',
+      { href: `${config.apiBase}/p/${config.tenantId}`, onclick: props.onManageData },
+      messages.manageData,
+    );
 
   /**
    * Replaces the open layer; `null` leaves only the re-open button, once a choice exists.
@@ -70,7 +75,10 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
       frame.prepend(next);
     } else if (store.hasChoice()) frame.append(reopenButton);
     if (!afterFrame) focus?.focus();
-    else requestAnimationFrame(() => setTimeout(() => layer === next && !focusedElement(doc, host, root) && focus?.focus()));
+    else
+      requestAnimationFrame(() =>
+        setTimeout(() => layer === next && !focusedElement(doc, host, root) && focus?.focus()),
+      );
   };
 
   const close = () => {
@@ -87,8 +95,11 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
       messages,
       intro: props.intro,
       gpcNotice: props.gpcNotice,
-      privacyNoticeUrl: config.privacyNoticeUrl[locale] ?? config.privacyNoticeUrl[config.defaultLocale],
-      logo: config.logoUrl ? el('img', { class: 'logo', src: config.logoUrl, alt: config.controllerName }) : null,
+      privacyNoticeUrl:
+        config.privacyNoticeUrl[locale] ?? config.privacyNoticeUrl[config.defaultLocale],
+      logo: config.logoUrl
+        ? el('img', { class: 'logo', src: config.logoUrl, alt: config.controllerName })
+        : null,
       manageDataLink: manageDataLink(),
       onAcceptAll: props.acceptAll,
       onRejectAll: props.rejectAll,
@@ -107,15 +118,19 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
     void props.loadSettings().then((chunk) => {
       // Not over a choice made meanwhile, nor twice for a double click.
       if (!chunk || layer !== from) return;
-      const { backdrop, dialog } = chunk.render(root, {
-        locale,
-        purposes: config.purposes,
-        current: store.consent(),
-        onSave: store.decide,
-        // Esc and Close go back to the first layer and its Choose button, accepting nothing.
-        onClose: () => showBanner(true),
-        manageDataLink: manageDataLink(),
-      }, `${config.apiBase}/v1/purpose-details?key=${config.publicKey}&locale=${locale}`);
+      const { backdrop, dialog } = chunk.render(
+        root,
+        {
+          locale,
+          purposes: config.purposes,
+          current: store.consent(),
+          onSave: store.decide,
+          // Esc and Close go back to the first layer and its Choose button, accepting nothing.
+          onClose: () => showBanner(true),
+          manageDataLink: manageDataLink(),
+        },
+        `${config.apiBase}/v1/purpose-details?key=${config.publicKey}&locale=${locale}`,
+      );
       open(backdrop, dialog);
     });
   }
@@ -143,12 +158,19 @@ export function mountUi(doc: Document, props: UiProps): MountedUi {
   // nothing down (before <body>, or amid it, it shifted the whole page: CLS).
   (doc.body ?? doc.documentElement).append(host);
   if (doc.readyState === 'loading') {
-    doc.addEventListener('DOMContentLoaded', () => {
-      const focused = root.activeElement as HTMLElement | null;
-      doc.body.append(host);
-      // Once laid out at its new place, as on the first showing (open()).
-      if (focused) requestAnimationFrame(() => setTimeout(() => !focusedElement(doc, host, root) && focused.focus()));
-    }, { once: true });
+    doc.addEventListener(
+      'DOMContentLoaded',
+      () => {
+        const focused = root.activeElement as HTMLElement | null;
+        doc.body.append(host);
+        // Once laid out at its new place, as on the first showing (open()).
+        if (focused)
+          requestAnimationFrame(() =>
+            setTimeout(() => !focusedElement(doc, host, root) && focused.focus()),
+          );
+      },
+      { once: true },
+    );
   }
   if (store.mustAsk()) showBanner(false, true);
   else open(null, null);

@@ -13,7 +13,12 @@ import { adoptStyles } from './shared-styles';
 export type ShowPlaceholder = (target: Element, missing: string | null) => void;
 
 /** `show(target, key)` puts up (or updates) the placeholder for `key`; `show(target, null)` takes it away. */
-export function placeholders(purposes: WidgetPurpose[], messages: BannerMessages, locale: string, grant: (key: string) => void): ShowPlaceholder {
+export function placeholders(
+  purposes: WidgetPurpose[],
+  messages: BannerMessages,
+  locale: string,
+  grant: (key: string) => void,
+): ShowPlaceholder {
   const shown = new WeakMap<Element, { host: HTMLElement; key: string; hidden: boolean }>();
   return (target, missing) => {
     const current = shown.get(target);
@@ -37,14 +42,26 @@ export function placeholders(purposes: WidgetPurpose[], messages: BannerMessages
     // The banner's stylesheet: its buttons, focus and theme colours, and the box itself.
     adoptStyles(root);
     root.append(
-      el('div', { class: 'ph', role: 'group', 'aria-label': label, lang: locale },
-        el('p', {}, fill(messages.placeholder, { purpose: name, description: text?.description ?? '' })),
-        el('button', { type: 'button', onclick: () => grant(purpose.key) }, fill(messages.placeholderButton, { purpose: name }))),
+      el(
+        'div',
+        { class: 'ph', role: 'group', 'aria-label': label, lang: locale },
+        el(
+          'p',
+          {},
+          fill(messages.placeholder, { purpose: name, description: text?.description ?? '' }),
+        ),
+        el(
+          'button',
+          { type: 'button', onclick: () => grant(purpose.key) },
+          fill(messages.placeholderButton, { purpose: name }),
+        ),
+      ),
     );
     if (target instanceof HTMLIFrameElement) {
       // Same place, same size as the empty frame it stands in for.
       const { width, height } = target.getBoundingClientRect();
-      if (width && height) host.style.cssText = `width:${width}px;max-width:100%;min-height:${height}px`;
+      if (width && height)
+        host.style.cssText = `width:${width}px;max-width:100%;min-height:${height}px`;
       shown.set(target, { host, key: purpose.key, hidden: target.hidden });
       target.hidden = true;
       target.before(host);

@@ -13,5 +13,9 @@ export interface SettingsChunk {
    * stylesheet to the root (once) and fetches the Art. 13 details from `detailsUrl` (once per
    * page), shown when they arrive.
    */
-  render(root: ShadowRoot, props: Omit<SettingsDialogProps, 'details' | 'messages'>, detailsUrl: string): { backdrop: HTMLElement; dialog: HTMLElement };
+  render(
+    root: ShadowRoot,
+    props: Omit<SettingsDialogProps, 'details' | 'messages'>,
+    detailsUrl: string,
+  ): { backdrop: HTMLElement; dialog: HTMLElement };
 }

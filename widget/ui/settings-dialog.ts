@@ -23,7 +23,10 @@ export interface SettingsDialogProps {
 }
 
 /** The backdrop holding the dialog; the dialog itself takes focus when shown. */
-export function renderSettingsDialog(props: SettingsDialogProps): { backdrop: HTMLElement; dialog: HTMLElement } {
+export function renderSettingsDialog(props: SettingsDialogProps): {
+  backdrop: HTMLElement;
+  dialog: HTMLElement;
+} {
   const { messages } = props;
   const switches: HTMLInputElement[] = [];
   const items = props.purposes.map((purpose) => {
@@ -40,23 +43,33 @@ export function renderSettingsDialog(props: SettingsDialogProps): { backdrop: HT
       'data-object': objectable,
       disabled: purpose.required,
     });
-    input.checked = objectable ? props.current[purpose.key] === false : purpose.required || props.current[purpose.key] === true;
+    input.checked = objectable
+      ? props.current[purpose.key] === false
+      : purpose.required || props.current[purpose.key] === true;
     if (!purpose.required) switches.push(input);
     const item = el(
       'li',
       {},
-      el('label', { for: id }, text?.name ?? purpose.key, purpose.required && el('span', { class: 'always' }, ` (${messages.alwaysOn})`),
-        objectable && `: ${messages.object}`),
+      el(
+        'label',
+        { for: id },
+        text?.name ?? purpose.key,
+        purpose.required && el('span', { class: 'always' }, ` (${messages.alwaysOn})`),
+        objectable && `: ${messages.object}`,
+      ),
       input,
       el('p', { id: `${id}-d` }, text?.description),
       objectable && el('p', {}, text?.interest),
     );
-    void props.details?.then((lines) => lines?.[purpose.key]?.forEach((line) => item.append(el('p', {}, line))));
+    void props.details?.then((lines) =>
+      lines?.[purpose.key]?.forEach((line) => item.append(el('p', {}, line))),
+    );
     return item;
   });
   const save = () => {
     const decisions: Decisions = {};
-    for (const input of switches) decisions[input.dataset.purpose ?? ''] = input.checked !== input.hasAttribute('data-object');
+    for (const input of switches)
+      decisions[input.dataset.purpose ?? ''] = input.checked !== input.hasAttribute('data-object');
     props.onSave(decisions);
   };
   const dialog = el(

@@ -13,23 +13,35 @@ export type LoadSettings = () => Promise<SettingsChunk | undefined>;
 
 export const SETTINGS_UNAVAILABLE = 'SETTINGS_UNAVAILABLE';
 
-export function settingsLoader(doc: Document, src: string, nonce: string | undefined, onProblem: (problem: RecordProblem) => void): LoadSettings {
-  const registered = () => (doc.defaultView as unknown as Record<string, SettingsChunk | undefined>)[SETTINGS_SLOT];
+export function settingsLoader(
+  doc: Document,
+  src: string,
+  nonce: string | undefined,
+  onProblem: (problem: RecordProblem) => void,
+): LoadSettings {
+  const registered = () =>
+    (doc.defaultView as unknown as Record<string, SettingsChunk | undefined>)[SETTINGS_SLOT];
   let loading: Promise<SettingsChunk | undefined> | undefined;
-  return () => (loading ??= new Promise<SettingsChunk | undefined>((resolve) => {
-    // Already there: a page (the console's preview) may load it ahead.
-    if (registered()) return resolve(registered());
-    const done = () => {
-      script.remove();
-      resolve(registered());
-    };
-    const script = el('script', { src, nonce, onload: done, onerror: done });
-    (doc.head ?? doc.documentElement).append(script);
-  }).then((chunk) => {
-    if (!chunk) {
-      loading = undefined;
-      onProblem({ code: SETTINGS_UNAVAILABLE, status: 0, message: `the settings dialog did not load from ${src}; Accept all and Reject all still work, and Choose tries again`, retry: false });
-    }
-    return chunk;
-  }));
+  return () =>
+    (loading ??= new Promise<SettingsChunk | undefined>((resolve) => {
+      // Already there: a page (the console's preview) may load it ahead.
+      if (registered()) return resolve(registered());
+      const done = () => {
+        script.remove();
+        resolve(registered());
+      };
+      const script = el('script', { src, nonce, onload: done, onerror: done });
+      (doc.head ?? doc.documentElement).append(script);
+    }).then((chunk) => {
+      if (!chunk) {
+        loading = undefined;
+        onProblem({
+          code: SETTINGS_UNAVAILABLE,
+          status: 0,
+          message: `the settings dialog did not load from ${src}; Accept all and Reject all still work, and Choose tries again`,
+          retry: false,
+        });
+      }
+      return chunk;
+    }));
 }

@@ -5,7 +5,11 @@
 import { el } from './dom';
 
 /** Adds `text` (parsed once into `sheet`) to the root's sheets; returns the sheet to reuse. */
-export function addSheet(root: ShadowRoot, text: string, sheet?: CSSStyleSheet): CSSStyleSheet | undefined {
+export function addSheet(
+  root: ShadowRoot,
+  text: string,
+  sheet?: CSSStyleSheet,
+): CSSStyleSheet | undefined {
   try {
     if (!sheet) {
       sheet = new CSSStyleSheet();

@@ -18,9 +18,12 @@ export function changed(draft: Draft, change: Change): Draft {
  * region (purposes.1.channels.2, consentMode.deniedRegions.0) to the list's field, an incomplete
  * notice (purposes.1) to its data categories. */
 export const fieldOf = (path: string): string =>
-  /^purposes\.\d+\.text\.[^.]+$/.test(path) ? `${path}.name`
-    : /^theme\.text\.[^.]+$/.test(path) ? `${path}.title`
-      : /^purposes\.\d+$/.test(path) ? `${path}.dataCategories`
+  /^purposes\.\d+\.text\.[^.]+$/.test(path)
+    ? `${path}.name`
+    : /^theme\.text\.[^.]+$/.test(path)
+      ? `${path}.title`
+      : /^purposes\.\d+$/.test(path)
+        ? `${path}.dataCategories`
         : path.replace(/\.(channels|deniedRegions)\.\d+$/, '.$1');
 
 /** The lint's problems by the path of the field they are shown beside. */
@@ -33,10 +36,15 @@ export function problemsByPath(draft: Draft): Map<string, LintViolation[]> {
   return found;
 }
 
-export const listOf = (text: string): string[] => text.split(',').map((item) => item.trim()).filter(Boolean);
+export const listOf = (text: string): string[] =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** A whole number, or nothing for an empty field (the schema's optional numbers). */
-export const numberOf = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+export const numberOf = (text: string): number | undefined =>
+  text.trim() === '' ? undefined : Number(text);
 
 export const newPurpose = (locales: string[], n: number): Purpose => ({
   key: `purpose_${n}`,

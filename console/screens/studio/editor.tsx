@@ -7,11 +7,25 @@ import { PurposeFields } from './editor-purpose';
 import { CheckField, type FieldContext, TextField, SelectField } from './fields';
 import type { StudioWords } from './words';
 
-interface EditorProps { draft: Draft; w: StudioWords; ctx: FieldContext; edit(change: Change): void }
+interface EditorProps {
+  draft: Draft;
+  w: StudioWords;
+  ctx: FieldContext;
+  edit(change: Change): void;
+}
 
-const recordsText = (records: Record<string, number> = {}) => Object.entries(records).map(([name, days]) => `${name}=${days}`).join('\n');
-const recordsOf = (text: string) => Object.fromEntries(text.split('\n').map((line) => line.split('=').map((part) => part.trim()))
-  .filter(([name, days]) => name && days).map(([name, days]) => [name, Number(days)]));
+const recordsText = (records: Record<string, number> = {}) =>
+  Object.entries(records)
+    .map(([name, days]) => `${name}=${days}`)
+    .join('\n');
+const recordsOf = (text: string) =>
+  Object.fromEntries(
+    text
+      .split('\n')
+      .map((line) => line.split('=').map((part) => part.trim()))
+      .filter(([name, days]) => name && days)
+      .map(([name, days]) => [name, Number(days)]),
+  );
 
 type BannerText = NonNullable<NonNullable<Draft['theme']>['text']>[string];
 
@@ -30,19 +44,133 @@ export function Editor({ draft, w, ctx, edit }: EditorProps) {
     <div class="stack">
       <fieldset class="stack">
         <legend>{w.general}</legend>
-        <TextField ctx={ctx} path="locales" label={w.locales} value={draft.locales.join(', ')} onInput={(v) => edit((d) => { d.locales = listOf(v); })} />
-        <SelectField ctx={ctx} path="defaultLocale" label={w.defaultLocale} value={draft.defaultLocale} options={draft.locales} onChange={(v) => edit((d) => { d.defaultLocale = v; })} />
-        <TextField ctx={ctx} path="controller.name" label={w.controllerName} value={draft.controller.name} onInput={(v) => edit((d) => { d.controller.name = v; })} />
-        <TextField ctx={ctx} path="controller.contact" label={w.controllerContact} value={draft.controller.contact} onInput={(v) => edit((d) => { d.controller.contact = v; })} />
-        <TextField ctx={ctx} path="consentTtlDays" type="number" label={w.consentTtl} value={draft.consentTtlDays} onInput={(v) => edit((d) => { d.consentTtlDays = numberOf(v) ?? 365; })} />
-        <TextField ctx={ctx} path="digitalConsentAge" type="number" label={w.consentAge} value={draft.digitalConsentAge} onInput={(v) => edit((d) => { d.digitalConsentAge = numberOf(v); })} />
-        <TextField ctx={ctx} path="retention.inactiveSubjectDays" type="number" label={w.inactiveDays} value={draft.retention?.inactiveSubjectDays}
-          onInput={(v) => edit((d) => { (d.retention ??= {}).inactiveSubjectDays = numberOf(v); })} />
-        <TextField ctx={ctx} path="retention.records" long label={w.records} value={recordsText(draft.retention?.records)}
-          onInput={(v) => edit((d) => { (d.retention ??= {}).records = recordsOf(v); })} />
-        <TextField ctx={ctx} path="resyncHours" type="number" label={w.resyncHours} value={draft.resyncHours} onInput={(v) => edit((d) => { d.resyncHours = numberOf(v); })} />
-        <CheckField ctx={ctx} path="gpcAsObjection" label={w.gpcAsObjection} checked={draft.gpcAsObjection ?? false} onChange={(v) => edit((d) => { d.gpcAsObjection = v || undefined; })} />
-        <CheckField ctx={ctx} path="reloadOnWithdrawal" label={w.reloadOnWithdrawal} checked={draft.reloadOnWithdrawal ?? false} onChange={(v) => edit((d) => { d.reloadOnWithdrawal = v || undefined; })} />
+        <TextField
+          ctx={ctx}
+          path="locales"
+          label={w.locales}
+          value={draft.locales.join(', ')}
+          onInput={(v) =>
+            edit((d) => {
+              d.locales = listOf(v);
+            })
+          }
+        />
+        <SelectField
+          ctx={ctx}
+          path="defaultLocale"
+          label={w.defaultLocale}
+          value={draft.defaultLocale}
+          options={draft.locales}
+          onChange={(v) =>
+            edit((d) => {
+              d.defaultLocale = v;
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="controller.name"
+          label={w.controllerName}
+          value={draft.controller.name}
+          onInput={(v) =>
+            edit((d) => {
+              d.controller.name = v;
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="controller.contact"
+          label={w.controllerContact}
+          value={draft.controller.contact}
+          onInput={(v) =>
+            edit((d) => {
+              d.controller.contact = v;
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="consentTtlDays"
+          type="number"
+          label={w.consentTtl}
+          value={draft.consentTtlDays}
+          onInput={(v) =>
+            edit((d) => {
+              d.consentTtlDays = numberOf(v) ?? 365;
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="digitalConsentAge"
+          type="number"
+          label={w.consentAge}
+          value={draft.digitalConsentAge}
+          onInput={(v) =>
+            edit((d) => {
+              d.digitalConsentAge = numberOf(v);
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="retention.inactiveSubjectDays"
+          type="number"
+          label={w.inactiveDays}
+          value={draft.retention?.inactiveSubjectDays}
+          onInput={(v) =>
+            edit((d) => {
+              (d.retention ??= {}).inactiveSubjectDays = numberOf(v);
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="retention.records"
+          long
+          label={w.records}
+          value={recordsText(draft.retention?.records)}
+          onInput={(v) =>
+            edit((d) => {
+              (d.retention ??= {}).records = recordsOf(v);
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="resyncHours"
+          type="number"
+          label={w.resyncHours}
+          value={draft.resyncHours}
+          onInput={(v) =>
+            edit((d) => {
+              d.resyncHours = numberOf(v);
+            })
+          }
+        />
+        <CheckField
+          ctx={ctx}
+          path="gpcAsObjection"
+          label={w.gpcAsObjection}
+          checked={draft.gpcAsObjection ?? false}
+          onChange={(v) =>
+            edit((d) => {
+              d.gpcAsObjection = v || undefined;
+            })
+          }
+        />
+        <CheckField
+          ctx={ctx}
+          path="reloadOnWithdrawal"
+          label={w.reloadOnWithdrawal}
+          checked={draft.reloadOnWithdrawal ?? false}
+          onChange={(v) =>
+            edit((d) => {
+              d.reloadOnWithdrawal = v || undefined;
+            })
+          }
+        />
       </fieldset>
       <LookFields draft={draft} w={w} ctx={ctx} edit={edit} />
       <ConsentModeFields draft={draft} w={w} ctx={ctx} edit={edit} />
@@ -50,19 +178,60 @@ export function Editor({ draft, w, ctx, edit }: EditorProps) {
         <fieldset class="stack" key={locale}>
           <legend>{locale}</legend>
           {draft.locales.includes(locale) && (
-            <TextField ctx={ctx} path={`privacyNoticeUrl.${locale}`} type="url" label={fill(w.noticeUrl, { locale })} value={draft.privacyNoticeUrl[locale]}
-              onInput={(v) => edit((d) => { d.privacyNoticeUrl[locale] = v; })} />
+            <TextField
+              ctx={ctx}
+              path={`privacyNoticeUrl.${locale}`}
+              type="url"
+              label={fill(w.noticeUrl, { locale })}
+              value={draft.privacyNoticeUrl[locale]}
+              onInput={(v) =>
+                edit((d) => {
+                  d.privacyNoticeUrl[locale] = v;
+                })
+              }
+            />
           )}
-          <TextField ctx={ctx} path={`theme.text.${locale}.title`} label={fill(w.bannerTitle, { locale })} value={draft.theme?.text?.[locale]?.title}
-            onInput={(v) => edit((d) => setBannerText(d, locale, 'title', v))} />
-          <TextField ctx={ctx} path={`theme.text.${locale}.intro`} long label={fill(w.bannerIntro, { locale })} value={draft.theme?.text?.[locale]?.intro}
-            onInput={(v) => edit((d) => setBannerText(d, locale, 'intro', v))} />
+          <TextField
+            ctx={ctx}
+            path={`theme.text.${locale}.title`}
+            label={fill(w.bannerTitle, { locale })}
+            value={draft.theme?.text?.[locale]?.title}
+            onInput={(v) => edit((d) => setBannerText(d, locale, 'title', v))}
+          />
+          <TextField
+            ctx={ctx}
+            path={`theme.text.${locale}.intro`}
+            long
+            label={fill(w.bannerIntro, { locale })}
+            value={draft.theme?.text?.[locale]?.intro}
+            onInput={(v) => edit((d) => setBannerText(d, locale, 'intro', v))}
+          />
         </fieldset>
       ))}
       <h3>{w.purposes}</h3>
-      {draft.purposes.map((purpose, i) => <PurposeFields key={i} purpose={purpose} i={i} locales={draft.locales} w={w} ctx={ctx} edit={edit} />)}
+      {draft.purposes.map((purpose, i) => (
+        <PurposeFields
+          key={i}
+          purpose={purpose}
+          i={i}
+          locales={draft.locales}
+          w={w}
+          ctx={ctx}
+          edit={edit}
+        />
+      ))}
       <div class="actions">
-        <button type="button" class="secondary" onClick={() => edit((d) => { d.purposes.push(newPurpose(d.locales, d.purposes.length + 1)); })}>{w.addPurpose}</button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() =>
+            edit((d) => {
+              d.purposes.push(newPurpose(d.locales, d.purposes.length + 1));
+            })
+          }
+        >
+          {w.addPurpose}
+        </button>
       </div>
     </div>
   );

@@ -10,11 +10,21 @@ export interface FieldContext {
 
 const idOf = (path: string) => `f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
-function Problems({ id, found, reasons }: { id: string; found: LintViolation[]; reasons: FieldContext['reasons'] }) {
+function Problems({
+  id,
+  found,
+  reasons,
+}: {
+  id: string;
+  found: LintViolation[];
+  reasons: FieldContext['reasons'];
+}) {
   return (
     <ul class="lint" id={id}>
       {found.map((problem) => (
-        <li key={problem.rule}><strong>{problem.rule}</strong>: {reasons[problem.rule]}</li>
+        <li key={problem.rule}>
+          <strong>{problem.rule}</strong>: {reasons[problem.rule]}
+        </li>
       ))}
     </ul>
   );
@@ -24,12 +34,25 @@ function Problems({ id, found, reasons }: { id: string; found: LintViolation[]; 
 function useField(ctx: FieldContext, path: string) {
   const found = ctx.problems.get(path) ?? [];
   const id = idOf(path);
-  const control = { id, 'aria-invalid': found.length > 0 ? ('true' as const) : undefined, 'aria-describedby': found.length > 0 ? `${id}-lint` : undefined };
-  const problems = found.length > 0 ? <Problems id={`${id}-lint`} found={found} reasons={ctx.reasons} /> : null;
+  const control = {
+    id,
+    'aria-invalid': found.length > 0 ? ('true' as const) : undefined,
+    'aria-describedby': found.length > 0 ? `${id}-lint` : undefined,
+  };
+  const problems =
+    found.length > 0 ? <Problems id={`${id}-lint`} found={found} reasons={ctx.reasons} /> : null;
   return { control, problems };
 }
 
-interface TextProps { ctx: FieldContext; path: string; label: string; value: string | number | undefined; onInput(value: string): void; long?: boolean; type?: 'text' | 'url' | 'number' }
+interface TextProps {
+  ctx: FieldContext;
+  path: string;
+  label: string;
+  value: string | number | undefined;
+  onInput(value: string): void;
+  long?: boolean;
+  type?: 'text' | 'url' | 'number';
+}
 
 export function TextField({ ctx, path, label, value, onInput, long, type = 'text' }: TextProps) {
   const { control, problems } = useField(ctx, path);
@@ -37,20 +60,44 @@ export function TextField({ ctx, path, label, value, onInput, long, type = 'text
   return (
     <div class="field">
       <label for={control.id}>{label}</label>
-      {long
-        ? <textarea {...control} rows={3} value={value ?? ''} onInput={input} />
-        : <input {...control} {...({ type } as { type: 'text' })} value={value ?? ''} onInput={input} />}
+      {long ? (
+        <textarea {...control} rows={3} value={value ?? ''} onInput={input} />
+      ) : (
+        <input
+          {...control}
+          {...({ type } as { type: 'text' })}
+          value={value ?? ''}
+          onInput={input}
+        />
+      )}
       {problems}
     </div>
   );
 }
 
-export function CheckField({ ctx, path, label, checked, onChange }: { ctx: FieldContext; path: string; label: string; checked: boolean; onChange(value: boolean): void }) {
+export function CheckField({
+  ctx,
+  path,
+  label,
+  checked,
+  onChange,
+}: {
+  ctx: FieldContext;
+  path: string;
+  label: string;
+  checked: boolean;
+  onChange(value: boolean): void;
+}) {
   const { control, problems } = useField(ctx, path);
   return (
     <div>
       <div class="choice">
-        <input {...control} type="checkbox" checked={checked} onChange={(event) => onChange((event.target as HTMLInputElement).checked)} />
+        <input
+          {...control}
+          type="checkbox"
+          checked={checked}
+          onChange={(event) => onChange((event.target as HTMLInputElement).checked)}
+        />
         <label for={control.id}>{label}</label>
       </div>
       {problems}
@@ -58,13 +105,35 @@ export function CheckField({ ctx, path, label, checked, onChange }: { ctx: Field
   );
 }
 
-export function SelectField({ ctx, path, label, value, options, onChange }: { ctx: FieldContext; path: string; label: string; value: string; options: readonly string[]; onChange(value: string): void }) {
+export function SelectField({
+  ctx,
+  path,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  ctx: FieldContext;
+  path: string;
+  label: string;
+  value: string;
+  options: readonly string[];
+  onChange(value: string): void;
+}) {
   const { control, problems } = useField(ctx, path);
   return (
     <div class="field">
       <label for={control.id}>{label}</label>
-      <select {...control} value={value} onChange={(event) => onChange((event.target as HTMLSelectElement).value)}>
-        {options.map((option) => <option key={option} value={option}>{option}</option>)}
+      <select
+        {...control}
+        value={value}
+        onChange={(event) => onChange((event.target as HTMLSelectElement).value)}
+      >
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
       </select>
       {problems}
     </div>
@@ -72,15 +141,39 @@ export function SelectField({ ctx, path, label, value, options, onChange }: { ct
 }
 
 /** Checkboxes for a set of values, one group with a legend. */
-export function SetField({ ctx, path, legend, values, options, onChange }: { ctx: FieldContext; path: string; legend: string; values: string[]; options: readonly string[]; onChange(values: string[]): void }) {
+export function SetField({
+  ctx,
+  path,
+  legend,
+  values,
+  options,
+  onChange,
+}: {
+  ctx: FieldContext;
+  path: string;
+  legend: string;
+  values: string[];
+  options: readonly string[];
+  onChange(values: string[]): void;
+}) {
   const { control, problems } = useField(ctx, path);
   return (
     <fieldset id={control.id} aria-describedby={control['aria-describedby']}>
       <legend>{legend}</legend>
       {options.map((option) => (
         <div class="choice" key={option}>
-          <input type="checkbox" id={`${control.id}-${option}`} checked={values.includes(option)}
-            onChange={(event) => onChange((event.target as HTMLInputElement).checked ? [...values, option] : values.filter((v) => v !== option))} />
+          <input
+            type="checkbox"
+            id={`${control.id}-${option}`}
+            checked={values.includes(option)}
+            onChange={(event) =>
+              onChange(
+                (event.target as HTMLInputElement).checked
+                  ? [...values, option]
+                  : values.filter((v) => v !== option),
+              )
+            }
+          />
           <label for={`${control.id}-${option}`}>{option}</label>
         </div>
       ))}

@@ -13,12 +13,34 @@ type Layer = ShowRequest['layer'];
 const WIDTHS: Record<Width, number> = { desktop: 1024, mobile: 375 };
 
 /** A row of buttons of which one is pressed: a toggle the keyboard reaches with Tab and Enter. */
-function Toggle<T extends string>({ label, value, options, names, onChange }: { label: string; value: T; options: readonly T[]; names: (option: T) => string; onChange: (value: T) => void }) {
+function Toggle<T extends string>({
+  label,
+  value,
+  options,
+  names,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: readonly T[];
+  names: (option: T) => string;
+  onChange: (value: T) => void;
+}) {
   return (
     <div class="languages" role="group" aria-label={label}>
-      <span class="meta" aria-hidden="true">{label}:</span>
+      <span class="meta" aria-hidden="true">
+        {label}:
+      </span>
       {options.map((option) => (
-        <button type="button" class="link" key={option} aria-pressed={option === value} onClick={() => onChange(option)}>{names(option)}</button>
+        <button
+          type="button"
+          class="link"
+          key={option}
+          aria-pressed={option === value}
+          onClick={() => onChange(option)}
+        >
+          {names(option)}
+        </button>
       ))}
     </div>
   );
@@ -38,11 +60,15 @@ export function Preview({ draft, w }: { draft: Draft; w: StudioWords }) {
   // The banner's data for the draft, a moment after the last keystroke.
   useEffect(() => {
     const timer = setTimeout(() => {
-      call<{ widget: Record<string, unknown> }>('POST', '/v1/config/preview', draft).then((answer) => {
-        setUnavailable('');
-        setWidget(answer.widget);
-        setFrameKey((n) => n + 1);
-      }, (error: unknown) => setUnavailable(error instanceof ApiFailure ? error.message : String(error)));
+      call<{ widget: Record<string, unknown> }>('POST', '/v1/config/preview', draft).then(
+        (answer) => {
+          setUnavailable('');
+          setWidget(answer.widget);
+          setFrameKey((n) => n + 1);
+        },
+        (error: unknown) =>
+          setUnavailable(error instanceof ApiFailure ? error.message : String(error)),
+      );
     }, 300);
     return () => clearTimeout(timer);
   }, [draft]);
@@ -53,7 +79,13 @@ export function Preview({ draft, w }: { draft: Draft; w: StudioWords }) {
       const target = frame.current?.contentWindow;
       if (!target || event.source !== target || !widget) return;
       const answer = (message: unknown) => target.postMessage(message, '*');
-      if (event.data.type === 'akkoord-preview-ready') answer({ type: 'akkoord-preview-show', widget, locale: shown, layer } satisfies ShowRequest);
+      if (event.data.type === 'akkoord-preview-ready')
+        answer({
+          type: 'akkoord-preview-show',
+          widget,
+          locale: shown,
+          layer,
+        } satisfies ShowRequest);
       if (event.data.type === 'akkoord-preview-shown') {
         setAxe('running');
         answer({ type: 'akkoord-preview-axe' });
@@ -69,15 +101,40 @@ export function Preview({ draft, w }: { draft: Draft; w: StudioWords }) {
   return (
     <section class="stack preview" aria-labelledby="studio-preview">
       <h2 id="studio-preview">{w.preview}</h2>
-      <Toggle<Width> label={w.width} value={width} options={['desktop', 'mobile'] as const} names={(o) => w[o]} onChange={setWidth} />
-      <Toggle label={w.previewLanguage} value={shown} options={draft.locales} names={(o) => o} onChange={setLocale} />
-      <Toggle<Layer> label={w.layer} value={layer} options={['banner', 'settings'] as const} names={(o) => (o === 'banner' ? w.firstLayer : w.settings)} onChange={setLayer} />
+      <Toggle<Width>
+        label={w.width}
+        value={width}
+        options={['desktop', 'mobile'] as const}
+        names={(o) => w[o]}
+        onChange={setWidth}
+      />
+      <Toggle
+        label={w.previewLanguage}
+        value={shown}
+        options={draft.locales}
+        names={(o) => o}
+        onChange={setLocale}
+      />
+      <Toggle<Layer>
+        label={w.layer}
+        value={layer}
+        options={['banner', 'settings'] as const}
+        names={(o) => (o === 'banner' ? w.firstLayer : w.settings)}
+        onChange={setLayer}
+      />
       {unavailable && <p class="problem">{fill(w.previewUnavailable, { reason: unavailable })}</p>}
       {widget && (
         <div class="frame-wrap" tabIndex={0} role="region" aria-label={w.frameRegion}>
           {/* An opaque origin (no allow-same-origin): the banner cannot reach the console or the server. */}
-          <iframe key={frameKey} ref={frame} sandbox="allow-scripts" src="/console/preview" width={WIDTHS[width]} height={640}
-            title={fill(w.frameTitle, { width: w[width], locale: shown, layer: layerName })} />
+          <iframe
+            key={frameKey}
+            ref={frame}
+            sandbox="allow-scripts"
+            src="/console/preview"
+            width={WIDTHS[width]}
+            height={640}
+            title={fill(w.frameTitle, { width: w[width], locale: shown, layer: layerName })}
+          />
         </div>
       )}
       <div aria-live="polite">
@@ -88,7 +145,13 @@ export function Preview({ draft, w }: { draft: Draft; w: StudioWords }) {
         {Array.isArray(axe) && axe.length > 0 && (
           <>
             <p class="problem">{fill(w.axeFound, { count: axe.length })}</p>
-            <ul class="axe-found">{axe.map((finding) => <li key={finding.id}><strong>{finding.id}</strong> ({finding.impact}, {finding.nodes}): {finding.help}</li>)}</ul>
+            <ul class="axe-found">
+              {axe.map((finding) => (
+                <li key={finding.id}>
+                  <strong>{finding.id}</strong> ({finding.impact}, {finding.nodes}): {finding.help}
+                </li>
+              ))}
+            </ul>
           </>
         )}
       </div>

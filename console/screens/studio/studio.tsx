@@ -47,12 +47,22 @@ export function Studio({ m, locale, announce, fail }: ScreenProps) {
       <div class="studio">
         <section class="stack" aria-labelledby="studio-editor">
           <h2 id="studio-editor">{w.editor}</h2>
-          <p class={count > 0 ? 'problem' : 'meta'} aria-live="polite">{count > 0 ? fill(w.problems, { count }) : w.noProblems}</p>
+          <p class={count > 0 ? 'problem' : 'meta'} aria-live="polite">
+            {count > 0 ? fill(w.problems, { count }) : w.noProblems}
+          </p>
           <Editor draft={draft} w={w} ctx={{ reasons: w.reasons, problems }} edit={edit} />
         </section>
         <Preview draft={draft} w={w} />
       </div>
-      <Publish draft={draft} current={current} problems={count} w={w} setDraft={setDraft} onPublished={published} fail={fail} />
+      <Publish
+        draft={draft}
+        current={current}
+        problems={count}
+        w={w}
+        setDraft={setDraft}
+        onPublished={published}
+        fail={fail}
+      />
       <History current={current} w={w} locale={locale} onPublished={published} fail={fail} />
     </div>
   );

@@ -11,7 +11,10 @@ import studioNl from '../../messages/studio-nl.json?url';
 
 export type StudioWords = typeof en & { reasons: Record<LintRule, string> };
 
-const CATALOGS: Record<Locale, [string, string]> = { nl: [studioNl, reasonsNl], en: [studioEn, reasonsEn] };
+const CATALOGS: Record<Locale, [string, string]> = {
+  nl: [studioNl, reasonsNl],
+  en: [studioEn, reasonsEn],
+};
 
 const fetchJson = async <T>(url: string): Promise<T> => {
   const response = await fetch(url, { credentials: 'same-origin' });
@@ -20,6 +23,8 @@ const fetchJson = async <T>(url: string): Promise<T> => {
 };
 
 export async function loadStudioWords(locale: Locale): Promise<StudioWords> {
-  const [words, reasons] = await Promise.all(CATALOGS[locale].map((url) => fetchJson<Record<string, string>>(url)));
+  const [words, reasons] = await Promise.all(
+    CATALOGS[locale].map((url) => fetchJson<Record<string, string>>(url)),
+  );
   return { ...(words as typeof en), reasons: reasons as Record<LintRule, string> };
 }

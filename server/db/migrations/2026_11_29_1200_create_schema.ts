@@ -56,20 +56,43 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('last_activity_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('subjects_external').on('subjects').columns(['tenant_id', 'external_id']).unique().execute();
-  await db.schema.createIndex('subjects_email').on('subjects').columns(['tenant_id', 'email_hash']).execute();
-  await db.schema.createIndex('subjects_phone').on('subjects').columns(['tenant_id', 'phone_hash']).execute();
-  await db.schema.createIndex('subjects_activity').on('subjects').columns(['tenant_id', 'last_activity_at']).execute();
+  await db.schema
+    .createIndex('subjects_external')
+    .on('subjects')
+    .columns(['tenant_id', 'external_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('subjects_email')
+    .on('subjects')
+    .columns(['tenant_id', 'email_hash'])
+    .execute();
+  await db.schema
+    .createIndex('subjects_phone')
+    .on('subjects')
+    .columns(['tenant_id', 'phone_hash'])
+    .execute();
+  await db.schema
+    .createIndex('subjects_activity')
+    .on('subjects')
+    .columns(['tenant_id', 'last_activity_at'])
+    .execute();
 
   await db.schema
     .createTable('subject_visitors')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('visitor_hash', 'text', (c) => c.notNull())
-    .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+    .addColumn('subject_id', 'text', (c) =>
+      c.notNull().references('subjects.id').onDelete('cascade'),
+    )
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('subject_visitors_pk', ['tenant_id', 'visitor_hash'])
     .execute();
-  await db.schema.createIndex('subject_visitors_subject').on('subject_visitors').column('subject_id').execute();
+  await db.schema
+    .createIndex('subject_visitors_subject')
+    .on('subject_visitors')
+    .column('subject_id')
+    .execute();
 
   await db.schema
     .createTable('consent_events')
@@ -95,11 +118,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('hash', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('consent_events_pk', ['tenant_id', 'seq'])
     .execute();
-  await db.schema.createIndex('consent_events_subject').on('consent_events').columns(['tenant_id', 'subject_id', 'seq']).execute();
+  await db.schema
+    .createIndex('consent_events_subject')
+    .on('consent_events')
+    .columns(['tenant_id', 'subject_id', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('ledger_heads')
-    .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id').onDelete('cascade'))
+    .addColumn('tenant_id', 'text', (c) =>
+      c.primaryKey().references('tenants.id').onDelete('cascade'),
+    )
     .addColumn('ledger_seq', 'integer', (c) => c.notNull())
     .addColumn('ledger_hash', 'text', (c) => c.notNull())
     .addColumn('feed_seq', 'integer', (c) => c.notNull())
@@ -109,7 +138,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('consent_state')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+    .addColumn('subject_id', 'text', (c) =>
+      c.notNull().references('subjects.id').onDelete('cascade'),
+    )
     .addColumn('purpose', 'text', (c) => c.notNull())
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
@@ -120,7 +151,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'text')
     .addPrimaryKeyConstraint('consent_state_pk', ['tenant_id', 'subject_id', 'purpose', 'channel'])
     .execute();
-  await db.schema.createIndex('consent_state_audience').on('consent_state').columns(['tenant_id', 'purpose', 'channel', 'status']).execute();
+  await db.schema
+    .createIndex('consent_state_audience')
+    .on('consent_state')
+    .columns(['tenant_id', 'purpose', 'channel', 'status'])
+    .execute();
 
   await db.schema
     .createTable('idempotency_keys')
@@ -135,13 +170,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('records')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+    .addColumn('subject_id', 'text', (c) =>
+      c.notNull().references('subjects.id').onDelete('cascade'),
+    )
     .addColumn('dataset', 'text', (c) => c.notNull())
     .addColumn('data_enc', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('records_subject').on('records').columns(['tenant_id', 'subject_id', 'dataset']).execute();
-  await db.schema.createIndex('records_age').on('records').columns(['tenant_id', 'dataset', 'created_at']).execute();
+  await db.schema
+    .createIndex('records_subject')
+    .on('records')
+    .columns(['tenant_id', 'subject_id', 'dataset'])
+    .execute();
+  await db.schema
+    .createIndex('records_age')
+    .on('records')
+    .columns(['tenant_id', 'dataset', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('requests')
@@ -159,8 +204,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('completed_at', 'text')
     .addColumn('outcome', 'text')
     .execute();
-  await db.schema.createIndex('requests_tenant').on('requests').columns(['tenant_id', 'status', 'due_at']).execute();
-  await db.schema.createIndex('requests_subject').on('requests').columns(['tenant_id', 'subject_id']).execute();
+  await db.schema
+    .createIndex('requests_tenant')
+    .on('requests')
+    .columns(['tenant_id', 'status', 'due_at'])
+    .execute();
+  await db.schema
+    .createIndex('requests_subject')
+    .on('requests')
+    .columns(['tenant_id', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('feed_events')
@@ -174,7 +227,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('occurred_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('feed_events_pk', ['tenant_id', 'seq'])
     .execute();
-  await db.schema.createIndex('feed_events_subject').on('feed_events').columns(['tenant_id', 'subject_id']).execute();
+  await db.schema
+    .createIndex('feed_events_subject')
+    .on('feed_events')
+    .columns(['tenant_id', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('webhooks')
@@ -191,7 +248,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('webhook_deliveries')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+    .addColumn('webhook_id', 'text', (c) =>
+      c.notNull().references('webhooks.id').onDelete('cascade'),
+    )
     .addColumn('event_id', 'text', (c) => c.notNull())
     .addColumn('event_seq', 'integer', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
@@ -202,12 +261,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('delivered_at', 'text')
     .execute();
-  await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
-  await db.schema.createIndex('webhook_deliveries_hook').on('webhook_deliveries').columns(['webhook_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('webhook_deliveries_due')
+    .on('webhook_deliveries')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
+  await db.schema
+    .createIndex('webhook_deliveries_hook')
+    .on('webhook_deliveries')
+    .columns(['webhook_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('delivery_attempts')
-    .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
+    .addColumn('delivery_id', 'text', (c) =>
+      c.notNull().references('webhook_deliveries.id').onDelete('cascade'),
+    )
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('attempt', 'integer', (c) => c.notNull())
     .addColumn('attempted_at', 'text', (c) => c.notNull())
@@ -240,13 +309,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('used_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('tokens_subject').on('tokens').columns(['tenant_id', 'subject_id']).execute();
+  await db.schema
+    .createIndex('tokens_subject')
+    .on('tokens')
+    .columns(['tenant_id', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('sessions')
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+    .addColumn('subject_id', 'text', (c) =>
+      c.notNull().references('subjects.id').onDelete('cascade'),
+    )
     .addColumn('csrf_token', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -263,7 +338,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('sent_at', 'text')
     .execute();
-  await db.schema.createIndex('outbox_subject').on('outbox').columns(['tenant_id', 'subject_id']).execute();
+  await db.schema
+    .createIndex('outbox_subject')
+    .on('outbox')
+    .columns(['tenant_id', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('tombstones')
@@ -274,7 +353,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('request_id', 'text')
     .addColumn('erased_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('tombstones_subject').on('tombstones').columns(['tenant_id', 'subject_id']).execute();
+  await db.schema
+    .createIndex('tombstones_subject')
+    .on('tombstones')
+    .columns(['tenant_id', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('signing_keys')
@@ -304,10 +387,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 const tablesNewestFirst = [
-  'rate_limits', 'system_log', 'signing_keys', 'tombstones', 'outbox', 'sessions', 'tokens',
-  'audit_log', 'delivery_attempts', 'webhook_deliveries', 'webhooks', 'feed_events', 'requests',
-  'records', 'idempotency_keys', 'consent_state', 'ledger_heads', 'consent_events',
-  'subject_visitors', 'subjects', 'config_versions', 'api_keys', 'tenants',
+  'rate_limits',
+  'system_log',
+  'signing_keys',
+  'tombstones',
+  'outbox',
+  'sessions',
+  'tokens',
+  'audit_log',
+  'delivery_attempts',
+  'webhook_deliveries',
+  'webhooks',
+  'feed_events',
+  'requests',
+  'records',
+  'idempotency_keys',
+  'consent_state',
+  'ledger_heads',
+  'consent_events',
+  'subject_visitors',
+  'subjects',
+  'config_versions',
+  'api_keys',
+  'tenants',
 ];
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -10,7 +10,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     /** `email:<hmac>`, `phone:<hmac>` or `external:<hmac>`. */
     .addColumn('identifier_hash', 'text', (c) => c.notNull())
     .addColumn('tombstone_id', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('tombstone_identifiers_pk', ['tenant_id', 'identifier_hash', 'tombstone_id'])
+    .addPrimaryKeyConstraint('tombstone_identifiers_pk', [
+      'tenant_id',
+      'identifier_hash',
+      'tombstone_id',
+    ])
     .execute();
   await db.schema.alterTable('requests').addColumn('extension_notice', 'text').execute();
 }

@@ -6,12 +6,32 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('webhooks').addColumn('feed_cursor', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('webhooks')
+    .addColumn('feed_cursor', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('subjects').addColumn('merged_into', 'text').execute();
-  await db.schema.createIndex('webhook_deliveries_event').on('webhook_deliveries').columns(['webhook_id', 'event_id']).unique().execute();
-  await db.schema.createIndex('webhook_deliveries_list').on('webhook_deliveries').columns(['webhook_id', 'event_seq']).execute();
-  await db.schema.createIndex('consent_state_keyset').on('consent_state').columns(['tenant_id', 'purpose', 'channel', 'subject_id']).execute();
-  await db.schema.createIndex('subjects_merged').on('subjects').columns(['tenant_id', 'merged_into']).execute();
+  await db.schema
+    .createIndex('webhook_deliveries_event')
+    .on('webhook_deliveries')
+    .columns(['webhook_id', 'event_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('webhook_deliveries_list')
+    .on('webhook_deliveries')
+    .columns(['webhook_id', 'event_seq'])
+    .execute();
+  await db.schema
+    .createIndex('consent_state_keyset')
+    .on('consent_state')
+    .columns(['tenant_id', 'purpose', 'channel', 'subject_id'])
+    .execute();
+  await db.schema
+    .createIndex('subjects_merged')
+    .on('subjects')
+    .columns(['tenant_id', 'merged_into'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

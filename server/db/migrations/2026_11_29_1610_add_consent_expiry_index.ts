@@ -3,7 +3,11 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('consent_state_expiry').on('consent_state').columns(['status', 'expires_at']).execute();
+  await db.schema
+    .createIndex('consent_state_expiry')
+    .on('consent_state')
+    .columns(['status', 'expires_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

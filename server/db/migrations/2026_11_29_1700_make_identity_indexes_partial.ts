@@ -14,13 +14,22 @@ const partial = [
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const index of partial) {
     await db.schema.dropIndex(index.name).execute();
-    await db.schema.createIndex(index.name).on('subjects').columns([...index.columns]).where(sql.ref(index.column), 'is not', null).execute();
+    await db.schema
+      .createIndex(index.name)
+      .on('subjects')
+      .columns([...index.columns])
+      .where(sql.ref(index.column), 'is not', null)
+      .execute();
   }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const index of partial) {
     await db.schema.dropIndex(index.name).execute();
-    await db.schema.createIndex(index.name).on('subjects').columns([...index.columns]).execute();
+    await db.schema
+      .createIndex(index.name)
+      .on('subjects')
+      .columns([...index.columns])
+      .execute();
   }
 }

@@ -8,12 +8,23 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('consent_state_audience').execute();
   await db.schema.dropIndex('consent_state_keyset').execute();
-  await db.schema.createIndex('consent_state_audience').on('consent_state')
-    .columns(['tenant_id', 'purpose', 'channel', 'status', 'subject_id', 'expires_at']).execute();
+  await db.schema
+    .createIndex('consent_state_audience')
+    .on('consent_state')
+    .columns(['tenant_id', 'purpose', 'channel', 'status', 'subject_id', 'expires_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('consent_state_audience').execute();
-  await db.schema.createIndex('consent_state_audience').on('consent_state').columns(['tenant_id', 'purpose', 'channel', 'status']).execute();
-  await db.schema.createIndex('consent_state_keyset').on('consent_state').columns(['tenant_id', 'purpose', 'channel', 'subject_id']).execute();
+  await db.schema
+    .createIndex('consent_state_audience')
+    .on('consent_state')
+    .columns(['tenant_id', 'purpose', 'channel', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('consent_state_keyset')
+    .on('consent_state')
+    .columns(['tenant_id', 'purpose', 'channel', 'subject_id'])
+    .execute();
 }

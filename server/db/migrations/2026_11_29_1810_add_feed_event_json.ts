@@ -18,7 +18,10 @@ interface StoredEvent {
 }
 
 function eventJsonV1(e: StoredEvent): string {
-  const subject = e.subject_id === null ? 'null' : `{"id":${JSON.stringify(e.subject_id)},"externalId":${JSON.stringify(e.external_id)}}`;
+  const subject =
+    e.subject_id === null
+      ? 'null'
+      : `{"id":${JSON.stringify(e.subject_id)},"externalId":${JSON.stringify(e.external_id)}}`;
   return `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"occurredAt":${JSON.stringify(e.occurred_at)},"subject":${subject},"data":${e.data}}`;
 }
 
@@ -27,23 +30,51 @@ function eventJsonV1(e: StoredEvent): string {
 const BATCH = 500;
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('feed_events').addColumn('event_json', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('feed_events')
+    .addColumn('event_json', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   let after = { tenant: '', seq: 0 };
   for (;;) {
-    const rows: StoredEvent[] = await db.selectFrom('feed_events')
-      .select(['tenant_id', 'seq', 'id', 'type', 'subject_id', 'external_id', 'data', 'occurred_at'])
-      .where((eb) => eb.or([eb('tenant_id', '>', after.tenant), eb.and([eb('tenant_id', '=', after.tenant), eb('seq', '>', after.seq)])]))
-      .orderBy('tenant_id').orderBy('seq').limit(BATCH).execute();
+    const rows: StoredEvent[] = await db
+      .selectFrom('feed_events')
+      .select([
+        'tenant_id',
+        'seq',
+        'id',
+        'type',
+        'subject_id',
+        'external_id',
+        'data',
+        'occurred_at',
+      ])
+      .where((eb) =>
+        eb.or([
+          eb('tenant_id', '>', after.tenant),
+          eb.and([eb('tenant_id', '=', after.tenant), eb('seq', '>', after.seq)]),
+        ]),
+      )
+      .orderBy('tenant_id')
+      .orderBy('seq')
+      .limit(BATCH)
+      .execute();
     for (const tenant of new Set(rows.map((row) => row.tenant_id))) {
       const ofTenant = rows.filter((row) => row.tenant_id === tenant);
-      await db.updateTable('feed_events')
+      await db
+        .updateTable('feed_events')
         .set((eb) => {
           // CASE seq WHEN ... THEN ...: the builder's type changes after the first WHEN, hence `any`.
           let kase: any = eb.case();
           for (const row of ofTenant) kase = kase.when('seq', '=', row.seq).then(eventJsonV1(row));
           return { event_json: kase.end() };
         })
-        .where('tenant_id', '=', tenant).where('seq', 'in', ofTenant.map((row) => row.seq)).execute();
+        .where('tenant_id', '=', tenant)
+        .where(
+          'seq',
+          'in',
+          ofTenant.map((row) => row.seq),
+        )
+        .execute();
     }
     if (rows.length < BATCH) return;
     const last = rows[rows.length - 1];

@@ -13,14 +13,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('consent_events').addColumn('reason', 'text').execute();
   await db.schema.alterTable('consent_state').addColumn('objection_lifted_at', 'text').execute();
   await db.schema.dropIndex('consent_state_audience').execute();
-  await db.schema.createIndex('consent_state_audience').on('consent_state')
-    .columns(['tenant_id', 'purpose', 'channel', 'status', 'subject_id', 'expires_at', 'objection_lifted_at']).execute();
+  await db.schema
+    .createIndex('consent_state_audience')
+    .on('consent_state')
+    .columns([
+      'tenant_id',
+      'purpose',
+      'channel',
+      'status',
+      'subject_id',
+      'expires_at',
+      'objection_lifted_at',
+    ])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('consent_state_audience').execute();
-  await db.schema.createIndex('consent_state_audience').on('consent_state')
-    .columns(['tenant_id', 'purpose', 'channel', 'status', 'subject_id', 'expires_at']).execute();
+  await db.schema
+    .createIndex('consent_state_audience')
+    .on('consent_state')
+    .columns(['tenant_id', 'purpose', 'channel', 'status', 'subject_id', 'expires_at'])
+    .execute();
   await db.schema.alterTable('consent_state').dropColumn('objection_lifted_at').execute();
   await db.schema.alterTable('consent_events').dropColumn('reason').execute();
 }

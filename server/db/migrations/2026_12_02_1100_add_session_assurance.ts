@@ -6,12 +6,19 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('sessions').addColumn('assurance', 'text', (c) => c.notNull().defaultTo('low')).execute();
-  await db.schema.alterTable('sessions').addColumn('via', 'text', (c) => c.notNull().defaultTo('unknown')).execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('assurance', 'text', (c) => c.notNull().defaultTo('low'))
+    .execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('via', 'text', (c) => c.notNull().defaultTo('unknown'))
+    .execute();
   await db.schema.alterTable('sessions').addColumn('link_id', 'text').execute();
   await db.schema.alterTable('sessions').addColumn('key_id', 'text').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const column of ['key_id', 'link_id', 'via', 'assurance']) await db.schema.alterTable('sessions').dropColumn(column).execute();
+  for (const column of ['key_id', 'link_id', 'via', 'assurance'])
+    await db.schema.alterTable('sessions').dropColumn(column).execute();
 }

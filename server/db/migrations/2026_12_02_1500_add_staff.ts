@@ -46,7 +46,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('staff_sessions_staff').on('staff_sessions').column('staff_id').execute();
+  await db.schema
+    .createIndex('staff_sessions_staff')
+    .on('staff_sessions')
+    .column('staff_id')
+    .execute();
 
   await db.schema
     .createTable('staff_passkeys')
@@ -60,7 +64,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('last_used_at', 'text')
     .execute();
-  await db.schema.createIndex('staff_passkeys_staff').on('staff_passkeys').column('staff_id').execute();
+  await db.schema
+    .createIndex('staff_passkeys_staff')
+    .on('staff_passkeys')
+    .column('staff_id')
+    .execute();
 
   await db.schema
     .createTable('staff_challenges')
@@ -75,8 +83,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('requests').addColumn('channel', 'text').execute();
   await db.schema.alterTable('requests').addColumn('identity_check', 'text').execute();
   // The audit log filters by actor and action within a tenant; seq keeps the order.
-  await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['tenant_id', 'actor', 'seq']).execute();
-  await db.schema.createIndex('audit_log_target').on('audit_log').columns(['tenant_id', 'target', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_log_actor')
+    .on('audit_log')
+    .columns(['tenant_id', 'actor', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('audit_log_target')
+    .on('audit_log')
+    .columns(['tenant_id', 'target', 'seq'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -86,5 +102,13 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('requests').dropColumn('channel').execute();
   await db.schema.alterTable('webhooks').dropColumn('paused_at').execute();
   await db.schema.alterTable('api_keys').dropColumn('name').execute();
-  for (const table of ['staff_challenges', 'staff_passkeys', 'staff_sessions', 'staff_tokens', 'staff_roles', 'staff']) await db.schema.dropTable(table).execute();
+  for (const table of [
+    'staff_challenges',
+    'staff_passkeys',
+    'staff_sessions',
+    'staff_tokens',
+    'staff_roles',
+    'staff',
+  ])
+    await db.schema.dropTable(table).execute();
 }

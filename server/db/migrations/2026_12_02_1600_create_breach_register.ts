@@ -19,13 +19,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('breaches_tenant').on('breaches').columns(['tenant_id', 'aware_at']).execute();
+  await db.schema
+    .createIndex('breaches_tenant')
+    .on('breaches')
+    .columns(['tenant_id', 'aware_at'])
+    .execute();
   await db.schema.createIndex('breaches_due').on('breaches').columns(['due_at']).execute();
 
   await db.schema
     .createTable('breach_notices')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('breach_id', 'text', (c) => c.notNull().references('breaches.id').onDelete('cascade'))
+    .addColumn('breach_id', 'text', (c) =>
+      c.notNull().references('breaches.id').onDelete('cascade'),
+    )
     .addColumn('subject_id', 'text', (c) => c.notNull())
     .addColumn('sent_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('breach_notices_pk', ['breach_id', 'subject_id'])

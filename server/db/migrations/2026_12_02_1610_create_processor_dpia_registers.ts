@@ -14,7 +14,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('processors_tenant').on('processors').columns(['tenant_id', 'name']).execute();
+  await db.schema
+    .createIndex('processors_tenant')
+    .on('processors')
+    .columns(['tenant_id', 'name'])
+    .execute();
 
   await db.schema
     .createTable('dpias')

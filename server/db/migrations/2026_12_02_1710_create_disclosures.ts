@@ -12,7 +12,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('categories', 'text', (c) => c.notNull())
     .addColumn('first_at', 'text', (c) => c.notNull())
     .addColumn('last_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('disclosures_pk', ['tenant_id', 'subject_id', 'recipient_kind', 'recipient_id', 'categories'])
+    .addPrimaryKeyConstraint('disclosures_pk', [
+      'tenant_id',
+      'subject_id',
+      'recipient_kind',
+      'recipient_id',
+      'categories',
+    ])
     .execute();
 }
 

@@ -19,7 +19,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('locale', 'text', (c) => c.notNull())
     .addColumn('config_version', 'integer', (c) => c.notNull())
     .addColumn('count', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('insight_decisions_pk', ['tenant_id', 'day', 'purpose', 'status', 'interaction', 'gpc', 'locale', 'config_version'])
+    .addPrimaryKeyConstraint('insight_decisions_pk', [
+      'tenant_id',
+      'day',
+      'purpose',
+      'status',
+      'interaction',
+      'gpc',
+      'locale',
+      'config_version',
+    ])
     .execute();
   await db.schema
     .createTable('insight_choices')
@@ -30,11 +39,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('locale', 'text', (c) => c.notNull())
     .addColumn('config_version', 'integer', (c) => c.notNull())
     .addColumn('count', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('insight_choices_pk', ['tenant_id', 'day', 'interaction', 'gpc', 'locale', 'config_version'])
+    .addPrimaryKeyConstraint('insight_choices_pk', [
+      'tenant_id',
+      'day',
+      'interaction',
+      'gpc',
+      'locale',
+      'config_version',
+    ])
     .execute();
   await db.schema
     .createTable('insight_cursors')
-    .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id').onDelete('cascade'))
+    .addColumn('tenant_id', 'text', (c) =>
+      c.primaryKey().references('tenants.id').onDelete('cascade'),
+    )
     .addColumn('ledger_seq', 'integer', (c) => c.notNull())
     /** The consent call of the last event counted: a call split across two catch-ups is counted once. */
     .addColumn('last_consent_id', 'text', (c) => c.notNull())

@@ -19,7 +19,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tombstone_id', 'text')
     .addColumn('kept_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('kept_records_due').on('kept_records').columns(['tenant_id', 'keep_until']).execute();
+  await db.schema
+    .createIndex('kept_records_due')
+    .on('kept_records')
+    .columns(['tenant_id', 'keep_until'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -22,12 +22,21 @@ export interface PublishedConfig {
 }
 
 export function noticeHashes(config: TenantConfig): Record<string, string> {
-  return Object.fromEntries(config.locales.map((l) => [l, sha256Hex(canonicalJson(noticeFor(config, l)))]));
+  return Object.fromEntries(
+    config.locales.map((l) => [l, sha256Hex(canonicalJson(noticeFor(config, l)))]),
+  );
 }
 
-export async function getPublishedConfig(db: Kysely<Database>, tenantId: string, version?: number): Promise<PublishedConfig | null> {
+export async function getPublishedConfig(
+  db: Kysely<Database>,
+  tenantId: string,
+  version?: number,
+): Promise<PublishedConfig | null> {
   let query = db.selectFrom('config_versions').selectAll().where('tenant_id', '=', tenantId);
-  query = version === undefined ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
+  query =
+    version === undefined
+      ? query.orderBy('version', 'desc').limit(1)
+      : query.where('version', '=', version);
   const row = await query.executeTakeFirst();
   if (!row) return null;
   return {
@@ -39,9 +48,13 @@ export async function getPublishedConfig(db: Kysely<Database>, tenantId: string,
   };
 }
 
-export async function requirePublishedConfig(db: Kysely<Database>, tenantId: string): Promise<PublishedConfig> {
+export async function requirePublishedConfig(
+  db: Kysely<Database>,
+  tenantId: string,
+): Promise<PublishedConfig> {
   const found = await getPublishedConfig(db, tenantId);
-  if (!found) throw new ApiError(409, 'NO_CONFIG', 'The tenant has not published a configuration yet');
+  if (!found)
+    throw new ApiError(409, 'NO_CONFIG', 'The tenant has not published a configuration yet');
   return found;
 }
 
@@ -53,24 +66,51 @@ export interface ConfigVersionSummary {
 }
 
 /** The published versions, newest first. */
-export async function listConfigVersions(db: Kysely<Database>, tenantId: string, limit: number): Promise<ConfigVersionSummary[]> {
-  const rows = await db.selectFrom('config_versions').select(['version', 'material_version', 'created_at'])
-    .where('tenant_id', '=', tenantId).orderBy('version', 'desc').limit(limit).execute();
-  return rows.map((row) => ({ version: row.version, materialVersion: row.material_version, publishedAt: row.created_at }));
+export async function listConfigVersions(
+  db: Kysely<Database>,
+  tenantId: string,
+  limit: number,
+): Promise<ConfigVersionSummary[]> {
+  const rows = await db
+    .selectFrom('config_versions')
+    .select(['version', 'material_version', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('version', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    version: row.version,
+    materialVersion: row.material_version,
+    publishedAt: row.created_at,
+  }));
 }
 
-export async function requireConfigVersion(db: Kysely<Database>, tenantId: string, version: number): Promise<PublishedConfig> {
+export async function requireConfigVersion(
+  db: Kysely<Database>,
+  tenantId: string,
+  version: number,
+): Promise<PublishedConfig> {
   const found = await getPublishedConfig(db, tenantId, version);
   if (!found) throw new ApiError(404, 'NOT_FOUND', 'No such configuration version');
   return found;
 }
 
-export async function publishConfig(ctx: AppContext, tenantId: string, input: TenantConfig, actor: string, republishedFrom?: number): Promise<PublishedConfig> {
+export async function publishConfig(
+  ctx: AppContext,
+  tenantId: string,
+  input: TenantConfig,
+  actor: string,
+  republishedFrom?: number,
+): Promise<PublishedConfig> {
   const violations = lintConfig(input);
   if (violations.length > 0) {
-    throw new ApiError(422, 'CONFIG_NOT_COMPLIANT', `The configuration breaks ${violations[0].rule}: ${violations[0].message}`,
+    throw new ApiError(
+      422,
+      'CONFIG_NOT_COMPLIANT',
+      `The configuration breaks ${violations[0].rule}: ${violations[0].message}`,
       violations.map((v) => ({ path: v.path, message: `${v.rule}: ${v.message}` })),
-      { rule: violations[0].rule, rules: [...new Set(violations.map((v) => v.rule))] });
+      { rule: violations[0].rule, rules: [...new Set(violations.map((v) => v.rule))] },
+    );
   }
   const { material, ...config } = input;
   const hashes = noticeHashes(config);
@@ -78,7 +118,10 @@ export async function publishConfig(ctx: AppContext, tenantId: string, input: Te
   return ctx.db.transaction().execute(async (trx) => {
     const previous = await getPublishedConfig(trx, tenantId);
     const version = (previous?.version ?? 0) + 1;
-    const materialVersion = previous && !isMaterialChange(previous.config, config, material) ? previous.materialVersion : version;
+    const materialVersion =
+      previous && !isMaterialChange(previous.config, config, material)
+        ? previous.materialVersion
+        : version;
     await trx
       .insertInto('config_versions')
       .values({
@@ -90,7 +133,21 @@ export async function publishConfig(ctx: AppContext, tenantId: string, input: Te
         created_at: publishedAt,
       })
       .execute();
-    await appendAudit(trx, tenantId, { actor, action: 'config.published', target: `config:${version}`, details: { version, materialVersion, ...(republishedFrom !== undefined && { republishedFrom }) } }, publishedAt);
+    await appendAudit(
+      trx,
+      tenantId,
+      {
+        actor,
+        action: 'config.published',
+        target: `config:${version}`,
+        details: {
+          version,
+          materialVersion,
+          ...(republishedFrom !== undefined && { republishedFrom }),
+        },
+      },
+      publishedAt,
+    );
     return { version, materialVersion, config, noticeHashes: hashes, publishedAt };
   });
 }

@@ -22,31 +22,65 @@ export function demoConfig(publicUrl: string): TenantConfig {
     consentTtlDays: 365,
     purposes: [
       {
-        key: 'necessary', required: true, legalBasis: 'legitimate_interest',
+        key: 'necessary',
+        required: true,
+        legalBasis: 'legitimate_interest',
         text: {
-          nl: { name: 'Noodzakelijk', description: 'Nodig om de winkel te laten werken, zoals je winkelmand en deze keuze.', interest: 'Een winkel die werkt en je keuze onthoudt.' },
-          en: { name: 'Necessary', description: 'Needed for the shop to work, such as your basket and this choice.', interest: 'A shop that works and remembers your choice.' },
+          nl: {
+            name: 'Noodzakelijk',
+            description: 'Nodig om de winkel te laten werken, zoals je winkelmand en deze keuze.',
+            interest: 'Een winkel die werkt en je keuze onthoudt.',
+          },
+          en: {
+            name: 'Necessary',
+            description: 'Needed for the shop to work, such as your basket and this choice.',
+            interest: 'A shop that works and remembers your choice.',
+          },
         },
       },
       {
-        key: 'analytics', legalBasis: 'consent', googleConsentMode: ['analytics_storage'],
-        dataCategories: ['pages visited', 'device and browser'], recipients: ['Google Ireland Ltd'], retentionDays: 425,
+        key: 'analytics',
+        legalBasis: 'consent',
+        googleConsentMode: ['analytics_storage'],
+        dataCategories: ['pages visited', 'device and browser'],
+        recipients: ['Google Ireland Ltd'],
+        retentionDays: 425,
         text: {
-          nl: { name: 'Statistieken', description: 'Meten hoe de winkel wordt gebruikt, zodat we hem kunnen verbeteren.' },
-          en: { name: 'Analytics', description: 'Measuring how the shop is used, so we can improve it.' },
+          nl: {
+            name: 'Statistieken',
+            description: 'Meten hoe de winkel wordt gebruikt, zodat we hem kunnen verbeteren.',
+          },
+          en: {
+            name: 'Analytics',
+            description: 'Measuring how the shop is used, so we can improve it.',
+          },
         },
       },
       {
-        key: 'ads', legalBasis: 'consent', googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'],
-        dataCategories: ['pages visited', 'advertising identifiers'], recipients: ['Google Ireland Ltd'], retentionDays: 395,
+        key: 'ads',
+        legalBasis: 'consent',
+        googleConsentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'],
+        dataCategories: ['pages visited', 'advertising identifiers'],
+        recipients: ['Google Ireland Ltd'],
+        retentionDays: 395,
         text: {
-          nl: { name: 'Advertenties', description: 'Advertenties en video\'s van partners, afgestemd op je interesses.' },
-          en: { name: 'Advertising', description: 'Ads and videos from partners, tailored to your interests.' },
+          nl: {
+            name: 'Advertenties',
+            description: "Advertenties en video's van partners, afgestemd op je interesses.",
+          },
+          en: {
+            name: 'Advertising',
+            description: 'Ads and videos from partners, tailored to your interests.',
+          },
         },
       },
       {
-        key: 'newsletter', legalBasis: 'consent', channels: ['email', 'sms'], marketing: true,
-        recipients: [], retentionDays: 365,
+        key: 'newsletter',
+        legalBasis: 'consent',
+        channels: ['email', 'sms'],
+        marketing: true,
+        recipients: [],
+        retentionDays: 365,
         text: {
           nl: { name: 'Nieuwsbrief', description: 'Aanbiedingen en nieuws per e-mail of sms.' },
           en: { name: 'Newsletter', description: 'Offers and news by e-mail or text message.' },
@@ -58,7 +92,10 @@ export function demoConfig(publicUrl: string): TenantConfig {
 }
 
 export async function findDemoTenant(ctx: AppContext): Promise<DemoTenant | null> {
-  const tenants = await ctx.db.selectFrom('tenants').select(['id', 'public_key', 'settings']).execute();
+  const tenants = await ctx.db
+    .selectFrom('tenants')
+    .select(['id', 'public_key', 'settings'])
+    .execute();
   const demo = tenants.find((t) => (JSON.parse(t.settings) as { demo?: boolean }).demo === true);
   return demo ? { tenantId: demo.id, publicKey: demo.public_key, secretKey: null } : null;
 }
@@ -72,14 +109,27 @@ export async function ensureDemoTenant(ctx: AppContext): Promise<DemoTenant | nu
     if (demo) {
       const origins = await readAllowedOrigins(ctx, demo.tenantId);
       const missing = demoOrigins(ctx.config.publicUrl).filter((o) => !origins.includes(o));
-      if (missing.length > 0) await replaceAllowedOrigins(ctx, demo.tenantId, [...origins, ...missing], 'system');
+      if (missing.length > 0)
+        await replaceAllowedOrigins(ctx, demo.tenantId, [...origins, ...missing], 'system');
     }
     return demo;
   }
-  const created = await createTenant(ctx, { name: 'Demowinkel BV', allowedOrigins: demoOrigins(ctx.config.publicUrl) }, 'system');
-  await ctx.db.updateTable('tenants').set({ settings: JSON.stringify({ demo: true }) }).where('id', '=', created.tenant.id).execute();
+  const created = await createTenant(
+    ctx,
+    { name: 'Demowinkel BV', allowedOrigins: demoOrigins(ctx.config.publicUrl) },
+    'system',
+  );
+  await ctx.db
+    .updateTable('tenants')
+    .set({ settings: JSON.stringify({ demo: true }) })
+    .where('id', '=', created.tenant.id)
+    .execute();
   await publishConfig(ctx, created.tenant.id, demoConfig(ctx.config.publicUrl), 'system');
-  return { tenantId: created.tenant.id, publicKey: created.publicKey, secretKey: created.secretKey };
+  return {
+    tenantId: created.tenant.id,
+    publicKey: created.publicKey,
+    secretKey: created.secretKey,
+  };
 }
 
 /**
@@ -88,6 +138,9 @@ export async function ensureDemoTenant(ctx: AppContext): Promise<DemoTenant | nu
  */
 export function demoOrigins(publicUrl: string): string[] {
   const url = new URL(publicUrl);
-  const twin = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname === '127.0.0.1' ? 'localhost' : null;
-  return twin ? [url.origin, `${url.protocol}//${twin}${url.port ? `:${url.port}` : ''}`] : [url.origin];
+  const twin =
+    url.hostname === 'localhost' ? '127.0.0.1' : url.hostname === '127.0.0.1' ? 'localhost' : null;
+  return twin
+    ? [url.origin, `${url.protocol}//${twin}${url.port ? `:${url.port}` : ''}`]
+    : [url.origin];
 }

@@ -9,14 +9,50 @@ import { requirePublishedConfig } from './config.js';
 import { generateRopa } from '../registers/ropa.js';
 
 const labels = {
-  nl: { basis: 'Grondslag', data: 'Gegevens', recipients: 'Ontvangers (derden)', none: 'alleen {controller}', transfers: 'Doorgifte buiten de EER', noTransfers: 'geen', kept: 'Bewaartermijn' },
-  en: { basis: 'Legal basis', data: 'Data', recipients: 'Recipients (third parties)', none: 'only {controller}', transfers: 'Transfers outside the EEA', noTransfers: 'none', kept: 'Kept' },
-  de: { basis: 'Rechtsgrundlage', data: 'Daten', recipients: 'Empfänger (Dritte)', none: 'nur {controller}', transfers: 'Übermittlung außerhalb des EWR', noTransfers: 'keine', kept: 'Speicherdauer' },
-  fr: { basis: 'Base juridique', data: 'Données', recipients: 'Destinataires (tiers)', none: 'uniquement {controller}', transfers: 'Transferts hors de l\'EEE', noTransfers: 'aucun', kept: 'Conservation' },
+  nl: {
+    basis: 'Grondslag',
+    data: 'Gegevens',
+    recipients: 'Ontvangers (derden)',
+    none: 'alleen {controller}',
+    transfers: 'Doorgifte buiten de EER',
+    noTransfers: 'geen',
+    kept: 'Bewaartermijn',
+  },
+  en: {
+    basis: 'Legal basis',
+    data: 'Data',
+    recipients: 'Recipients (third parties)',
+    none: 'only {controller}',
+    transfers: 'Transfers outside the EEA',
+    noTransfers: 'none',
+    kept: 'Kept',
+  },
+  de: {
+    basis: 'Rechtsgrundlage',
+    data: 'Daten',
+    recipients: 'Empfänger (Dritte)',
+    none: 'nur {controller}',
+    transfers: 'Übermittlung außerhalb des EWR',
+    noTransfers: 'keine',
+    kept: 'Speicherdauer',
+  },
+  fr: {
+    basis: 'Base juridique',
+    data: 'Données',
+    recipients: 'Destinataires (tiers)',
+    none: 'uniquement {controller}',
+    transfers: "Transferts hors de l'EEE",
+    noTransfers: 'aucun',
+    kept: 'Conservation',
+  },
 } as const;
 
 /** Lines per banner purpose, in the asked language (English where Akkoord has no words for it). */
-export async function purposeDetails(ctx: AppContext, tenantId: string, locale: string): Promise<Record<string, string[]>> {
+export async function purposeDetails(
+  ctx: AppContext,
+  tenantId: string,
+  locale: string,
+): Promise<Record<string, string[]>> {
   const language = locale.toLowerCase().split('-')[0];
   const words = labels[language as keyof typeof labels] ?? labels.en;
   const ropa = await generateRopa(ctx, tenantId, language === 'nl' ? 'nl' : 'en');

@@ -8,7 +8,8 @@ import { ApiError } from '../../errors.js';
 
 export const DEFAULT_DIGITAL_CONSENT_AGE = 16;
 
-export const digitalConsentAge = (config: TenantConfig): number => config.digitalConsentAge ?? DEFAULT_DIGITAL_CONSENT_AGE;
+export const digitalConsentAge = (config: TenantConfig): number =>
+  config.digitalConsentAge ?? DEFAULT_DIGITAL_CONSENT_AGE;
 
 /** What the audit log keeps about the age check of a capture: no age, no birth year. */
 export interface AgeCheck {
@@ -38,13 +39,31 @@ export function declaresChild(threshold: number, input: AgeInput, now: Date): bo
  * Refuses (422 PARENTAL_CONSENT_REQUIRED) a grant for a declared child without a parental
  * consent record; returns what the audit log keeps, or null when the capture said nothing about age.
  */
-export function checkAgeOfConsent(config: TenantConfig, input: AgeInput, grants: boolean, now: Date): AgeCheck | null {
+export function checkAgeOfConsent(
+  config: TenantConfig,
+  input: AgeInput,
+  grants: boolean,
+  now: Date,
+): AgeCheck | null {
   const threshold = digitalConsentAge(config);
   const child = declaresChild(threshold, input, now);
   if (child && grants && !input.parentalConsent) {
-    throw new ApiError(422, 'PARENTAL_CONSENT_REQUIRED',
-      `The person is declared younger than ${threshold}, the age of digital consent: send parentalConsent (how the holder of parental responsibility gave it and when that was verified)`);
+    throw new ApiError(
+      422,
+      'PARENTAL_CONSENT_REQUIRED',
+      `The person is declared younger than ${threshold}, the age of digital consent: send parentalConsent (how the holder of parental responsibility gave it and when that was verified)`,
+    );
   }
-  if (input.ageConfirmed === undefined && !input.parentalConsent && input.age === undefined && input.birthYear === undefined) return null;
-  return { digitalConsentAge: threshold, ageConfirmed: input.ageConfirmed === true && !child, parentalConsent: input.parentalConsent ?? null };
+  if (
+    input.ageConfirmed === undefined &&
+    !input.parentalConsent &&
+    input.age === undefined &&
+    input.birthYear === undefined
+  )
+    return null;
+  return {
+    digitalConsentAge: threshold,
+    ageConfirmed: input.ageConfirmed === true && !child,
+    parentalConsent: input.parentalConsent ?? null,
+  };
 }

@@ -26,7 +26,10 @@ export interface BatchMessage {
 }
 
 export type BatchReply =
-  | { id: number; outcomes: Array<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: WireError }> }
+  | {
+      id: number;
+      outcomes: Array<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: WireError }>;
+    }
   | { id: number; failed: WireError };
 
 export interface BannerJob {
@@ -39,7 +42,9 @@ export interface BannerJob {
 const workers = new WeakMap<Store, GroupCommit<BannerJob, VisitorConsentAnswer>>();
 
 /** The store's write worker, started on first use; null where the store has none (PostgreSQL, in-memory SQLite). */
-export function bannerWriteWorker(ctx: AppContext): GroupCommit<BannerJob, VisitorConsentAnswer> | null {
+export function bannerWriteWorker(
+  ctx: AppContext,
+): GroupCommit<BannerJob, VisitorConsentAnswer> | null {
   const { store } = ctx;
   if (!store.writeWorkerFile) return null;
   let found = workers.get(store);
@@ -57,7 +62,11 @@ interface Running {
   pending: Map<number, { resolve: (reply: BatchReply) => void; reject: (error: unknown) => void }>;
 }
 
-function startClient(store: Store, file: string, publicUrl: string): GroupCommit<BannerJob, VisitorConsentAnswer> {
+function startClient(
+  store: Store,
+  file: string,
+  publicUrl: string,
+): GroupCommit<BannerJob, VisitorConsentAnswer> {
   let running: Running | null = null;
   let nextId = 1;
   let closed = false;
@@ -73,7 +82,12 @@ function startClient(store: Store, file: string, publicUrl: string): GroupCommit
 
   async function start(): Promise<Running> {
     const worker = await spawn({ file, publicUrl });
-    const started: Running = { worker, sentConfigs: new Set(), sentKeys: new Set(), pending: new Map() };
+    const started: Running = {
+      worker,
+      sentConfigs: new Set(),
+      sentKeys: new Set(),
+      pending: new Map(),
+    };
     worker.on('message', (reply: BatchReply) => {
       const call = started.pending.get(reply.id);
       started.pending.delete(reply.id);
@@ -119,12 +133,15 @@ function startClient(store: Store, file: string, publicUrl: string): GroupCommit
     if (stopping) await stopping.worker.terminate();
   });
 
-  return createBatchCommit(async (jobs: BannerJob[]): Promise<Outcome<VisitorConsentAnswer>[]> => {
-    const reply = await store.db.connection().execute(() => send(jobs));
-    // The commit failed: nothing of the batch is stored, and every request says so.
-    if ('failed' in reply) throw fromWire(reply.failed);
-    return reply.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWire(o.error) }));
-  }, { countsFor: store.db, maxBatch: 512 });
+  return createBatchCommit(
+    async (jobs: BannerJob[]): Promise<Outcome<VisitorConsentAnswer>[]> => {
+      const reply = await store.db.connection().execute(() => send(jobs));
+      // The commit failed: nothing of the batch is stored, and every request says so.
+      if ('failed' in reply) throw fromWire(reply.failed);
+      return reply.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWire(o.error) }));
+    },
+    { countsFor: store.db, maxBatch: 512 },
+  );
 }
 
 /**
@@ -139,7 +156,8 @@ let bundled: Promise<string> | null = null;
 
 async function spawn(workerData: { file: string; publicUrl: string }): Promise<Worker> {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./banner-write-worker.js', here), { workerData });
+  if (!here.endsWith('.ts'))
+    return new Worker(new URL('./banner-write-worker.js', here), { workerData });
   bundled ??= bundleSources(here);
   bundled.catch(() => (bundled = null));
   return new Worker(await bundled, { workerData });
@@ -150,11 +168,20 @@ async function bundleSources(here: string): Promise<string> {
   const root = fileURLToPath(new URL('../../../', here));
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./banner-write-worker.ts', here))],
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'warning',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    write: false,
+    logLevel: 'warning',
   });
   const code = result.outputFiles[0].contents;
   const dir = path.join(root, 'node_modules/.cache/akkoord');
-  const file = path.join(dir, `banner-write-worker-${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  const file = path.join(
+    dir,
+    `banner-write-worker-${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`,
+  );
   if (!fs.existsSync(file)) {
     // Written aside and renamed: test processes running side by side may bundle at once.
     fs.mkdirSync(dir, { recursive: true });

@@ -15,22 +15,40 @@ export interface WireError {
 
 export function wireError(error: unknown): WireError {
   if (error instanceof ApiError) {
-    return { message: error.message, code: error.code, status: error.status, issues: error.issues, extra: error.extra };
+    return {
+      message: error.message,
+      code: error.code,
+      status: error.status,
+      issues: error.issues,
+      extra: error.extra,
+    };
   }
   const { message, code } = error as { message?: unknown; code?: unknown };
-  return { message: typeof message === 'string' ? message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+  return {
+    message: typeof message === 'string' ? message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 /** A database error from the worker, with SQLite's code (SQLITE_CONSTRAINT_UNIQUE ...). */
 class WorkerError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }
 
 export function fromWire(error: WireError): Error {
   if (error.status !== undefined) {
-    return new ApiError(error.status as ContentfulStatusCode, error.code as ErrorCode, error.message, error.issues, error.extra);
+    return new ApiError(
+      error.status as ContentfulStatusCode,
+      error.code as ErrorCode,
+      error.message,
+      error.issues,
+      error.extra,
+    );
   }
   return new WorkerError(error.message, error.code);
 }

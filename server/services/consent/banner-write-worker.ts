@@ -25,14 +25,24 @@ parentPort!.on('message', (message: BatchMessage) => {
   for (const [key, published] of message.configs) configs.set(key, published);
   for (const key of message.keys) keys.set(key.kid, key);
   const write = (job: BatchMessage['jobs'][number]): VisitorConsentAnswer => {
-    const request = visitorRequest(job.input, configs.get(job.config)!, { publicUrl, key: keys.get(job.kid)! });
+    const request = visitorRequest(job.input, configs.get(job.config)!, {
+      publicUrl,
+      key: keys.get(job.kid)!,
+    });
     return answerOf(writeConsentSync(writer, request, { at: job.at }));
   };
-  runSyncBatch(writer, write, message.jobs).then(
-    (outcomes): BatchReply => ({
-      id: message.id,
-      outcomes: outcomes.map((o) => (o.ok ? o : { ok: false as const, error: wireError(o.error) })),
-    }),
-    (error: unknown): BatchReply => ({ id: message.id, failed: wireError(error) }),
-  ).then((reply) => parentPort!.postMessage(reply), () => undefined);
+  runSyncBatch(writer, write, message.jobs)
+    .then(
+      (outcomes): BatchReply => ({
+        id: message.id,
+        outcomes: outcomes.map((o) =>
+          o.ok ? o : { ok: false as const, error: wireError(o.error) },
+        ),
+      }),
+      (error: unknown): BatchReply => ({ id: message.id, failed: wireError(error) }),
+    )
+    .then(
+      (reply) => parentPort!.postMessage(reply),
+      () => undefined,
+    );
 });

@@ -28,7 +28,11 @@ export interface Signer {
 }
 
 /** What the banner's request asks the ledger to record, once per visitor and clientEventId. */
-export function visitorRequest(input: VisitorConsentInput, published: PublishedConfig, signer: Signer): ConsentWriteRequest {
+export function visitorRequest(
+  input: VisitorConsentInput,
+  published: PublishedConfig,
+  signer: Signer,
+): ConsentWriteRequest {
   const hash = visitorHash(input.visitorId);
   return {
     subject: { visitorHash: hash },
@@ -55,10 +59,17 @@ export function visitorRequest(input: VisitorConsentInput, published: PublishedC
 }
 
 export const answerOf = (outcome: ConsentWriteOutcome): VisitorConsentAnswer =>
-  (outcome.replayed ? { body: outcome.answer, replayed: true } : { body: outcome.answer!, replayed: false });
+  outcome.replayed
+    ? { body: outcome.answer, replayed: true }
+    : { body: outcome.answer!, replayed: false };
 
 /** The 201 body: the consent id, the signed receipt (payload version 1) and the state. */
-function answerBody(signer: Signer, input: VisitorConsentInput, subjectId: string, recorded: RecordedConsent): string {
+function answerBody(
+  signer: Signer,
+  input: VisitorConsentInput,
+  subjectId: string,
+  recorded: RecordedConsent,
+): string {
   const receipt = signReceipt(signer.key, {
     v: 1,
     iss: signer.publicUrl,

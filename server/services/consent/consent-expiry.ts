@@ -19,7 +19,10 @@ type ExpiryContext = Pick<AppContext, 'db' | 'clock'>;
 const PAGE = 500;
 
 /** Every tenant's overdue grants, a page of subjects at a time, one transaction per subject. */
-export async function expireConsents(ctx: ExpiryContext, options: { tenantId?: string } = {}): Promise<ExpiryResult> {
+export async function expireConsents(
+  ctx: ExpiryContext,
+  options: { tenantId?: string } = {},
+): Promise<ExpiryResult> {
   const now = ctx.clock.now().toISOString();
   const result: ExpiryResult = { subjects: 0, events: 0 };
   let after: { tenant: string; subject: string } | null = null;
@@ -36,14 +39,18 @@ export async function expireConsents(ctx: ExpiryContext, options: { tenantId?: s
     if (options.tenantId) query = query.where('tenant_id', '=', options.tenantId);
     const cursor = after;
     if (cursor) {
-      query = query.where((eb) => eb.or([
-        eb('tenant_id', '>', cursor.tenant),
-        eb.and([eb('tenant_id', '=', cursor.tenant), eb('subject_id', '>', cursor.subject)]),
-      ]));
+      query = query.where((eb) =>
+        eb.or([
+          eb('tenant_id', '>', cursor.tenant),
+          eb.and([eb('tenant_id', '=', cursor.tenant), eb('subject_id', '>', cursor.subject)]),
+        ]),
+      );
     }
     const page = await query.execute();
     for (const { tenant_id: tenantId, subject_id: subjectId } of page) {
-      const events = await ctx.db.transaction().execute((trx) => expireSubject(trx, ctx, tenantId, subjectId, now));
+      const events = await ctx.db
+        .transaction()
+        .execute((trx) => expireSubject(trx, ctx, tenantId, subjectId, now));
       if (events > 0) result.subjects += 1;
       result.events += events;
     }
@@ -58,11 +65,19 @@ export async function expireConsents(ctx: ExpiryContext, options: { tenantId?: s
  * given under (the expiry event names the notice that was agreed to). The head lock is taken before
  * the state is read, so a grant made meanwhile is not overwritten.
  */
-async function expireSubject(trx: Kysely<Database>, ctx: ExpiryContext, tenantId: string, subjectId: string, now: string): Promise<number> {
+async function expireSubject(
+  trx: Kysely<Database>,
+  ctx: ExpiryContext,
+  tenantId: string,
+  subjectId: string,
+  now: string,
+): Promise<number> {
   await lockLedgerHead(trx, tenantId);
   const overdue = await trx
     .selectFrom('consent_state as s')
-    .leftJoin('consent_events as e', (join) => join.onRef('e.tenant_id', '=', 's.tenant_id').onRef('e.seq', '=', 's.event_seq'))
+    .leftJoin('consent_events as e', (join) =>
+      join.onRef('e.tenant_id', '=', 's.tenant_id').onRef('e.seq', '=', 's.event_seq'),
+    )
     .select(['s.purpose', 's.channel', 's.config_version', 'e.locale'])
     .where('s.tenant_id', '=', tenantId)
     .where('s.subject_id', '=', subjectId)
@@ -83,7 +98,11 @@ async function expireSubject(trx: Kysely<Database>, ctx: ExpiryContext, tenantId
       // The locale of the grant that expires; recordConsentIn falls back to the default one.
       locale: rows[0].locale ?? '',
       source: 'expiry',
-      changes: rows.map((row) => ({ purpose: row.purpose, channel: row.channel, status: 'expired' as const })),
+      changes: rows.map((row) => ({
+        purpose: row.purpose,
+        channel: row.channel,
+        status: 'expired' as const,
+      })),
     });
     events += recorded.events.length;
   }
@@ -94,7 +113,10 @@ async function expireSubject(trx: Kysely<Database>, ctx: ExpiryContext, tenantId
  * Runs expireConsents shortly after start and then every `intervalMs` (default hourly)
  * in this process; overlapping runs are skipped. Returns a function that stops it.
  */
-export function startExpiryJob(ctx: AppContext, { intervalMs = 60 * 60_000, firstRunMs = 5_000 } = {}): () => void {
+export function startExpiryJob(
+  ctx: AppContext,
+  { intervalMs = 60 * 60_000, firstRunMs = 5_000 } = {},
+): () => void {
   let running = false;
   const run = async () => {
     if (running) return;

@@ -6,12 +6,15 @@ import type { TenantConfig } from '../../../shared/schemas/config.js';
 
 const DAY_MS = 86_400_000;
 
-
 export function consentTtlDays(config: TenantConfig, purposeKey: string): number {
   return config.purposes.find((p) => p.key === purposeKey)?.ttlDays ?? config.consentTtlDays ?? 365;
 }
 
-export function consentExpiresAt(config: TenantConfig, purposeKey: string, givenAtMs: number): string {
+export function consentExpiresAt(
+  config: TenantConfig,
+  purposeKey: string,
+  givenAtMs: number,
+): string {
   return new Date(givenAtMs + consentTtlDays(config, purposeKey) * DAY_MS).toISOString();
 }
 
@@ -24,10 +27,20 @@ export interface ExpiredOnArrival {
 }
 
 /** The grants that were already past their lifetime when they reached us. */
-export function expiredOnArrival(config: TenantConfig, grants: Array<{ purpose: string; channel: string; status: string }>, givenAt: string, now: string): ExpiredOnArrival[] {
+export function expiredOnArrival(
+  config: TenantConfig,
+  grants: Array<{ purpose: string; channel: string; status: string }>,
+  givenAt: string,
+  now: string,
+): ExpiredOnArrival[] {
   const givenMs = Date.parse(givenAt);
   return grants
     .filter((g) => g.status === 'granted')
-    .map((g) => ({ code: 'CONSENT_EXPIRED_ON_ARRIVAL' as const, purpose: g.purpose, channel: g.channel === '' ? null : g.channel, expiresAt: consentExpiresAt(config, g.purpose, givenMs) }))
+    .map((g) => ({
+      code: 'CONSENT_EXPIRED_ON_ARRIVAL' as const,
+      purpose: g.purpose,
+      channel: g.channel === '' ? null : g.channel,
+      expiresAt: consentExpiresAt(config, g.purpose, givenMs),
+    }))
     .filter((w) => w.expiresAt <= now);
 }

@@ -9,17 +9,35 @@ import type { StateRow } from '../../db/consent-writer.js';
 
 export type { StateRow };
 
-export async function readStateRows(db: Kysely<Database>, tenantId: string, subjectId: string): Promise<StateRow[]> {
+export async function readStateRows(
+  db: Kysely<Database>,
+  tenantId: string,
+  subjectId: string,
+): Promise<StateRow[]> {
   return db
     .selectFrom('consent_state')
-    .select(['purpose', 'channel', 'status', 'expires_at', 'updated_at', 'source', 'config_version', 'objection_lifted_at'])
+    .select([
+      'purpose',
+      'channel',
+      'status',
+      'expires_at',
+      'updated_at',
+      'source',
+      'config_version',
+      'objection_lifted_at',
+    ])
     .where('tenant_id', '=', tenantId)
     .where('subject_id', '=', subjectId)
     .execute();
 }
 
-export function effectiveStatus(row: Pick<StateRow, 'status' | 'expires_at'>, nowIso: string): ConsentStatus {
-  return row.status === 'granted' && row.expires_at !== null && row.expires_at <= nowIso ? 'expired' : row.status;
+export function effectiveStatus(
+  row: Pick<StateRow, 'status' | 'expires_at'>,
+  nowIso: string,
+): ConsentStatus {
+  return row.status === 'granted' && row.expires_at !== null && row.expires_at <= nowIso
+    ? 'expired'
+    : row.status;
 }
 
 /** Shapes rows into the API's state shape; required website purposes always read granted. */

@@ -9,32 +9,64 @@ import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import { kyselyConsentWriter } from '../../db/kysely-consent-writer.js';
 import { idempotencyCutoff } from '../idempotency.js';
-import type { ConsentReadKey, ConsentWritePlan, ConsentWriteRead, ConsentWriter } from '../../db/consent-writer.js';
-import { planConsentWrite, readKeyOf, type ConsentWriteOutcome, type ConsentWriteRequest, type PlanOptions } from './consent-write-plan.js';
+import type {
+  ConsentReadKey,
+  ConsentWritePlan,
+  ConsentWriteRead,
+  ConsentWriter,
+} from '../../db/consent-writer.js';
+import {
+  planConsentWrite,
+  readKeyOf,
+  type ConsentWriteOutcome,
+  type ConsentWriteRequest,
+  type PlanOptions,
+} from './consent-write-plan.js';
 import { configSeen, type RecordConsentInput, type RecordedConsent } from './record-consent.js';
 
 const notBefore = (options: PlanOptions) => idempotencyCutoff(new Date(options.at));
 
 /** One write on a synchronous writer, inside its batch. */
-export function writeConsentSync(writer: ConsentWriter<true>, request: ConsentWriteRequest, options: PlanOptions): ConsentWriteOutcome {
+export function writeConsentSync(
+  writer: ConsentWriter<true>,
+  request: ConsentWriteRequest,
+  options: PlanOptions,
+): ConsentWriteOutcome {
   const cursor = writer.cursor(request.ledger.tenantId);
-  const outcome = planConsentWrite(request, writer.read(readKeyOf(request, notBefore(options))), cursor, options);
+  const outcome = planConsentWrite(
+    request,
+    writer.read(readKeyOf(request, notBefore(options))),
+    cursor,
+    options,
+  );
   if (!outcome.replayed) writer.apply([outcome.plan]);
   return outcome;
 }
 
 /** One write on an asynchronous writer, inside the caller's transaction. The head lock comes first. */
-export async function writeConsent(writer: ConsentWriter<false>, request: ConsentWriteRequest, options: PlanOptions): Promise<ConsentWriteOutcome> {
+export async function writeConsent(
+  writer: ConsentWriter<false>,
+  request: ConsentWriteRequest,
+  options: PlanOptions,
+): Promise<ConsentWriteOutcome> {
   const cursor = await writer.cursor(request.ledger.tenantId);
-  const outcome = planConsentWrite(request, await writer.read(readKeyOf(request, notBefore(options))), cursor, options);
+  const outcome = planConsentWrite(
+    request,
+    await writer.read(readKeyOf(request, notBefore(options))),
+    cursor,
+    options,
+  );
   if (!outcome.replayed) await writer.apply([outcome.plan]);
   return outcome;
 }
 
-export type BatchOutcome = { ok: true; output: ConsentWriteOutcome } | { ok: false; error: unknown };
+export type BatchOutcome =
+  { ok: true; output: ConsentWriteOutcome } | { ok: false; error: unknown };
 
 const subjectKey = (request: ConsentWriteRequest): string =>
-  'visitorHash' in request.subject ? `v:${request.subject.visitorHash}` : `s:${request.subject.subjectId}`;
+  'visitorHash' in request.subject
+    ? `v:${request.subject.visitorHash}`
+    : `s:${request.subject.subjectId}`;
 
 /**
  * Many writes of one tenant in one transaction: the head is locked and read once, every
@@ -42,7 +74,11 @@ const subjectKey = (request: ConsentWriteRequest): string =>
  * statement per table) and the head once. A request refused while
  * planning (422) fails alone; a failing statement fails the whole transaction.
  */
-export async function writeConsentBatch(writer: ConsentWriter<false>, requests: ConsentWriteRequest[], options: PlanOptions): Promise<BatchOutcome[]> {
+export async function writeConsentBatch(
+  writer: ConsentWriter<false>,
+  requests: ConsentWriteRequest[],
+  options: PlanOptions,
+): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = new Array(requests.length);
   if (requests.length === 0) return outcomes;
   let cursor = await writer.cursor(requests[0].ledger.tenantId);
@@ -51,9 +87,13 @@ export async function writeConsentBatch(writer: ConsentWriter<false>, requests: 
     // reads what the first wrote, and the ledger order stays the order of the requests.
     const seen = new Set<string>();
     let end = start;
-    while (end < requests.length && !seen.has(subjectKey(requests[end]))) seen.add(subjectKey(requests[end++]));
+    while (end < requests.length && !seen.has(subjectKey(requests[end])))
+      seen.add(subjectKey(requests[end++]));
     const round = requests.slice(start, end);
-    const reads = await readAll(writer, round.map((request) => readKeyOf(request, notBefore(options))));
+    const reads = await readAll(
+      writer,
+      round.map((request) => readKeyOf(request, notBefore(options))),
+    );
     const plans: ConsentWritePlan[] = [];
     round.forEach((request, n) => {
       try {
@@ -73,7 +113,12 @@ export async function writeConsentBatch(writer: ConsentWriter<false>, requests: 
   return outcomes;
 }
 
-async function readAll(writer: ConsentWriter<false> & { readMany?: (keys: ConsentReadKey[]) => Promise<ConsentWriteRead[]> }, keys: ConsentReadKey[]): Promise<ConsentWriteRead[]> {
+async function readAll(
+  writer: ConsentWriter<false> & {
+    readMany?: (keys: ConsentReadKey[]) => Promise<ConsentWriteRead[]>;
+  },
+  keys: ConsentReadKey[],
+): Promise<ConsentWriteRead[]> {
   if (writer.readMany) return writer.readMany(keys);
   const reads: ConsentWriteRead[] = [];
   for (const key of keys) reads.push(await writer.read(key));
@@ -81,7 +126,9 @@ async function readAll(writer: ConsentWriter<false> & { readMany?: (keys: Consen
 }
 
 /** The write of consent a person, a tool or the system gave for a known subject. */
-function requestOf(input: RecordConsentInput & Required<Pick<RecordConsentInput, 'published'>>): ConsentWriteRequest {
+function requestOf(
+  input: RecordConsentInput & Required<Pick<RecordConsentInput, 'published'>>,
+): ConsentWriteRequest {
   const { subjectId, changes, ...ledger } = input;
   return { subject: { subjectId }, ledger, changes };
 }
@@ -97,12 +144,17 @@ export async function recordConsentIn(
   input: RecordConsentInput,
 ): Promise<RecordedConsent> {
   const published = input.published ?? (await configSeen(trx, input.tenantId, input.configVersion));
-  const outcome = await writeConsent(kyselyConsentWriter(trx), requestOf({ ...input, published }), { at: ctx.clock.now().toISOString() });
+  const outcome = await writeConsent(kyselyConsentWriter(trx), requestOf({ ...input, published }), {
+    at: ctx.clock.now().toISOString(),
+  });
   if (outcome.replayed) throw new Error('a write without a clientEventId key cannot be a replay');
   return outcome.recorded;
 }
 
 /** recordConsentIn in a transaction of its own. */
-export function recordConsent(ctx: AppContext, input: RecordConsentInput): Promise<RecordedConsent> {
+export function recordConsent(
+  ctx: AppContext,
+  input: RecordConsentInput,
+): Promise<RecordedConsent> {
   return ctx.db.transaction().execute((trx) => recordConsentIn(trx, ctx, input));
 }

@@ -6,7 +6,12 @@
 // acknowledged write survives a crash exactly as with one transaction per request.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { countRetry, MAX_TRANSACTION_ATTEMPTS, retryableCode, retryDelayMs } from '../../db/transaction-retry.js';
+import {
+  countRetry,
+  MAX_TRANSACTION_ATTEMPTS,
+  retryableCode,
+  retryDelayMs,
+} from '../../db/transaction-retry.js';
 
 interface Job<I, O> {
   input: I;
@@ -36,7 +41,11 @@ const MAX_ATTEMPTS = 3;
  * The queueing both kinds share: the first request of a lane schedules a drain; every
  * request that arrives before (or while) a batch commits joins the next batch.
  */
-function createBatcher<I, O>(runBatch: (inputs: I[]) => Promise<Outcome<O>[]>, maxBatch: number, countsFor: object): GroupCommit<I, O> {
+function createBatcher<I, O>(
+  runBatch: (inputs: I[]) => Promise<Outcome<O>[]>,
+  maxBatch: number,
+  countsFor: object,
+): GroupCommit<I, O> {
   const lanes = new Map<string, Job<I, O>[]>();
 
   function enqueue(lane: string, job: Job<I, O>): void {
@@ -86,7 +95,9 @@ function createBatcher<I, O>(runBatch: (inputs: I[]) => Promise<Outcome<O>[]>, m
 
   return {
     submit(lane, input) {
-      return new Promise<O>((resolve, reject) => enqueue(lane, { input, resolve, reject, retries: 0 }));
+      return new Promise<O>((resolve, reject) =>
+        enqueue(lane, { input, resolve, reject, retries: 0 }),
+      );
     },
   };
 }
@@ -123,11 +134,16 @@ export function createGroupCommit<I, O>(
       }
     }
   }
-  return createBatcher((inputs) => db.transaction().execute(async (trx) => {
-    const done: Outcome<O>[] = [];
-    for (const input of inputs) done.push(await runOne(trx, input));
-    return done;
-  }), options.maxBatch ?? 64, db);
+  return createBatcher(
+    (inputs) =>
+      db.transaction().execute(async (trx) => {
+        const done: Outcome<O>[] = [];
+        for (const input of inputs) done.push(await runOne(trx, input));
+        return done;
+      }),
+    options.maxBatch ?? 64,
+    db,
+  );
 }
 
 /** A writer that runs a batch synchronously in one transaction, with savepoints inside. */
@@ -157,27 +173,39 @@ export function createSyncGroupCommit<I, O>(
   work: (input: I) => O,
   options: Pick<GroupCommitOptions, 'maxBatch'> = {},
 ): GroupCommit<I, O> {
-  return createBatcher((inputs) => runSyncBatch(writer, work, inputs), options.maxBatch ?? 512, writer);
+  return createBatcher(
+    (inputs) => runSyncBatch(writer, work, inputs),
+    options.maxBatch ?? 512,
+    writer,
+  );
 }
 
 /** One batch of createSyncGroupCommit: optimistic, then request by request if one failed. */
-export async function runSyncBatch<I, O>(writer: SyncBatchWriter, work: (input: I) => O, inputs: I[]): Promise<Outcome<O>[]> {
+export async function runSyncBatch<I, O>(
+  writer: SyncBatchWriter,
+  work: (input: I) => O,
+  inputs: I[],
+): Promise<Outcome<O>[]> {
   try {
-    return await writer.batch(() => inputs.map((input): Outcome<O> => {
-      try {
-        return { ok: true, output: work(input) };
-      } catch {
-        throw new RequestFailed();
-      }
-    }));
+    return await writer.batch(() =>
+      inputs.map((input): Outcome<O> => {
+        try {
+          return { ok: true, output: work(input) };
+        } catch {
+          throw new RequestFailed();
+        }
+      }),
+    );
   } catch (error) {
     if (!(error instanceof RequestFailed)) throw error;
-    return writer.batch(() => inputs.map((input): Outcome<O> => {
-      try {
-        return { ok: true, output: writer.isolated(() => work(input)) };
-      } catch (failed) {
-        return { ok: false, error: failed };
-      }
-    }));
+    return writer.batch(() =>
+      inputs.map((input): Outcome<O> => {
+        try {
+          return { ok: true, output: writer.isolated(() => work(input)) };
+        } catch (failed) {
+          return { ok: false, error: failed };
+        }
+      }),
+    );
   }
 }

@@ -4,8 +4,19 @@
 // (chained events, state, feed event: GDPR Art. 7(1) proof; Art. 19 for recipients),
 // and consent-write.ts runs that write for every source on both databases.
 import type { Kysely } from 'kysely';
-import { isCommunicationPurpose, isMarketingPurpose, isNoticeOnlyPurpose, isObjectablePurpose, type TenantConfig } from '../../../shared/schemas/config.js';
-import type { ConsentSource, ConsentState, ConsentStatus, Decisions } from '../../../shared/schemas/consent.js';
+import {
+  isCommunicationPurpose,
+  isMarketingPurpose,
+  isNoticeOnlyPurpose,
+  isObjectablePurpose,
+  type TenantConfig,
+} from '../../../shared/schemas/config.js';
+import type {
+  ConsentSource,
+  ConsentState,
+  ConsentStatus,
+  Decisions,
+} from '../../../shared/schemas/consent.js';
 import type { ConsentInteraction } from '../../../shared/schemas/consents.js';
 import type { ConsentEventsTable, ConsentStateTable, Database } from '../../db/database.js';
 import { ApiError } from '../../errors.js';
@@ -101,34 +112,67 @@ export function decisionsToChanges(
   };
   for (const [key, decision] of Object.entries(decisions)) {
     const purpose = config.purposes.find((p) => p.key === key);
-    if (!purpose) throw new ApiError(422, 'UNKNOWN_PURPOSE', `Unknown purpose "${key.slice(0, 40)}" in this configuration version`);
+    if (!purpose)
+      throw new ApiError(
+        422,
+        'UNKNOWN_PURPOSE',
+        `Unknown purpose "${key.slice(0, 40)}" in this configuration version`,
+      );
     if (isCommunicationPurpose(purpose)) {
       if (typeof decision !== 'object') {
-        throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${key}" is given per channel, e.g. { "email": true }`);
+        throw new ApiError(
+          422,
+          'VALIDATION_FAILED',
+          `Purpose "${key}" is given per channel, e.g. { "email": true }`,
+        );
       }
       for (const [channel, value] of Object.entries(decision)) {
         if (!purpose.channels!.includes(channel)) {
-          throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${key}" has no channel "${channel.slice(0, 10)}"`);
+          throw new ApiError(
+            422,
+            'VALIDATION_FAILED',
+            `Purpose "${key}" has no channel "${channel.slice(0, 10)}"`,
+          );
         }
         changes.push({ purpose: key, channel, status: statusFor(key, channel, value) });
       }
     } else {
-      if (typeof decision !== 'boolean') throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${key}" takes true or false`);
+      if (typeof decision !== 'boolean')
+        throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${key}" takes true or false`);
       if (purpose.required && !decision) {
-        throw new ApiError(422, 'REQUIRED_PURPOSE', `Purpose "${key}" is required and cannot be refused`);
+        throw new ApiError(
+          422,
+          'REQUIRED_PURPOSE',
+          `Purpose "${key}" is required and cannot be refused`,
+        );
       }
       if (isNoticeOnlyPurpose(purpose)) {
-        throw new ApiError(422, 'NOT_A_CONSENT_PURPOSE', `Purpose "${key}" rests on ${purpose.legalBasis.replace('_', ' ')}: there is nothing to consent to or refuse`);
+        throw new ApiError(
+          422,
+          'NOT_A_CONSENT_PURPOSE',
+          `Purpose "${key}" rests on ${purpose.legalBasis.replace('_', ' ')}: there is nothing to consent to or refuse`,
+        );
       }
       // Legitimate interest or public task: on unless the person objects (Art. 21(1)); `false`
       // objects, `true` lifts an objection and is nothing to record without one.
       if (isObjectablePurpose(purpose)) {
         const objected = currentStatus(key, '') === 'objected';
-        if (!decision) changes.push({ purpose: key, channel: '', status: 'objected', reason: 'objected' });
-        else if (objected) changes.push({ purpose: key, channel: '', status: 'granted', reason: 'objection_lifted' });
+        if (!decision)
+          changes.push({ purpose: key, channel: '', status: 'objected', reason: 'objected' });
+        else if (objected)
+          changes.push({
+            purpose: key,
+            channel: '',
+            status: 'granted',
+            reason: 'objection_lifted',
+          });
         continue;
       }
-      changes.push({ purpose: key, channel: '', status: purpose.required ? 'granted' : statusFor(key, '', decision) });
+      changes.push({
+        purpose: key,
+        channel: '',
+        status: purpose.required ? 'granted' : statusFor(key, '', decision),
+      });
     }
   }
   return changes;
@@ -142,19 +186,26 @@ const seenConfigs = new Map<string, PublishedConfig>();
 const SEEN_CONFIGS_MAX = 1000;
 
 /** Loads the config version a client saw, or answers 422 when it never existed. */
-export async function configSeen(db: Kysely<Database>, tenantId: string, version: number): Promise<PublishedConfig> {
+export async function configSeen(
+  db: Kysely<Database>,
+  tenantId: string,
+  version: number,
+): Promise<PublishedConfig> {
   const key = `${tenantId}:${version}`;
   const cached = seenConfigs.get(key);
   if (cached) return cached;
   const found = await getPublishedConfig(db, tenantId, version);
-  if (!found) throw new ApiError(422, 'STALE_CONFIG', `Configuration version ${version} does not exist`);
+  if (!found)
+    throw new ApiError(422, 'STALE_CONFIG', `Configuration version ${version} does not exist`);
   if (seenConfigs.size >= SEEN_CONFIGS_MAX) seenConfigs.clear();
   seenConfigs.set(key, found);
   return found;
 }
 
-const sameSlot = (a: { purpose: string; channel: string }, b: { purpose: string; channel: string }) =>
-  a.purpose === b.purpose && a.channel === b.channel;
+const sameSlot = (
+  a: { purpose: string; channel: string },
+  b: { purpose: string; channel: string },
+) => a.purpose === b.purpose && a.channel === b.channel;
 
 /** What a write will do, worked out before anything is written (shared by both write paths). */
 export interface ConsentPlan {
@@ -186,13 +237,26 @@ const byPersonDefault = (input: Pick<RecordConsentInput, 'source' | 'byPerson'>)
  * the objection for that purpose and channel only (reason `objection_lifted`). A pending
  * grant (double opt-in) stays pending: it asks the person, whose confirmation decides.
  */
-export function applyObjection(config: TenantConfig, changes: ConsentChange[], current: StateRow[], objectedAt: string | null, byPerson: boolean, occurredAt: string): ConsentChange[] {
+export function applyObjection(
+  config: TenantConfig,
+  changes: ConsentChange[],
+  current: StateRow[],
+  objectedAt: string | null,
+  byPerson: boolean,
+  occurredAt: string,
+): ConsentChange[] {
   return changes.flatMap((change) => {
     // Only the person lifts their objection to a purpose on legitimate interest (Art. 21(1)).
     if (change.reason === 'objection_lifted' && !byPerson) return [];
     const liftedAt = current.find((r) => sameSlot(r, change))?.objection_lifted_at ?? null;
     const kept = { ...change, objectionLiftedAt: liftedAt };
-    if (objectedAt === null || liftedAt !== null || change.status !== 'granted' || !isMarketingPlain(config, change.purpose)) return kept;
+    if (
+      objectedAt === null ||
+      liftedAt !== null ||
+      change.status !== 'granted' ||
+      !isMarketingPlain(config, change.purpose)
+    )
+      return kept;
     return byPerson
       ? { ...kept, reason: 'objection_lifted' as const, objectionLiftedAt: occurredAt }
       : { ...kept, status: 'denied' as const, reason: 'objected' as const };
@@ -200,19 +264,44 @@ export function applyObjection(config: TenantConfig, changes: ConsentChange[], c
 }
 
 /** Pure: the locale, notice hash and the changes that really change something. */
-export function planConsent(input: RecordConsentInput, published: PublishedConfig, current: StateRow[], occurredAt: string): ConsentPlan {
+export function planConsent(
+  input: RecordConsentInput,
+  published: PublishedConfig,
+  current: StateRow[],
+  occurredAt: string,
+): ConsentPlan {
   const { config } = published;
   const locale = config.locales.includes(input.locale) ? input.locale : config.defaultLocale;
-  const ruled = applyObjection(config, input.changes, current, input.objectedAt ?? null, byPersonDefault(input), occurredAt);
+  const ruled = applyObjection(
+    config,
+    input.changes,
+    current,
+    input.objectedAt ?? null,
+    byPersonDefault(input),
+    occurredAt,
+  );
   // One change per purpose and channel (the last one wins), so the multi-row upsert is valid.
-  const unique = ruled.filter((change, i) => !ruled.slice(i + 1).some((later) => sameSlot(later, change)));
+  const unique = ruled.filter(
+    (change, i) => !ruled.slice(i + 1).some((later) => sameSlot(later, change)),
+  );
   const changes = unique.filter((change) => {
     const row = current.find((r) => sameSlot(r, change));
     // A grant past its expiry counts as expired: granting again is a change (it renews expires_at).
-    return !row || row.status !== change.status || effectiveStatus(row, occurredAt) !== change.status
-      || row.config_version !== input.configVersion;
+    return (
+      !row ||
+      row.status !== change.status ||
+      effectiveStatus(row, occurredAt) !== change.status ||
+      row.config_version !== input.configVersion
+    );
   });
-  return { config, locale, noticeHash: published.noticeHashes[locale], occurredAt, consentId: newId('cns'), changes };
+  return {
+    config,
+    locale,
+    noticeHash: published.noticeHashes[locale],
+    occurredAt,
+    consentId: newId('cns'),
+    changes,
+  };
 }
 
 export interface ChainedRows {
@@ -222,7 +311,11 @@ export interface ChainedRows {
 }
 
 /** Pure: the plan's events chained onto the ledger tip `head`, and the state rows they leave. */
-export function chainEvents(plan: ConsentPlan, input: RecordConsentInput, head: { seq: number; hash: string }): ChainedRows {
+export function chainEvents(
+  plan: ConsentPlan,
+  input: RecordConsentInput,
+  head: { seq: number; hash: string },
+): ChainedRows {
   let { seq, hash } = head;
   const digest = contextDigest(input.ipTruncated ?? null, input.userAgent ?? null);
   const givenAt = Date.parse(input.capturedAt ?? plan.occurredAt);
@@ -251,7 +344,12 @@ export function chainEvents(plan: ConsentPlan, input: RecordConsentInput, head: 
       prev_hash: hash,
     } as const;
     hash = eventHash(fields);
-    rows.eventRows.push({ ...fields, ip_truncated: input.ipTruncated ?? null, user_agent: input.userAgent ?? null, hash });
+    rows.eventRows.push({
+      ...fields,
+      ip_truncated: input.ipTruncated ?? null,
+      user_agent: input.userAgent ?? null,
+      hash,
+    });
     rows.stateRows.push({
       tenant_id: input.tenantId,
       subject_id: input.subjectId,
@@ -264,33 +362,83 @@ export function chainEvents(plan: ConsentPlan, input: RecordConsentInput, head: 
       updated_at: plan.occurredAt,
       // The purpose's own lifetime when it has one (GDPR-12), else the banner's.
       // A lifted objection is no consent: it does not expire.
-      expires_at: change.status === 'granted' && !isObjectableKey(plan.config, change.purpose) ? consentExpiresAt(plan.config, change.purpose, givenAt) : null,
+      expires_at:
+        change.status === 'granted' && !isObjectableKey(plan.config, change.purpose)
+          ? consentExpiresAt(plan.config, change.purpose, givenAt)
+          : null,
       objection_lifted_at: change.objectionLiftedAt ?? null,
     });
-    rows.events.push({ purpose: change.purpose, channel: change.channel, status: change.status, ...(change.reason ? { reason: change.reason } : {}), seq, hash });
+    rows.events.push({
+      purpose: change.purpose,
+      channel: change.channel,
+      status: change.status,
+      ...(change.reason ? { reason: change.reason } : {}),
+      seq,
+      hash,
+    });
   }
   return rows;
 }
 
 /** Pure: the state rows after the write, and what the changed purposes now read. */
-export function stateAfter(plan: ConsentPlan, current: StateRow[], written: ConsentStateTable[]): { rowsAfter: StateRow[]; changed: ConsentState } {
-  const rowsAfter = written.length === 0 ? current : [
-    ...current.filter((row) => !written.some((w) => sameSlot(w, row))),
-    ...written.map(({ purpose, channel, status, expires_at, updated_at, source, config_version, objection_lifted_at }) =>
-      ({ purpose, channel, status, expires_at, updated_at, source, config_version, objection_lifted_at })),
-  ];
+export function stateAfter(
+  plan: ConsentPlan,
+  current: StateRow[],
+  written: ConsentStateTable[],
+): { rowsAfter: StateRow[]; changed: ConsentState } {
+  const rowsAfter =
+    written.length === 0
+      ? current
+      : [
+          ...current.filter((row) => !written.some((w) => sameSlot(w, row))),
+          ...written.map(
+            ({
+              purpose,
+              channel,
+              status,
+              expires_at,
+              updated_at,
+              source,
+              config_version,
+              objection_lifted_at,
+            }) => ({
+              purpose,
+              channel,
+              status,
+              expires_at,
+              updated_at,
+              source,
+              config_version,
+              objection_lifted_at,
+            }),
+          ),
+        ];
   const changedRows = rowsAfter.filter((r) => plan.changes.some((c) => sameSlot(c, r)));
-  return { rowsAfter, changed: shapeState({ ...plan.config, purposes: [] }, changedRows, plan.occurredAt) };
+  return {
+    rowsAfter,
+    changed: shapeState({ ...plan.config, purposes: [] }, changedRows, plan.occurredAt),
+  };
 }
 
 /** The `subject.objection_lifted` feed events a write appends, one per purpose and channel the person took back. */
-export function objectionLiftedFeedData(events: RecordedEvent[], input: Pick<RecordConsentInput, 'source'>): Array<Record<string, unknown>> {
-  return events.filter((e) => e.reason === 'objection_lifted')
-    .map((e) => ({ purpose: e.purpose, channel: e.channel === '' ? null : e.channel, source: input.source }));
+export function objectionLiftedFeedData(
+  events: RecordedEvent[],
+  input: Pick<RecordConsentInput, 'source'>,
+): Array<Record<string, unknown>> {
+  return events
+    .filter((e) => e.reason === 'objection_lifted')
+    .map((e) => ({
+      purpose: e.purpose,
+      channel: e.channel === '' ? null : e.channel,
+      source: input.source,
+    }));
 }
 
 /** The data of the `consent.updated` feed event a write appends. */
-export function consentFeedData(changed: ConsentState, input: Pick<RecordConsentInput, 'source' | 'configVersion'>): Record<string, unknown> {
+export function consentFeedData(
+  changed: ConsentState,
+  input: Pick<RecordConsentInput, 'source' | 'configVersion'>,
+): Record<string, unknown> {
   return { state: changed, source: input.source, configVersion: input.configVersion };
 }
 

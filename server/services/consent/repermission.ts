@@ -18,31 +18,50 @@ export interface RepermissionQuery {
   limit: number;
 }
 
-export async function listRepermission(ctx: Pick<AppContext, 'db' | 'clock'>, query: RepermissionQuery) {
+export async function listRepermission(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  query: RepermissionQuery,
+) {
   const current = await requirePublishedConfig(ctx.db, query.tenantId);
   const now = ctx.clock.now().toISOString();
   let q = ctx.db
     .selectFrom('consent_state')
     .innerJoin('subjects', 'subjects.id', 'consent_state.subject_id')
-    .innerJoin('config_versions', (join) => join
-      .onRef('config_versions.tenant_id', '=', 'consent_state.tenant_id')
-      .onRef('config_versions.version', '=', 'consent_state.config_version'))
+    .innerJoin('config_versions', (join) =>
+      join
+        .onRef('config_versions.tenant_id', '=', 'consent_state.tenant_id')
+        .onRef('config_versions.version', '=', 'consent_state.config_version'),
+    )
     .select([
-      'consent_state.subject_id', 'subjects.external_id', 'consent_state.config_version', 'config_versions.material_version',
-      'consent_state.updated_at', 'consent_state.expires_at',
+      'consent_state.subject_id',
+      'subjects.external_id',
+      'consent_state.config_version',
+      'config_versions.material_version',
+      'consent_state.updated_at',
+      'consent_state.expires_at',
     ])
     .where('consent_state.tenant_id', '=', query.tenantId)
     .where('consent_state.purpose', '=', query.purpose.key)
     .where('consent_state.channel', '=', query.channel)
     .where('consent_state.subject_id', '>', query.after)
     .where('consent_state.status', '=', 'granted')
-    .where((eb) => eb.or([eb('consent_state.expires_at', 'is', null), eb('consent_state.expires_at', '>', now)]))
+    .where((eb) =>
+      eb.or([eb('consent_state.expires_at', 'is', null), eb('consent_state.expires_at', '>', now)]),
+    )
     .where('config_versions.material_version', '<', current.materialVersion)
     .where('subjects.restricted', '=', 0);
   if (isMarketingPurpose(query.purpose)) {
-    q = q.where((eb) => eb.or([eb('subjects.objected_at', 'is', null), eb('consent_state.objection_lifted_at', 'is not', null)]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('subjects.objected_at', 'is', null),
+        eb('consent_state.objection_lifted_at', 'is not', null),
+      ]),
+    );
   }
-  const rows = await q.orderBy('consent_state.subject_id').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('consent_state.subject_id')
+    .limit(query.limit + 1)
+    .execute();
   const page = rows.slice(0, query.limit);
   return {
     materialVersion: current.materialVersion,

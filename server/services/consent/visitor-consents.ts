@@ -18,10 +18,21 @@ import { objectToMarketing } from '../rights/object.js';
 import { activeSigningKey } from '../ledger/receipts.js';
 import { configSeen } from './record-consent.js';
 import { findSubjectByVisitor } from '../subjects/subjects-core.js';
-import { answerOf, visitorRequest, type Signer, type VisitorConsentAnswer, type VisitorConsentInput } from './banner-write.js';
+import {
+  answerOf,
+  visitorRequest,
+  type Signer,
+  type VisitorConsentAnswer,
+  type VisitorConsentInput,
+} from './banner-write.js';
 import { bannerWriteWorker } from './banner-write-client.js';
 
-type Job = { ctx: AppContext; input: VisitorConsentInput; signer: Signer; published: PublishedConfig };
+type Job = {
+  ctx: AppContext;
+  input: VisitorConsentInput;
+  signer: Signer;
+  published: PublishedConfig;
+};
 
 const requestOf = (job: Job) => visitorRequest(job.input, job.published, job.signer);
 
@@ -43,7 +54,8 @@ function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<Job, Visitor
   let found = syncGroupCommits.get(writer);
   if (!found) {
     found = createSyncGroupCommit(writer, (job: Job) =>
-      answerOf(writeConsentSync(writer, requestOf(job), { at: job.ctx.clock.now().toISOString() })));
+      answerOf(writeConsentSync(writer, requestOf(job), { at: job.ctx.clock.now().toISOString() })),
+    );
     syncGroupCommits.set(writer, found);
   }
   return found;
@@ -57,7 +69,10 @@ function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<Job, Visitor
  * through Kysely, each tenant's writes queueing apart and committing in parallel (they
  * serialise on the tenant's ledger head anyway).
  */
-export async function recordVisitorConsent(ctx: AppContext, input: VisitorConsentInput): Promise<VisitorConsentAnswer> {
+export async function recordVisitorConsent(
+  ctx: AppContext,
+  input: VisitorConsentInput,
+): Promise<VisitorConsentAnswer> {
   // Loaded before the transaction: on SQLite a query beside an open transaction waits for it.
   const signer = { publicUrl: ctx.config.publicUrl, key: await activeSigningKey(ctx) };
   const published = await configSeen(ctx.db, input.tenantId, input.configVersion);
@@ -65,7 +80,12 @@ export async function recordVisitorConsent(ctx: AppContext, input: VisitorConsen
   const worker = bannerWriteWorker(ctx);
   const writer = ctx.store.consentWriter;
   const answer = worker
-    ? await worker.submit('single-writer', { input, signer, published, at: ctx.clock.now().toISOString() })
+    ? await worker.submit('single-writer', {
+        input,
+        signer,
+        published,
+        at: ctx.clock.now().toISOString(),
+      })
     : writer
       ? await syncGroupCommitFor(writer).submit('single-writer', job)
       : await groupCommitFor(ctx).submit(input.tenantId, job);
@@ -80,10 +100,15 @@ export async function recordVisitorConsent(ctx: AppContext, input: VisitorConsen
  * unique key another writer took), nothing of the batch stands, and each request runs
  * again in a transaction of its own so that only the failing one fails.
  */
-async function writeBatch(db: Kysely<Database>, jobs: Job[]): Promise<Array<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }>> {
+async function writeBatch(
+  db: Kysely<Database>,
+  jobs: Job[],
+): Promise<Array<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }>> {
   const at = jobs[0].ctx.clock.now().toISOString();
   try {
-    const outcomes = await db.transaction().execute((trx) => writeConsentBatch(kyselyConsentWriter(trx), jobs.map(requestOf), { at }));
+    const outcomes = await db
+      .transaction()
+      .execute((trx) => writeConsentBatch(kyselyConsentWriter(trx), jobs.map(requestOf), { at }));
     return outcomes.map((o) => (o.ok ? { ok: true as const, output: answerOf(o.output) } : o));
   } catch (error) {
     if (jobs.length === 1 && !isUniqueViolation(error)) return [{ ok: false, error }];
@@ -101,10 +126,16 @@ const ALONE_ATTEMPTS = 3;
  * with visitorIds): the write read no link, and its own link then meets the other's
  * unique key. Run again, it reads that link and records on that subject.
  */
-async function writeAlone(db: Kysely<Database>, job: Job, at: string): Promise<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }> {
+async function writeAlone(
+  db: Kysely<Database>,
+  job: Job,
+  at: string,
+): Promise<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const output = await db.transaction().execute((trx) => writeConsent(kyselyConsentWriter(trx), requestOf(job), { at }));
+      const output = await db
+        .transaction()
+        .execute((trx) => writeConsent(kyselyConsentWriter(trx), requestOf(job), { at }));
       return { ok: true, output: answerOf(output) };
     } catch (error) {
       if (attempt >= ALONE_ATTEMPTS || !isUniqueViolation(error)) return { ok: false, error };
@@ -113,20 +144,36 @@ async function writeAlone(db: Kysely<Database>, job: Job, at: string): Promise<{
 }
 
 /** PostgreSQL's unique_violation. */
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
+const isUniqueViolation = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === '23505';
 
 /** The newest events a visitor may read back; older ones remain in the ledger and the exports. */
 const HISTORY_LIMIT = 1000;
 
 /** A visitor's state and history, without the stored request context (IP, user agent). */
-export async function readVisitorConsents(ctx: AppContext, tenantId: string, visitorId: string): Promise<{ state: ConsentState; history: HistoryEntry[] }> {
+export async function readVisitorConsents(
+  ctx: AppContext,
+  tenantId: string,
+  visitorId: string,
+): Promise<{ state: ConsentState; history: HistoryEntry[] }> {
   const subjectId = await findSubjectByVisitor(ctx.db, tenantId, visitorId);
   if (!subjectId) throw notFound('visitor');
   const { config } = await requirePublishedConfig(ctx.db, tenantId);
   const rows = await readStateRows(ctx.db, tenantId, subjectId);
   const events = await ctx.db
     .selectFrom('consent_events')
-    .select(['occurred_at', 'consent_id', 'purpose', 'channel', 'status', 'source', 'config_version', 'locale', 'notice_hash', 'gpc'])
+    .select([
+      'occurred_at',
+      'consent_id',
+      'purpose',
+      'channel',
+      'status',
+      'source',
+      'config_version',
+      'locale',
+      'notice_hash',
+      'gpc',
+    ])
     .where('tenant_id', '=', tenantId)
     .where('subject_id', '=', subjectId)
     .orderBy('seq', 'desc')
@@ -157,7 +204,17 @@ async function recordGpcObjection(ctx: AppContext, input: VisitorConsentInput): 
   if (published.config.gpcAsObjection !== true) return;
   const subjectId = await findSubjectByVisitor(ctx.db, input.tenantId, input.visitorId);
   if (!subjectId) return;
-  const subject = await ctx.db.selectFrom('subjects').select('objected_at').where('id', '=', subjectId).executeTakeFirst();
+  const subject = await ctx.db
+    .selectFrom('subjects')
+    .select('objected_at')
+    .where('id', '=', subjectId)
+    .executeTakeFirst();
   if (!subject || subject.objected_at !== null) return;
-  await objectToMarketing(ctx, { tenantId: input.tenantId, subjectId, source: 'banner', actor: 'gpc', signal: 'gpc' });
+  await objectToMarketing(ctx, {
+    tenantId: input.tenantId,
+    subjectId,
+    source: 'banner',
+    actor: 'gpc',
+    signal: 'gpc',
+  });
 }

@@ -16,7 +16,12 @@ export interface NewFeedEvent {
   data: Record<string, unknown>;
 }
 
-export async function appendFeedEvent(trx: Kysely<Database>, tenantId: string, event: NewFeedEvent, at: string): Promise<{ id: string; seq: number }> {
+export async function appendFeedEvent(
+  trx: Kysely<Database>,
+  tenantId: string,
+  event: NewFeedEvent,
+  at: string,
+): Promise<{ id: string; seq: number }> {
   const seq = await reserveSeq(trx, tenantId, 'feed_seq');
   const fields = {
     id: newId('evt'),
@@ -26,7 +31,10 @@ export async function appendFeedEvent(trx: Kysely<Database>, tenantId: string, e
     data: JSON.stringify(event.data),
     occurred_at: at,
   };
-  await trx.insertInto('feed_events').values({ tenant_id: tenantId, seq, ...fields, event_json: feedEventJson(fields) }).execute();
+  await trx
+    .insertInto('feed_events')
+    .values({ tenant_id: tenantId, seq, ...fields, event_json: feedEventJson(fields) })
+    .execute();
   return { id: fields.id, seq };
 }
 
@@ -37,22 +45,44 @@ export async function appendFeedEvent(trx: Kysely<Database>, tenantId: string, e
  * delete its own copy (Art. 17(2), 19); afterwards nothing in the feed links the
  * person's history to that key.
  */
-export async function forgetExternalIdInFeed(trx: Kysely<Database>, tenantId: string, subjectIds: string[]): Promise<void> {
-  const events = await trx.selectFrom('feed_events')
+export async function forgetExternalIdInFeed(
+  trx: Kysely<Database>,
+  tenantId: string,
+  subjectIds: string[],
+): Promise<void> {
+  const events = await trx
+    .selectFrom('feed_events')
     .select(['seq', 'id', 'type', 'subject_id', 'data', 'occurred_at'])
-    .where('tenant_id', '=', tenantId).where('subject_id', 'in', subjectIds).where('external_id', 'is not', null)
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', 'in', subjectIds)
+    .where('external_id', 'is not', null)
     .execute();
   if (events.length === 0) return;
   // Deliveries are indexed by webhook first: name the tenant's webhooks so each lookup uses it.
-  const hooks = (await trx.selectFrom('webhooks').select('id').where('tenant_id', '=', tenantId).execute()).map((h) => h.id);
+  const hooks = (
+    await trx.selectFrom('webhooks').select('id').where('tenant_id', '=', tenantId).execute()
+  ).map((h) => h.id);
   for (const event of events) {
     const eventJson = feedEventJson({ ...event, external_id: null });
-    await trx.updateTable('feed_events').set({ external_id: null, event_json: eventJson })
-      .where('tenant_id', '=', tenantId).where('seq', '=', event.seq).execute();
+    await trx
+      .updateTable('feed_events')
+      .set({ external_id: null, event_json: eventJson })
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '=', event.seq)
+      .execute();
     if (hooks.length > 0) {
-      await trx.updateTable('webhook_deliveries')
-        .set({ payload: deliveryBody({ type: event.type, occurred_at: event.occurred_at, event_json: eventJson }) })
-        .where('webhook_id', 'in', hooks).where('event_id', '=', event.id).execute();
+      await trx
+        .updateTable('webhook_deliveries')
+        .set({
+          payload: deliveryBody({
+            type: event.type,
+            occurred_at: event.occurred_at,
+            event_json: eventJson,
+          }),
+        })
+        .where('webhook_id', 'in', hooks)
+        .where('event_id', '=', event.id)
+        .execute();
     }
   }
 }

@@ -29,7 +29,11 @@ const watches = new WeakMap<object, Map<string, TenantWatch>>();
  * removes the newest events.
  */
 export async function readFeedHead(db: Queryable, tenantId: string): Promise<number> {
-  const row = await db.selectFrom('ledger_heads').select('feed_seq').where('tenant_id', '=', tenantId).executeTakeFirst();
+  const row = await db
+    .selectFrom('ledger_heads')
+    .select('feed_seq')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
   return Number(row?.feed_seq ?? 0);
 }
 
@@ -39,7 +43,11 @@ function tenantWatches(ctx: Pick<AppContext, 'db'>): Map<string, TenantWatch> {
   return map;
 }
 
-async function poll(ctx: Pick<AppContext, 'db'>, tenantId: string, watch: TenantWatch): Promise<void> {
+async function poll(
+  ctx: Pick<AppContext, 'db'>,
+  tenantId: string,
+  watch: TenantWatch,
+): Promise<void> {
   if (watch.polling) {
     watch.again = true;
     return;
@@ -75,12 +83,19 @@ export function notifyFeed(ctx: Pick<AppContext, 'db'>, tenantId: string): void 
  * Resolves true once the tenant's feed head passes `after`, false after `timeoutMs`
  * or when `signal` aborts (the client went away).
  */
-export function waitForFeed(ctx: Pick<AppContext, 'db'>, tenantId: string, after: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+export function waitForFeed(
+  ctx: Pick<AppContext, 'db'>,
+  tenantId: string,
+  after: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   const map = tenantWatches(ctx);
   let watch = map.get(tenantId);
   const fresh = !watch;
-  if (!watch) map.set(tenantId, (watch = { waiters: new Set(), timer: null, polling: false, again: false }));
+  if (!watch)
+    map.set(tenantId, (watch = { waiters: new Set(), timer: null, polling: false, again: false }));
   const current = watch;
   return new Promise((resolve) => {
     const onAbort = () => waiter.wake(false);

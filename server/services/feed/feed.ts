@@ -33,7 +33,12 @@ export function encodeCursor(seq: number): string {
 }
 
 export function decodeCursor(cursor: string): number {
-  const bad = () => new ApiError(400, 'BAD_CURSOR', 'The cursor is not one this feed gave out; pass the last `next` unchanged');
+  const bad = () =>
+    new ApiError(
+      400,
+      'BAD_CURSOR',
+      'The cursor is not one this feed gave out; pass the last `next` unchanged',
+    );
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad();
   let parsed: unknown;
   try {
@@ -42,7 +47,8 @@ export function decodeCursor(cursor: string): number {
     throw bad();
   }
   const { v, seq } = (parsed ?? {}) as { v?: unknown; seq?: unknown };
-  if (v !== CURSOR_VERSION || typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) throw bad();
+  if (v !== CURSOR_VERSION || typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
+    throw bad();
   return seq;
 }
 
@@ -56,9 +62,16 @@ export interface FeedPage {
  * One page after `after`. The head is read first and bounds the page, so `last`
  * may move past filtered-out events without passing one that was not yet visible.
  */
-export async function readFeedPage(db: Queryable, tenantId: string, after: number, limit: number, types?: FeedEventType[]): Promise<FeedPage & { head: number }> {
+export async function readFeedPage(
+  db: Queryable,
+  tenantId: string,
+  after: number,
+  limit: number,
+  types?: FeedEventType[],
+): Promise<FeedPage & { head: number }> {
   const head = await readFeedHead(db, tenantId);
-  if (after > head) throw new ApiError(400, 'BAD_CURSOR', 'The cursor points past the end of this feed');
+  if (after > head)
+    throw new ApiError(400, 'BAD_CURSOR', 'The cursor points past the end of this feed');
   let query = db
     .selectFrom('feed_events')
     .select(['seq', 'event_json'])
@@ -83,7 +96,11 @@ export interface ReadFeedOptions {
 }
 
 /** A page, long-polling up to `wait` seconds while it would be empty. */
-export async function readFeed(ctx: Pick<AppContext, 'db'>, tenantId: string, options: ReadFeedOptions): Promise<FeedPage> {
+export async function readFeed(
+  ctx: Pick<AppContext, 'db'>,
+  tenantId: string,
+  options: ReadFeedOptions,
+): Promise<FeedPage> {
   let page = await readFeedPage(ctx.db, tenantId, options.after, options.limit, options.types);
   // Wall time, not ctx.clock: a test clock that stands still must not make a long-poll hang.
   const deadline = performance.now() + options.wait * 1000;
@@ -101,6 +118,9 @@ export async function readFeed(ctx: Pick<AppContext, 'db'>, tenantId: string, op
  * (feed_events.event_json): `data` is spliced in as the JSON text it already is.
  */
 export function feedEventJson(e: FeedEventFields): string {
-  const subject = e.subject_id === null ? 'null' : `{"id":${JSON.stringify(e.subject_id)},"externalId":${JSON.stringify(e.external_id)}}`;
+  const subject =
+    e.subject_id === null
+      ? 'null'
+      : `{"id":${JSON.stringify(e.subject_id)},"externalId":${JSON.stringify(e.external_id)}}`;
   return `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"occurredAt":${JSON.stringify(e.occurred_at)},"subject":${subject},"data":${e.data}}`;
 }

@@ -14,8 +14,12 @@ const BATCH_EVENTS = 20_000;
 const TENANTS_PER_TICK = 20;
 
 /** Counts up to `maxEvents` events of the tenants whose counters lag their ledger; returns how many it counted. */
-export async function catchUpInsights(db: Kysely<Database>, maxEvents = BATCH_EVENTS): Promise<number> {
-  const behind = await db.selectFrom('ledger_heads')
+export async function catchUpInsights(
+  db: Kysely<Database>,
+  maxEvents = BATCH_EVENTS,
+): Promise<number> {
+  const behind = await db
+    .selectFrom('ledger_heads')
     .leftJoin('insight_cursors', 'insight_cursors.tenant_id', 'ledger_heads.tenant_id')
     .select(['ledger_heads.tenant_id as tenantId'])
     .where(sql<boolean>`ledger_heads.ledger_seq > coalesce(insight_cursors.ledger_seq, 0)`)
@@ -35,7 +39,10 @@ export async function catchUpInsights(db: Kysely<Database>, maxEvents = BATCH_EV
  * skipped, and two processes at once count nothing twice (each step claims its cursor).
  * Returns a function that stops it.
  */
-export function startInsightsCatchUpJob(ctx: AppContext, { intervalMs = 10_000, batchEvents = BATCH_EVENTS } = {}): () => void {
+export function startInsightsCatchUpJob(
+  ctx: AppContext,
+  { intervalMs = 10_000, batchEvents = BATCH_EVENTS } = {},
+): () => void {
   let running = false;
   const run = async () => {
     if (running) return;

@@ -17,7 +17,11 @@ interface Cursor {
 }
 
 async function readCursor(db: Kysely<Database>, tenantId: string): Promise<Cursor> {
-  const row = await db.selectFrom('insight_cursors').select(['ledger_seq', 'last_consent_id']).where('tenant_id', '=', tenantId).executeTakeFirst();
+  const row = await db
+    .selectFrom('insight_cursors')
+    .select(['ledger_seq', 'last_consent_id'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
   return { seq: row?.ledger_seq ?? 0, lastConsentId: row?.last_consent_id ?? '' };
 }
 
@@ -25,7 +29,11 @@ async function readCursor(db: Kysely<Database>, tenantId: string): Promise<Curso
  * Brings the tenant's insight counters up to the ledger head, or counts at most `maxEvents`
  * events when given; returns how many events it counted.
  */
-export async function advanceInsights(db: Kysely<Database>, tenantId: string, maxEvents = Infinity): Promise<number> {
+export async function advanceInsights(
+  db: Kysely<Database>,
+  tenantId: string,
+  maxEvents = Infinity,
+): Promise<number> {
   let counted = 0;
   while (counted < maxEvents) {
     const step = await advanceStep(db, tenantId, Math.min(STEP, maxEvents - counted));
@@ -36,12 +44,26 @@ export async function advanceInsights(db: Kysely<Database>, tenantId: string, ma
 }
 
 /** One step of at most `limit` events; null when there was nothing left (or another reader took this step). */
-async function advanceStep(db: Kysely<Database>, tenantId: string, limit: number): Promise<number | null> {
+async function advanceStep(
+  db: Kysely<Database>,
+  tenantId: string,
+  limit: number,
+): Promise<number | null> {
   return db.transaction().execute(async (trx) => {
     const cursor = await readCursor(trx, tenantId);
     const events = await trx
       .selectFrom('consent_events')
-      .select(['seq', 'consent_id', 'purpose', 'status', 'interaction', 'gpc', 'locale', 'config_version', 'occurred_at'])
+      .select([
+        'seq',
+        'consent_id',
+        'purpose',
+        'status',
+        'interaction',
+        'gpc',
+        'locale',
+        'config_version',
+        'occurred_at',
+      ])
       .where('tenant_id', '=', tenantId)
       .where('seq', '>', cursor.seq)
       .orderBy('seq')
@@ -51,13 +73,22 @@ async function advanceStep(db: Kysely<Database>, tenantId: string, limit: number
     const last = events[events.length - 1];
     // Claim the step first: of two readers catching up at once only one moves the cursor
     // from where both read it, and the other counts nothing (its transaction is rolled back).
-    if (!(await moveCursor(trx, tenantId, cursor, { seq: last.seq, lastConsentId: last.consent_id }))) return null;
+    if (
+      !(await moveCursor(trx, tenantId, cursor, { seq: last.seq, lastConsentId: last.consent_id }))
+    )
+      return null;
 
     const decisions = new Map<string, number>();
     const choices = new Map<string, number>();
     let previousConsent = cursor.lastConsentId;
     for (const e of events) {
-      const context = [e.occurred_at.slice(0, 10), e.interaction ?? '', e.gpc, e.locale, e.config_version];
+      const context = [
+        e.occurred_at.slice(0, 10),
+        e.interaction ?? '',
+        e.gpc,
+        e.locale,
+        e.config_version,
+      ];
       const decisionKey = JSON.stringify([...context, e.purpose, e.status]);
       decisions.set(decisionKey, (decisions.get(decisionKey) ?? 0) + 1);
       // A consent call's events are consecutive in the chain: it is counted at its first.
@@ -72,15 +103,22 @@ async function advanceStep(db: Kysely<Database>, tenantId: string, limit: number
   });
 }
 
-async function moveCursor(trx: Kysely<Database>, tenantId: string, from: Cursor, to: Cursor): Promise<boolean> {
+async function moveCursor(
+  trx: Kysely<Database>,
+  tenantId: string,
+  from: Cursor,
+  to: Cursor,
+): Promise<boolean> {
   if (from.seq === 0 && from.lastConsentId === '') {
-    const inserted = await trx.insertInto('insight_cursors')
+    const inserted = await trx
+      .insertInto('insight_cursors')
       .values({ tenant_id: tenantId, ledger_seq: to.seq, last_consent_id: to.lastConsentId })
       .onConflict((oc) => oc.column('tenant_id').doNothing())
       .executeTakeFirst();
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
   }
-  const updated = await trx.updateTable('insight_cursors')
+  const updated = await trx
+    .updateTable('insight_cursors')
     .set({ ledger_seq: to.seq, last_consent_id: to.lastConsentId })
     .where('tenant_id', '=', tenantId)
     .where('ledger_seq', '=', from.seq)
@@ -91,25 +129,81 @@ async function moveCursor(trx: Kysely<Database>, tenantId: string, from: Cursor,
 /** Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound parameters. */
 const ROWS_PER_INSERT = 500;
 
-async function addCounts(trx: Kysely<Database>, tenantId: string, decisions: Map<string, number>, choices: Map<string, number>) {
+async function addCounts(
+  trx: Kysely<Database>,
+  tenantId: string,
+  decisions: Map<string, number>,
+  choices: Map<string, number>,
+) {
   const decisionRows = [...decisions].map(([key, count]) => {
-    const [day, interaction, gpc, locale, configVersion, purpose, status] = JSON.parse(key) as [string, string, 0 | 1, string, number, string, string];
-    return { tenant_id: tenantId, day, interaction, gpc, locale, config_version: configVersion, purpose, status, count };
+    const [day, interaction, gpc, locale, configVersion, purpose, status] = JSON.parse(key) as [
+      string,
+      string,
+      0 | 1,
+      string,
+      number,
+      string,
+      string,
+    ];
+    return {
+      tenant_id: tenantId,
+      day,
+      interaction,
+      gpc,
+      locale,
+      config_version: configVersion,
+      purpose,
+      status,
+      count,
+    };
   });
   for (let i = 0; i < decisionRows.length; i += ROWS_PER_INSERT) {
-    await trx.insertInto('insight_decisions').values(decisionRows.slice(i, i + ROWS_PER_INSERT))
-      .onConflict((oc) => oc.columns(['tenant_id', 'day', 'purpose', 'status', 'interaction', 'gpc', 'locale', 'config_version'])
-        .doUpdateSet({ count: sql`insight_decisions.count + excluded.count` }))
+    await trx
+      .insertInto('insight_decisions')
+      .values(decisionRows.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) =>
+        oc
+          .columns([
+            'tenant_id',
+            'day',
+            'purpose',
+            'status',
+            'interaction',
+            'gpc',
+            'locale',
+            'config_version',
+          ])
+          .doUpdateSet({ count: sql`insight_decisions.count + excluded.count` }),
+      )
       .execute();
   }
   const choiceRows = [...choices].map(([key, count]) => {
-    const [day, interaction, gpc, locale, configVersion] = JSON.parse(key) as [string, string, 0 | 1, string, number];
-    return { tenant_id: tenantId, day, interaction, gpc, locale, config_version: configVersion, count };
+    const [day, interaction, gpc, locale, configVersion] = JSON.parse(key) as [
+      string,
+      string,
+      0 | 1,
+      string,
+      number,
+    ];
+    return {
+      tenant_id: tenantId,
+      day,
+      interaction,
+      gpc,
+      locale,
+      config_version: configVersion,
+      count,
+    };
   });
   for (let i = 0; i < choiceRows.length; i += ROWS_PER_INSERT) {
-    await trx.insertInto('insight_choices').values(choiceRows.slice(i, i + ROWS_PER_INSERT))
-      .onConflict((oc) => oc.columns(['tenant_id', 'day', 'interaction', 'gpc', 'locale', 'config_version'])
-        .doUpdateSet({ count: sql`insight_choices.count + excluded.count` }))
+    await trx
+      .insertInto('insight_choices')
+      .values(choiceRows.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'day', 'interaction', 'gpc', 'locale', 'config_version'])
+          .doUpdateSet({ count: sql`insight_choices.count + excluded.count` }),
+      )
       .execute();
   }
 }

@@ -10,7 +10,10 @@ export function contextDigest(ipTruncated: string | null, userAgent: string | nu
   return sha256Hex(JSON.stringify({ ip: ipTruncated, ua: userAgent }));
 }
 
-type HashedFields = Omit<ConsentEventsTable, 'hash' | 'ip_truncated' | 'user_agent' | 'reason' | 'interaction'> & { reason?: string | null; interaction?: string | null };
+type HashedFields = Omit<
+  ConsentEventsTable,
+  'hash' | 'ip_truncated' | 'user_agent' | 'reason' | 'interaction'
+> & { reason?: string | null; interaction?: string | null };
 
 /**
  * The hashed body is canonicalJson of the event's fields. Every value is a string, a

@@ -11,12 +11,21 @@ export const GENESIS_HASH = '0'.repeat(64);
 export async function createHead(db: Kysely<Database>, tenantId: string): Promise<void> {
   await db
     .insertInto('ledger_heads')
-    .values({ tenant_id: tenantId, ledger_seq: 0, ledger_hash: GENESIS_HASH, feed_seq: 0, audit_seq: 0 })
+    .values({
+      tenant_id: tenantId,
+      ledger_seq: 0,
+      ledger_hash: GENESIS_HASH,
+      feed_seq: 0,
+      audit_seq: 0,
+    })
     .execute();
 }
 
 /** Takes the tenant's write lock (held until the caller's transaction ends) and reads the chain tip. */
-export async function lockLedgerHead(trx: Kysely<Database>, tenantId: string): Promise<{ seq: number; hash: string }> {
+export async function lockLedgerHead(
+  trx: Kysely<Database>,
+  tenantId: string,
+): Promise<{ seq: number; hash: string }> {
   const head = await trx
     .updateTable('ledger_heads')
     .set({ ledger_seq: sql`ledger_seq` })
@@ -28,7 +37,12 @@ export async function lockLedgerHead(trx: Kysely<Database>, tenantId: string): P
 }
 
 /** Reserves `count` positions of the feed or audit log; returns the first. Takes the lock too. */
-export async function reserveSeq(trx: Kysely<Database>, tenantId: string, column: 'feed_seq' | 'audit_seq', count = 1): Promise<number> {
+export async function reserveSeq(
+  trx: Kysely<Database>,
+  tenantId: string,
+  column: 'feed_seq' | 'audit_seq',
+  count = 1,
+): Promise<number> {
   const row = await trx
     .updateTable('ledger_heads')
     .set({ [column]: sql`${sql.ref(column)} + ${count}` })

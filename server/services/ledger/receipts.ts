@@ -42,14 +42,19 @@ async function loadActiveKey(ctx: KeyContext): Promise<ActiveKey> {
   return {
     kid: found.kid,
     key: crypto.createPrivateKey({ key: jwk, format: 'jwk' }),
-    header: Buffer.from(JSON.stringify({ alg: RECEIPT_ALG, kid: found.kid, typ: RECEIPT_TYP })).toString('base64url'),
+    header: Buffer.from(
+      JSON.stringify({ alg: RECEIPT_ALG, kid: found.kid, typ: RECEIPT_TYP }),
+    ).toString('base64url'),
     loadedAt: Date.now(),
   };
 }
 
 /** A new Ed25519 key pair; its kid is the RFC 7638 thumbprint of the public key. */
 async function createSigningKey(ctx: KeyContext): Promise<{ kid: string; private_enc: string }> {
-  const { privateKey, publicKey } = await generateKeyPair(RECEIPT_ALG, { crv: 'Ed25519', extractable: true });
+  const { privateKey, publicKey } = await generateKeyPair(RECEIPT_ALG, {
+    crv: 'Ed25519',
+    extractable: true,
+  });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: RECEIPT_ALG };
@@ -74,14 +79,19 @@ export function activeSigningKey(ctx: KeyContext): Promise<ActiveKey> {
     pending.catch(() => activeKeys.delete(ctx.db));
   }
   return pending.then((active) => {
-    if (Date.now() - active.loadedAt > RECHECK_MS && activeKeys.get(ctx.db) === pending) activeKeys.delete(ctx.db);
+    if (Date.now() - active.loadedAt > RECHECK_MS && activeKeys.get(ctx.db) === pending)
+      activeKeys.delete(ctx.db);
     return active;
   });
 }
 
 /** Retires the current key(s) and starts signing with a new one; retired keys stay in the JWKS. */
 export async function rotateSigningKey(ctx: KeyContext): Promise<string> {
-  await ctx.db.updateTable('signing_keys').set({ retired_at: ctx.clock.now().toISOString() }).where('retired_at', 'is', null).execute();
+  await ctx.db
+    .updateTable('signing_keys')
+    .set({ retired_at: ctx.clock.now().toISOString() })
+    .where('retired_at', 'is', null)
+    .execute();
   activeKeys.delete(ctx.db);
   return (await activeSigningKey(ctx)).kid;
 }
@@ -89,7 +99,11 @@ export async function rotateSigningKey(ctx: KeyContext): Promise<string> {
 /** Every public key, active and retired, as a JWK Set (RFC 7517 §5). */
 export async function publicJwks(ctx: KeyContext): Promise<{ keys: JWK[] }> {
   await activeSigningKey(ctx);
-  const rows = await ctx.db.selectFrom('signing_keys').select('public_jwk').orderBy('created_at', 'desc').execute();
+  const rows = await ctx.db
+    .selectFrom('signing_keys')
+    .select('public_jwk')
+    .orderBy('created_at', 'desc')
+    .execute();
   return { keys: rows.map((r) => JSON.parse(r.public_jwk) as JWK) };
 }
 

@@ -73,7 +73,8 @@ export interface TokenRow {
 
 type Keys = Pick<AppContext, 'keyring' | 'clock'>;
 
-export const hashToken = (keyring: AppContext['keyring'], token: string): string => keyring.hmac('link-token', token);
+export const hashToken = (keyring: AppContext['keyring'], token: string): string =>
+  keyring.hmac('link-token', token);
 
 export async function issueToken(
   db: Kysely<Database>,
@@ -101,39 +102,84 @@ export async function issueToken(
 }
 
 /** The token if it exists, is of one of `kinds` and has not expired; a used one-time token counts as gone. */
-export async function findToken(db: Kysely<Database>, ctx: Keys, token: string, kinds: TokenKind[]): Promise<TokenRow | null> {
-  const row = await db.selectFrom('tokens').selectAll().where('token_hash', '=', hashToken(ctx.keyring, token)).executeTakeFirst();
+export async function findToken(
+  db: Kysely<Database>,
+  ctx: Keys,
+  token: string,
+  kinds: TokenKind[],
+): Promise<TokenRow | null> {
+  const row = await db
+    .selectFrom('tokens')
+    .selectAll()
+    .where('token_hash', '=', hashToken(ctx.keyring, token))
+    .executeTakeFirst();
   if (!row || !kinds.includes(row.kind)) return null;
-  if (!NEVER_EXPIRE.has(row.kind) && (row.expires_at === null || row.expires_at <= ctx.clock.now().toISOString())) return null;
+  if (
+    !NEVER_EXPIRE.has(row.kind) &&
+    (row.expires_at === null || row.expires_at <= ctx.clock.now().toISOString())
+  )
+    return null;
   if (ONE_USE.has(row.kind) && row.used_at !== null) return null;
-  return { tenantId: row.tenant_id, kind: row.kind, subjectId: row.subject_id, data: JSON.parse(row.data) as TokenData, expiresAt: row.expires_at };
+  return {
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    subjectId: row.subject_id,
+    data: JSON.parse(row.data) as TokenData,
+    expiresAt: row.expires_at,
+  };
 }
 
 /**
  * Uses a token: a one-time token is marked used by a conditional update, so of two
  * concurrent uses exactly one succeeds; a reusable one only records its first use.
  */
-export async function useToken(db: Kysely<Database>, ctx: Keys, token: string, kinds: TokenKind[]): Promise<TokenRow | null> {
+export async function useToken(
+  db: Kysely<Database>,
+  ctx: Keys,
+  token: string,
+  kinds: TokenKind[],
+): Promise<TokenRow | null> {
   const found = await findToken(db, ctx, token, kinds);
   if (!found) return null;
   const now = ctx.clock.now().toISOString();
   const hash = hashToken(ctx.keyring, token);
   if (ONE_USE.has(found.kind)) {
-    const result = await db.updateTable('tokens').set({ used_at: now }).where('token_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+    const result = await db
+      .updateTable('tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return null;
   } else {
-    await db.updateTable('tokens').set({ used_at: now }).where('token_hash', '=', hash).where('used_at', 'is', null).execute();
+    await db
+      .updateTable('tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .execute();
   }
   return found;
 }
 
 /** Checks that purpose and channel name a communication consent of the config. */
-export function requireChannelPurpose(config: TenantConfig, purposeKey: string | undefined, channel: string | undefined): { purpose: string; channel: string } {
+export function requireChannelPurpose(
+  config: TenantConfig,
+  purposeKey: string | undefined,
+  channel: string | undefined,
+): { purpose: string; channel: string } {
   const purpose = config.purposes.find((p) => p.key === purposeKey);
-  if (!purposeKey || !purpose) throw new ApiError(422, 'UNKNOWN_PURPOSE', 'Name a purpose of the current configuration');
-  if (!isCommunicationPurpose(purpose)) throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${purpose.key}" has no channels`);
+  if (!purposeKey || !purpose)
+    throw new ApiError(422, 'UNKNOWN_PURPOSE', 'Name a purpose of the current configuration');
+  if (!isCommunicationPurpose(purpose))
+    throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${purpose.key}" has no channels`);
   const chosen = channel ?? 'email';
-  if (!purpose.channels!.includes(chosen)) throw new ApiError(422, 'VALIDATION_FAILED', `Purpose "${purpose.key}" has no channel "${chosen}"`);
+  if (!purpose.channels!.includes(chosen))
+    throw new ApiError(
+      422,
+      'VALIDATION_FAILED',
+      `Purpose "${purpose.key}" has no channel "${chosen}"`,
+    );
   return { purpose: purpose.key, channel: chosen };
 }
 
@@ -148,50 +194,109 @@ export interface PurposeLink {
 }
 
 /** Reads a purpose link for its page; null when the token is unknown, used or expired. */
-export async function readPurposeLink(ctx: AppContext, token: string, kind: 'unsubscribe' | 'double_opt_in'): Promise<PurposeLink | null> {
+export async function readPurposeLink(
+  ctx: AppContext,
+  token: string,
+  kind: 'unsubscribe' | 'double_opt_in',
+): Promise<PurposeLink | null> {
   const row = await findToken(ctx.db, ctx, token, [kind]);
-  if (!row || (!row.subjectId && !row.data.revive) || !row.data.purpose || !row.data.channel) return null;
-  const tenant = await ctx.db.selectFrom('tenants').select('name').where('id', '=', row.tenantId).executeTakeFirst();
+  if (!row || (!row.subjectId && !row.data.revive) || !row.data.purpose || !row.data.channel)
+    return null;
+  const tenant = await ctx.db
+    .selectFrom('tenants')
+    .select('name')
+    .where('id', '=', row.tenantId)
+    .executeTakeFirst();
   const published = await getPublishedConfig(ctx.db, row.tenantId);
   const locale = row.data.locale ?? published?.config.defaultLocale ?? 'en';
   const purpose = published?.config.purposes.find((p) => p.key === row.data.purpose);
   return {
-    token: row, purpose: row.data.purpose, channel: row.data.channel, locale,
+    token: row,
+    purpose: row.data.purpose,
+    channel: row.data.channel,
+    locale,
     purposeName: purpose?.text[locale]?.name ?? row.data.purpose,
     tenantName: tenant?.name ?? '',
   };
 }
 
-export const preferenceCenterUrl = (ctx: Pick<AppContext, 'config'>, tenantId: string, token?: string): string =>
+export const preferenceCenterUrl = (
+  ctx: Pick<AppContext, 'config'>,
+  tenantId: string,
+  token?: string,
+): string =>
   // The token rides in the fragment: browsers never send it to a server, a proxy log or a Referer.
   `${ctx.config.publicUrl}/p/${encodeURIComponent(tenantId)}${token ? `#token=${token}` : ''}`;
 
-export const unsubscribeUrl = (ctx: Pick<AppContext, 'config'>, token: string): string => `${ctx.config.publicUrl}/u/${token}`;
+export const unsubscribeUrl = (ctx: Pick<AppContext, 'config'>, token: string): string =>
+  `${ctx.config.publicUrl}/u/${token}`;
 
-export const objectionUrl = (ctx: Pick<AppContext, 'config'>, token: string): string => `${ctx.config.publicUrl}/u/object/${token}`;
+export const objectionUrl = (ctx: Pick<AppContext, 'config'>, token: string): string =>
+  `${ctx.config.publicUrl}/u/object/${token}`;
 
 /** POST /v1/subjects/{externalId}/links: a signed link for a tool to put in its mails. */
-export async function createSubjectLink(ctx: AppContext, tenantId: string, externalId: string, body: CreateLinkBody, actor: string) {
+export async function createSubjectLink(
+  ctx: AppContext,
+  tenantId: string,
+  externalId: string,
+  body: CreateLinkBody,
+  actor: string,
+) {
   const subject = await findSubjectByExternalId(ctx.db, tenantId, externalId);
   if (!subject) throw new ApiError(404, 'NOT_FOUND', 'No such subject');
   const { config } = await requirePublishedConfig(ctx.db, tenantId);
-  const locale = body.locale && config.locales.includes(body.locale) ? body.locale : config.defaultLocale;
+  const locale =
+    body.locale && config.locales.includes(body.locale) ? body.locale : config.defaultLocale;
   const data: TokenData = { locale };
   // A preference link opens a low-assurance session that names this link and this key in every action.
   if (body.kind === 'preferences') Object.assign(data, { linkId: newId('lnk'), keyId: actor });
-  if (body.kind === 'unsubscribe' || body.purpose !== undefined) Object.assign(data, requireChannelPurpose(config, body.purpose, body.channel));
+  if (body.kind === 'unsubscribe' || body.purpose !== undefined)
+    Object.assign(data, requireChannelPurpose(config, body.purpose, body.channel));
   return ctx.db.transaction().execute(async (trx) => {
-    const { token, expiresAt } = await issueToken(trx, ctx, { tenantId, kind: body.kind, subjectId: subject.id, data });
+    const { token, expiresAt } = await issueToken(trx, ctx, {
+      tenantId,
+      kind: body.kind,
+      subjectId: subject.id,
+      data,
+    });
     // Art. 21(4): every link set for a mail carries the objection to all direct marketing, separately.
-    const objection = await issueToken(trx, ctx, { tenantId, kind: 'objection', subjectId: subject.id, data: { locale } });
-    await appendAudit(trx, tenantId, {
-      actor, action: 'link.created', target: subject.id,
-      details: { kind: body.kind, linkId: data.linkId ?? null, purpose: data.purpose ?? null, channel: data.channel ?? null, expiresAt, objectionLink: true },
-    }, ctx.clock.now().toISOString());
+    const objection = await issueToken(trx, ctx, {
+      tenantId,
+      kind: 'objection',
+      subjectId: subject.id,
+      data: { locale },
+    });
+    await appendAudit(
+      trx,
+      tenantId,
+      {
+        actor,
+        action: 'link.created',
+        target: subject.id,
+        details: {
+          kind: body.kind,
+          linkId: data.linkId ?? null,
+          purpose: data.purpose ?? null,
+          channel: data.channel ?? null,
+          expiresAt,
+          objectionLink: true,
+        },
+      },
+      ctx.clock.now().toISOString(),
+    );
     const objectUrl = objectionUrl(ctx, objection.token);
-    if (body.kind === 'preferences') return { url: preferenceCenterUrl(ctx, tenantId, token), expiresAt, objectUrl };
+    if (body.kind === 'preferences')
+      return { url: preferenceCenterUrl(ctx, tenantId, token), expiresAt, objectUrl };
     const url = unsubscribeUrl(ctx, token);
-    return { url, expiresAt, objectUrl, headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
+    return {
+      url,
+      expiresAt,
+      objectUrl,
+      headers: {
+        'List-Unsubscribe': `<${url}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    };
   });
 }
 
@@ -203,6 +308,11 @@ export async function createSubjectLink(ctx: AppContext, tenantId: string, exter
 export async function createVisitorLink(ctx: AppContext, tenantId: string, visitorId: string) {
   const subjectId = await findSubjectByVisitor(ctx.db, tenantId, visitorId);
   if (!subjectId) throw new ApiError(404, 'NOT_FOUND', 'Nothing is stored for this visitor');
-  const { token, expiresAt } = await issueToken(ctx.db, ctx, { tenantId, kind: 'visitor', subjectId, data: { linkId: newId('lnk') } });
+  const { token, expiresAt } = await issueToken(ctx.db, ctx, {
+    tenantId,
+    kind: 'visitor',
+    subjectId,
+    data: { linkId: newId('lnk') },
+  });
   return { url: preferenceCenterUrl(ctx, tenantId, token), expiresAt };
 }

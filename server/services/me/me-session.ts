@@ -51,11 +51,16 @@ export function sessionActor(session: SessionOrigin): string {
   return parts.join(' ');
 }
 
-const hashSessionId = (ctx: Pick<AppContext, 'keyring'>, id: string): string => ctx.keyring.hmac('session', id);
+const hashSessionId = (ctx: Pick<AppContext, 'keyring'>, id: string): string =>
+  ctx.keyring.hmac('session', id);
 
 /** The display data of a tenant's page: name, languages, notice links, controller contact. */
 export async function tenantPageInfo(ctx: AppContext, tenantId: string) {
-  const tenant = await ctx.db.selectFrom('tenants').select(['id', 'name', 'status']).where('id', '=', tenantId).executeTakeFirst();
+  const tenant = await ctx.db
+    .selectFrom('tenants')
+    .select(['id', 'name', 'status'])
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
   if (!tenant || tenant.status !== 'active') return null;
   const published = await getPublishedConfig(ctx.db, tenantId);
   if (!published) return null;
@@ -67,7 +72,10 @@ export async function tenantPageInfo(ctx: AppContext, tenantId: string) {
  * e-mail with a one-time sign-in link. The caller answers 202 before this finishes, so neither
  * the answer nor its timing tells whether the address is known.
  */
-export async function sendLoginLink(ctx: AppContext, input: { tenantId: string; email: string; locale?: string }): Promise<boolean> {
+export async function sendLoginLink(
+  ctx: AppContext,
+  input: { tenantId: string; email: string; locale?: string },
+): Promise<boolean> {
   const page = await tenantPageInfo(ctx, input.tenantId);
   if (!page) return false;
   const subject = await ctx.db
@@ -78,24 +86,50 @@ export async function sendLoginLink(ctx: AppContext, input: { tenantId: string; 
     .orderBy('created_at')
     .limit(1)
     .executeTakeFirst();
-  const locale = input.locale && page.config.locales.includes(input.locale) ? input.locale : page.config.defaultLocale;
+  const locale =
+    input.locale && page.config.locales.includes(input.locale)
+      ? input.locale
+      : page.config.defaultLocale;
   // Spent sign-in links go as new ones are asked for, so the table stays small.
-  await ctx.db.deleteFrom('tokens').where('tenant_id', '=', input.tenantId).where('kind', 'in', ['login', 'visitor'])
-    .where('expires_at', '<', ctx.clock.now().toISOString()).execute();
+  await ctx.db
+    .deleteFrom('tokens')
+    .where('tenant_id', '=', input.tenantId)
+    .where('kind', 'in', ['login', 'visitor'])
+    .where('expires_at', '<', ctx.clock.now().toISOString())
+    .execute();
   // The same work for an unknown address: a token that can never sign anyone in (no subject)
   // and the same rendering, so the load on the server does not tell the two apart either.
-  const { token } = await issueToken(ctx.db, ctx, { tenantId: input.tenantId, kind: 'login', subjectId: subject?.email_enc ? subject.id : null, data: { locale } });
+  const { token } = await issueToken(ctx.db, ctx, {
+    tenantId: input.tenantId,
+    kind: 'login',
+    subjectId: subject?.email_enc ? subject.id : null,
+    data: { locale },
+  });
   const mail = loginMail(locale, {
-    tenant: { name: page.name, controller: page.config.controller.name, contact: page.config.controller.contact },
+    tenant: {
+      name: page.name,
+      controller: page.config.controller.name,
+      contact: page.config.controller.contact,
+    },
     url: preferenceCenterUrl(ctx, input.tenantId, token),
   });
   if (!subject?.email_enc) return false;
   // The stored address, not the typed one: the mail goes where the tenant knows the person.
-  await ctx.mailer.send({ to: ctx.keyring.decrypt(subject.email_enc), ...mail, tenantId: input.tenantId, subjectId: subject.id });
+  await ctx.mailer.send({
+    to: ctx.keyring.decrypt(subject.email_enc),
+    ...mail,
+    tenantId: input.tenantId,
+    subjectId: subject.id,
+  });
   return true;
 }
 
-export async function startSession(ctx: AppContext, tenantId: string, subjectId: string, origin: SessionOrigin = BY_EMAIL): Promise<MeSession & { id: string }> {
+export async function startSession(
+  ctx: AppContext,
+  tenantId: string,
+  subjectId: string,
+  origin: SessionOrigin = BY_EMAIL,
+): Promise<MeSession & { id: string }> {
   const id = crypto.randomBytes(32).toString('base64url');
   const csrfToken = crypto.randomBytes(24).toString('base64url');
   const now = ctx.clock.now();
@@ -103,8 +137,16 @@ export async function startSession(ctx: AppContext, tenantId: string, subjectId:
   await ctx.db
     .insertInto('sessions')
     .values({
-      id_hash: hashSessionId(ctx, id), tenant_id: tenantId, subject_id: subjectId, csrf_token: csrfToken, expires_at: expiresAt, created_at: now.toISOString(),
-      assurance: origin.assurance, via: origin.via, link_id: origin.linkId, key_id: origin.keyId,
+      id_hash: hashSessionId(ctx, id),
+      tenant_id: tenantId,
+      subject_id: subjectId,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+      created_at: now.toISOString(),
+      assurance: origin.assurance,
+      via: origin.via,
+      link_id: origin.linkId,
+      key_id: origin.keyId,
     })
     .execute();
   return { id, tenantId, subjectId, csrfToken, expiresAt, ...origin };
@@ -114,25 +156,46 @@ export async function startSession(ctx: AppContext, tenantId: string, subjectId:
  * Exchanges a link token for a session: sign-in and visitor links once, signed
  * preference links until they expire. Null when the token is unknown, used or expired.
  */
-export async function exchangeToken(ctx: AppContext, token: string): Promise<(MeSession & { id: string }) | null> {
+export async function exchangeToken(
+  ctx: AppContext,
+  token: string,
+): Promise<(MeSession & { id: string }) | null> {
   const row = await useToken(ctx.db, ctx, token, ['login', 'preferences', 'visitor']);
   if (!row?.subjectId) return null;
-  const subject = await ctx.db.selectFrom('subjects').select('id').where('tenant_id', '=', row.tenantId).where('id', '=', row.subjectId).executeTakeFirst();
+  const subject = await ctx.db
+    .selectFrom('subjects')
+    .select('id')
+    .where('tenant_id', '=', row.tenantId)
+    .where('id', '=', row.subjectId)
+    .executeTakeFirst();
   if (!subject) return null;
   // Only a link mailed to the address on file proves the person; a tool's link and the visitor id do not.
-  const origin: SessionOrigin = row.kind === 'login'
-    ? BY_EMAIL
-    : { assurance: 'low', via: row.kind === 'preferences' ? 'preferences' : 'visitor', linkId: row.data.linkId ?? null, keyId: row.data.keyId ?? null };
+  const origin: SessionOrigin =
+    row.kind === 'login'
+      ? BY_EMAIL
+      : {
+          assurance: 'low',
+          via: row.kind === 'preferences' ? 'preferences' : 'visitor',
+          linkId: row.data.linkId ?? null,
+          keyId: row.data.keyId ?? null,
+        };
   const started = await startSession(ctx, row.tenantId, row.subjectId, origin);
   if (origin.via !== 'login') await auditSession(ctx, started, 'session.started');
   return started;
 }
 
 /** The live session for a cookie value, its idle deadline moved forward; null when over. */
-export async function readSession(ctx: AppContext, id: string | undefined): Promise<MeSession | null> {
+export async function readSession(
+  ctx: AppContext,
+  id: string | undefined,
+): Promise<MeSession | null> {
   if (!id || id.length > 100) return null;
   const hash = hashSessionId(ctx, id);
-  const row = await ctx.db.selectFrom('sessions').selectAll().where('id_hash', '=', hash).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id_hash', '=', hash)
+    .executeTakeFirst();
   if (!row) return null;
   const now = ctx.clock.now();
   const hardEnd = Date.parse(row.created_at) + SESSION_MAX_MS;
@@ -143,13 +206,21 @@ export async function readSession(ctx: AppContext, id: string | undefined): Prom
   const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, hardEnd)).toISOString();
   // Only write when the deadline moves by a minute or more: reads stay cheap.
   if (Date.parse(expiresAt) - Date.parse(row.expires_at) >= 60_000) {
-    await ctx.db.updateTable('sessions').set({ expires_at: expiresAt }).where('id_hash', '=', hash).execute();
+    await ctx.db
+      .updateTable('sessions')
+      .set({ expires_at: expiresAt })
+      .where('id_hash', '=', hash)
+      .execute();
   }
   return {
-    tenantId: row.tenant_id, subjectId: row.subject_id, csrfToken: row.csrf_token, expiresAt,
+    tenantId: row.tenant_id,
+    subjectId: row.subject_id,
+    csrfToken: row.csrf_token,
+    expiresAt,
     assurance: row.assurance === 'high' ? 'high' : 'low',
     via: (['login', 'preferences', 'visitor'] as const).find((v) => v === row.via) ?? 'unknown',
-    linkId: row.link_id, keyId: row.key_id,
+    linkId: row.link_id,
+    keyId: row.key_id,
   };
 }
 
@@ -157,11 +228,24 @@ export async function readSession(ctx: AppContext, id: string | undefined): Prom
  * Whether the cookie names a live session of this tenant, read without touching it: the
  * page uses it to draw the right first screen, and a GET changes nothing.
  */
-export async function hasLiveSession(ctx: AppContext, id: string | undefined, tenantId: string): Promise<boolean> {
+export async function hasLiveSession(
+  ctx: AppContext,
+  id: string | undefined,
+  tenantId: string,
+): Promise<boolean> {
   if (!id || id.length > 100) return false;
-  const row = await ctx.db.selectFrom('sessions').select(['tenant_id', 'expires_at', 'created_at']).where('id_hash', '=', hashSessionId(ctx, id)).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .select(['tenant_id', 'expires_at', 'created_at'])
+    .where('id_hash', '=', hashSessionId(ctx, id))
+    .executeTakeFirst();
   const now = ctx.clock.now().getTime();
-  return !!row && row.tenant_id === tenantId && Date.parse(row.expires_at) > now && Date.parse(row.created_at) + SESSION_MAX_MS > now;
+  return (
+    !!row &&
+    row.tenant_id === tenantId &&
+    Date.parse(row.expires_at) > now &&
+    Date.parse(row.created_at) + SESSION_MAX_MS > now
+  );
 }
 
 /**
@@ -173,10 +257,27 @@ export async function hasLiveSession(ctx: AppContext, id: string | undefined, te
  */
 export async function isAnonymousVisitor(ctx: AppContext, session: MeSession): Promise<boolean> {
   if (session.via !== 'visitor') return false;
-  const subject = await ctx.db.selectFrom('subjects').select(['external_id', 'email_enc', 'phone_enc', 'attributes_enc'])
-    .where('tenant_id', '=', session.tenantId).where('id', '=', session.subjectId).executeTakeFirst();
-  if (!subject || subject.external_id !== null || subject.email_enc !== null || subject.phone_enc !== null || subject.attributes_enc !== null) return false;
-  const record = await ctx.db.selectFrom('records').select('id').where('tenant_id', '=', session.tenantId).where('subject_id', '=', session.subjectId).limit(1).executeTakeFirst();
+  const subject = await ctx.db
+    .selectFrom('subjects')
+    .select(['external_id', 'email_enc', 'phone_enc', 'attributes_enc'])
+    .where('tenant_id', '=', session.tenantId)
+    .where('id', '=', session.subjectId)
+    .executeTakeFirst();
+  if (
+    !subject ||
+    subject.external_id !== null ||
+    subject.email_enc !== null ||
+    subject.phone_enc !== null ||
+    subject.attributes_enc !== null
+  )
+    return false;
+  const record = await ctx.db
+    .selectFrom('records')
+    .select('id')
+    .where('tenant_id', '=', session.tenantId)
+    .where('subject_id', '=', session.subjectId)
+    .limit(1)
+    .executeTakeFirst();
   return record === undefined;
 }
 
@@ -185,26 +286,67 @@ export async function isAnonymousVisitor(ctx: AppContext, session: MeSession): P
  * high-assurance session in place of this one. A person without an address on file
  * cannot step up here; they ask the controller, who checks who they are.
  */
-export async function sendStepUpLink(ctx: AppContext, me: MeSession, locale: string | undefined): Promise<void> {
+export async function sendStepUpLink(
+  ctx: AppContext,
+  me: MeSession,
+  locale: string | undefined,
+): Promise<void> {
   const page = await tenantPageInfo(ctx, me.tenantId);
   if (!page) throw new ApiError(404, 'NOT_FOUND', 'This preference center is not available');
-  const subject = await ctx.db.selectFrom('subjects').select(['id', 'email_enc']).where('tenant_id', '=', me.tenantId).where('id', '=', me.subjectId).executeTakeFirst();
-  if (!subject?.email_enc) throw new ApiError(409, 'NO_ADDRESS_ON_FILE', 'There is no e-mail address on file to send a confirmation link to');
+  const subject = await ctx.db
+    .selectFrom('subjects')
+    .select(['id', 'email_enc'])
+    .where('tenant_id', '=', me.tenantId)
+    .where('id', '=', me.subjectId)
+    .executeTakeFirst();
+  if (!subject?.email_enc)
+    throw new ApiError(
+      409,
+      'NO_ADDRESS_ON_FILE',
+      'There is no e-mail address on file to send a confirmation link to',
+    );
   const email = ctx.keyring.decrypt(subject.email_enc);
   await ctx.rateLimits.loginPerEmail.consume(`${me.tenantId}:${emailHash(ctx.keyring, email)}`);
-  const chosen = locale && page.config.locales.includes(locale) ? locale : page.config.defaultLocale;
-  const { token } = await issueToken(ctx.db, ctx, { tenantId: me.tenantId, kind: 'login', subjectId: subject.id, data: { locale: chosen, stepUp: true } });
-  const mail = stepUpMail(chosen, { tenant: { name: page.name, controller: page.config.controller.name, contact: page.config.controller.contact }, url: preferenceCenterUrl(ctx, me.tenantId, token) });
+  const chosen =
+    locale && page.config.locales.includes(locale) ? locale : page.config.defaultLocale;
+  const { token } = await issueToken(ctx.db, ctx, {
+    tenantId: me.tenantId,
+    kind: 'login',
+    subjectId: subject.id,
+    data: { locale: chosen, stepUp: true },
+  });
+  const mail = stepUpMail(chosen, {
+    tenant: {
+      name: page.name,
+      controller: page.config.controller.name,
+      contact: page.config.controller.contact,
+    },
+    url: preferenceCenterUrl(ctx, me.tenantId, token),
+  });
   await ctx.mailer.send({ to: email, ...mail, tenantId: me.tenantId, subjectId: subject.id });
   await auditSession(ctx, me, 'session.step_up_requested');
 }
 
 /** Records a link session's start or step-up, named by its link and key (ids only). */
 async function auditSession(ctx: AppContext, session: MeSession, action: string): Promise<void> {
-  await ctx.db.transaction().execute((trx) => appendAudit(trx, session.tenantId, {
-    actor: sessionActor(session), action, target: session.subjectId,
-    details: { via: session.via, linkId: session.linkId, keyId: session.keyId, assurance: session.assurance },
-  }, ctx.clock.now().toISOString()));
+  await ctx.db.transaction().execute((trx) =>
+    appendAudit(
+      trx,
+      session.tenantId,
+      {
+        actor: sessionActor(session),
+        action,
+        target: session.subjectId,
+        details: {
+          via: session.via,
+          linkId: session.linkId,
+          keyId: session.keyId,
+          assurance: session.assurance,
+        },
+      },
+      ctx.clock.now().toISOString(),
+    ),
+  );
 }
 
 export async function endSession(ctx: AppContext, id: string | undefined): Promise<void> {

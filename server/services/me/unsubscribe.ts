@@ -15,19 +15,28 @@ import { objectToMarketing } from '../rights/object.js';
 export type UnsubscribeTarget = PurposeLink;
 
 /** What an unsubscribe link is about, for its page; null when the link is unknown or expired. */
-export const readUnsubscribeLink = (ctx: AppContext, token: string): Promise<UnsubscribeTarget | null> =>
-  readPurposeLink(ctx, token, 'unsubscribe');
+export const readUnsubscribeLink = (
+  ctx: AppContext,
+  token: string,
+): Promise<UnsubscribeTarget | null> => readPurposeLink(ctx, token, 'unsubscribe');
 
 /** Withdraws the link's purpose and channel; true when the ledger changed. */
 export async function unsubscribe(ctx: AppContext, target: UnsubscribeTarget): Promise<boolean> {
   const { tenantId, subjectId } = target.token;
   return ctx.db.transaction().execute(async (trx) => {
-    const subject = await trx.selectFrom('subjects').select('id').where('tenant_id', '=', tenantId).where('id', '=', subjectId!).executeTakeFirst();
+    const subject = await trx
+      .selectFrom('subjects')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', subjectId!)
+      .executeTakeFirst();
     // An erased person gets nothing any more: unsubscribing from nothing succeeds.
     if (!subject) return false;
     const rows = await readStateRows(trx, tenantId, subject.id);
     let published = await requirePublishedConfig(trx, tenantId);
-    const stillOffered = published.config.purposes.some((p) => p.key === target.purpose && (p.channels ?? []).includes(target.channel));
+    const stillOffered = published.config.purposes.some(
+      (p) => p.key === target.purpose && (p.channels ?? []).includes(target.channel),
+    );
     if (!stillOffered) {
       // The purpose left the configuration: withdraw under the version the consent was given on.
       const row = rows.find((r) => r.purpose === target.purpose && r.channel === target.channel);
@@ -35,15 +44,35 @@ export async function unsubscribe(ctx: AppContext, target: UnsubscribeTarget): P
       if (!older) return false;
       published = older;
     }
-    const changes = decisionsToChanges(published.config, { [target.purpose]: { [target.channel]: false } }, rows);
+    const changes = decisionsToChanges(
+      published.config,
+      { [target.purpose]: { [target.channel]: false } },
+      rows,
+    );
     const recorded = await recordConsentIn(trx, ctx, {
-      tenantId, subjectId: subject.id, configVersion: published.version, locale: target.locale, source: 'unsubscribe', changes,
+      tenantId,
+      subjectId: subject.id,
+      configVersion: published.version,
+      locale: target.locale,
+      source: 'unsubscribe',
+      changes,
     });
     if (recorded.events.length === 0) return false;
-    await appendAudit(trx, tenantId, {
-      actor: 'data_subject', action: 'consent.unsubscribed', target: subject.id,
-      details: { purpose: target.purpose, channel: target.channel, consentId: recorded.consentId },
-    }, recorded.occurredAt);
+    await appendAudit(
+      trx,
+      tenantId,
+      {
+        actor: 'data_subject',
+        action: 'consent.unsubscribed',
+        target: subject.id,
+        details: {
+          purpose: target.purpose,
+          channel: target.channel,
+          consentId: recorded.consentId,
+        },
+      },
+      recorded.occurredAt,
+    );
     return true;
   });
 }
@@ -56,12 +85,23 @@ export interface ObjectionLink {
 }
 
 /** Null when the link is unknown (never issued, or its person erased). */
-export async function readObjectionLink(ctx: AppContext, token: string): Promise<ObjectionLink | null> {
+export async function readObjectionLink(
+  ctx: AppContext,
+  token: string,
+): Promise<ObjectionLink | null> {
   const row = await findToken(ctx.db, ctx, token, ['objection']);
   if (!row?.subjectId) return null;
-  const tenant = await ctx.db.selectFrom('tenants').select('name').where('id', '=', row.tenantId).executeTakeFirst();
+  const tenant = await ctx.db
+    .selectFrom('tenants')
+    .select('name')
+    .where('id', '=', row.tenantId)
+    .executeTakeFirst();
   const published = await getPublishedConfig(ctx.db, row.tenantId);
-  return { token: row, locale: row.data.locale ?? published?.config.defaultLocale ?? 'en', tenantName: tenant?.name ?? '' };
+  return {
+    token: row,
+    locale: row.data.locale ?? published?.config.defaultLocale ?? 'en',
+    tenantName: tenant?.name ?? '',
+  };
 }
 
 /**
@@ -71,13 +111,29 @@ export async function readObjectionLink(ctx: AppContext, token: string): Promise
  */
 export async function objectByLink(ctx: AppContext, link: ObjectionLink): Promise<boolean> {
   const { tenantId, subjectId } = link.token;
-  const subject = await ctx.db.selectFrom('subjects').select('objected_at').where('tenant_id', '=', tenantId).where('id', '=', subjectId!).executeTakeFirst();
+  const subject = await ctx.db
+    .selectFrom('subjects')
+    .select('objected_at')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', subjectId!)
+    .executeTakeFirst();
   if (!subject) return false;
   if (subject.objected_at !== null) {
-    const lifted = await ctx.db.selectFrom('consent_state').select('purpose').where('tenant_id', '=', tenantId)
-      .where('subject_id', '=', subjectId!).where('objection_lifted_at', 'is not', null).executeTakeFirst();
+    const lifted = await ctx.db
+      .selectFrom('consent_state')
+      .select('purpose')
+      .where('tenant_id', '=', tenantId)
+      .where('subject_id', '=', subjectId!)
+      .where('objection_lifted_at', 'is not', null)
+      .executeTakeFirst();
     if (!lifted) return false;
   }
-  await objectToMarketing(ctx, { tenantId, subjectId: subjectId!, source: 'unsubscribe', actor: 'data_subject', locale: link.locale });
+  await objectToMarketing(ctx, {
+    tenantId,
+    subjectId: subjectId!,
+    source: 'unsubscribe',
+    actor: 'data_subject',
+    locale: link.locale,
+  });
   return true;
 }

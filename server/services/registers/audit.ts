@@ -15,7 +15,12 @@ export interface AuditEntry {
 }
 
 /** Appends within the caller's transaction (it takes the tenant's head lock). */
-export async function appendAudit(trx: Kysely<Database>, tenantId: string, entry: AuditEntry, at: string): Promise<void> {
+export async function appendAudit(
+  trx: Kysely<Database>,
+  tenantId: string,
+  entry: AuditEntry,
+  at: string,
+): Promise<void> {
   const seq = await reserveSeq(trx, tenantId, 'audit_seq');
   await trx
     .insertInto('audit_log')

@@ -12,22 +12,55 @@ export const WARN_BEFORE_MS = 12 * 3_600_000;
 export async function runBreachClock(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number> {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const due = await ctx.db.selectFrom('breaches').select(['id', 'tenant_id', 'aware_at', 'due_at'])
-    .where('deadline_warned_at', 'is', null).where('notification_required', '=', 1).where('ap_notified_at', 'is', null)
+  const due = await ctx.db
+    .selectFrom('breaches')
+    .select(['id', 'tenant_id', 'aware_at', 'due_at'])
+    .where('deadline_warned_at', 'is', null)
+    .where('notification_required', '=', 1)
+    .where('ap_notified_at', 'is', null)
     .where('due_at', '<=', new Date(now.getTime() + WARN_BEFORE_MS).toISOString())
-    .orderBy('due_at').limit(500).execute();
+    .orderBy('due_at')
+    .limit(500)
+    .execute();
   let warned = 0;
   for (const breach of due) {
     const done = await ctx.db.transaction().execute(async (trx) => {
-      const claimed = await trx.updateTable('breaches').set({ deadline_warned_at: at })
-        .where('id', '=', breach.id).where('deadline_warned_at', 'is', null).executeTakeFirst();
+      const claimed = await trx
+        .updateTable('breaches')
+        .set({ deadline_warned_at: at })
+        .where('id', '=', breach.id)
+        .where('deadline_warned_at', 'is', null)
+        .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return false;
       const hoursLeft = Math.round((Date.parse(breach.due_at) - now.getTime()) / 360_000) / 10;
-      await appendFeedEvent(trx, breach.tenant_id, {
-        type: 'breach.deadline_near', subjectId: null, externalId: null,
-        data: { breachId: breach.id, awareAt: breach.aware_at, dueAt: breach.due_at, hoursLeft, overdue: hoursLeft < 0 },
-      }, at);
-      await appendAudit(trx, breach.tenant_id, { actor: 'system', action: 'breach.deadline_warned', target: breach.id, details: { dueAt: breach.due_at } }, at);
+      await appendFeedEvent(
+        trx,
+        breach.tenant_id,
+        {
+          type: 'breach.deadline_near',
+          subjectId: null,
+          externalId: null,
+          data: {
+            breachId: breach.id,
+            awareAt: breach.aware_at,
+            dueAt: breach.due_at,
+            hoursLeft,
+            overdue: hoursLeft < 0,
+          },
+        },
+        at,
+      );
+      await appendAudit(
+        trx,
+        breach.tenant_id,
+        {
+          actor: 'system',
+          action: 'breach.deadline_warned',
+          target: breach.id,
+          details: { dueAt: breach.due_at },
+        },
+        at,
+      );
       return true;
     });
     if (done) warned += 1;

@@ -16,16 +16,39 @@ export interface Disclosure {
 
 const CHUNK = 200;
 
-export async function recordDisclosures(db: Kysely<Database>, tenantId: string, items: Disclosure[], at: string): Promise<void> {
+export async function recordDisclosures(
+  db: Kysely<Database>,
+  tenantId: string,
+  items: Disclosure[],
+  at: string,
+): Promise<void> {
   for (let i = 0; i < items.length; i += CHUNK) {
     const rows = items.slice(i, i + CHUNK).map((d) => ({
-      tenant_id: tenantId, subject_id: d.subjectId, recipient_kind: d.kind, recipient_id: d.recipientId,
-      categories: [...new Set(d.categories)].sort().join(','), first_at: at, last_at: at,
+      tenant_id: tenantId,
+      subject_id: d.subjectId,
+      recipient_kind: d.kind,
+      recipient_id: d.recipientId,
+      categories: [...new Set(d.categories)].sort().join(','),
+      first_at: at,
+      last_at: at,
     }));
     // One statement may not name a row twice (PostgreSQL): the same person twice in a chunk counts once.
-    const unique = [...new Map(rows.map((r) => [`${r.subject_id}|${r.recipient_kind}|${r.recipient_id}|${r.categories}`, r])).values()];
-    await db.insertInto('disclosures').values(unique)
-      .onConflict((oc) => oc.columns(['tenant_id', 'subject_id', 'recipient_kind', 'recipient_id', 'categories']).doUpdateSet({ last_at: at }))
+    const unique = [
+      ...new Map(
+        rows.map((r) => [
+          `${r.subject_id}|${r.recipient_kind}|${r.recipient_id}|${r.categories}`,
+          r,
+        ]),
+      ).values(),
+    ];
+    await db
+      .insertInto('disclosures')
+      .values(unique)
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'subject_id', 'recipient_kind', 'recipient_id', 'categories'])
+          .doUpdateSet({ last_at: at }),
+      )
       .execute();
   }
 }
@@ -41,17 +64,46 @@ export interface RecipientView {
 }
 
 /** Everyone who received some of this person's data, newest first. */
-export async function listRecipients(db: Kysely<Database>, tenantId: string, subjectId: string): Promise<RecipientView[]> {
-  const rows = await db.selectFrom('disclosures')
-    .leftJoin('api_keys', (j) => j.onRef('api_keys.id', '=', 'disclosures.recipient_id').on('disclosures.recipient_kind', '=', 'key'))
-    .leftJoin('webhooks', (j) => j.onRef('webhooks.id', '=', 'disclosures.recipient_id').on('disclosures.recipient_kind', '=', 'webhook'))
-    .select(['disclosures.recipient_kind', 'disclosures.recipient_id', 'disclosures.categories', 'disclosures.first_at', 'disclosures.last_at', 'api_keys.name', 'api_keys.prefix', 'webhooks.url'])
-    .where('disclosures.tenant_id', '=', tenantId).where('disclosures.subject_id', '=', subjectId)
-    .orderBy('disclosures.last_at', 'desc').execute();
+export async function listRecipients(
+  db: Kysely<Database>,
+  tenantId: string,
+  subjectId: string,
+): Promise<RecipientView[]> {
+  const rows = await db
+    .selectFrom('disclosures')
+    .leftJoin('api_keys', (j) =>
+      j
+        .onRef('api_keys.id', '=', 'disclosures.recipient_id')
+        .on('disclosures.recipient_kind', '=', 'key'),
+    )
+    .leftJoin('webhooks', (j) =>
+      j
+        .onRef('webhooks.id', '=', 'disclosures.recipient_id')
+        .on('disclosures.recipient_kind', '=', 'webhook'),
+    )
+    .select([
+      'disclosures.recipient_kind',
+      'disclosures.recipient_id',
+      'disclosures.categories',
+      'disclosures.first_at',
+      'disclosures.last_at',
+      'api_keys.name',
+      'api_keys.prefix',
+      'webhooks.url',
+    ])
+    .where('disclosures.tenant_id', '=', tenantId)
+    .where('disclosures.subject_id', '=', subjectId)
+    .orderBy('disclosures.last_at', 'desc')
+    .execute();
   return rows.map((r) => ({
     kind: r.recipient_kind as RecipientKind,
     id: r.recipient_id,
-    name: r.recipient_kind === 'webhook' ? (r.url ? originOf(r.url) : null) : (r.name ?? r.prefix ?? null),
+    name:
+      r.recipient_kind === 'webhook'
+        ? r.url
+          ? originOf(r.url)
+          : null
+        : (r.name ?? r.prefix ?? null),
     categories: r.categories.split(','),
     firstAt: r.first_at,
     lastAt: r.last_at,
@@ -62,14 +114,24 @@ export async function listRecipients(db: Kysely<Database>, tenantId: string, sub
  * Who is told of a rectification, erasure or restriction (Art. 19): every recipient that
  * received the person's data, and every active webhook (it receives the feed event).
  */
-export async function recipientsToNotify(db: Kysely<Database>, tenantId: string, subjectId: string): Promise<Array<{ kind: RecipientKind; id: string; name: string | null }>> {
+export async function recipientsToNotify(
+  db: Kysely<Database>,
+  tenantId: string,
+  subjectId: string,
+): Promise<Array<{ kind: RecipientKind; id: string; name: string | null }>> {
   const [received, hooks] = await Promise.all([
     listRecipients(db, tenantId, subjectId),
-    db.selectFrom('webhooks').select(['id', 'url']).where('tenant_id', '=', tenantId).where('disabled_at', 'is', null).execute(),
+    db
+      .selectFrom('webhooks')
+      .select(['id', 'url'])
+      .where('tenant_id', '=', tenantId)
+      .where('disabled_at', 'is', null)
+      .execute(),
   ]);
   const out = new Map<string, { kind: RecipientKind; id: string; name: string | null }>();
   for (const r of received) out.set(`${r.kind}:${r.id}`, { kind: r.kind, id: r.id, name: r.name });
-  for (const h of hooks) out.set(`webhook:${h.id}`, { kind: 'webhook', id: h.id, name: originOf(h.url) });
+  for (const h of hooks)
+    out.set(`webhook:${h.id}`, { kind: 'webhook', id: h.id, name: originOf(h.url) });
   return [...out.values()];
 }
 

@@ -47,43 +47,101 @@ async function purposeKeys(ctx: Pick<AppContext, 'db'>, tenantId: string): Promi
 }
 
 /** Every DPIA record, and the purposes nobody has assessed yet. */
-export async function listDpias(ctx: Pick<AppContext, 'db' | 'clock'>, tenantId: string): Promise<{ dpias: DpiaView[]; unassessed: string[] }> {
+export async function listDpias(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  tenantId: string,
+): Promise<{ dpias: DpiaView[]; unassessed: string[] }> {
   const keys = await purposeKeys(ctx, tenantId);
   const known = new Set(keys);
-  const rows = await ctx.db.selectFrom('dpias').selectAll().where('tenant_id', '=', tenantId).orderBy('purpose').execute();
+  const rows = await ctx.db
+    .selectFrom('dpias')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('purpose')
+    .execute();
   const assessed = new Set(rows.map((r) => r.purpose));
-  return { dpias: rows.map((r) => dpiaView(r, today(ctx), known)), unassessed: keys.filter((k) => !assessed.has(k)) };
+  return {
+    dpias: rows.map((r) => dpiaView(r, today(ctx), known)),
+    unassessed: keys.filter((k) => !assessed.has(k)),
+  };
 }
 
-export async function getDpia(ctx: AppContext, tenantId: string, purpose: string): Promise<DpiaView> {
-  const row = await ctx.db.selectFrom('dpias').selectAll().where('tenant_id', '=', tenantId).where('purpose', '=', purpose).executeTakeFirst();
+export async function getDpia(
+  ctx: AppContext,
+  tenantId: string,
+  purpose: string,
+): Promise<DpiaView> {
+  const row = await ctx.db
+    .selectFrom('dpias')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
   if (!row) throw notFound('DPIA record');
   return dpiaView(row, today(ctx), new Set(await purposeKeys(ctx, tenantId)));
 }
 
 /** Creates or replaces the record of a purpose of the published config. */
-export async function saveDpia(ctx: AppContext, tenantId: string, purpose: string, body: DpiaBody, actor: string): Promise<DpiaView> {
+export async function saveDpia(
+  ctx: AppContext,
+  tenantId: string,
+  purpose: string,
+  body: DpiaBody,
+  actor: string,
+): Promise<DpiaView> {
   const keys = await purposeKeys(ctx, tenantId);
   if (!keys.includes(purpose)) throw notFound('purpose in the published configuration');
   const fields = normalise(body);
   const at = ctx.clock.now().toISOString();
-  const row: DpiasTable = { tenant_id: tenantId, purpose, details: JSON.stringify(fields), review_date: fields.reviewDate, updated_at: at };
+  const row: DpiasTable = {
+    tenant_id: tenantId,
+    purpose,
+    details: JSON.stringify(fields),
+    review_date: fields.reviewDate,
+    updated_at: at,
+  };
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('dpias').values(row)
-      .onConflict((oc) => oc.columns(['tenant_id', 'purpose']).doUpdateSet({ details: row.details, review_date: row.review_date, updated_at: at }))
+    await trx
+      .insertInto('dpias')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'purpose'])
+          .doUpdateSet({ details: row.details, review_date: row.review_date, updated_at: at }),
+      )
       .execute();
-    await appendAudit(trx, tenantId, {
-      actor, action: 'dpia.saved', target: purpose,
-      details: { status: fields.status, required: fields.criteria.length > 0 || fields.requiredOtherwise, residualRisk: fields.residualRisk },
-    }, at);
+    await appendAudit(
+      trx,
+      tenantId,
+      {
+        actor,
+        action: 'dpia.saved',
+        target: purpose,
+        details: {
+          status: fields.status,
+          required: fields.criteria.length > 0 || fields.requiredOtherwise,
+          residualRisk: fields.residualRisk,
+        },
+      },
+      at,
+    );
   });
   return dpiaView(row, today(ctx), new Set(keys));
 }
 
-export async function deleteDpia(ctx: AppContext, tenantId: string, purpose: string, actor: string): Promise<void> {
+export async function deleteDpia(
+  ctx: AppContext,
+  tenantId: string,
+  purpose: string,
+  actor: string,
+): Promise<void> {
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    const result = await trx.deleteFrom('dpias').where('tenant_id', '=', tenantId).where('purpose', '=', purpose).executeTakeFirst();
+    const result = await trx
+      .deleteFrom('dpias')
+      .where('tenant_id', '=', tenantId)
+      .where('purpose', '=', purpose)
+      .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw notFound('DPIA record');
     await appendAudit(trx, tenantId, { actor, action: 'dpia.removed', target: purpose }, at);
   });

@@ -17,7 +17,12 @@ const CHUNK = 500;
 
 export interface ProofRetention {
   settings: ProofRetentionBody;
-  effective: { ledgerDays: number; feedDays: number; auditDays: number; erasureRegisterDays: number | null };
+  effective: {
+    ledgerDays: number;
+    feedDays: number;
+    auditDays: number;
+    erasureRegisterDays: number | null;
+  };
   updatedAt: string | null;
 }
 
@@ -29,10 +34,20 @@ export interface ProofPruneCounts {
   erasureEntriesPruned: number;
 }
 
-export async function readProofRetention(ctx: Pick<AppContext, 'db'>, tenantId: string): Promise<ProofRetention> {
-  const row = await ctx.db.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirst();
+export async function readProofRetention(
+  ctx: Pick<AppContext, 'db'>,
+  tenantId: string,
+): Promise<ProofRetention> {
+  const row = await ctx.db
+    .selectFrom('tenants')
+    .select('settings')
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
   if (!row) throw notFound('tenant');
-  const stored = JSON.parse(row.settings) as { proofRetention?: unknown; proofRetentionUpdatedAt?: string };
+  const stored = JSON.parse(row.settings) as {
+    proofRetention?: unknown;
+    proofRetentionUpdatedAt?: string;
+  };
   const parsed = v.safeParse(ProofRetentionBody, stored.proofRetention ?? {});
   const settings = parsed.success ? parsed.output : {};
   const published = await getPublishedConfig(ctx.db, tenantId);
@@ -50,14 +65,41 @@ export async function readProofRetention(ctx: Pick<AppContext, 'db'>, tenantId: 
   };
 }
 
-export async function saveProofRetention(ctx: AppContext, tenantId: string, body: ProofRetentionBody, actor: string): Promise<ProofRetention> {
+export async function saveProofRetention(
+  ctx: AppContext,
+  tenantId: string,
+  body: ProofRetentionBody,
+  actor: string,
+): Promise<ProofRetention> {
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('tenants')
+      .select('settings')
+      .where('id', '=', tenantId)
+      .executeTakeFirst();
     if (!row) throw notFound('tenant');
-    const settings = { ...(JSON.parse(row.settings) as Record<string, unknown>), proofRetention: body, proofRetentionUpdatedAt: at };
-    await trx.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', tenantId).execute();
-    await appendAudit(trx, tenantId, { actor, action: 'tenant.settings_updated', target: tenantId, details: { fields: ['proofRetention'], ...body } }, at);
+    const settings = {
+      ...(JSON.parse(row.settings) as Record<string, unknown>),
+      proofRetention: body,
+      proofRetentionUpdatedAt: at,
+    };
+    await trx
+      .updateTable('tenants')
+      .set({ settings: JSON.stringify(settings) })
+      .where('id', '=', tenantId)
+      .execute();
+    await appendAudit(
+      trx,
+      tenantId,
+      {
+        actor,
+        action: 'tenant.settings_updated',
+        target: tenantId,
+        details: { fields: ['proofRetention'], ...body },
+      },
+      at,
+    );
   });
   return readProofRetention(ctx, tenantId);
 }
@@ -65,21 +107,45 @@ export async function saveProofRetention(ctx: AppContext, tenantId: string, body
 const before = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
 
 /** Removes one tenant's proof older than its retention, as of the context's clock. */
-export async function pruneProof(ctx: Pick<AppContext, 'db' | 'clock' | 'keyring'>, tenantId: string, actor = 'system'): Promise<ProofPruneCounts> {
+export async function pruneProof(
+  ctx: Pick<AppContext, 'db' | 'clock' | 'keyring'>,
+  tenantId: string,
+  actor = 'system',
+): Promise<ProofPruneCounts> {
   const now = ctx.clock.now();
   const { effective } = await readProofRetention(ctx, tenantId);
   const ledger = await pruneLedger(ctx, tenantId, before(now, effective.ledgerDays));
-  const feed = await ctx.db.deleteFrom('feed_events').where('tenant_id', '=', tenantId).where('occurred_at', '<', before(now, effective.feedDays)).executeTakeFirst();
-  const audit = await ctx.db.deleteFrom('audit_log').where('tenant_id', '=', tenantId).where('occurred_at', '<', before(now, effective.auditDays)).executeTakeFirst();
+  const feed = await ctx.db
+    .deleteFrom('feed_events')
+    .where('tenant_id', '=', tenantId)
+    .where('occurred_at', '<', before(now, effective.feedDays))
+    .executeTakeFirst();
+  const audit = await ctx.db
+    .deleteFrom('audit_log')
+    .where('tenant_id', '=', tenantId)
+    .where('occurred_at', '<', before(now, effective.auditDays))
+    .executeTakeFirst();
   let erasureEntriesPruned = 0;
   if (effective.erasureRegisterDays !== null) {
-    const old = await ctx.db.selectFrom('tombstones').select('id')
-      .where('tenant_id', '=', tenantId).where('erased_at', '<', before(now, effective.erasureRegisterDays)).execute();
+    const old = await ctx.db
+      .selectFrom('tombstones')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('erased_at', '<', before(now, effective.erasureRegisterDays))
+      .execute();
     for (let i = 0; i < old.length; i += CHUNK) {
       const ids = old.slice(i, i + CHUNK).map((t) => t.id);
       await ctx.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('tombstone_identifiers').where('tenant_id', '=', tenantId).where('tombstone_id', 'in', ids).execute();
-        await trx.deleteFrom('tombstones').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+        await trx
+          .deleteFrom('tombstone_identifiers')
+          .where('tenant_id', '=', tenantId)
+          .where('tombstone_id', 'in', ids)
+          .execute();
+        await trx
+          .deleteFrom('tombstones')
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', ids)
+          .execute();
       });
     }
     erasureEntriesPruned = old.length;
@@ -91,15 +157,33 @@ export async function pruneProof(ctx: Pick<AppContext, 'db' | 'clock' | 'keyring
     auditPruned: Number(audit.numDeletedRows),
     erasureEntriesPruned,
   };
-  if (counts.ledgerPruned + counts.feedPruned + counts.auditPruned + counts.erasureEntriesPruned > 0 || counts.ledgerCheckpoint !== null) {
-    await ctx.db.transaction().execute((trx) => appendAudit(trx, tenantId, { actor, action: 'proof.pruned', target: tenantId, details: { ...counts } }, now.toISOString()));
+  if (
+    counts.ledgerPruned + counts.feedPruned + counts.auditPruned + counts.erasureEntriesPruned >
+      0 ||
+    counts.ledgerCheckpoint !== null
+  ) {
+    await ctx.db
+      .transaction()
+      .execute((trx) =>
+        appendAudit(
+          trx,
+          tenantId,
+          { actor, action: 'proof.pruned', target: tenantId, details: { ...counts } },
+          now.toISOString(),
+        ),
+      );
   }
   return counts;
 }
 
 /** Every active tenant's proof retention; one tenant's failure does not stop the others. */
 export async function runProofRetention(ctx: AppContext): Promise<number> {
-  const tenants = await ctx.db.selectFrom('tenants').select('id').where('status', '=', 'active').orderBy('id').execute();
+  const tenants = await ctx.db
+    .selectFrom('tenants')
+    .select('id')
+    .where('status', '=', 'active')
+    .orderBy('id')
+    .execute();
   let done = 0;
   for (const { id } of tenants) {
     try {

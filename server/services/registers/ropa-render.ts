@@ -7,9 +7,27 @@ import type { RopaDocument } from '../../../shared/schemas/accountability.js';
 import { ropaText, type RopaText } from './ropa-text.js';
 
 const csvColumns = [
-  'purpose', 'name', 'description', 'legal_basis', 'required', 'channels', 'data_subject_categories', 'data_categories',
-  'recipients', 'processors', 'third_country_transfers', 'erasure_time_limit', 'dpia', 'warnings', 'controller', 'controller_contact',
-  'dpo', 'representative', 'security_measures', 'config_version', 'generated_at',
+  'purpose',
+  'name',
+  'description',
+  'legal_basis',
+  'required',
+  'channels',
+  'data_subject_categories',
+  'data_categories',
+  'recipients',
+  'processors',
+  'third_country_transfers',
+  'erasure_time_limit',
+  'dpia',
+  'warnings',
+  'controller',
+  'controller_contact',
+  'dpo',
+  'representative',
+  'security_measures',
+  'config_version',
+  'generated_at',
 ];
 
 /** The DPIA cell of an activity: its status and the signals a DPO must act on. */
@@ -18,7 +36,10 @@ function dpiaSummary(dpia: RopaDocument['activities'][number]['dpia'], t: RopaTe
   const parts = [dpia.required ? t.md.dpiaRequired : t.md.dpiaNotRequired, dpia.status];
   if (dpia.date) parts.push(dpia.date);
   if (dpia.residualRisk) parts.push(`${t.md.residualRisk} ${dpia.residualRisk}`);
-  if (dpia.reviewDate) parts.push(`${t.md.review} ${dpia.reviewDate}${dpia.reviewOverdue ? ` (${t.md.overdue})` : ''}`);
+  if (dpia.reviewDate)
+    parts.push(
+      `${t.md.review} ${dpia.reviewDate}${dpia.reviewOverdue ? ` (${t.md.overdue})` : ''}`,
+    );
   if (dpia.priorConsultationNeeded) parts.push(t.md.priorConsultation);
   return parts.join(', ');
 }
@@ -27,19 +48,39 @@ function dpiaSummary(dpia: RopaDocument['activities'][number]['dpia'], t: RopaTe
 export function ropaToCsv(doc: RopaDocument): string {
   const t = ropaText[doc.language];
   const list = (items: string[]) => items.join('; ');
-  const who = (p: { name: string; contact: string } | null) => (p ? `${p.name} <${p.contact}>` : '');
+  const who = (p: { name: string; contact: string } | null) =>
+    p ? `${p.name} <${p.contact}>` : '';
   const rows = doc.activities.map((a) => [
-    a.purpose, a.name, a.description ?? '', a.legalBasisArticle, a.required ? 'yes' : 'no', list(a.channels),
-    list(a.dataSubjectCategories), list(a.dataCategories), list(a.recipients), list(a.processors), list(a.thirdCountryTransfers),
-    a.erasureTimeLimit, dpiaSummary(a.dpia, t), list(a.warnings), doc.controller.name, doc.controller.contact, who(doc.dpo), who(doc.representative),
-    list(doc.securityMeasures), doc.configVersion, doc.generatedAt,
+    a.purpose,
+    a.name,
+    a.description ?? '',
+    a.legalBasisArticle,
+    a.required ? 'yes' : 'no',
+    list(a.channels),
+    list(a.dataSubjectCategories),
+    list(a.dataCategories),
+    list(a.recipients),
+    list(a.processors),
+    list(a.thirdCountryTransfers),
+    a.erasureTimeLimit,
+    dpiaSummary(a.dpia, t),
+    list(a.warnings),
+    doc.controller.name,
+    doc.controller.contact,
+    who(doc.dpo),
+    who(doc.representative),
+    list(doc.securityMeasures),
+    doc.configVersion,
+    doc.generatedAt,
   ]);
   return stringify([csvColumns, ...rows.map((row) => row.map(neutralise))]);
 }
 
 /** A cell a spreadsheet would run as a formula gets a leading quote (CSV injection), full-width forms too. */
 function neutralise(value: string | number): string | number {
-  return typeof value === 'string' && /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
+  return typeof value === 'string' && /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value)
+    ? `'${value}`
+    : value;
 }
 
 /** Text from configuration, made safe to place in Markdown (no markup, no table breaks). */
@@ -51,18 +92,30 @@ export function ropaToMarkdown(doc: RopaDocument): string {
   const t = ropaText[doc.language];
   const l = t.md;
   const out: string[] = [];
-  const who = (p: { name: string; contact: string } | null) => (p ? `${md(p.name)} (${md(p.contact)})` : l.notDesignated);
-  const bullets = (items: string[], none: string) => (items.length > 0 ? items.map((i) => `- ${md(i)}`) : [`- ${none}`]);
-  const safeguard = (s: string | null) => (s ? t.safeguard[s as keyof RopaText['safeguard']] ?? s : '');
+  const who = (p: { name: string; contact: string } | null) =>
+    p ? `${md(p.name)} (${md(p.contact)})` : l.notDesignated;
+  const bullets = (items: string[], none: string) =>
+    items.length > 0 ? items.map((i) => `- ${md(i)}`) : [`- ${none}`];
+  const safeguard = (s: string | null) =>
+    s ? (t.safeguard[s as keyof RopaText['safeguard']] ?? s) : '';
   out.push(`# ${l.title}`, '');
-  out.push(t.mdText.intro(md(doc.tenant.name), doc.generatedAt, doc.configVersion, doc.configPublishedAt), '');
+  out.push(
+    t.mdText.intro(md(doc.tenant.name), doc.generatedAt, doc.configVersion, doc.configPublishedAt),
+    '',
+  );
   out.push(`## ${doc.role === 'processor' ? l.processor : l.controller}`, '');
-  out.push(`- ${l.name}: ${md(doc.controller.name)}`, `- ${l.contact}: ${md(doc.controller.contact)}`);
+  out.push(
+    `- ${l.name}: ${md(doc.controller.name)}`,
+    `- ${l.contact}: ${md(doc.controller.contact)}`,
+  );
   if (doc.controller.address) out.push(`- ${l.address}: ${md(doc.controller.address)}`);
   out.push(`- ${l.dpo}: ${who(doc.dpo)}`, `- ${l.representative}: ${who(doc.representative)}`);
-  if (doc.jointControllers.length > 0) out.push(`- ${l.jointControllers}: ${doc.jointControllers.map(who).join(', ')}`);
-  if (doc.role === 'processor') out.push(`- ${l.onBehalfOf}: ${doc.processingFor.map(who).join(', ') || l.noneListed}`);
-  if (doc.dataSubjectCategories.length > 0) out.push(`- ${l.subjectsAll}: ${doc.dataSubjectCategories.map(md).join('; ')}`);
+  if (doc.jointControllers.length > 0)
+    out.push(`- ${l.jointControllers}: ${doc.jointControllers.map(who).join(', ')}`);
+  if (doc.role === 'processor')
+    out.push(`- ${l.onBehalfOf}: ${doc.processingFor.map(who).join(', ') || l.noneListed}`);
+  if (doc.dataSubjectCategories.length > 0)
+    out.push(`- ${l.subjectsAll}: ${doc.dataSubjectCategories.map(md).join('; ')}`);
   out.push('', `## ${l.activities}`, '');
   for (const a of doc.activities) {
     out.push(`### ${md(a.name)} (\`${a.purpose}\`)`, '');
@@ -79,26 +132,49 @@ export function ropaToMarkdown(doc: RopaDocument): string {
     out.push(`| ${l.dpia} | ${md(dpiaSummary(a.dpia, t))} |`, '');
     for (const warning of a.warnings) out.push(`> **${l.warning}:** ${md(warning)}`, '');
   }
-  if (doc.otherRecipients.length > 0) out.push(`## ${l.otherRecipients}`, '', ...bullets(doc.otherRecipients, ''), '');
+  if (doc.otherRecipients.length > 0)
+    out.push(`## ${l.otherRecipients}`, '', ...bullets(doc.otherRecipients, ''), '');
   out.push(`## ${l.processors}`, '');
-  out.push(...(doc.processors.length > 0
-    ? doc.processors.map((p) => {
-      const parts = [`${l.role}: ${md(p.role)}`, `${l.location}: ${p.location}${p.safeguard ? `, ${safeguard(p.safeguard)}` : ''}`];
-      parts.push(p.agreementDate ? `${l.agreement}: ${p.agreementDate}${p.agreementLocation ? `, ${l.keptAt} ${md(p.agreementLocation)}` : ''}` : l.agreementMissing);
-      if (p.reviewDate) parts.push(`${l.review} ${p.reviewDate}${p.reviewOverdue ? ` (${l.overdue})` : ''}`);
-      if (p.subProcessors.length > 0) parts.push(`${l.subProcessors}: ${p.subProcessors.map((s) => `${md(s.name)} (${s.location})`).join(', ')}`);
-      return `- **${md(p.name)}** (${p.purposes.map((k) => `\`${k}\``).join(', ')}): ${parts.join('; ')}`;
-    })
-    : [`- ${l.noneDot}`]));
+  out.push(
+    ...(doc.processors.length > 0
+      ? doc.processors.map((p) => {
+          const parts = [
+            `${l.role}: ${md(p.role)}`,
+            `${l.location}: ${p.location}${p.safeguard ? `, ${safeguard(p.safeguard)}` : ''}`,
+          ];
+          parts.push(
+            p.agreementDate
+              ? `${l.agreement}: ${p.agreementDate}${p.agreementLocation ? `, ${l.keptAt} ${md(p.agreementLocation)}` : ''}`
+              : l.agreementMissing,
+          );
+          if (p.reviewDate)
+            parts.push(`${l.review} ${p.reviewDate}${p.reviewOverdue ? ` (${l.overdue})` : ''}`);
+          if (p.subProcessors.length > 0)
+            parts.push(
+              `${l.subProcessors}: ${p.subProcessors.map((s) => `${md(s.name)} (${s.location})`).join(', ')}`,
+            );
+          return `- **${md(p.name)}** (${p.purposes.map((k) => `\`${k}\``).join(', ')}): ${parts.join('; ')}`;
+        })
+      : [`- ${l.noneDot}`]),
+  );
   out.push('', `## ${l.transfers}`, '');
-  out.push(...(doc.transfers.length > 0
-    ? doc.transfers.map((x) => `- ${md(x.recipient)}, ${x.country}: ${safeguard(x.safeguard)}${x.details ? `. ${md(x.details)}` : ''}`)
-    : [`- ${l.noneDot}`]));
+  out.push(
+    ...(doc.transfers.length > 0
+      ? doc.transfers.map(
+          (x) =>
+            `- ${md(x.recipient)}, ${x.country}: ${safeguard(x.safeguard)}${x.details ? `. ${md(x.details)}` : ''}`,
+        )
+      : [`- ${l.noneDot}`]),
+  );
   out.push('', `## ${l.retention}`, '');
   out.push(`- ${t.mdText.consentValid(doc.retention.consentTtlDays)}`);
-  out.push(`- ${doc.retention.inactiveSubjectDays ? t.mdText.inactive(doc.retention.inactiveSubjectDays) : t.mdText.noInactivity}`);
-  for (const [dataset, days] of Object.entries(doc.retention.records)) out.push(`- ${t.mdText.datasetDeleted(md(dataset), days)}`);
-  for (const [dataset, kept] of Object.entries(doc.retention.keptByLaw)) out.push(`- ${t.mdText.keptByLaw(md(dataset), kept.days, md(kept.basis))}`);
+  out.push(
+    `- ${doc.retention.inactiveSubjectDays ? t.mdText.inactive(doc.retention.inactiveSubjectDays) : t.mdText.noInactivity}`,
+  );
+  for (const [dataset, days] of Object.entries(doc.retention.records))
+    out.push(`- ${t.mdText.datasetDeleted(md(dataset), days)}`);
+  for (const [dataset, kept] of Object.entries(doc.retention.keptByLaw))
+    out.push(`- ${t.mdText.keptByLaw(md(dataset), kept.days, md(kept.basis))}`);
   if (doc.warnings.length > 0) out.push('', `## ${l.warnings}`, '', ...bullets(doc.warnings, ''));
   out.push('', `## ${l.measures}`, '');
   out.push(...bullets(doc.securityMeasures, l.noMeasures));

@@ -29,18 +29,32 @@ const rightTexts = {
     restriction: 'De verwerking van uw gegevens laten beperken (art. 18).',
     portability: 'De gegevens die u ons gaf in een machineleesbaar formaat ontvangen (art. 20).',
     objection: 'Bezwaar maken tegen verwerking, en altijd tegen direct marketing (art. 21).',
-    withdrawConsent: 'Een toestemming op elk moment intrekken, even makkelijk als u die gaf (art. 7 lid 3).',
-    complaint: 'Een klacht indienen bij de toezichthouder (art. 77) of naar de rechter stappen (art. 79).',
+    withdrawConsent:
+      'Een toestemming op elk moment intrekken, even makkelijk als u die gaf (art. 7 lid 3).',
+    complaint:
+      'Een klacht indienen bij de toezichthouder (art. 77) of naar de rechter stappen (art. 79).',
   },
 };
 
 const sourceTexts: Record<string, { en: string; nl: string }> = {
-  banner: { en: 'Your choices in the cookie banner on the website', nl: 'Uw keuzes in de cookiebanner op de website' },
-  preference_center: { en: 'What you entered in the preference center', nl: 'Wat u invulde in het voorkeurencentrum' },
-  api: { en: 'The organisation\'s own systems (e.g. its shop or CRM), through the API', nl: 'De eigen systemen van de organisatie (zoals de webwinkel of het CRM), via de API' },
+  banner: {
+    en: 'Your choices in the cookie banner on the website',
+    nl: 'Uw keuzes in de cookiebanner op de website',
+  },
+  preference_center: {
+    en: 'What you entered in the preference center',
+    nl: 'Wat u invulde in het voorkeurencentrum',
+  },
+  api: {
+    en: "The organisation's own systems (e.g. its shop or CRM), through the API",
+    nl: 'De eigen systemen van de organisatie (zoals de webwinkel of het CRM), via de API',
+  },
   import: { en: 'An import of an existing list', nl: 'Een import van een bestaande lijst' },
   unsubscribe: { en: 'An unsubscribe link in an e-mail', nl: 'Een afmeldlink in een e-mail' },
-  expiry: { en: 'The expiry of a consent after its period', nl: 'Het verlopen van een toestemming na de termijn' },
+  expiry: {
+    en: 'The expiry of a consent after its period',
+    nl: 'Het verlopen van een toestemming na de termijn',
+  },
 };
 
 /** A processor of the processors register, as far as the person is told of it. */
@@ -70,16 +84,28 @@ const noAutomatedDecisions = {
   nl: 'Er worden geen besluiten over je genomen die alleen op geautomatiseerde verwerking berusten (art. 22).',
 };
 
-export function describeProcessing({ config, locale, sources, connectedTools, processors = [], ropa }: Art15Input) {
+export function describeProcessing({
+  config,
+  locale,
+  sources,
+  connectedTools,
+  processors = [],
+  ropa,
+}: Art15Input) {
   const lang = locale.startsWith('nl') ? 'nl' : 'en';
   // The register's recipients: those tied to purposes under each, the others for the whole organisation.
   const registerRecipients = ropa?.recipients ?? [];
-  const label = (r: { name: string; category?: string }) => (r.category ? `${r.name} (${r.category})` : r.name);
+  const label = (r: { name: string; category?: string }) =>
+    r.category ? `${r.name} (${r.category})` : r.name;
   const recipientsOf = (key: string, own: string[]) => {
     const seen = new Set(own.map((r) => r.toLowerCase()));
     const extra = [
-      ...processors.filter((x) => x.purposes.includes(key)).map((x) => ({ name: x.name, text: `${x.name} (${x.role})` })),
-      ...registerRecipients.filter((r) => r.purposes?.includes(key)).map((r) => ({ name: r.name, text: label(r) })),
+      ...processors
+        .filter((x) => x.purposes.includes(key))
+        .map((x) => ({ name: x.name, text: `${x.name} (${x.role})` })),
+      ...registerRecipients
+        .filter((r) => r.purposes?.includes(key))
+        .map((r) => ({ name: r.name, text: label(r) })),
     ].filter((x) => !seen.has(x.name.toLowerCase()) && seen.add(x.name.toLowerCase()));
     return [...own, ...extra.map((x) => x.text)];
   };
@@ -95,13 +121,33 @@ export function describeProcessing({ config, locale, sources, connectedTools, pr
     retentionDays: p.retentionDays ?? null,
   }));
   return {
-    controller: config ? { ...config.controller, privacyNotice: config.privacyNoticeUrl[locale] ?? config.privacyNoticeUrl[config.defaultLocale] ?? null } : null,
+    controller: config
+      ? {
+          ...config.controller,
+          privacyNotice:
+            config.privacyNoticeUrl[locale] ??
+            config.privacyNoticeUrl[config.defaultLocale] ??
+            null,
+        }
+      : null,
     purposes,
-    recipients: [...new Set([...purposes.flatMap((p) => p.recipients), ...registerRecipients.filter((r) => !r.purposes?.length).map(label)])],
+    recipients: [
+      ...new Set([
+        ...purposes.flatMap((p) => p.recipients),
+        ...registerRecipients.filter((r) => !r.purposes?.length).map(label),
+      ]),
+    ],
     /** Processors and register transfers outside the EEA, and the safeguard each rests on (Art. 15(2)). */
     transfers: [
-      ...processors.filter((x) => isOutsideEea(x.location)).map((x) => ({ recipient: x.name, country: x.location, safeguard: x.safeguard })),
-      ...(ropa?.transfers ?? []).map((x) => ({ recipient: x.recipient, country: x.country, safeguard: x.safeguard, ...(x.details ? { details: x.details } : {}) })),
+      ...processors
+        .filter((x) => isOutsideEea(x.location))
+        .map((x) => ({ recipient: x.name, country: x.location, safeguard: x.safeguard })),
+      ...(ropa?.transfers ?? []).map((x) => ({
+        recipient: x.recipient,
+        country: x.country,
+        safeguard: x.safeguard,
+        ...(x.details ? { details: x.details } : {}),
+      })),
     ],
     /** Art. 37-39: whom to ask about the processing of their data; null when the organisation named none. */
     dpo: ropa?.dpo ? { name: ropa.dpo.name, contact: ropa.dpo.contact } : null,
@@ -111,25 +157,43 @@ export function describeProcessing({ config, locale, sources, connectedTools, pr
       inactiveSubjectDays: config?.retention?.inactiveSubjectDays ?? null,
       recordsDays: config?.retention?.records ?? {},
       /** Art. 17(3)(b): data sets a law keeps, for how long and why; an erasure leaves them until then. */
-      keptByLaw: Object.entries(config?.retention?.keptByLaw ?? {}).map(([dataset, k]) => ({ dataset, days: k.days, basis: k.basis })),
+      keptByLaw: Object.entries(config?.retention?.keptByLaw ?? {}).map(([dataset, k]) => ({
+        dataset,
+        days: k.days,
+        basis: k.basis,
+      })),
       /** Per purpose: how long its data is kept, and how long a consent to it counts. */
       perPurpose: (config?.purposes ?? []).map((p) => ({
         purpose: p.key,
         retentionDays: p.retentionDays ?? null,
-        consentDays: p.legalBasis === 'consent' ? p.ttlDays ?? config!.consentTtlDays ?? 365 : null,
+        consentDays:
+          p.legalBasis === 'consent' ? (p.ttlDays ?? config!.consentTtlDays ?? 365) : null,
       })),
-      ledger: lang === 'nl'
-        ? 'Het toestemmingsregister wordt bewaard als bewijs (art. 7 lid 1); na wissen zonder IP-adres en browsergegevens.'
-        : 'The consent ledger is kept as proof (Art. 7(1)); after erasure without IP address or browser details.',
+      ledger:
+        lang === 'nl'
+          ? 'Het toestemmingsregister wordt bewaard als bewijs (art. 7 lid 1); na wissen zonder IP-adres en browsergegevens.'
+          : 'The consent ledger is kept as proof (Art. 7(1)); after erasure without IP address or browser details.',
     },
     rights: rightTexts[lang],
     supervisoryAuthority: SUPERVISORY_AUTHORITY,
-    sources: [...new Set(sources)].map((s) => ({ source: s, description: sourceTexts[s]?.[lang] ?? s })),
-    automatedDecisionMaking: (ropa?.automatedDecisions.length ?? 0) > 0
-      ? (lang === 'nl' ? 'Er worden besluiten over je genomen met geautomatiseerde middelen; hieronder staat hoe en wat dat voor je betekent.'
-        : 'Some decisions about you are made by automated means; how, and what they mean for you, is listed below.')
-      : noAutomatedDecisions[lang],
+    sources: [...new Set(sources)].map((s) => ({
+      source: s,
+      description: sourceTexts[s]?.[lang] ?? s,
+    })),
+    automatedDecisionMaking:
+      (ropa?.automatedDecisions.length ?? 0) > 0
+        ? lang === 'nl'
+          ? 'Er worden besluiten over je genomen met geautomatiseerde middelen; hieronder staat hoe en wat dat voor je betekent.'
+          : 'Some decisions about you are made by automated means; how, and what they mean for you, is listed below.'
+        : noAutomatedDecisions[lang],
     /** Art. 15(1)(h): each automated decision, the logic involved and its consequences for the person. */
-    automatedDecisions: (ropa?.automatedDecisions ?? []).map(({ description, logic, consequences, purposes: keys }) => ({ description, logic, consequences, purposes: keys ?? [] })),
+    automatedDecisions: (ropa?.automatedDecisions ?? []).map(
+      ({ description, logic, consequences, purposes: keys }) => ({
+        description,
+        logic,
+        consequences,
+        purposes: keys ?? [],
+      }),
+    ),
   };
 }

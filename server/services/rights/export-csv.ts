@@ -17,8 +17,14 @@ const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 /** A cell as text that no spreadsheet evaluates. */
 export function neutraliseCell(value: unknown): string {
   // String() of a finite number is what JSON.stringify writes, without its generic path.
-  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value)
-    : value === null || value === undefined ? '' : JSON.stringify(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' && Number.isFinite(value)
+        ? String(value)
+        : value === null || value === undefined
+          ? ''
+          : JSON.stringify(value);
   return formulaStart.test(text) ? `'${text}` : text;
 }
 
@@ -43,7 +49,9 @@ class CsvText {
   append(text: string): void {
     // A UTF-16 code unit never takes more than three bytes in UTF-8.
     if (this.length + text.length * 3 > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + text.length * 3));
+      const grown = Buffer.allocUnsafe(
+        Math.max(this.bytes.length * 2, this.length + text.length * 3),
+      );
       this.bytes.copy(grown, 0, 0, this.length);
       this.bytes = grown;
     }
@@ -51,7 +59,9 @@ class CsvText {
   }
 
   row(section: string, item: string, time: string, field: string, value: string): void {
-    this.append(`${csvField(section)},${csvField(item)},${csvField(time)},${csvField(field)},${csvField(value)}\n`);
+    this.append(
+      `${csvField(section)},${csvField(item)},${csvField(time)},${csvField(field)},${csvField(value)}\n`,
+    );
   }
 
   toString(): string {
@@ -64,11 +74,22 @@ class CsvText {
  * `prefix` is the record's section, item and time, already quoted; `fieldCells` keeps
  * each path's quoted cell, since every record of a data set repeats the same paths.
  */
-function recordRows(prefix: string, value: unknown, path: string, fieldCells: Map<string, string>): string {
+function recordRows(
+  prefix: string,
+  value: unknown,
+  path: string,
+  fieldCells: Map<string, string>,
+): string {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     let rows = '';
     // Object.keys, not Object.entries: no [key, value] array per field.
-    for (const key of Object.keys(value)) rows += recordRows(prefix, (value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, fieldCells);
+    for (const key of Object.keys(value))
+      rows += recordRows(
+        prefix,
+        (value as Record<string, unknown>)[key],
+        path === '' ? key : `${path}.${key}`,
+        fieldCells,
+      );
     return rows;
   }
   const name = path === '' ? 'value' : path;
@@ -78,9 +99,16 @@ function recordRows(prefix: string, value: unknown, path: string, fieldCells: Ma
 }
 
 /** One row per top-level key of an object; nested values as JSON. */
-function objectRows(csv: CsvText, section: string, item: string, time: string, value: unknown): void {
+function objectRows(
+  csv: CsvText,
+  section: string,
+  item: string,
+  time: string,
+  value: unknown,
+): void {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, inner] of Object.entries(value)) csv.row(section, item, time, key, neutraliseCell(inner));
+    for (const [key, inner] of Object.entries(value))
+      csv.row(section, item, time, key, neutraliseCell(inner));
   } else {
     csv.row(section, item, time, 'value', neutraliseCell(value));
   }
@@ -94,11 +122,31 @@ export function exportToCsv(document: ExportDocument, records: RawRecord[]): str
   csv.row('export', '', at, 'processing', 'true');
 
   const { attributes, restriction, objection, ...identity } = document.subject;
-  for (const [field, value] of Object.entries(identity)) csv.row('subject', document.subject.id, '', field, neutraliseCell(value));
-  for (const [name, value] of Object.entries(attributes)) csv.row('subject', document.subject.id, '', `attributes.${neutraliseCell(name)}`, neutraliseCell(value));
+  for (const [field, value] of Object.entries(identity))
+    csv.row('subject', document.subject.id, '', field, neutraliseCell(value));
+  for (const [name, value] of Object.entries(attributes))
+    csv.row(
+      'subject',
+      document.subject.id,
+      '',
+      `attributes.${neutraliseCell(name)}`,
+      neutraliseCell(value),
+    );
   csv.row('subject', document.subject.id, '', 'restricted', String(restriction.restricted));
-  csv.row('subject', document.subject.id, '', 'restrictionReason', neutraliseCell(restriction.reason));
-  csv.row('subject', document.subject.id, objection.objectedAt ?? '', 'objectedAt', neutraliseCell(objection.objectedAt));
+  csv.row(
+    'subject',
+    document.subject.id,
+    '',
+    'restrictionReason',
+    neutraliseCell(restriction.reason),
+  );
+  csv.row(
+    'subject',
+    document.subject.id,
+    objection.objectedAt ?? '',
+    'objectedAt',
+    neutraliseCell(objection.objectedAt),
+  );
 
   for (const state of document.consent.states) {
     const item = state.channel ? `${state.purpose}.${state.channel}` : state.purpose;
@@ -118,26 +166,61 @@ export function exportToCsv(document: ExportDocument, records: RawRecord[]): str
       dataset = record.dataset;
       section = csvField(`records.${neutraliseCell(dataset)}`);
     }
-    csv.append(recordRows(`${section},${csvField(record.id)},${csvField(record.createdAt)},`, JSON.parse(record.json), '', fieldCells));
+    csv.append(
+      recordRows(
+        `${section},${csvField(record.id)},${csvField(record.createdAt)},`,
+        JSON.parse(record.json),
+        '',
+        fieldCells,
+      ),
+    );
   }
   for (const request of document.requests) {
     const { id, receivedAt, ...rest } = request;
     objectRows(csv, 'requests', id, receivedAt, rest);
   }
-  for (const recipient of document.recipients) objectRows(csv, 'recipients', `${recipient.kind}:${recipient.id}`, recipient.lastAt, { ...recipient, categories: recipient.categories.join(' ') });
+  for (const recipient of document.recipients)
+    objectRows(csv, 'recipients', `${recipient.kind}:${recipient.id}`, recipient.lastAt, {
+      ...recipient,
+      categories: recipient.categories.join(' '),
+    });
   const info = document.information;
   objectRows(csv, 'information', 'controller', '', info.controller);
-  for (const purpose of info.purposes) objectRows(csv, 'information.purposes', purpose.key, '', purpose);
+  for (const purpose of info.purposes)
+    objectRows(csv, 'information.purposes', purpose.key, '', purpose);
   objectRows(csv, 'information', 'retention', '', info.retention);
   objectRows(csv, 'information', 'rights', '', info.rights);
   objectRows(csv, 'information', 'supervisoryAuthority', '', info.supervisoryAuthority);
-  for (const source of info.sources) csv.row('information.sources', source.source, '', 'description', neutraliseCell(source.description));
+  for (const source of info.sources)
+    csv.row(
+      'information.sources',
+      source.source,
+      '',
+      'description',
+      neutraliseCell(source.description),
+    );
   csv.row('information', 'recipients', '', 'recipients', neutraliseCell(info.recipients));
-  for (const transfer of info.transfers) objectRows(csv, 'information.transfers', transfer.recipient, '', transfer);
-  csv.row('information', 'connectedTools', '', 'connectedTools', neutraliseCell(info.connectedTools));
+  for (const transfer of info.transfers)
+    objectRows(csv, 'information.transfers', transfer.recipient, '', transfer);
+  csv.row(
+    'information',
+    'connectedTools',
+    '',
+    'connectedTools',
+    neutraliseCell(info.connectedTools),
+  );
   if (info.dpo) objectRows(csv, 'information', 'dpo', '', info.dpo);
-  for (const entry of info.retention.perPurpose) objectRows(csv, 'information.retention', entry.purpose, '', entry);
-  csv.row('information', 'automatedDecisionMaking', '', 'value', neutraliseCell(info.automatedDecisionMaking));
-  info.automatedDecisions.forEach((decision, i) => objectRows(csv, 'information.automatedDecisions', String(i + 1), '', decision));
+  for (const entry of info.retention.perPurpose)
+    objectRows(csv, 'information.retention', entry.purpose, '', entry);
+  csv.row(
+    'information',
+    'automatedDecisionMaking',
+    '',
+    'value',
+    neutraliseCell(info.automatedDecisionMaking),
+  );
+  info.automatedDecisions.forEach((decision, i) =>
+    objectRows(csv, 'information.automatedDecisions', String(i + 1), '', decision),
+  );
   return csv.toString();
 }

@@ -38,27 +38,70 @@ export interface Arrival {
  * first time a person has an address, opens the notice request (or records that the tool
  * informed them); a later informedAt completes a notice still open.
  */
-export async function noteArrivalIn(trx: Kysely<Database>, ctx: Pick<AppContext, 'clock'>, arrival: Arrival): Promise<'opened' | 'informed' | 'unchanged'> {
-  const existing = await trx.selectFrom('requests').select(['id', 'status'])
-    .where('tenant_id', '=', arrival.tenantId).where('subject_id', '=', arrival.subjectId).where('type', '=', 'information_notice')
-    .orderBy('received_at', 'desc').executeTakeFirst();
+export async function noteArrivalIn(
+  trx: Kysely<Database>,
+  ctx: Pick<AppContext, 'clock'>,
+  arrival: Arrival,
+): Promise<'opened' | 'informed' | 'unchanged'> {
+  const existing = await trx
+    .selectFrom('requests')
+    .select(['id', 'status'])
+    .where('tenant_id', '=', arrival.tenantId)
+    .where('subject_id', '=', arrival.subjectId)
+    .where('type', '=', 'information_notice')
+    .orderBy('received_at', 'desc')
+    .executeTakeFirst();
   if (existing && (existing.status !== 'received' || !arrival.informedAt)) return 'unchanged';
-  const informed = arrival.informedAt ? { via: 'tool', informedAt: new Date(arrival.informedAt).toISOString() } : null;
-  const requestId = existing?.id ?? (await createRequestIn(trx, ctx, {
-    tenantId: arrival.tenantId, subjectId: arrival.subjectId, type: 'information_notice', origin: 'api', actor: arrival.actor,
-    scope: { dataSource: arrival.dataSource ?? null, ...(arrival.via === 'import' ? { via: 'import' } : {}) },
-  })).id;
+  const informed = arrival.informedAt
+    ? { via: 'tool', informedAt: new Date(arrival.informedAt).toISOString() }
+    : null;
+  const requestId =
+    existing?.id ??
+    (
+      await createRequestIn(trx, ctx, {
+        tenantId: arrival.tenantId,
+        subjectId: arrival.subjectId,
+        type: 'information_notice',
+        origin: 'api',
+        actor: arrival.actor,
+        scope: {
+          dataSource: arrival.dataSource ?? null,
+          ...(arrival.via === 'import' ? { via: 'import' } : {}),
+        },
+      })
+    ).id;
   if (!informed) return 'opened';
-  await completeRequestIn(trx, ctx, { tenantId: arrival.tenantId, requestId, outcome: informed, actor: arrival.actor });
+  await completeRequestIn(trx, ctx, {
+    tenantId: arrival.tenantId,
+    requestId,
+    outcome: informed,
+    actor: arrival.actor,
+  });
   return 'informed';
 }
 
 /** Mails one open notice now and completes its request; a person without an address is recorded as not reachable by mail. */
-export async function sendInformationNotice(ctx: Ctx, tenantId: string, requestId: string, actor = ACTOR): Promise<Record<string, unknown>> {
-  const request = await ctx.db.selectFrom('requests').select(['subject_id', 'scope'])
-    .where('tenant_id', '=', tenantId).where('id', '=', requestId).executeTakeFirstOrThrow();
-  const subject = request.subject_id === null ? undefined : await ctx.db.selectFrom('subjects').select(['email_enc'])
-    .where('tenant_id', '=', tenantId).where('id', '=', request.subject_id).executeTakeFirst();
+export async function sendInformationNotice(
+  ctx: Ctx,
+  tenantId: string,
+  requestId: string,
+  actor = ACTOR,
+): Promise<Record<string, unknown>> {
+  const request = await ctx.db
+    .selectFrom('requests')
+    .select(['subject_id', 'scope'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', requestId)
+    .executeTakeFirstOrThrow();
+  const subject =
+    request.subject_id === null
+      ? undefined
+      : await ctx.db
+          .selectFrom('subjects')
+          .select(['email_enc'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', request.subject_id)
+          .executeTakeFirst();
   const scope = JSON.parse(request.scope) as { dataSource?: string | null; via?: string };
   const at = ctx.clock.now().toISOString();
   let outcome: Record<string, unknown>;
@@ -68,20 +111,42 @@ export async function sendInformationNotice(ctx: Ctx, tenantId: string, requestI
     outcome = { via: 'none', reason: subject ? 'no_email' : 'subject_gone', at };
   } else {
     const [{ locale, tenant }, published, { ropa }] = await Promise.all([
-      localeOf(ctx, tenantId, request.subject_id!), getPublishedConfig(ctx.db, tenantId), readRopaSettings(ctx, tenantId),
+      localeOf(ctx, tenantId, request.subject_id!),
+      getPublishedConfig(ctx.db, tenantId),
+      readRopaSettings(ctx, tenantId),
     ]);
-    const information = describeProcessing({ config: published?.config ?? null, locale, sources: [scope.via === 'import' ? 'import' : 'api'], connectedTools: [], ropa });
-    const message = informationNoticeMail(locale, {
-      tenant, information, dataSource: scope.dataSource ?? null, manageUrl: preferenceCenterUrl(ctx, tenantId),
+    const information = describeProcessing({
+      config: published?.config ?? null,
+      locale,
+      sources: [scope.via === 'import' ? 'import' : 'api'],
+      connectedTools: [],
+      ropa,
     });
-    mail = { to: ctx.keyring.decrypt(subject.email_enc), ...message, tenantId, subjectId: request.subject_id! };
+    const message = informationNoticeMail(locale, {
+      tenant,
+      information,
+      dataSource: scope.dataSource ?? null,
+      manageUrl: preferenceCenterUrl(ctx, tenantId),
+    });
+    mail = {
+      to: ctx.keyring.decrypt(subject.email_enc),
+      ...message,
+      tenantId,
+      subjectId: request.subject_id!,
+    };
     outcome = { via: 'email', at, locale };
   }
   return ctx.db.transaction().execute(async (trx) => {
     await lockLedgerHead(trx, tenantId);
     // Another server's job may have sent it meanwhile: under the lock, only an open request is sent.
-    const still = await trx.selectFrom('requests').select(['status', 'outcome']).where('tenant_id', '=', tenantId).where('id', '=', requestId).executeTakeFirstOrThrow();
-    if (still.status !== 'received') return JSON.parse(still.outcome ?? '{}') as Record<string, unknown>;
+    const still = await trx
+      .selectFrom('requests')
+      .select(['status', 'outcome'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    if (still.status !== 'received')
+      return JSON.parse(still.outcome ?? '{}') as Record<string, unknown>;
     if (mail) await ctx.mailer.send(mail, trx);
     await completeRequestIn(trx, ctx, { tenantId, requestId, outcome, actor });
     return outcome;
@@ -89,11 +154,19 @@ export async function sendInformationNotice(ctx: Ctx, tenantId: string, requestI
 }
 
 /** Every open notice of every tenant (or one), oldest first; answers how many went out. */
-export async function sendInformationNotices(ctx: Ctx, options: { tenantId?: string } = {}): Promise<number> {
-  const open = await ctx.db.selectFrom('requests').select(['tenant_id', 'id'])
-    .where('type', '=', 'information_notice').where('status', '=', 'received')
+export async function sendInformationNotices(
+  ctx: Ctx,
+  options: { tenantId?: string } = {},
+): Promise<number> {
+  const open = await ctx.db
+    .selectFrom('requests')
+    .select(['tenant_id', 'id'])
+    .where('type', '=', 'information_notice')
+    .where('status', '=', 'received')
     .$if(options.tenantId !== undefined, (q) => q.where('tenant_id', '=', options.tenantId!))
-    .orderBy('received_at').limit(1000).execute();
+    .orderBy('received_at')
+    .limit(1000)
+    .execute();
   for (const row of open) await sendInformationNotice(ctx, row.tenant_id, row.id);
   return open.length;
 }

@@ -7,7 +7,12 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/database.js';
-import { extensionMail, refusalMail, restrictionLiftMail, type Tenant } from '../../mail/templates.js';
+import {
+  extensionMail,
+  refusalMail,
+  restrictionLiftMail,
+  type Tenant,
+} from '../../mail/templates.js';
 import { getPublishedConfig } from '../config/config.js';
 
 export type NoticeVia = 'email' | 'requester' | 'preference_center';
@@ -25,17 +30,34 @@ export type Notice =
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'keyring' | 'mailer'>;
 
 /** The language the person last used with us, else the tenant's default. */
-export async function localeOf(ctx: Ctx, tenantId: string, subjectId: string): Promise<{ locale: 'en' | 'nl'; tenant: Tenant }> {
+export async function localeOf(
+  ctx: Ctx,
+  tenantId: string,
+  subjectId: string,
+): Promise<{ locale: 'en' | 'nl'; tenant: Tenant }> {
   const published = await getPublishedConfig(ctx.db, tenantId);
-  const last = await ctx.db.selectFrom('consent_events').select('locale')
-    .where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId)
-    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = await ctx.db
+    .selectFrom('consent_events')
+    .select('locale')
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const wanted = last?.locale ?? published?.config.defaultLocale ?? 'en';
-  const row = await ctx.db.selectFrom('tenants').select('name').where('id', '=', tenantId).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('tenants')
+    .select('name')
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
   const controller = published?.config.controller;
   return {
     locale: wanted.startsWith('nl') ? 'nl' : 'en',
-    tenant: { name: row?.name ?? controller?.name ?? 'Akkoord', controller: controller?.name, contact: controller?.contact ?? '' },
+    tenant: {
+      name: row?.name ?? controller?.name ?? 'Akkoord',
+      controller: controller?.name,
+      contact: controller?.contact ?? '',
+    },
   };
 }
 
@@ -53,16 +75,27 @@ export interface PreparedNotice {
  * retries it until the mail server takes it.
  */
 export async function prepareNotice(
-  ctx: Ctx, tenantId: string, subjectId: string, notice: Notice, fallback: Exclude<NoticeVia, 'email'> = 'requester',
+  ctx: Ctx,
+  tenantId: string,
+  subjectId: string,
+  notice: Notice,
+  fallback: Exclude<NoticeVia, 'email'> = 'requester',
 ): Promise<PreparedNotice> {
   const at = ctx.clock.now().toISOString();
-  const subject = await ctx.db.selectFrom('subjects').select('email_enc')
-    .where('tenant_id', '=', tenantId).where('id', '=', subjectId).executeTakeFirst();
+  const subject = await ctx.db
+    .selectFrom('subjects')
+    .select('email_enc')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', subjectId)
+    .executeTakeFirst();
   if (!subject?.email_enc) return { record: { via: fallback, at }, queue: async () => {} };
   const { locale, tenant } = await localeOf(ctx, tenantId, subjectId);
-  const message = notice.kind === 'extension' ? extensionMail(locale, { tenant, ...notice })
-    : notice.kind === 'refusal' ? refusalMail(locale, { tenant, ...notice })
-      : restrictionLiftMail(locale, { tenant });
+  const message =
+    notice.kind === 'extension'
+      ? extensionMail(locale, { tenant, ...notice })
+      : notice.kind === 'refusal'
+        ? refusalMail(locale, { tenant, ...notice })
+        : restrictionLiftMail(locale, { tenant });
   const mail = { to: ctx.keyring.decrypt(subject.email_enc), ...message, tenantId, subjectId };
   return { record: { via: 'email', at }, queue: (trx) => ctx.mailer.send(mail, trx) };
 }

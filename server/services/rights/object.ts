@@ -47,43 +47,94 @@ export async function objectToMarketing(ctx: Ctx, input: ObjectInput): Promise<O
     const at = ctx.clock.now().toISOString();
     const objectedAt = subject.objected_at ?? at;
     const published = await getPublishedConfig(trx, input.tenantId);
-    const marketing = new Set((published?.config.purposes ?? []).filter(isMarketingPurpose).map((p) => p.key));
+    const marketing = new Set(
+      (published?.config.purposes ?? []).filter(isMarketingPurpose).map((p) => p.key),
+    );
     const rows = await readStateRows(trx, input.tenantId, input.subjectId);
     const changes: ConsentChange[] = rows
-      .filter((r) => !input.signal && marketing.has(r.purpose) && (r.status === 'granted' || r.status === 'pending'))
+      .filter(
+        (r) =>
+          !input.signal &&
+          marketing.has(r.purpose) &&
+          (r.status === 'granted' || r.status === 'pending'),
+      )
       .map((r) => ({ purpose: r.purpose, channel: r.channel, status: 'withdrawn' }));
     if (changes.length > 0 && published) {
       await recordConsentIn(trx, ctx, {
-        tenantId: input.tenantId, subjectId: input.subjectId, configVersion: published.version,
-        locale: input.locale ?? published.config.defaultLocale, source: input.source, changes,
+        tenantId: input.tenantId,
+        subjectId: input.subjectId,
+        configVersion: published.version,
+        locale: input.locale ?? published.config.defaultLocale,
+        source: input.source,
+        changes,
       });
     }
     if (subject.objected_at === null) {
-      await trx.updateTable('subjects').set({ objected_at: objectedAt, updated_at: at })
-        .where('tenant_id', '=', input.tenantId).where('id', '=', input.subjectId).execute();
+      await trx
+        .updateTable('subjects')
+        .set({ objected_at: objectedAt, updated_at: at })
+        .where('tenant_id', '=', input.tenantId)
+        .where('id', '=', input.subjectId)
+        .execute();
     }
     if (input.signal) {
-      const granted = rows.filter((r) => marketing.has(r.purpose) && r.status === 'granted').map((r) => r.purpose);
+      const granted = rows
+        .filter((r) => marketing.has(r.purpose) && r.status === 'granted')
+        .map((r) => r.purpose);
       if (granted.length > 0) {
-        await trx.updateTable('consent_state').set({ objection_lifted_at: at })
-          .where('tenant_id', '=', input.tenantId).where('subject_id', '=', input.subjectId).where('purpose', 'in', granted).execute();
+        await trx
+          .updateTable('consent_state')
+          .set({ objection_lifted_at: at })
+          .where('tenant_id', '=', input.tenantId)
+          .where('subject_id', '=', input.subjectId)
+          .where('purpose', 'in', granted)
+          .execute();
       }
     } else {
       // Objecting again covers every marketing purpose again, also those the person had taken back.
-      await trx.updateTable('consent_state').set({ objection_lifted_at: null })
-        .where('tenant_id', '=', input.tenantId).where('subject_id', '=', input.subjectId).where('objection_lifted_at', 'is not', null).execute();
+      await trx
+        .updateTable('consent_state')
+        .set({ objection_lifted_at: null })
+        .where('tenant_id', '=', input.tenantId)
+        .where('subject_id', '=', input.subjectId)
+        .where('objection_lifted_at', 'is not', null)
+        .execute();
     }
     const withdrawn = changes.map(({ purpose, channel }) => ({ purpose, channel }));
-    await appendFeedEvent(trx, input.tenantId, {
-      type: 'subject.objected', subjectId: subject.id, externalId: subject.external_id,
-      data: { objectedAt, withdrawn, ...(input.signal && { signal: input.signal }) },
-    }, at);
-    await appendAudit(trx, input.tenantId, {
-      actor: input.actor, action: 'subject.objected', target: subject.id,
-      details: { requestId: input.requestId ?? null, withdrawn: withdrawn.length, ...(input.signal && { signal: input.signal }) },
-    }, at);
+    await appendFeedEvent(
+      trx,
+      input.tenantId,
+      {
+        type: 'subject.objected',
+        subjectId: subject.id,
+        externalId: subject.external_id,
+        data: { objectedAt, withdrawn, ...(input.signal && { signal: input.signal }) },
+      },
+      at,
+    );
+    await appendAudit(
+      trx,
+      input.tenantId,
+      {
+        actor: input.actor,
+        action: 'subject.objected',
+        target: subject.id,
+        details: {
+          requestId: input.requestId ?? null,
+          withdrawn: withdrawn.length,
+          ...(input.signal && { signal: input.signal }),
+        },
+      },
+      at,
+    );
     const result: ObjectResult = { objectedAt, withdrawn };
-    if (input.requestId) await completeRequestIn(trx, ctx, { tenantId: input.tenantId, requestId: input.requestId, outcome: { ...result }, actor: input.actor });
+    if (input.requestId)
+      await completeRequestIn(trx, ctx, {
+        tenantId: input.tenantId,
+        requestId: input.requestId,
+        outcome: { ...result },
+        actor: input.actor,
+      });
     return result;
   });
 }
@@ -92,15 +143,36 @@ export async function objectToMarketing(ctx: Ctx, input: ObjectInput): Promise<O
  * Keeps the person's reason for an objection with its request, encrypted (it is their own
  * text and may hold anything); an empty reason is none. Never in the scope, audit or feed.
  */
-export async function storeObjectionReason(db: Kysely<Database>, keyring: Keyring, tenantId: string, requestId: string, reason: string | undefined): Promise<void> {
+export async function storeObjectionReason(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  tenantId: string,
+  requestId: string,
+  reason: string | undefined,
+): Promise<void> {
   if (!reason?.trim()) return;
-  await db.updateTable('requests').set({ reason_enc: keyring.encrypt(reason.trim()) }).where('tenant_id', '=', tenantId).where('id', '=', requestId).execute();
+  await db
+    .updateTable('requests')
+    .set({ reason_enc: keyring.encrypt(reason.trim()) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', requestId)
+    .execute();
 }
 
 /** The reasons given with a person's requests, by request id, decrypted. */
-export async function objectionReasons(db: Kysely<Database>, keyring: Keyring, tenantId: string, requestIds: string[]): Promise<Map<string, string>> {
+export async function objectionReasons(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  tenantId: string,
+  requestIds: string[],
+): Promise<Map<string, string>> {
   if (requestIds.length === 0) return new Map();
-  const rows = await db.selectFrom('requests').select(['id', 'reason_enc']).where('tenant_id', '=', tenantId)
-    .where('id', 'in', requestIds).where('reason_enc', 'is not', null).execute();
+  const rows = await db
+    .selectFrom('requests')
+    .select(['id', 'reason_enc'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', requestIds)
+    .where('reason_enc', 'is not', null)
+    .execute();
   return new Map(rows.map((r) => [r.id, keyring.decrypt(r.reason_enc!)]));
 }

@@ -6,7 +6,14 @@ import type { AppContext } from '../../context.js';
 import type { SubjectsTable } from '../../db/database.js';
 import { appendAudit } from '../registers/audit.js';
 import { appendFeedEvent } from '../feed/feed-events.js';
-import { emailHash, openJson, phoneHash, sealEmail, sealJson, sealPhone } from '../subjects/personal-data.js';
+import {
+  emailHash,
+  openJson,
+  phoneHash,
+  sealEmail,
+  sealJson,
+  sealPhone,
+} from '../subjects/personal-data.js';
 import { recipientsToNotify } from '../registers/disclosures.js';
 import { completeRequestIn } from './requests.js';
 import { loadSubject } from './subject-row.js';
@@ -57,22 +64,53 @@ export async function rectifySubject(ctx: Ctx, input: RectifyInput): Promise<Rec
         }
       }
       if (changed.some((c) => c.startsWith('attributes.'))) {
-        update.attributes_enc = Object.keys(current).length > 0 ? sealJson(ctx.keyring, current) : null;
+        update.attributes_enc =
+          Object.keys(current).length > 0 ? sealJson(ctx.keyring, current) : null;
       }
     }
 
     if (changed.length > 0) {
-      await trx.updateTable('subjects').set({ ...update, updated_at: at })
-        .where('tenant_id', '=', input.tenantId).where('id', '=', input.subjectId).execute();
-      await appendFeedEvent(trx, input.tenantId, {
-        type: 'subject.rectified', subjectId: subject.id, externalId: subject.external_id, data: { fields: changed },
-      }, at);
+      await trx
+        .updateTable('subjects')
+        .set({ ...update, updated_at: at })
+        .where('tenant_id', '=', input.tenantId)
+        .where('id', '=', input.subjectId)
+        .execute();
+      await appendFeedEvent(
+        trx,
+        input.tenantId,
+        {
+          type: 'subject.rectified',
+          subjectId: subject.id,
+          externalId: subject.external_id,
+          data: { fields: changed },
+        },
+        at,
+      );
     }
-    await appendAudit(trx, input.tenantId, {
-      actor: input.actor, action: 'subject.rectified', target: subject.id, details: { requestId: input.requestId ?? null, fields: changed },
-    }, at);
-    const result: RectifyResult = { changed, notified: changed.length > 0 ? await recipientsToNotify(trx, input.tenantId, input.subjectId) : [] };
-    if (input.requestId) await completeRequestIn(trx, ctx, { tenantId: input.tenantId, requestId: input.requestId, outcome: { ...result }, actor: input.actor });
+    await appendAudit(
+      trx,
+      input.tenantId,
+      {
+        actor: input.actor,
+        action: 'subject.rectified',
+        target: subject.id,
+        details: { requestId: input.requestId ?? null, fields: changed },
+      },
+      at,
+    );
+    const result: RectifyResult = {
+      changed,
+      notified:
+        changed.length > 0 ? await recipientsToNotify(trx, input.tenantId, input.subjectId) : [],
+    };
+    if (input.requestId)
+      await completeRequestIn(trx, ctx, {
+        tenantId: input.tenantId,
+        requestId: input.requestId,
+        outcome: { ...result },
+        actor: input.actor,
+      });
     return result;
   });
 }

@@ -36,17 +36,48 @@ export async function restrictSubject(ctx: Ctx, input: RestrictInput): Promise<R
     const at = ctx.clock.now().toISOString();
     const changed = subject.restricted !== 1 || subject.restriction_reason !== input.reason;
     if (changed) {
-      await trx.updateTable('subjects').set({ restricted: 1, restriction_reason: input.reason, updated_at: at })
-        .where('tenant_id', '=', input.tenantId).where('id', '=', input.subjectId).execute();
-      await appendFeedEvent(trx, input.tenantId, {
-        type: 'subject.restricted', subjectId: subject.id, externalId: subject.external_id, data: { reason: input.reason },
-      }, at);
-      await appendAudit(trx, input.tenantId, {
-        actor: input.actor, action: 'subject.restricted', target: subject.id, details: { reason: input.reason, requestId: input.requestId ?? null },
-      }, at);
+      await trx
+        .updateTable('subjects')
+        .set({ restricted: 1, restriction_reason: input.reason, updated_at: at })
+        .where('tenant_id', '=', input.tenantId)
+        .where('id', '=', input.subjectId)
+        .execute();
+      await appendFeedEvent(
+        trx,
+        input.tenantId,
+        {
+          type: 'subject.restricted',
+          subjectId: subject.id,
+          externalId: subject.external_id,
+          data: { reason: input.reason },
+        },
+        at,
+      );
+      await appendAudit(
+        trx,
+        input.tenantId,
+        {
+          actor: input.actor,
+          action: 'subject.restricted',
+          target: subject.id,
+          details: { reason: input.reason, requestId: input.requestId ?? null },
+        },
+        at,
+      );
     }
-    const result: RestrictResult = { restricted: true, reason: input.reason, changed, notified: await recipientsToNotify(trx, input.tenantId, input.subjectId) };
-    if (input.requestId) await completeRequestIn(trx, ctx, { tenantId: input.tenantId, requestId: input.requestId, outcome: { ...result }, actor: input.actor });
+    const result: RestrictResult = {
+      restricted: true,
+      reason: input.reason,
+      changed,
+      notified: await recipientsToNotify(trx, input.tenantId, input.subjectId),
+    };
+    if (input.requestId)
+      await completeRequestIn(trx, ctx, {
+        tenantId: input.tenantId,
+        requestId: input.requestId,
+        outcome: { ...result },
+        actor: input.actor,
+      });
     return result;
   });
 }
@@ -72,33 +103,72 @@ export interface LiftResult {
  */
 export async function liftRestriction(ctx: Ctx, input: LiftInput): Promise<LiftResult> {
   const before = await loadSubject(ctx.db, input.tenantId, input.subjectId);
-  if (before.restricted !== 1) throw new ApiError(409, 'CONFLICT', 'Processing of this subject is not restricted');
+  if (before.restricted !== 1)
+    throw new ApiError(409, 'CONFLICT', 'Processing of this subject is not restricted');
   const fallback = input.actor === 'data_subject' ? 'preference_center' : 'requester';
-  const prepared = await prepareNotice(ctx, input.tenantId, input.subjectId, { kind: 'restriction_lift' }, fallback);
+  const prepared = await prepareNotice(
+    ctx,
+    input.tenantId,
+    input.subjectId,
+    { kind: 'restriction_lift' },
+    fallback,
+  );
   const notice = prepared.record;
 
   return ctx.db.transaction().execute(async (trx) => {
     const subject = await loadSubject(trx, input.tenantId, input.subjectId);
     await prepared.queue(trx);
     const at = ctx.clock.now().toISOString();
-    await appendAudit(trx, input.tenantId, {
-      actor: input.actor, action: 'subject.restriction_lift_notified', target: subject.id,
-      details: { via: notice.via, notifiedAt: notice.at, requestId: input.requestId ?? null },
-    }, at);
-    const lifted = await trx.updateTable('subjects').set({ restricted: 0, restriction_reason: null, updated_at: at })
-      .where('tenant_id', '=', input.tenantId).where('id', '=', input.subjectId).where('restricted', '=', 1)
+    await appendAudit(
+      trx,
+      input.tenantId,
+      {
+        actor: input.actor,
+        action: 'subject.restriction_lift_notified',
+        target: subject.id,
+        details: { via: notice.via, notifiedAt: notice.at, requestId: input.requestId ?? null },
+      },
+      at,
+    );
+    const lifted = await trx
+      .updateTable('subjects')
+      .set({ restricted: 0, restriction_reason: null, updated_at: at })
+      .where('tenant_id', '=', input.tenantId)
+      .where('id', '=', input.subjectId)
+      .where('restricted', '=', 1)
       .executeTakeFirst();
-    if (Number(lifted.numUpdatedRows) !== 1) throw new ApiError(409, 'CONFLICT', 'Processing of this subject is not restricted');
-    await appendFeedEvent(trx, input.tenantId, {
-      type: 'subject.restriction_lifted', subjectId: subject.id, externalId: subject.external_id,
-      data: { previousReason: subject.restriction_reason, notifiedVia: notice.via },
-    }, at);
-    await appendAudit(trx, input.tenantId, {
-      actor: input.actor, action: 'subject.restriction_lifted', target: subject.id,
-      details: { previousReason: subject.restriction_reason, requestId: input.requestId ?? null },
-    }, at);
+    if (Number(lifted.numUpdatedRows) !== 1)
+      throw new ApiError(409, 'CONFLICT', 'Processing of this subject is not restricted');
+    await appendFeedEvent(
+      trx,
+      input.tenantId,
+      {
+        type: 'subject.restriction_lifted',
+        subjectId: subject.id,
+        externalId: subject.external_id,
+        data: { previousReason: subject.restriction_reason, notifiedVia: notice.via },
+      },
+      at,
+    );
+    await appendAudit(
+      trx,
+      input.tenantId,
+      {
+        actor: input.actor,
+        action: 'subject.restriction_lifted',
+        target: subject.id,
+        details: { previousReason: subject.restriction_reason, requestId: input.requestId ?? null },
+      },
+      at,
+    );
     const result: LiftResult = { restricted: false, notice };
-    if (input.requestId) await completeRequestIn(trx, ctx, { tenantId: input.tenantId, requestId: input.requestId, outcome: { ...result }, actor: input.actor });
+    if (input.requestId)
+      await completeRequestIn(trx, ctx, {
+        tenantId: input.tenantId,
+        requestId: input.requestId,
+        outcome: { ...result },
+        actor: input.actor,
+      });
     return result;
   });
 }

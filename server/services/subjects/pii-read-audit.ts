@@ -16,7 +16,11 @@ export interface PiiRead {
 }
 
 /** Written in its own transaction before the data is answered: no entry, no answer. */
-export async function auditPiiRead(ctx: AppContext, tenantId: string, read: PiiRead): Promise<void> {
+export async function auditPiiRead(
+  ctx: AppContext,
+  tenantId: string,
+  read: PiiRead,
+): Promise<void> {
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute((trx) => appendAudit(trx, tenantId, read, at));
 }

@@ -7,7 +7,11 @@ import { newOrderedId, sha256Hex } from '../../ids.js';
 
 export const visitorHash = (visitorId: string): string => sha256Hex(`visitor:${visitorId}`);
 
-export async function findSubjectByVisitor(db: Kysely<Database>, tenantId: string, visitorId: string): Promise<string | null> {
+export async function findSubjectByVisitor(
+  db: Kysely<Database>,
+  tenantId: string,
+  visitorId: string,
+): Promise<string | null> {
   const row = await db
     .selectFrom('subject_visitors')
     .select('subject_id')
@@ -17,29 +21,60 @@ export async function findSubjectByVisitor(db: Kysely<Database>, tenantId: strin
   return row?.subject_id ?? null;
 }
 
-export async function createSubject(db: Kysely<Database>, tenantId: string, at: string, externalId: string | null = null): Promise<string> {
+export async function createSubject(
+  db: Kysely<Database>,
+  tenantId: string,
+  at: string,
+  externalId: string | null = null,
+): Promise<string> {
   const id = newOrderedId('sub');
   await db
     .insertInto('subjects')
     .values({
-      id, tenant_id: tenantId, external_id: externalId,
-      email_enc: null, email_hash: null, phone_enc: null, phone_hash: null, attributes_enc: null,
-      restricted: 0, restriction_reason: null, objected_at: null,
-      created_at: at, updated_at: at, last_activity_at: at,
+      id,
+      tenant_id: tenantId,
+      external_id: externalId,
+      email_enc: null,
+      email_hash: null,
+      phone_enc: null,
+      phone_hash: null,
+      attributes_enc: null,
+      restricted: 0,
+      restriction_reason: null,
+      objected_at: null,
+      created_at: at,
+      updated_at: at,
+      last_activity_at: at,
     })
     .execute();
   return id;
 }
 
-export async function linkVisitor(db: Kysely<Database>, tenantId: string, visitorId: string, subjectId: string, at: string): Promise<void> {
+export async function linkVisitor(
+  db: Kysely<Database>,
+  tenantId: string,
+  visitorId: string,
+  subjectId: string,
+  at: string,
+): Promise<void> {
   await db
     .insertInto('subject_visitors')
-    .values({ tenant_id: tenantId, visitor_hash: visitorHash(visitorId), subject_id: subjectId, created_at: at })
+    .values({
+      tenant_id: tenantId,
+      visitor_hash: visitorHash(visitorId),
+      subject_id: subjectId,
+      created_at: at,
+    })
     .execute();
 }
 
 /** The subject behind a banner visitor, created on its first choice. Call inside a transaction. */
-export async function findOrCreateVisitorSubject(trx: Kysely<Database>, tenantId: string, visitorId: string, at: string): Promise<string> {
+export async function findOrCreateVisitorSubject(
+  trx: Kysely<Database>,
+  tenantId: string,
+  visitorId: string,
+  at: string,
+): Promise<string> {
   const existing = await findSubjectByVisitor(trx, tenantId, visitorId);
   if (existing) return existing;
   const subjectId = await createSubject(trx, tenantId, at);
@@ -47,7 +82,11 @@ export async function findOrCreateVisitorSubject(trx: Kysely<Database>, tenantId
   return subjectId;
 }
 
-export async function findSubjectByExternalId(db: Kysely<Database>, tenantId: string, externalId: string) {
+export async function findSubjectByExternalId(
+  db: Kysely<Database>,
+  tenantId: string,
+  externalId: string,
+) {
   return db
     .selectFrom('subjects')
     .selectAll()

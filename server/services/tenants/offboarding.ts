@@ -19,11 +19,39 @@ const DAY_MS = 86_400_000;
  * tables in the database, so a table added later cannot be forgotten.
  */
 export const tenantTables = [
-  'staff_sessions', 'staff_tokens', 'staff_roles',
-  'delivery_attempts', 'webhook_deliveries', 'webhooks', 'sessions', 'tokens', 'outbox', 'records', 'kept_records',
-  'consent_state', 'subject_visitors', 'consent_events', 'idempotency_keys', 'feed_events', 'audit_log',
-  'breach_notices', 'breaches', 'processors', 'dpias', 'ledger_checkpoints', 'disclosures', 'insight_decisions', 'insight_choices', 'insight_cursors',
-  'requests', 'tombstone_identifiers', 'tombstones', 'subjects', 'config_versions', 'ledger_heads', 'api_keys',
+  'staff_sessions',
+  'staff_tokens',
+  'staff_roles',
+  'delivery_attempts',
+  'webhook_deliveries',
+  'webhooks',
+  'sessions',
+  'tokens',
+  'outbox',
+  'records',
+  'kept_records',
+  'consent_state',
+  'subject_visitors',
+  'consent_events',
+  'idempotency_keys',
+  'feed_events',
+  'audit_log',
+  'breach_notices',
+  'breaches',
+  'processors',
+  'dpias',
+  'ledger_checkpoints',
+  'disclosures',
+  'insight_decisions',
+  'insight_choices',
+  'insight_cursors',
+  'requests',
+  'tombstone_identifiers',
+  'tombstones',
+  'subjects',
+  'config_versions',
+  'ledger_heads',
+  'api_keys',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 export interface OffboardingState {
@@ -32,28 +60,83 @@ export interface OffboardingState {
   deleteAfter: string | null;
 }
 
-async function logSystem(db: Kysely<Database>, action: string, tenantId: string, details: Record<string, unknown>, at: string) {
-  await db.insertInto('system_log').values({ id: newId('sys'), action, tenant_id: tenantId, details: JSON.stringify(details), occurred_at: at }).execute();
+async function logSystem(
+  db: Kysely<Database>,
+  action: string,
+  tenantId: string,
+  details: Record<string, unknown>,
+  at: string,
+) {
+  await db
+    .insertInto('system_log')
+    .values({
+      id: newId('sys'),
+      action,
+      tenant_id: tenantId,
+      details: JSON.stringify(details),
+      occurred_at: at,
+    })
+    .execute();
 }
 
 /** Disables every key, session and link of the tenant at once and schedules the deletion. Repeating it changes nothing. */
-export async function startOffboarding(ctx: AppContext, tenantId: string, actor: string): Promise<OffboardingState> {
+export async function startOffboarding(
+  ctx: AppContext,
+  tenantId: string,
+  actor: string,
+): Promise<OffboardingState> {
   const now = ctx.clock.now();
   const at = now.toISOString();
   const state = await ctx.db.transaction().execute(async (trx): Promise<OffboardingState> => {
-    const tenant = await trx.selectFrom('tenants').select(['status', 'delete_after']).where('id', '=', tenantId).executeTakeFirst();
+    const tenant = await trx
+      .selectFrom('tenants')
+      .select(['status', 'delete_after'])
+      .where('id', '=', tenantId)
+      .executeTakeFirst();
     if (!tenant) throw notFound('tenant');
-    if (tenant.status === 'offboarding') return { tenantId, status: 'offboarding', deleteAfter: tenant.delete_after };
-    const deleteAfter = new Date(now.getTime() + ctx.config.offboardingGraceDays * DAY_MS).toISOString();
+    if (tenant.status === 'offboarding')
+      return { tenantId, status: 'offboarding', deleteAfter: tenant.delete_after };
+    const deleteAfter = new Date(
+      now.getTime() + ctx.config.offboardingGraceDays * DAY_MS,
+    ).toISOString();
     // auth.ts accepts keys (secret and public) of active tenants only: this one line disables them all.
-    await trx.updateTable('tenants').set({ status: 'offboarding', delete_after: deleteAfter }).where('id', '=', tenantId).execute();
+    await trx
+      .updateTable('tenants')
+      .set({ status: 'offboarding', delete_after: deleteAfter })
+      .where('id', '=', tenantId)
+      .execute();
     // A leaving customer's people must not keep a way in either: every preference-center
     // session and every link (sign-in, preference, unsubscribe, double opt-in) ends now.
-    const sessions = await trx.deleteFrom('sessions').where('tenant_id', '=', tenantId).executeTakeFirst();
-    const links = await trx.deleteFrom('tokens').where('tenant_id', '=', tenantId).executeTakeFirst();
-    const ended = { sessions: Number(sessions.numDeletedRows), links: Number(links.numDeletedRows) };
-    await appendAudit(trx, tenantId, { actor, action: 'tenant.offboarding_started', target: tenantId, details: { deleteAfter, ended } }, at);
-    await logSystem(trx, 'tenant.offboarding_started', tenantId, { actor, deleteAfter, graceDays: ctx.config.offboardingGraceDays, ended }, at);
+    const sessions = await trx
+      .deleteFrom('sessions')
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    const links = await trx
+      .deleteFrom('tokens')
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    const ended = {
+      sessions: Number(sessions.numDeletedRows),
+      links: Number(links.numDeletedRows),
+    };
+    await appendAudit(
+      trx,
+      tenantId,
+      {
+        actor,
+        action: 'tenant.offboarding_started',
+        target: tenantId,
+        details: { deleteAfter, ended },
+      },
+      at,
+    );
+    await logSystem(
+      trx,
+      'tenant.offboarding_started',
+      tenantId,
+      { actor, deleteAfter, graceDays: ctx.config.offboardingGraceDays, ended },
+      at,
+    );
     return { tenantId, status: 'offboarding', deleteAfter };
   });
   // The banner's public key stops working at once in this process too (auth.ts caches it briefly).
@@ -62,14 +145,26 @@ export async function startOffboarding(ctx: AppContext, tenantId: string, actor:
 }
 
 /** Deletes every row of the tenant in one transaction; the system log keeps what was deleted, by count. */
-export async function deleteTenant(ctx: AppContext, tenantId: string, actor: string, reason: 'immediate' | 'grace_period_over'): Promise<Record<string, number>> {
+export async function deleteTenant(
+  ctx: AppContext,
+  tenantId: string,
+  actor: string,
+  reason: 'immediate' | 'grace_period_over',
+): Promise<Record<string, number>> {
   const at = ctx.clock.now().toISOString();
   const deleted = await ctx.db.transaction().execute(async (trx) => {
-    const tenant = await trx.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
+    const tenant = await trx
+      .selectFrom('tenants')
+      .select('id')
+      .where('id', '=', tenantId)
+      .executeTakeFirst();
     if (!tenant) throw notFound('tenant');
     const counts: Record<string, number> = {};
     for (const table of tenantTables) {
-      const result = await trx.deleteFrom(table).where('tenant_id', '=', tenantId).executeTakeFirst();
+      const result = await trx
+        .deleteFrom(table)
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
       counts[table] = Number(result.numDeletedRows);
     }
     await trx.deleteFrom('tenants').where('id', '=', tenantId).execute();
@@ -86,7 +181,10 @@ export async function deleteTenant(ctx: AppContext, tenantId: string, actor: str
 }
 
 /** Deletes the tenants whose grace period is over; answers their ids. */
-export async function purgeOffboardedTenants(ctx: AppContext, now: Date = ctx.clock.now()): Promise<string[]> {
+export async function purgeOffboardedTenants(
+  ctx: AppContext,
+  now: Date = ctx.clock.now(),
+): Promise<string[]> {
   const due = await ctx.db
     .selectFrom('tenants')
     .select('id')
@@ -100,7 +198,9 @@ export async function purgeOffboardedTenants(ctx: AppContext, now: Date = ctx.cl
 /** Runs purgeOffboardedTenants every `intervalMs` (hourly by default); the timer never keeps the process alive. */
 export function startOffboardingJob(ctx: AppContext, intervalMs = 3_600_000): () => void {
   const run = () => {
-    purgeOffboardedTenants(ctx).catch((error: unknown) => ctx.logger.error({ err: error as Error }, 'offboarding job failed'));
+    purgeOffboardedTenants(ctx).catch((error: unknown) =>
+      ctx.logger.error({ err: error as Error }, 'offboarding job failed'),
+    );
   };
   const timer = setInterval(run, intervalMs);
   timer.unref();

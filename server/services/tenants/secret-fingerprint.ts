@@ -23,11 +23,17 @@ export function secretFingerprint(keyring: Keyring): string {
 }
 
 export async function checkSecret(db: Kysely<Database>, keyring: Keyring): Promise<SecretCheck> {
-  const rows = await db.selectFrom('instance_meta').select(['key', 'value'])
-    .where('key', 'in', [FINGERPRINT_KEY, BACKUP_SECRET_KEY]).execute();
+  const rows = await db
+    .selectFrom('instance_meta')
+    .select(['key', 'value'])
+    .where('key', 'in', [FINGERPRINT_KEY, BACKUP_SECRET_KEY])
+    .execute();
   const backupCopy = rows.some((r) => r.key === BACKUP_SECRET_KEY);
   const stored = rows.find((r) => r.key === FINGERPRINT_KEY)?.value;
-  if (stored !== undefined) return stored === secretFingerprint(keyring) ? { status: 'match' } : { status: 'mismatch', backupCopy };
+  if (stored !== undefined)
+    return stored === secretFingerprint(keyring)
+      ? { status: 'match' }
+      : { status: 'mismatch', backupCopy };
   // A database from before fingerprints: any value it encrypted tells whether this secret opens it.
   const sealed = await anySealedValue(db);
   if (sealed === null) return { status: 'unrecorded' };
@@ -42,8 +48,20 @@ export async function checkSecret(db: Kysely<Database>, keyring: Keyring): Promi
 async function anySealedValue(db: Kysely<Database>): Promise<string | null> {
   const probes = [
     () => db.selectFrom('signing_keys').select('private_enc as v').limit(1).executeTakeFirst(),
-    () => db.selectFrom('subjects').select('email_enc as v').where('email_enc', 'is not', null).limit(1).executeTakeFirst(),
-    () => db.selectFrom('subjects').select('attributes_enc as v').where('attributes_enc', 'is not', null).limit(1).executeTakeFirst(),
+    () =>
+      db
+        .selectFrom('subjects')
+        .select('email_enc as v')
+        .where('email_enc', 'is not', null)
+        .limit(1)
+        .executeTakeFirst(),
+    () =>
+      db
+        .selectFrom('subjects')
+        .select('attributes_enc as v')
+        .where('attributes_enc', 'is not', null)
+        .limit(1)
+        .executeTakeFirst(),
     () => db.selectFrom('records').select('data_enc as v').limit(1).executeTakeFirst(),
     () => db.selectFrom('webhooks').select('secret_enc as v').limit(1).executeTakeFirst(),
     () => db.selectFrom('outbox').select('to_enc as v').limit(1).executeTakeFirst(),
@@ -57,13 +75,15 @@ async function anySealedValue(db: Kysely<Database>): Promise<string | null> {
 
 export class SecretMismatchError extends Error {
   constructor(check: { backupCopy: boolean }) {
-    super([
-      'The root secret does not match this database: its data was encrypted under another secret, so every read of personal data would fail.',
-      check.backupCopy
-        ? 'This database is a file written by `akkoord backup` that was copied in place by hand. Fix: run `akkoord restore BACKUP_FILE` with its passphrase; it puts back the database together with its secret.'
-        : 'Fix: put back the secret that belongs to this data, either with `akkoord restore BACKUP_FILE` (a backup holds both) or by copying the original secret file to AKKOORD_DATA_DIR/secret or setting AKKOORD_SECRET to it.',
-      'Do not replace the stored fingerprint: a new secret cannot read the data encrypted under the old one. See docs/backup.md.',
-    ].join('\n'));
+    super(
+      [
+        'The root secret does not match this database: its data was encrypted under another secret, so every read of personal data would fail.',
+        check.backupCopy
+          ? 'This database is a file written by `akkoord backup` that was copied in place by hand. Fix: run `akkoord restore BACKUP_FILE` with its passphrase; it puts back the database together with its secret.'
+          : 'Fix: put back the secret that belongs to this data, either with `akkoord restore BACKUP_FILE` (a backup holds both) or by copying the original secret file to AKKOORD_DATA_DIR/secret or setting AKKOORD_SECRET to it.',
+        'Do not replace the stored fingerprint: a new secret cannot read the data encrypted under the old one. See docs/backup.md.',
+      ].join('\n'),
+    );
   }
 }
 
@@ -72,12 +92,19 @@ export class SecretMismatchError extends Error {
  * none, or throws SecretMismatchError when the data belongs to another secret. Several
  * servers may start at once: the first fingerprint written wins and the others compare to it.
  */
-export async function ensureSecretFingerprint(db: Kysely<Database>, keyring: Keyring, at: string): Promise<void> {
+export async function ensureSecretFingerprint(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  at: string,
+): Promise<void> {
   const check = await checkSecret(db, keyring);
   if (check.status === 'mismatch') throw new SecretMismatchError(check);
   if (check.status === 'match') return;
-  await db.insertInto('instance_meta').values({ key: FINGERPRINT_KEY, value: secretFingerprint(keyring), updated_at: at })
-    .onConflict((oc) => oc.column('key').doNothing()).execute();
+  await db
+    .insertInto('instance_meta')
+    .values({ key: FINGERPRINT_KEY, value: secretFingerprint(keyring), updated_at: at })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   const again = await checkSecret(db, keyring);
   if (again.status === 'mismatch') throw new SecretMismatchError(again);
 }

@@ -13,7 +13,11 @@ export interface CreatedTenant {
   secretKey: string;
 }
 
-export async function createTenant(ctx: AppContext, input: { name: string; allowedOrigins: string[] }, actor = 'bootstrap'): Promise<CreatedTenant> {
+export async function createTenant(
+  ctx: AppContext,
+  input: { name: string; allowedOrigins: string[] },
+  actor = 'bootstrap',
+): Promise<CreatedTenant> {
   const id = newId('ten');
   const publicKey = newSecret('pk', 16);
   const createdAt = ctx.clock.now().toISOString();
@@ -34,13 +38,28 @@ export async function createTenant(ctx: AppContext, input: { name: string; allow
     await createHead(trx, id);
     const key = await insertKey(trx, id, [...allScopes], createdAt);
     await appendAudit(trx, id, { actor, action: 'tenant.created', target: id }, createdAt);
-    await appendAudit(trx, id, { actor, action: 'key.created', target: key.id, details: { scopes: key.scopes } }, createdAt);
+    await appendAudit(
+      trx,
+      id,
+      { actor, action: 'key.created', target: key.id, details: { scopes: key.scopes } },
+      createdAt,
+    );
     return key.secretKey;
   });
-  return { tenant: { id, name: input.name, allowedOrigins: input.allowedOrigins, createdAt }, publicKey, secretKey };
+  return {
+    tenant: { id, name: input.name, allowedOrigins: input.allowedOrigins, createdAt },
+    publicKey,
+    secretKey,
+  };
 }
 
-async function insertKey(trx: AppContext['db'], tenantId: string, scopes: Scope[], createdAt: string, name: string | null = null) {
+async function insertKey(
+  trx: AppContext['db'],
+  tenantId: string,
+  scopes: Scope[],
+  createdAt: string,
+  name: string | null = null,
+) {
   const id = newId('key');
   const secretKey = newSecret('sk', 32);
   await trx
@@ -59,11 +78,27 @@ async function insertKey(trx: AppContext['db'], tenantId: string, scopes: Scope[
   return { id, secretKey, scopes, createdAt, name };
 }
 
-export async function createKey(ctx: AppContext, tenantId: string, scopes: Scope[], actor: string, name: string | null = null) {
+export async function createKey(
+  ctx: AppContext,
+  tenantId: string,
+  scopes: Scope[],
+  actor: string,
+  name: string | null = null,
+) {
   const createdAt = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const key = await insertKey(trx, tenantId, [...new Set(scopes)], createdAt, name);
-    await appendAudit(trx, tenantId, { actor, action: 'key.created', target: key.id, details: { scopes: key.scopes, ...(name ? { name } : {}) } }, createdAt);
+    await appendAudit(
+      trx,
+      tenantId,
+      {
+        actor,
+        action: 'key.created',
+        target: key.id,
+        details: { scopes: key.scopes, ...(name ? { name } : {}) },
+      },
+      createdAt,
+    );
     return key;
   });
 }
@@ -86,7 +121,12 @@ export async function listKeys(ctx: AppContext, tenantId: string) {
   }));
 }
 
-export async function revokeKey(ctx: AppContext, tenantId: string, keyId: string, actor: string): Promise<void> {
+export async function revokeKey(
+  ctx: AppContext,
+  tenantId: string,
+  keyId: string,
+  actor: string,
+): Promise<void> {
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     const key = await trx

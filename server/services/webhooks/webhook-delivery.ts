@@ -27,7 +27,17 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-type Due = Pick<WebhookDeliveriesTable, 'id' | 'tenant_id' | 'webhook_id' | 'event_seq' | 'payload' | 'attempts' | 'next_attempt_at' | 'created_at'> & { url: string; secret_enc: string };
+type Due = Pick<
+  WebhookDeliveriesTable,
+  | 'id'
+  | 'tenant_id'
+  | 'webhook_id'
+  | 'event_seq'
+  | 'payload'
+  | 'attempts'
+  | 'next_attempt_at'
+  | 'created_at'
+> & { url: string; secret_enc: string };
 
 export interface RunResult {
   dispatched: number;
@@ -43,19 +53,34 @@ export interface RunOptions {
 }
 
 /** Dispatches new feed events, then sends every delivery that is due now. Tests call it directly. */
-export async function runDueDeliveries(ctx: AppContext, options: RunOptions = {}): Promise<RunResult> {
+export async function runDueDeliveries(
+  ctx: AppContext,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const dispatched = await dispatchFeed(ctx);
   const now = ctx.clock.now().toISOString();
-  const due: Due[] = await ctx.db.selectFrom('webhook_deliveries')
+  const due: Due[] = await ctx.db
+    .selectFrom('webhook_deliveries')
     .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-    .select(['webhook_deliveries.id', 'webhook_deliveries.tenant_id', 'webhook_deliveries.webhook_id', 'webhook_deliveries.event_seq', 'webhook_deliveries.payload', 'webhook_deliveries.attempts',
-      'webhook_deliveries.next_attempt_at', 'webhook_deliveries.created_at', 'webhooks.url', 'webhooks.secret_enc'])
+    .select([
+      'webhook_deliveries.id',
+      'webhook_deliveries.tenant_id',
+      'webhook_deliveries.webhook_id',
+      'webhook_deliveries.event_seq',
+      'webhook_deliveries.payload',
+      'webhook_deliveries.attempts',
+      'webhook_deliveries.next_attempt_at',
+      'webhook_deliveries.created_at',
+      'webhooks.url',
+      'webhooks.secret_enc',
+    ])
     .where('webhook_deliveries.status', '=', 'pending')
     .where('webhook_deliveries.next_attempt_at', '<=', now)
     .where('webhooks.disabled_at', 'is', null)
     // A paused webhook's deliveries wait as they are; they go out once it resumes.
     .where('webhooks.paused_at', 'is', null)
-    .orderBy('webhook_deliveries.next_attempt_at').orderBy('webhook_deliveries.event_seq')
+    .orderBy('webhook_deliveries.next_attempt_at')
+    .orderBy('webhook_deliveries.event_seq')
     .limit(options.limit ?? 200)
     .execute();
   const result: RunResult = { dispatched, attempted: 0, delivered: 0, failed: 0 };
@@ -73,12 +98,19 @@ export async function runDueDeliveries(ctx: AppContext, options: RunOptions = {}
   return result;
 }
 
-async function attemptDelivery(ctx: AppContext, delivery: Due, resolve: Resolver): Promise<'delivered' | 'retry' | 'failed' | 'skipped'> {
+async function attemptDelivery(
+  ctx: AppContext,
+  delivery: Due,
+  resolve: Resolver,
+): Promise<'delivered' | 'retry' | 'failed' | 'skipped'> {
   const startedAt = ctx.clock.now();
   // Claim it: only the process that moves next_attempt_at from the value it read sends it.
-  const claim = await ctx.db.updateTable('webhook_deliveries')
+  const claim = await ctx.db
+    .updateTable('webhook_deliveries')
     .set({ next_attempt_at: new Date(startedAt.getTime() + LEASE_MS).toISOString() })
-    .where('id', '=', delivery.id).where('status', '=', 'pending').where('next_attempt_at', '=', delivery.next_attempt_at)
+    .where('id', '=', delivery.id)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '=', delivery.next_attempt_at)
     .executeTakeFirst();
   if (Number(claim.numUpdatedRows) !== 1) return 'skipped';
 
@@ -88,16 +120,31 @@ async function attemptDelivery(ctx: AppContext, delivery: Due, resolve: Resolver
   const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
   const givingUp = !ok && at.getTime() - Date.parse(delivery.created_at) >= RETRY_WINDOW_MS;
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('delivery_attempts').values({
-      delivery_id: delivery.id, tenant_id: delivery.tenant_id, attempt, attempted_at: startedAt.toISOString(), status_code: statusCode, error,
-    }).execute();
-    await trx.updateTable('webhook_deliveries').set({
-      attempts: attempt,
-      last_status_code: statusCode,
-      status: ok ? 'delivered' : givingUp ? 'failed' : 'pending',
-      delivered_at: ok ? at.toISOString() : null,
-      next_attempt_at: ok || givingUp ? at.toISOString() : new Date(at.getTime() + retryDelayMs(attempt)).toISOString(),
-    }).where('id', '=', delivery.id).execute();
+    await trx
+      .insertInto('delivery_attempts')
+      .values({
+        delivery_id: delivery.id,
+        tenant_id: delivery.tenant_id,
+        attempt,
+        attempted_at: startedAt.toISOString(),
+        status_code: statusCode,
+        error,
+      })
+      .execute();
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({
+        attempts: attempt,
+        last_status_code: statusCode,
+        status: ok ? 'delivered' : givingUp ? 'failed' : 'pending',
+        delivered_at: ok ? at.toISOString() : null,
+        next_attempt_at:
+          ok || givingUp
+            ? at.toISOString()
+            : new Date(at.getTime() + retryDelayMs(attempt)).toISOString(),
+      })
+      .where('id', '=', delivery.id)
+      .execute();
     if (ok) await logDelivery(trx, delivery, at.toISOString());
   });
   return ok ? 'delivered' : givingUp ? 'failed' : 'retry';
@@ -105,13 +152,33 @@ async function attemptDelivery(ctx: AppContext, delivery: Due, resolve: Resolver
 
 /** Art. 19: the person the event was about is noted as disclosed to this webhook (their id and consent state). */
 async function logDelivery(trx: Kysely<Database>, delivery: Due, at: string) {
-  const event = await trx.selectFrom('feed_events').select('subject_id')
-    .where('tenant_id', '=', delivery.tenant_id).where('seq', '=', delivery.event_seq).executeTakeFirst();
+  const event = await trx
+    .selectFrom('feed_events')
+    .select('subject_id')
+    .where('tenant_id', '=', delivery.tenant_id)
+    .where('seq', '=', delivery.event_seq)
+    .executeTakeFirst();
   if (!event?.subject_id) return;
-  await recordDisclosures(trx, delivery.tenant_id, [{ subjectId: event.subject_id, kind: 'webhook', recipientId: delivery.webhook_id, categories: ['external_id', 'consent'] }], at);
+  await recordDisclosures(
+    trx,
+    delivery.tenant_id,
+    [
+      {
+        subjectId: event.subject_id,
+        kind: 'webhook',
+        recipientId: delivery.webhook_id,
+        categories: ['external_id', 'consent'],
+      },
+    ],
+    at,
+  );
 }
 
-async function send(ctx: AppContext, delivery: Due, resolve: Resolver): Promise<{ statusCode: number | null; error: string | null }> {
+async function send(
+  ctx: AppContext,
+  delivery: Due,
+  resolve: Resolver,
+): Promise<{ statusCode: number | null; error: string | null }> {
   // The signature's timestamp is wall time, not ctx.clock: receivers compare it with
   // their own clock to refuse replays (Standard Webhooks allows five minutes).
   const signedAt = new Date();
@@ -121,7 +188,11 @@ async function send(ctx: AppContext, delivery: Due, resolve: Resolver): Promise<
     const target = await checkWebhookTarget(delivery.url, ctx.config.webhookAllowPrivate, resolve);
     // A refused target is never contacted, so there is nothing of it to record but "blocked".
     if (target.problem) return { statusCode: null, error: target.problem };
-    const signature = new Webhook(ctx.keyring.decrypt(delivery.secret_enc)).sign(delivery.id, signedAt, delivery.payload);
+    const signature = new Webhook(ctx.keyring.decrypt(delivery.secret_enc)).sign(
+      delivery.id,
+      signedAt,
+      delivery.payload,
+    );
     const statusCode = await postToAddress(new URL(delivery.url), target.addresses[0], {
       headers: {
         'content-type': 'application/json',
@@ -151,7 +222,10 @@ export interface WebhookWorker {
 }
 
 /** The background loop main.ts starts: one pass every `intervalMs`, never two at once. */
-export function startWebhookWorker(ctx: AppContext, options: { intervalMs?: number } & RunOptions = {}): WebhookWorker {
+export function startWebhookWorker(
+  ctx: AppContext,
+  options: { intervalMs?: number } & RunOptions = {},
+): WebhookWorker {
   const intervalMs = options.intervalMs ?? 1000;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;

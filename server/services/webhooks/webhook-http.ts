@@ -21,22 +21,33 @@ export function postToAddress(url: URL, address: ResolvedAddress, init: PostInit
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port) || (secure ? 443 : 80);
   return new Promise<number>((resolve, reject) => {
-    const request = (secure ? https : http).request({
-      method: 'POST',
-      host,
-      port,
-      path: `${url.pathname}${url.search}`,
-      headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
-      // No agent: each delivery gets its own connection, made here and nowhere else.
-      createConnection: () => secure
-        ? tls.connect({ host: address.address, port, servername: net.isIP(host) ? undefined : host })
-        : net.connect({ host: address.address, port }),
-    }, (response) => {
-      // Only the status counts; the body is never read, so nothing of it can be stored.
-      resolve(response.statusCode ?? 0);
-      response.destroy();
-    });
-    const timer = setTimeout(() => request.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), init.timeoutMs);
+    const request = (secure ? https : http).request(
+      {
+        method: 'POST',
+        host,
+        port,
+        path: `${url.pathname}${url.search}`,
+        headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+        // No agent: each delivery gets its own connection, made here and nowhere else.
+        createConnection: () =>
+          secure
+            ? tls.connect({
+                host: address.address,
+                port,
+                servername: net.isIP(host) ? undefined : host,
+              })
+            : net.connect({ host: address.address, port }),
+      },
+      (response) => {
+        // Only the status counts; the body is never read, so nothing of it can be stored.
+        resolve(response.statusCode ?? 0);
+        response.destroy();
+      },
+    );
+    const timer = setTimeout(
+      () => request.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+      init.timeoutMs,
+    );
     request.on('error', reject);
     request.on('close', () => clearTimeout(timer));
     request.end(init.body);

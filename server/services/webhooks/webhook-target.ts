@@ -12,16 +12,40 @@ import { ApiError } from '../../errors.js';
 /** Addresses that are not the public internet (IANA special-purpose registries, RFC 6890). */
 const blocked = new net.BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(network, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
   // ::/96 holds the deprecated IPv4-compatible form (::127.0.0.1), ::ffff:0:0:0/96 the
   // SIIT IPv4-translated one (::ffff:0:127.0.0.1); neither is a real public destination.
-  ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32],
-  ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(network, prefix, 'ipv6');
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  blocked.addSubnet(network, prefix, 'ipv6');
 
 /** The eight 16-bit groups of an IPv6 literal (with or without a dotted-quad tail). */
 function ipv6Groups(address: string): number[] {
@@ -46,9 +70,10 @@ function ipv6Groups(address: string): number[] {
 export function embeddedIpv4(address: string): string | null {
   const g = ipv6Groups(address);
   const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  const embeds = (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0))
-    || (zeros(0, 4) && g[4] === 0xffff && g[5] === 0)
-    || (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6));
+  const embeds =
+    (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) ||
+    (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) ||
+    (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6));
   return embeds ? [g[6] >> 8, g[6] & 0xff, g[7] >> 8, g[7] & 0xff].join('.') : null;
 }
 
@@ -73,14 +98,20 @@ export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
 export const systemResolver: Resolver = (host) => dns.lookup(host, { all: true, verbatim: true });
 
-export type TargetCheck = { problem: 'unresolvable_host' | 'blocked'; addresses?: undefined } | { problem: null; addresses: ResolvedAddress[] };
+export type TargetCheck =
+  | { problem: 'unresolvable_host' | 'blocked'; addresses?: undefined }
+  | { problem: null; addresses: ResolvedAddress[] };
 
 /**
  * Resolves the URL's host once and checks every address. The WHATWG parser has already
  * turned 0x7f.1, 2130706433 and the like into dotted quads. The addresses returned are
  * the only ones a delivery may connect to.
  */
-export async function checkWebhookTarget(url: string, allowPrivate: boolean, resolve: Resolver = systemResolver): Promise<TargetCheck> {
+export async function checkWebhookTarget(
+  url: string,
+  allowPrivate: boolean,
+  resolve: Resolver = systemResolver,
+): Promise<TargetCheck> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   let addresses: ResolvedAddress[];
   const family = net.isIP(host);
@@ -95,7 +126,8 @@ export async function checkWebhookTarget(url: string, allowPrivate: boolean, res
   }
   if (addresses.length === 0) return { problem: 'unresolvable_host' };
   // Every address must be public: a name with one private address among public ones could be served from it.
-  if (!allowPrivate && addresses.some((entry) => isNonPublicAddress(entry.address))) return { problem: 'blocked' };
+  if (!allowPrivate && addresses.some((entry) => isNonPublicAddress(entry.address)))
+    return { problem: 'blocked' };
   return { problem: null, addresses };
 }
 
@@ -104,10 +136,19 @@ export async function assertWebhookTarget(url: string, allowPrivate: boolean): P
   if (allowPrivate) return;
   const { problem } = await checkWebhookTarget(url, allowPrivate);
   if (problem === 'unresolvable_host') {
-    throw new ApiError(422, 'WEBHOOK_URL_NOT_ALLOWED', 'The webhook URL\'s host name does not resolve', [{ path: 'url', message: 'a host name that resolves' }]);
+    throw new ApiError(
+      422,
+      'WEBHOOK_URL_NOT_ALLOWED',
+      "The webhook URL's host name does not resolve",
+      [{ path: 'url', message: 'a host name that resolves' }],
+    );
   }
   if (problem) {
-    throw new ApiError(422, 'WEBHOOK_URL_NOT_ALLOWED', 'The webhook URL must reach a public address, not a loopback, private or link-local one',
-      [{ path: 'url', message: 'a URL whose host is a public address' }]);
+    throw new ApiError(
+      422,
+      'WEBHOOK_URL_NOT_ALLOWED',
+      'The webhook URL must reach a public address, not a loopback, private or link-local one',
+      [{ path: 'url', message: 'a URL whose host is a public address' }],
+    );
   }
 }

@@ -16,8 +16,10 @@ describe('build staleness by modification time', () => {
   beforeEach(() => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-build-state-'));
     const old = Date.now() / 1000 - 3600;
-    for (const file of ['server/routes/a.ts', 'shared/b.ts', 'server/build/build-server.js']) write(file, old);
-    for (const dir of ['server/routes', 'server/build', 'server', 'shared']) fs.utimesSync(path.join(base, dir), old, old);
+    for (const file of ['server/routes/a.ts', 'shared/b.ts', 'server/build/build-server.js'])
+      write(file, old);
+    for (const dir of ['server/routes', 'server/build', 'server', 'shared'])
+      fs.utimesSync(path.join(base, dir), old, old);
     for (const file of ['dist/server/main.js', 'dist/server/cli.js']) write(file, old + 60);
   });
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));

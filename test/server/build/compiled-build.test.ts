@@ -18,7 +18,11 @@ describe('the compiled server and command', () => {
   beforeAll(async () => {
     await Promise.all([ensureWidgetBuilt(), ensurePreferenceCenterBuilt()]);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-compiled-'));
-    server = await startServerProcess({ DATABASE_URL: `sqlite:${dir}/akkoord.db`, AKKOORD_SECRET: TEST_SECRET, LOG_LEVEL: 'info' }, 20_000, { compiled: true });
+    server = await startServerProcess(
+      { DATABASE_URL: `sqlite:${dir}/akkoord.db`, AKKOORD_SECRET: TEST_SECRET, LOG_LEVEL: 'info' },
+      20_000,
+      { compiled: true },
+    );
   });
   afterAll(async () => {
     await server?.kill();
@@ -47,8 +51,15 @@ describe('the compiled server and command', () => {
     expect(entry).toMatch(/import\("\.\/tenant-commands-[A-Z0-9]+\.js"\)/);
     expect(entry).not.toMatch(/^import .*tenant-commands/m);
     const list = execFileSync(process.execPath, [cli, 'tenant', 'list', '--json'], {
-      encoding: 'utf8', env: { ...process.env, DATABASE_URL: `sqlite:${dir}/akkoord.db`, AKKOORD_SECRET: TEST_SECRET },
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:${dir}/akkoord.db`,
+        AKKOORD_SECRET: TEST_SECRET,
+      },
     });
-    expect(JSON.parse(list).tenants).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Demowinkel BV' })]));
+    expect(JSON.parse(list).tenants).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Demowinkel BV' })]),
+    );
   });
 });

@@ -9,7 +9,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 
 describe('docs/compliance.md', () => {
   it('is what `npm run docs:compliance` writes from the test titles', () => {
-    const run = spawnSync(process.execPath, ['server/build/compliance-doc.js', '--check'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['server/build/compliance-doc.js', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(
       run.status,
       `docs/compliance.md is out of date: run \`npm run docs:compliance\` and commit the result.\n${run.stderr}`,
