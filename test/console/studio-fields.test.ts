@@ -14,7 +14,7 @@ const everythingWrong: TenantConfig = {
   controller: { name: 'Shop BV', contact: 'privacy@shop.example' },
   consentTtlDays: 1000,
   digitalConsentAge: 10,
-  retention: {},
+  retention: { records: { invoices: 30 }, keptByLaw: { invoices: { days: 9000, basis: 'law' } } },
   theme: { colors: { text: '#ffffff' }, text: { fr: { title: 'Cookies' } } },
   consentMode: { mode: 'advanced', elsewhere: 'denied', deniedRegions: ['EU'] },
   purposes: [

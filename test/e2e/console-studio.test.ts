@@ -158,6 +158,16 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await preTicked.uncheck();
     await expect.poll(() => problem.count()).toBe(0);
 
+    // A field the draft keeps parsed (one data set per line) keeps what is typed key by key, a
+    // line half written included, and the lint speaks beside it too.
+    const keptByLaw = page.locator('#f-retention-keptByLaw');
+    await keptByLaw.pressSequentially('invoices=2557 wet');
+    expect(await keptByLaw.inputValue()).toBe('invoices=2557 wet');
+    const keptProblem = page.locator('#f-retention-keptByLaw-lint');
+    await expect.poll(() => keptProblem.textContent()).toContain('KEPT_BY_LAW_WITHOUT_BASIS');
+    await keptByLaw.fill('');
+    await expect.poll(() => keptProblem.count()).toBe(0);
+
     // The preview: the real banner with the draft, at both widths, in both languages and layers.
     const frame = () => page.frameLocator('iframe[sandbox="allow-scripts"]');
     const frameSays = (text: string) =>

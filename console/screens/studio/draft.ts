@@ -24,7 +24,9 @@ export const fieldOf = (path: string): string =>
       ? `${path}.title`
       : /^purposes\.\d+$/.test(path)
         ? `${path}.dataCategories`
-        : path.replace(/\.(channels|deniedRegions)\.\d+$/, '.$1');
+        : path
+            .replace(/\.(channels|deniedRegions)\.\d+$/, '.$1')
+            .replace(/^retention\.(records|keptByLaw)\..+$/, 'retention.$1');
 
 /** The lint's problems by the path of the field they are shown beside. */
 export function problemsByPath(draft: Draft): Map<string, LintViolation[]> {

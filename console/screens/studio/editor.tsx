@@ -27,6 +27,22 @@ const recordsOf = (text: string) =>
       .map(([name, days]) => [name, Number(days)]),
   );
 
+type KeptByLaw = NonNullable<NonNullable<Draft['retention']>['keptByLaw']>;
+
+/** One data set per line: its name, `=`, the days the law keeps it, then the law ("invoices=2557 art. 52 AWR"). */
+const keptByLawText = (kept: KeptByLaw = {}) =>
+  Object.entries(kept)
+    .map(([name, { days, basis }]) => `${name}=${days} ${basis}`.trim())
+    .join('\n');
+const keptByLawOf = (text: string): KeptByLaw =>
+  Object.fromEntries(
+    text
+      .split('\n')
+      .map((line) => /^\s*([^=\s]+)\s*=\s*(\d+)\s*(.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map(([, name, days, basis]) => [name, { days: Number(days), basis: basis.trim() }]),
+  );
+
 type BannerText = NonNullable<NonNullable<Draft['theme']>['text']>[string];
 
 /** Sets one of a language's banner texts; a language left without texts is dropped, so a stray one can be cleared. */
@@ -134,6 +150,21 @@ export function Editor({ draft, w, ctx, edit }: EditorProps) {
           onInput={(v) =>
             edit((d) => {
               (d.retention ??= {}).records = recordsOf(v);
+            })
+          }
+        />
+        <TextField
+          ctx={ctx}
+          path="retention.keptByLaw"
+          long
+          label={w.keptByLaw}
+          value={keptByLawText(draft.retention?.keptByLaw)}
+          onInput={(v) =>
+            edit((d) => {
+              const kept = keptByLawOf(v);
+              const retention = (d.retention ??= {});
+              if (Object.keys(kept).length > 0) retention.keptByLaw = kept;
+              else delete retention.keptByLaw;
             })
           }
         />

@@ -1,5 +1,6 @@
 // Form fields that show the compliance lint's problems beside themselves: the rule's name and
 // why it exists, tied to the control by aria-describedby and aria-invalid.
+import { useRef } from 'preact/hooks';
 import type { LintRule, LintViolation } from '../../../shared/config/lint';
 
 export interface FieldContext {
@@ -54,21 +55,36 @@ interface TextProps {
   type?: 'text' | 'url' | 'number';
 }
 
+/**
+ * What the person typed, shown for as long as the draft still holds what that text became. The
+ * draft keeps parsed values ("nl, " is the list ["nl"], "invoices=" no entry yet), and drawing
+ * them back into the control at every key would eat the comma or the half-typed line.
+ */
+function useTypedText(value: string) {
+  const typed = useRef<{ text: string; became?: string } | null>(null);
+  if (typed.current && typed.current.became === undefined) typed.current.became = value;
+  const shown = typed.current?.became === value ? typed.current.text : value;
+  const remember = (text: string) => {
+    typed.current = { text };
+  };
+  return { shown, remember };
+}
+
 export function TextField({ ctx, path, label, value, onInput, long, type = 'text' }: TextProps) {
   const { control, problems } = useField(ctx, path);
-  const input = (event: Event) => onInput((event.target as HTMLInputElement).value);
+  const { shown, remember } = useTypedText(String(value ?? ''));
+  const input = (event: Event) => {
+    const text = (event.target as HTMLInputElement).value;
+    remember(text);
+    onInput(text);
+  };
   return (
     <div class="field">
       <label for={control.id}>{label}</label>
       {long ? (
-        <textarea {...control} rows={3} value={value ?? ''} onInput={input} />
+        <textarea {...control} rows={3} value={shown} onInput={input} />
       ) : (
-        <input
-          {...control}
-          {...({ type } as { type: 'text' })}
-          value={value ?? ''}
-          onInput={input}
-        />
+        <input {...control} {...({ type } as { type: 'text' })} value={shown} onInput={input} />
       )}
       {problems}
     </div>
