@@ -43,118 +43,49 @@ function renderDocs(doc: Doc, scopes: ReturnType<typeof scopeTable>) {
     .filter((g) => g.ops.length > 0);
   const toc = groups.map(
     ({ tag, ops }) =>
-      html`<li>
-        <a href="#${tagAnchor(tag.name)}">${tag.name}</a>
-        <ul>
-          ${ops.map(
-            ({ path, method, op }) =>
-              html`<li>
-                <a href="#${op.operationId}"><code>${method.toUpperCase()} ${path}</code></a
-                >: ${op.summary}
-              </li>`,
-          )}
-        </ul>
-      </li>`,
+      html`<li><a href="#${tagAnchor(tag.name)}">${tag.name}</a><ul>${ops.map(
+        ({ path, method, op }) =>
+          html`<li><a href="#${op.operationId}"><code>${method.toUpperCase()} ${path}</code></a>: ${op.summary}</li>`,
+      )}</ul></li>`,
   );
   const sections = groups.map(
-    ({ tag, ops }) =>
-      html` <section aria-labelledby="${tagAnchor(tag.name)}">
-        <h2 id="${tagAnchor(tag.name)}">${tag.name}</h2>
-        <p>${tag.description}</p>
-        ${ops.map(({ path, method, op }) => {
-          const scheme = Object.keys(op.security?.[0] ?? {})[0];
-          const responses = Object.entries(op.responses).map(
-            ([status, r]) =>
-              html`<li>
-                <code>${status}</code>
-                ${r.description}${r.content ? html` (${Object.keys(r.content).join(', ')})` : ' (no body)'}
-              </li>`,
-          );
-          return html` <section class="op" aria-labelledby="${op.operationId}">
-            <h3 id="${op.operationId}"><code>${method.toUpperCase()} ${path}</code></h3>
-            <p>${op.summary}</p>
-            ${op.description ? html`<p>${op.description}</p>` : ''}
-            <p>
-              Operation id <code>${op.operationId}</code>. Authentication:
-              ${scheme ? (authText[scheme] ?? scheme) : 'none'}.
-            </p>
-            ${
-              op.parameters.length
-                ? html`<details>
-                    <summary>Parameters</summary>
-                    <pre tabindex="0">${JSON.stringify(op.parameters, null, 2)}</pre>
-                  </details>`
-                : ''
-            }
-            ${
-              op.requestBody
-                ? html`<details>
-                    <summary>Request body</summary>
-                    <pre tabindex="0">${JSON.stringify(op.requestBody, null, 2)}</pre>
-                  </details>`
-                : ''
-            }
-            <h4>Answers</h4>
-            <ul>
-              ${responses}
-            </ul>
-            <h4>TypeScript</h4>
-            <pre tabindex="0"><code>${typescriptExample(method, path, op)}</code></pre>
-          </section>`;
-        })}
-      </section>`,
+    ({ tag, ops }) => html`
+<section aria-labelledby="${tagAnchor(tag.name)}"><h2 id="${tagAnchor(tag.name)}">${tag.name}</h2><p>${tag.description}</p>
+${ops.map(({ path, method, op }) => {
+  const scheme = Object.keys(op.security?.[0] ?? {})[0];
+  const responses = Object.entries(op.responses).map(
+    ([status, r]) =>
+      html`<li><code>${status}</code> ${r.description}${r.content ? html` (${Object.keys(r.content).join(', ')})` : ' (no body)'}</li>`,
+  );
+  return html`
+<section class="op" aria-labelledby="${op.operationId}"><h3 id="${op.operationId}"><code>${method.toUpperCase()} ${path}</code></h3>
+<p>${op.summary}</p>${op.description ? html`<p>${op.description}</p>` : ''}
+<p>Operation id <code>${op.operationId}</code>. Authentication: ${scheme ? (authText[scheme] ?? scheme) : 'none'}.</p>
+${op.parameters.length ? html`<details><summary>Parameters</summary><pre tabindex="0">${JSON.stringify(op.parameters, null, 2)}</pre></details>` : ''}
+${op.requestBody ? html`<details><summary>Request body</summary><pre tabindex="0">${JSON.stringify(op.requestBody, null, 2)}</pre></details>` : ''}
+<h4>Answers</h4><ul>${responses}</ul>
+<h4>TypeScript</h4><pre tabindex="0"><code>${typescriptExample(method, path, op)}</code></pre>
+</section>`;
+})}
+</section>`,
   );
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Akkoord API</title>
-        <link rel="stylesheet" href="/docs.css" />
-        ${raw(FAVICON_LINK)}
-      </head>
-      <body>
-        <main>
-          <h1>Akkoord API</h1>
-          <p>
-            The machine-readable document is at <a href="/openapi.json">/openapi.json</a> (OpenAPI
-            3.1). Each example assumes <code>baseUrl</code> and the credential it names
-            (<code>secretKey</code>, <code>adminToken</code> or the preference center's
-            <code>csrfToken</code>).
-          </p>
-          <nav aria-labelledby="toc">
-            <h2 id="toc">Contents</h2>
-            <ul>
-              <li><a href="#scopes">Scopes of secret keys</a></li>
-              ${toc}
-            </ul>
-          </nav>
-          <section aria-labelledby="scopes">
-            <h2 id="scopes">Scopes of secret keys</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>Scope</th>
-                  <th>What it is for</th>
-                  <th>Operations that accept it</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${scopes.map(
-                  (row) =>
-                    html` <tr>
-                      <td><code>${row.scope}</code></td>
-                      <td>${row.purpose}</td>
-                      <td>${row.operations.map((op) => html`<code>${op}</code><br />`)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </section>
-          ${sections}
-        </main>
-      </body>
-    </html>`;
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Akkoord API</title>
+<link rel="stylesheet" href="/docs.css">
+${raw(FAVICON_LINK)}
+</head><body><main><h1>Akkoord API</h1>
+<p>The machine-readable document is at <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Each example assumes
+<code>baseUrl</code> and the credential it names (<code>secretKey</code>, <code>adminToken</code> or the preference center's <code>csrfToken</code>).</p>
+<nav aria-labelledby="toc"><h2 id="toc">Contents</h2><ul><li><a href="#scopes">Scopes of secret keys</a></li>${toc}</ul></nav>
+<section aria-labelledby="scopes"><h2 id="scopes">Scopes of secret keys</h2>
+<table><thead><tr><th>Scope</th><th>What it is for</th><th>Operations that accept it</th></tr></thead><tbody>${scopes.map(
+    (row) => html`
+<tr><td><code>${row.scope}</code></td><td>${row.purpose}</td><td>${row.operations.map((op) => html`<code>${op}</code><br>`)}</td></tr>`,
+  )}</tbody></table>
+</section>
+${sections}
+</main></body></html>`;
 }
 
 export function docsRoutes(ctx: AppContext, operations: () => Operation[]) {
