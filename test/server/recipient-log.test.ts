@@ -2,6 +2,8 @@
 // which of a person's data and when (ids and category names only), shown to the person,
 // in their export, and listed in the answers to rectification, erasure and restriction.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordDisclosures } from '../../server/services/registers/disclosures.js';
+import { findOrCreateVisitorSubject } from '../../server/services/subjects/subjects-core.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { dialects } from '../helpers/db.js';
 import { capturingMailer, signIn, type CapturingMailer } from '../helpers/me.js';
@@ -103,5 +105,54 @@ describe.each(dialects)('the recipient log on %s', (dialect) => {
     expect(erased.outcome.notified).toEqual(notified);
     // The erased person's log goes with them.
     expect(await t.ctx.db.selectFrom('disclosures').selectAll().execute()).toEqual([]);
+  });
+
+  it('GDPR-36: what was disclosed about a banner visitor follows them into the person they turn out to be', async () => {
+    const visitor = 'v_BBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+    const person = await t.ctx.db
+      .selectFrom('subjects')
+      .select('id')
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('external_id', '=', 'crm-1')
+      .executeTakeFirstOrThrow();
+    const visitorSubject = await t.ctx.db
+      .transaction()
+      .execute((trx) =>
+        findOrCreateVisitorSubject(trx, tenant.tenantId, visitor, '2026-11-02T00:00:00.000Z'),
+      );
+    const told = (subjectId: string, categories: string[], at: string) =>
+      recordDisclosures(
+        t.ctx.db,
+        tenant.tenantId,
+        [{ subjectId, kind: 'key', recipientId: mailchimp.id, categories }],
+        at,
+      );
+    // The same recipient and categories about both (one row after the merge, spanning both
+    // times), and something only the visitor's record was sent.
+    await told(visitorSubject, ['consent'], '2026-11-02T00:00:00.000Z');
+    await told(person.id, ['consent'], '2026-11-05T00:00:00.000Z');
+    await told(visitorSubject, ['consent', 'visitor_id'], '2026-11-03T00:00:00.000Z');
+
+    expect((await call('PUT', '/v1/subjects/crm-1', { visitorIds: [visitor] })).status).toBe(200);
+    const rows = await t.ctx.db
+      .selectFrom('disclosures')
+      .select(['subject_id', 'categories', 'first_at', 'last_at'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .orderBy('categories')
+      .execute();
+    expect(rows).toEqual([
+      {
+        subject_id: person.id,
+        categories: 'consent',
+        first_at: '2026-11-02T00:00:00.000Z',
+        last_at: '2026-11-05T00:00:00.000Z',
+      },
+      {
+        subject_id: person.id,
+        categories: 'consent,visitor_id',
+        first_at: '2026-11-03T00:00:00.000Z',
+        last_at: '2026-11-03T00:00:00.000Z',
+      },
+    ]);
   });
 });

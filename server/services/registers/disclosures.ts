@@ -53,6 +53,47 @@ export async function recordDisclosures(
   }
 }
 
+/**
+ * A banner visitor merged into a known person: what was disclosed about the visitor was
+ * disclosed about the person. Each recipient and set of categories stays one row, spanning
+ * the earliest first and the latest last time of the two. Runs in the merge's transaction.
+ */
+export async function moveDisclosures(
+  trx: Kysely<Database>,
+  tenantId: string,
+  fromId: string,
+  intoId: string,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('disclosures')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', 'in', [fromId, intoId])
+    .execute();
+  const keyOf = (r: (typeof rows)[number]) =>
+    `${r.recipient_kind}|${r.recipient_id}|${r.categories}`;
+  const into = new Map(rows.filter((r) => r.subject_id === intoId).map((r) => [keyOf(r), r]));
+  for (const row of rows.filter((r) => r.subject_id === fromId)) {
+    const mine = into.get(keyOf(row));
+    const firstAt = mine && mine.first_at < row.first_at ? mine.first_at : row.first_at;
+    const lastAt = mine && mine.last_at > row.last_at ? mine.last_at : row.last_at;
+    await trx
+      .insertInto('disclosures')
+      .values({ ...row, subject_id: intoId, first_at: firstAt, last_at: lastAt })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'subject_id', 'recipient_kind', 'recipient_id', 'categories'])
+          .doUpdateSet({ first_at: firstAt, last_at: lastAt }),
+      )
+      .execute();
+  }
+  await trx
+    .deleteFrom('disclosures')
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', fromId)
+    .execute();
+}
+
 export interface RecipientView {
   kind: RecipientKind;
   id: string;

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { ConsentState } from '../../../shared/schemas/consent.js';
 import type { Database } from '../../db/database.js';
 import { appendAudit } from '../registers/audit.js';
+import { moveDisclosures } from '../registers/disclosures.js';
 import { appendFeedEvent } from '../feed/feed-events.js';
 
 export interface MergeInput {
@@ -77,6 +78,8 @@ export async function mergeVisitorSubject(trx: Kysely<Database>, input: MergeInp
       .where('subject_id', '=', fromId)
       .execute();
   }
+  // Who received the visitor's data received the person's (Art. 19: they are told of changes).
+  await moveDisclosures(trx, tenantId, fromId, intoId);
   // Sessions and one-time links were opened for the banner visitor alone: they end here.
   await trx
     .deleteFrom('sessions')
