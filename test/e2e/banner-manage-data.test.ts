@@ -90,7 +90,7 @@ describe.skipIf(skipBrowserTests)('"manage my data" from the banner in Chromium'
     expect(await page.evaluate(() => location.href)).not.toContain(id);
     expect(await page.getByRole('checkbox', { name: 'Statistieken' }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'Advertenties' }).isChecked()).toBe(true);
-    expect(await page.getByRole('table').textContent()).toContain(m.source_banner);
+    await expect.poll(() => page.getByRole('table').textContent()).toContain(m.source_banner);
 
     await page.getByRole('link', { name: m.navData }).click();
     await page.getByRole('heading', { level: 2 }).waitFor();

@@ -247,9 +247,9 @@ describe.skipIf(skipBrowserTests)('the banner in Chromium', () => {
       .toEqual(['inline-analytics', 'external-analytics', 'inline-after-external']);
     expect((await choiceCookie(context))?.decisions).toEqual({ analytics: true, ads: false });
     // A11Y-10: announced in a status region, without stealing focus from the page.
-    expect(await page.locator('akkoord-consent [role=status]').textContent()).toBe(
-      'Voorkeuren opgeslagen',
-    );
+    await expect
+      .poll(() => page.locator('akkoord-consent [role=status]').textContent())
+      .toBe('Voorkeuren opgeslagen');
   });
 
   it('GDPR-06, BAN-08: akkoord.show() reopens the choice and a withdrawal is recorded', async () => {

@@ -134,7 +134,7 @@ describe.skipIf(skipBrowserTests).each(dialects)(
       await expect
         .poll(() => page.getByRole('status').textContent(), { timeout: 10_000 })
         .toBe('De passkey werklaptop is toegevoegd.');
-      expect(await page.getByRole('table').textContent()).toContain('werklaptop');
+      await expect.poll(() => page.getByRole('table').textContent()).toContain('werklaptop');
       expect(await axeViolations(page)).toEqual([]);
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: en.passkeysTitle }).waitFor();

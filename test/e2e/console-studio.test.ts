@@ -297,7 +297,7 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
 
     // Publish: the summary, material, an explicit confirmation.
     const summary = page.getByRole('table', { name: snl.changes });
-    expect(await summary.textContent()).toContain('purposes[analytics].text.nl.name');
+    await expect.poll(() => summary.textContent()).toContain('purposes[analytics].text.nl.name');
     expect(await page.getByText(snl.material).count()).toBe(1);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 2, name: sen.editor }).waitFor();
@@ -328,8 +328,8 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     // The history: versions, the diff between 1 and 2, and version 1 published again.
     await page.getByRole('button', { name: snl.compare }).click();
     const diff = page.getByRole('table', { name: 'Verschillen van versie 1 naar 2' });
-    expect(await diff.textContent()).toContain('purposes[analytics].text.nl.name');
-    expect(await diff.textContent()).toContain('Bezoekersstatistieken');
+    await expect.poll(() => diff.textContent()).toContain('purposes[analytics].text.nl.name');
+    await expect.poll(() => diff.textContent()).toContain('Bezoekersstatistieken');
     await page.getByRole('button', { name: 'Versie 1 opnieuw publiceren' }).click();
     await page.getByRole('button', { name: snl.republishYes }).click();
     await expect

@@ -236,7 +236,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await page.getByRole('button', { name: m.save }).click();
     await expectStatus(m.saved);
     expect(await page.getByRole('checkbox', { name: 'Statistieken' }).isChecked()).toBe(true);
-    expect(await page.getByRole('table').textContent()).toContain('deze pagina');
+    await expect.poll(() => page.getByRole('table').textContent()).toContain('deze pagina');
 
     const feed = (await (await api('GET', '/v1/feed?limit=1000')).json()) as {
       events: Array<{
