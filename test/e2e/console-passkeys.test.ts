@@ -3,11 +3,9 @@
 // signs in again with the passkey alone. WebAuthn needs a domain, not an IP address, as
 // its relying party, so this server's PUBLIC_URL names localhost (which is 127.0.0.1).
 // Runs on PostgreSQL too when TEST_DATABASE_URL is set: the passkey tables are new.
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../console/messages/en.json';
 import nl from '../../console/messages/nl.json';
@@ -23,35 +21,7 @@ import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { ensureConsoleBuilt } from '../helpers/console-build.js';
 import { dialects } from '../helpers/db.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-
-const axeSource = fs.readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
-async function axeViolations(page: Page): Promise<unknown[]> {
-  if (!(await page.evaluate(() => 'axe' in window)))
-    await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            options: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-    });
-    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
-  });
-}
+import { pageAxeViolations } from '../helpers/axe.js';
 
 describe.skipIf(skipBrowserTests).each(dialects)(
   'console passkeys in Chromium on %s',
@@ -135,15 +105,15 @@ describe.skipIf(skipBrowserTests).each(dialects)(
         .poll(() => page.getByRole('status').textContent(), { timeout: 10_000 })
         .toBe('De passkey werklaptop is toegevoegd.');
       await expect.poll(() => page.getByRole('table').textContent()).toContain('werklaptop');
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await pageAxeViolations(page)).toEqual([]);
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: en.passkeysTitle }).waitFor();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await pageAxeViolations(page)).toEqual([]);
       await page.getByRole('button', { name: 'Nederlands' }).click();
 
       await page.getByRole('button', { name: nl.signOut, exact: true }).click();
       await page.getByRole('heading', { name: nl.signInTitle }).waitFor();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await pageAxeViolations(page)).toEqual([]);
       await page.getByRole('button', { name: nl.passkeySignIn }).click();
       await page.getByRole('navigation', { name: nl.mainNav }).waitFor();
       expect(await page.getByText('Aangemeld als Petra (privacyfunctionaris)').count()).toBe(1);

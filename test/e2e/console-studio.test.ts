@@ -4,9 +4,7 @@
 // languages and both layers (toggled by keyboard), publishes, and the visitor is asked again.
 // The history shows the diff and publishes the old version again. The preview records nothing.
 // axe-core on the studio in nl and en, and axe-core's own run inside the preview.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../console/messages/en.json';
 import nl from '../../console/messages/nl.json';
@@ -18,37 +16,7 @@ import { ensureConsoleBuilt } from '../helpers/console-build.js';
 import { serveDemoShop } from '../helpers/server.js';
 import { studioFieldPatterns } from '../helpers/studio-fields.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
-
-const axeSource = fs.readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
-/** axe-core on the console page itself; the preview frame has its own run, shown on the page. */
-async function axeViolations(page: Page): Promise<unknown[]> {
-  if (!(await page.evaluate(() => 'axe' in window)))
-    await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            options: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      iframes: false,
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-    });
-    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
-  });
-}
+import { pageAxeViolations } from '../helpers/axe.js';
 
 describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
   let shop: Awaited<ReturnType<typeof serveDemoShop>>;
@@ -138,7 +106,7 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await page.getByRole('heading', { level: 2, name: snl.editor }).waitFor();
     const axeStatus = page.locator('.axe-clean');
     await axeStatus.waitFor({ timeout: 30_000 });
-    expect(await axeViolations(page), 'studio (nl)').toEqual([]);
+    expect(await pageAxeViolations(page, { iframes: false }), 'studio (nl)').toEqual([]);
 
     const ledgerBefore = await ledgerRows();
     const analytics = page.getByRole('group', { name: 'Doel analytics' });
@@ -302,7 +270,7 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 2, name: sen.editor }).waitFor();
     await page.locator('.axe-clean').waitFor({ timeout: 30_000 });
-    expect(await axeViolations(page), 'studio (en)').toEqual([]);
+    expect(await pageAxeViolations(page, { iframes: false }), 'studio (en)').toEqual([]);
     await page.getByRole('button', { name: 'Nederlands' }).click();
     await page.getByRole('heading', { level: 2, name: snl.editor }).waitFor();
     await page.getByLabel(snl.confirm).check();
@@ -340,7 +308,10 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     ).json();
     expect(current.version).toBe(3);
     expect(current.config.purposes[1].text.nl.name).not.toBe('Bezoekersstatistieken');
-    expect(await axeViolations(page), 'studio after publishing (nl)').toEqual([]);
+    expect(
+      await pageAxeViolations(page, { iframes: false }),
+      'studio after publishing (nl)',
+    ).toEqual([]);
     void en;
   }, 180_000);
 });

@@ -7,7 +7,6 @@
 // of request by keyboard alone. axe-core on every screen, nl and en.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,41 +31,7 @@ import {
   sendChoices,
 } from '../helpers/banner-choices.js';
 import { liConfig } from '../helpers/li-config.js';
-
-const axeSource = fs.readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: Array<{ target: unknown }>;
-}
-
-/** axe-core with the WCAG 2.0-2.2 A/AA rules and best practices, on the whole page. */
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window)))
-    await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target })),
-    }));
-  });
-}
+import { pageAxeViolations } from '../helpers/axe.js';
 
 describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
   let smtp: TestSmtp;
@@ -148,12 +113,12 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
 
   /** axe in Dutch and in English, and no sideways scrolling at the page's width. */
   async function checkScreen(page: Page, dutch: string, english: string) {
-    expect(await axeViolations(page), `${dutch} (nl)`).toEqual([]);
+    expect(await pageAxeViolations(page), `${dutch} (nl)`).toEqual([]);
     await page.getByRole('button', { name: 'English' }).click();
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })
       .toBe(english);
-    expect(await axeViolations(page), `${english} (en)`).toEqual([]);
+    expect(await pageAxeViolations(page), `${english} (en)`).toEqual([]);
     await page.getByRole('button', { name: 'Nederlands' }).click();
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })

@@ -17,37 +17,13 @@ import { startDoubleOptIn } from '../../server/services/me/double-opt-in.js';
 import { capturingMailer, mailedSignInUrl, tokenOf, type CapturingMailer } from '../helpers/me.js';
 import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
 import { serveTestApp, type ServedApp } from '../helpers/server.js';
+import { pageAxeViolations } from '../helpers/axe.js';
 
 const resolve = createRequire(import.meta.url).resolve;
-const axeSource = fs.readFileSync(resolve('axe-core/axe.min.js'), 'utf8');
 const htmlcsSource = fs.readFileSync(resolve('html_codesniffer/build/HTMLCS.js'), 'utf8');
 const SHOTS = fs.mkdtempSync(path.join(os.tmpdir(), 'akkoord-screens-'));
 const LANGS = { nl: nl.preferenceCenter, en: en.preferenceCenter } as const;
 type Lang = keyof typeof LANGS;
-
-/** axe-core, WCAG 2.0-2.2 A/AA and best practices. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            o: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-    });
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 /** HTML_CodeSniffer's WCAG2AA errors, as pa11y reports them (warnings and notices left out, as pa11y does by default). */
 async function htmlcsErrors(page: Page): Promise<string[]> {
@@ -162,7 +138,7 @@ describe.skipIf(skipBrowserTests)("the preference center's views and link pages,
         ).toBe(true);
       await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: !long });
     }
-    expect(await axeViolations(page), name).toEqual([]);
+    expect(await pageAxeViolations(page), name).toEqual([]);
     expect(await htmlcsErrors(page), name).toEqual([]);
     expect(await page.locator('h1').count(), name).toBe(1);
   }

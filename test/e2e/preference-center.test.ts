@@ -3,11 +3,9 @@
 // Chromium clicking through every screen, with axe-core on each of them.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSmtpMailer, type SmtpMailer } from '../../server/mail/smtp.js';
 import en from '../../shared/i18n/en.json';
@@ -16,67 +14,13 @@ import { demoConfig } from '../../server/services/config/demo.js';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { ensurePreferenceCenterBuilt } from '../helpers/preference-center-build.js';
+import { pageAxeViolations } from '../helpers/axe.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
-const axeSource = fs.readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 const m = nl.preferenceCenter;
 
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: Array<{ target: unknown }>;
-}
-
-/** axe-core with the WCAG 2.0-2.2 A/AA rules and best practices, on the whole page. */
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target })),
-    }));
-  });
-}
-
-/** An SMTP server in this process that parses every message it receives. */
-async function startSmtp() {
-  const inbox: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        inbox.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    inbox,
-    url: `smtp://127.0.0.1:${port}?from=privacy@shop.example`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let mailer: SmtpMailer;
   let t: TestApp;
   let url: string;
@@ -88,7 +32,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
 
   beforeAll(async () => {
     await ensurePreferenceCenterBuilt();
-    smtp = await startSmtp();
+    smtp = await startSmtp('privacy@shop.example');
     // Listen first: PUBLIC_URL (the base of the links in the mails) must name the port.
     const ready: { app?: TestApp['app'] } = {};
     const server = serve({
@@ -194,7 +138,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
   it('signs in from the e-mailed link, refuses the link a second time, and answers an unknown address the same (A11Y-11)', async () => {
     await addPerson('e2e-anna', 'anna@example.com');
     const known = await askForLink('anna@example.com');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     const unknown = await askForLink('nobody@example.com');
     expect(unknown).toEqual(known);
     expect(known.status).toBe(202);
@@ -217,7 +161,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await again.goto(link);
     await expect.poll(() => again.getByRole('alert').textContent()).toBe(m.linkInvalid);
     expect(await again.getByRole('navigation', { name: m.nav }).count()).toBe(0);
-    expect(await axeViolations(again)).toEqual([]);
+    expect(await pageAxeViolations(again)).toEqual([]);
 
     // The unknown address got no mail: only Anna's arrived.
     expect(
@@ -230,7 +174,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
   it('shows and changes consents, which appear in the feed; axe finds nothing on any screen, in Dutch and English', async () => {
     await addPerson('e2e-bram', 'bram@example.com', { orders: [{ order: 'B-1' }] });
     await signIn('bram@example.com');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     await page.getByRole('group', { name: 'Nieuwsbrief' }).getByLabel('e-mail').check();
     await page.getByRole('checkbox', { name: 'Statistieken' }).check();
     await page.getByRole('button', { name: m.save }).click();
@@ -256,12 +200,12 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
 
     for (const name of [m.navProfile, m.navData, m.navRights, m.navRequests]) {
       await openSection(name);
-      expect(await axeViolations(page), name).toEqual([]);
+      expect(await pageAxeViolations(page), name).toEqual([]);
     }
     await page.getByRole('link', { name: 'English' }).click();
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
     await openSection(en.preferenceCenter.navConsents);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
   });
 
   it("corrects the profile and downloads JSON and CSV with the person's data and nothing of another person", async () => {
@@ -302,7 +246,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await page.getByLabel(m.reason_accuracy_contested).check();
     await page.getByRole('button', { name: m.restrict }).click();
     await expectStatus(m.restricted);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     expect((await (await api('GET', '/v1/subjects/e2e-eva')).json()).restriction).toMatchObject({
       restricted: true,
     });
@@ -352,7 +296,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Orders' }).check();
     await page.getByRole('button', { name: m.eraseContinue }).click();
     await page.getByRole('heading', { name: m.eraseConfirmTitle }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: m.eraseConfirm }).click();
     await expectStatus(m.erasedSome);
     const partly = await (await api('GET', '/v1/subjects/e2e-fenna')).json();
@@ -364,7 +308,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     await page.getByRole('button', { name: m.eraseConfirm }).click();
     await expectStatus(m.erasedAll);
     await page.getByLabel(m.emailLabel).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
 
     expect((await api('GET', '/v1/subjects/e2e-fenna')).status).toBe(404);
     // The tool's own externalId stays on the feed by design (Art. 19: tools find their copy by it); the address must not.
@@ -387,7 +331,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     // A link session: consents, and a plain explanation why the rest needs a confirmation.
     await page.getByRole('heading', { name: m.assuranceTitle }).waitFor();
     expect(await page.locator('body').innerText()).not.toContain('ilse@example.com');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     await page.getByRole('checkbox', { name: 'Statistieken' }).check();
     await page.getByRole('button', { name: m.save }).click();
     await expectStatus(m.saved);
@@ -401,7 +345,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     expect(await page.locator('body').innerText()).not.toContain('I-1');
     await page.getByRole('button', { name: m.stepUp }).click();
     await expectStatus(m.stepUpSent);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
 
     // The confirmation arrives over SMTP at the address on file; following it in the same browser upgrades the session.
     const mail = await mailTo('ilse@example.com');
@@ -451,7 +395,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     expect(await page.getByRole('group', { name: m.objectionLiftTitle }).innerText()).toContain(
       'Nieuwsbrief (e-mail)',
     );
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     // Nothing is stored before the person confirms; cancelling stores nothing either.
     const newsletter = async () =>
       (await (await api('GET', '/v1/subjects/e2e-joost')).json()).consents.newsletter.email;
@@ -478,11 +422,11 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     const mail = await mailTo('gijs@example.com');
     const link = linkIn(mail, new RegExp(`${url}/c/[A-Za-z0-9_-]{43}`));
     await page.goto(link);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     expect(await state()).toBe('pending');
     await page.getByRole('button', { name: m.confirmButton }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('bevestigd');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     expect(await state()).toBe('granted');
   });
 
@@ -503,7 +447,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
 
     await page.goto(unsubscribe);
     expect(await page.getByRole('button', { name: m.unsubscribeButton }).count()).toBe(1);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
     expect(await state()).toEqual({ email: 'granted', sms: 'granted' });
 
     // What a mailbox provider does (RFC 8058): a POST with no cookie, and no redirect followed.
@@ -525,7 +469,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
     // The button on the page does the same, and the answer page is accessible too.
     await page.getByRole('button', { name: m.unsubscribeButton }).click();
     await page.getByRole('status').waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageAxeViolations(page)).toEqual([]);
   });
   it('GDPR-32: data kept by law is explained with its basis and date instead of offered for erasure, and an erasure that names it says it was kept', async () => {
     // A tenant of its own: its configuration keeps invoices for seven years.
@@ -545,7 +489,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
       await page.getByRole('heading', { name: m.keptByLawTitle }).waitFor();
       expect(await page.getByRole('listitem').filter({ hasText: basis }).count()).toBe(1);
       expect(await page.getByRole('checkbox', { name: 'Invoices' }).count()).toBe(0);
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await pageAxeViolations(page)).toEqual([]);
 
       await page.getByRole('checkbox', { name: 'Orders' }).check();
       await page.getByRole('button', { name: m.eraseContinue }).click();
@@ -563,7 +507,7 @@ describe.skipIf(skipBrowserTests)('the preference center in Chromium', () => {
       ).toBe(201);
       await openSection(m.navRequests);
       await expect.poll(() => page.getByRole('table').textContent()).toContain(basis);
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await pageAxeViolations(page)).toEqual([]);
     } finally {
       tenant = saved;
     }

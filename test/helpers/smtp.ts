@@ -13,7 +13,8 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+/** `from` is the sender address the mailer built from `url` writes. */
+export async function startSmtp(from = 'console@akkoord.example'): Promise<TestSmtp> {
   const inbox: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -30,7 +31,7 @@ export async function startSmtp(): Promise<TestSmtp> {
   const port = (server.server.address() as AddressInfo).port;
   return {
     inbox,
-    url: `smtp://127.0.0.1:${port}?from=console@akkoord.example`,
+    url: `smtp://127.0.0.1:${port}?from=${from}`,
     async mailTo(address, count = 1) {
       const deadline = Date.now() + 10_000;
       for (;;) {
