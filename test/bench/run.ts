@@ -32,6 +32,13 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
+**The table** (2026-12-03, load 3.3 at the start, the machine otherwise idle): the write worker 1,701
+req/s, 10.0 % of the bare route's 17,076, p99 53 ms; inline 1,461; PostgreSQL 690 (40.6 % of SQLite);
+two PostgreSQL processes on one tenant 0.98x one. An exploratory run just before (\`--no-write\`, load
+1.8): bare 19,108, the worker 2,075 (10.9 %, p99 43 ms), inline 1,561, PostgreSQL 868 (41.8 %), two
+processes 0.98x. NOT reached: 25 % of the bare route, p99 under 40 ms, PostgreSQL at 50 % of SQLite,
+two processes at 1.5x one; what limits each is below.
+
 **The SQLite write in a worker thread** (2026-12-02, evening). On a SQLite file the banner's
 group-commit batches now run in a worker thread with a connection of its own
 (services/consent/banner-write-worker.ts, banner-write-client.ts): the batch's reads, the plan, the
@@ -48,7 +55,7 @@ After (load 3.4): the main thread is 38 % idle, the worker 12 % (COMMIT 28 %, st
 waits for it. A first version that planned and signed on the main thread and only wrote in the worker
 (three messages per batch) left both threads waiting on each other (main 30 %, worker 54 % idle) and
 was dropped.
-The run of the table (load 5 falling to 3.7, the machine quieter than all day): the worker 1,803 req/s,
+A run on 2026-12-02 (load 5 falling to 3.7, the machine quieter than all day): the worker 1,803 req/s,
 p99 52 ms, 0.64 ms CPU per request; inline 1,672 req/s, p99 61 ms, 0.55 ms: 8 % more writes, a
 sixth lower p99, a sixth more CPU (the messages, a second heap). Before, from 20:30 on, other
 engineers' browser tests kept the load at 8 to 21 on 2 cores, and one configuration moved by 3x
@@ -76,7 +83,7 @@ in its batch. It now runs again (up to three times) and records on the linked su
 (test/server/consent-visitor-link-race.test.ts, both databases; failed on PostgreSQL before).
 
 **Two server processes on one PostgreSQL database** (2026-12-02). NOT reached: two processes did
-0.71x one in the run of the table (589 against 830 req/s, 25 connections each against 50), and 0.71x,
+0.71x one in that run (589 against 830 req/s, 25 connections each against 50), and 0.71x,
 0.88x and 0.45x in three earlier runs at load 14–21. Profiles of the server processes
 (\`BENCH_CPU_PROF\`, load 14–21): one process is 46 % idle, each of two 67 %: they wait for the
 database, not for CPU. Each batch takes the tenant's head row (\`SELECT ... FOR UPDATE\`) first and holds it through its
@@ -94,7 +101,7 @@ prepared statements, PostgreSQL through Kysely. On PostgreSQL a group-commit bat
 one transaction that locks the head once (\`SELECT ... FOR UPDATE\`), reads the batch's answers,
 subjects and state in one statement per table, plans every request in memory and writes one multi-row
 statement per table and the head once: about ten round trips per batch instead of ten per request,
-and one head update per transaction instead of four per consent. In the run of the table (load 10 at the start) PostgreSQL
+and one head update per transaction instead of four per consent. In a run that day (load 10 at the start) PostgreSQL
 answered 450 req/s at 1.12 ms server CPU per request, 53.9 % of SQLite's 835 (SQLite 15.4 % of the
 bare route's 5,423). The tree before this change (cec217e, each request's statements one after
 another under the head lock), measured with the same bench file a minute earlier at load 12: PostgreSQL
@@ -105,7 +112,7 @@ loaded runs), so the ratios move from run to run; not measured: two server proce
 
 **Before/after, same machine, same hour** (2026-11-29, idle, load about 1): the tree before this
 round of work (commit ae91ec3) answered 522–530 req/s at 1.84–1.87 ms server CPU per request, p99
-150–161 ms; now 941 req/s at 1.02 ms, p99 82 ms (the table): 1.8 times the throughput, the bare route
+150–161 ms; now 941 req/s at 1.02 ms, p99 82 ms (that day's table): 1.8 times the throughput, the bare route
 unchanged at 7,900–8,300 req/s. In one process without HTTP (recordVisitorConsent 6,000 times, 50 at a
 time) the write path went from 0.90 to 0.60 ms CPU and from 8.8 to 4.1 WAL pages per write.
 
