@@ -179,9 +179,11 @@ const STARTUP_NOTES = `
 **Before this change** \`npm start\` ran \`tsx server/start.ts\` (the third server row, two processes) and
 \`akkoord\` ran every subcommand's module through tsx up front; an earlier measurement found \`npx akkoord --help\` at
 3.7 s of CPU (npx included). Now \`npm start\` and the command run the esbuild bundle, and each
-subcommand is a chunk loaded when it runs. With the machine at a load of 15 on 2 cores during this run
-the wall times are inflated (a run at load 10 had the compiled server listening after 655 ms); the CPU
-column is the comparison.
+subcommand is a chunk loaded when it runs. The table's run was on a quiet machine (load 2.5): the
+compiled server listens in 0.35x the wall time of \`npm start\`'s old way at 0.28x its CPU and about half
+its memory; \`akkoord --help\` takes 0.29x the wall time of the same command through tsx. A run of 2026-12-02 at a load of 15 gave 1,173 /
+310 ms for the compiled server against 2,998 / 1,050 ms: a busy machine lends the process's helper
+threads (compilation, GC) less CPU before it listens, so compare CPU within one run only.
 `;
 
 export function writeStartupSection(rows: Rows): void {
