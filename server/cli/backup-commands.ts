@@ -13,6 +13,7 @@ import {
 } from '../config.js';
 import { createStore } from '../db/create-db.js';
 import type { Database } from '../db/database.js';
+import { checkDatabaseFile, copyLiveDatabase, removeDatabaseFiles } from '../db/sqlite-file.js';
 import { createKeyring } from '../keyring.js';
 import { makePrivateDir, touchPrivateFile } from '../private-files.js';
 import { verifyLedger } from '../services/ledger/ledger-verify.js';
@@ -49,10 +50,8 @@ function location(): DataLocation {
 }
 
 /**
- * SQLite's online backup API copies the live database page by page through its own
- * connection, so the copy is one consistent state even while the server writes. A
- * write by another process restarts the copy; after a restart the rest is copied in
- * one step, which holds a read snapshot (WAL lets writers go on) and so always ends.
+ * The copy is one consistent state of the live database even while the server writes
+ * (copyLiveDatabase), with the secret sealed into it.
  */
 export async function backupCommand(out: Output, target: string, options: BackupOptions) {
   if (!location().databaseUrl.startsWith('sqlite:')) throw new CliError(POSTGRES_BACKUP);
@@ -65,30 +64,17 @@ export async function backupCommand(out: Output, target: string, options: Backup
   // the copy ran. The fingerprint goes into the copy instead.
   const result = await withContext(
     async (ctx) => {
-      const sqlite = ctx.store.sqlite!;
       makePrivateDir(path.dirname(file));
       if (options.force) removeDatabaseFiles(file);
       touchPrivateFile(file);
-      let lowestRemaining = Infinity;
-      let restarts = 0;
       let bar: ReturnType<Output['progress']> | null = null;
       const started = Date.now();
-      const meta = await sqlite.backup(file, {
-        progress: ({ totalPages, remainingPages }) => {
-          bar ??= out.progress(totalPages, 'backup');
-          bar.update(totalPages - remainingPages);
-          if (remainingPages > lowestRemaining) restarts += 1;
-          lowestRemaining = Math.min(lowestRemaining, remainingPages);
-          return restarts > 0 ? 0x7fffffff : 1000;
-        },
+      const copy = await copyLiveDatabase(ctx.store.sqlite!, file, (done, total) => {
+        bar ??= out.progress(total, 'backup');
+        bar.update(done);
       });
       (bar as ReturnType<Output['progress']> | null)?.stop();
-      return {
-        pages: meta.totalPages,
-        restarts,
-        ms: Date.now() - started,
-        secret: ctx.config.secret,
-      };
+      return { ...copy, ms: Date.now() - started, secret: ctx.config.secret };
     },
     { migrate: false },
   );
@@ -173,7 +159,7 @@ export async function restoreCommand(out: Output, source: string, options: Backu
     makePrivateDir(where.dataDir);
     removeDatabaseFiles(dbFile);
     touchPrivateFile(dbFile);
-    await backup.sqlite!.backup(dbFile);
+    await copyLiveDatabase(backup.sqlite!, dbFile);
   } finally {
     await backup.close();
   }
@@ -229,10 +215,7 @@ export async function verifyDatabaseFile(
   let events = 0;
   let secret = options.secret;
   try {
-    const integrity = store.sqlite!.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
-    const foreign = store.sqlite!.pragma('foreign_key_check') as unknown[];
-    if (foreign.length > 0) problems.push(`${foreign.length} rows break a foreign key`);
+    problems.push(...checkDatabaseFile(store.sqlite!));
     for (const { id } of await store.db.selectFrom('tenants').select('id').execute()) {
       tenants += 1;
       const report = await verifyLedger(store.db, id);
@@ -261,10 +244,6 @@ export async function verifyDatabaseFile(
 function withoutSecret<T extends { secret?: string }>(check: T): Omit<T, 'secret'> {
   const { secret: _secret, ...rest } = check;
   return rest;
-}
-
-function removeDatabaseFiles(file: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
 }
 
 /** Written beside and renamed over, so a crash leaves the old secret or the new one, never half of one. */
