@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { builtinModules } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pkg from '../../../package.json';
 import { TEST_SECRET } from '../../helpers/app.js';
 import { ensurePreferenceCenterBuilt } from '../../helpers/preference-center-build.js';
 import { startServerProcess, type ServerProcess } from '../../helpers/process.js';
@@ -40,6 +42,23 @@ describe('the compiled server and command', () => {
     const asset = /\/p\/assets\/[^"]+\.js/.exec(page)?.[0];
     expect(asset).toBeDefined();
     expect((await fetch(`${server.url}${asset}`)).status).toBe(200);
+  });
+
+  it('imports at run time only production dependencies, so it runs after `npm prune --omit=dev`', () => {
+    const dist = path.dirname(ensureServerBuilt());
+    const imported = new Set<string>();
+    for (const file of fs.readdirSync(dist).filter((name) => name.endsWith('.js'))) {
+      const code = fs.readFileSync(path.join(dist, file), 'utf8');
+      // Static imports; dynamic ones are the tool paths a checkout uses (tsx, esbuild), each guarded.
+      for (const [, spec] of code.matchAll(/^import\s[^'"]*?["']([^"'.][^"']*)["']/gm)) {
+        const name = spec.startsWith('@')
+          ? spec.split('/').slice(0, 2).join('/')
+          : spec.split('/')[0];
+        if (!name.startsWith('node:') && !builtinModules.includes(name)) imported.add(name);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(5);
+    expect([...imported].filter((name) => !(name in pkg.dependencies))).toEqual([]);
   });
 
   it('the command runs compiled: --help without loading a subcommand, and a subcommand on demand', () => {
