@@ -3,6 +3,7 @@
 // key or a pre-ticked purpose is answered with the rule it breaks, not a type error.
 import * as v from 'valibot';
 import { hexColourPattern } from '../contrast.js';
+import { eeaCountries } from '../regions.js';
 import {
   consentModeTypes,
   datasetNamePattern,
@@ -94,40 +95,7 @@ export const ThemeSchema = v.object({
 });
 
 /** The EEA, the United Kingdom and Switzerland: where Consent Mode starts denied whatever the tenant chooses. */
-export const consentRequiredRegions = [
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-  'IS',
-  'LI',
-  'NO',
-  'GB',
-  'CH',
-] as const;
+export const consentRequiredRegions = [...eeaCountries, 'GB', 'CH'] as const;
 
 /** Google Consent Mode: basic (tags wait for consent) or advanced (cookieless pings), and defaults per region. */
 export const ConsentModeSchema = v.object({

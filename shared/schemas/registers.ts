@@ -2,6 +2,7 @@
 // which agreement) and the DPIA register (Art. 35-36: which processing needs an impact
 // assessment, and where it stands). Both feed the register of processing activities.
 import * as v from 'valibot';
+import { eeaCountries } from '../regions.js';
 import { oneLine } from './one-line.js';
 import { transferSafeguards } from './accountability.js';
 
@@ -21,39 +22,6 @@ const CountryCode = v.pipe(
 );
 const PurposeKey = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 
-/** The EEA: a transfer outside it needs a safeguard (Chapter V). */
-export const eeaCountries = [
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-  'IS',
-  'LI',
-  'NO',
-] as const;
 export const isOutsideEea = (country: string) =>
   !(eeaCountries as readonly string[]).includes(country);
 
