@@ -15,6 +15,7 @@ import {
 import { fill, formatDate, labelOf } from '../i18n';
 import { ReceiptCheck } from './receipt-check';
 import { can, type ScreenProps } from './types';
+import { SelectField } from './select-field';
 
 export function People(props: ScreenProps) {
   const { m, self, fail } = props;
@@ -291,34 +292,22 @@ function PersonView({
             </ul>
           )}
           <form class="filters" onSubmit={start} aria-label={m.startRequest}>
-            <div class="field">
-              <label for="start-type">{m.registerType}</label>
-              <select
-                id="start-type"
-                value={startType}
-                onChange={(e) => setStartType((e.target as HTMLSelectElement).value)}
-              >
-                {START_TYPES.map((t) => (
-                  <option value={t} key={t}>
-                    {labelOf(m, 'type', t)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="start-channel">{m.registerChannel}</label>
-              <select
-                id="start-channel"
-                value={startChannel}
-                onChange={(e) => setStartChannel((e.target as HTMLSelectElement).value)}
-              >
-                {START_CHANNELS.map((c) => (
-                  <option value={c} key={c}>
-                    {labelOf(m, 'channel', c)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id="start-type"
+              label={m.registerType}
+              value={startType}
+              options={START_TYPES}
+              labelFor={(code) => labelOf(m, 'type', code)}
+              onChange={setStartType}
+            />
+            <SelectField
+              id="start-channel"
+              label={m.registerChannel}
+              value={startChannel}
+              options={START_CHANNELS}
+              labelFor={(code) => labelOf(m, 'channel', code)}
+              onChange={setStartChannel}
+            />
             <button type="submit">{m.start}</button>
           </form>
         </section>

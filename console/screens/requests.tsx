@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, type RequestItem } from '../api';
 import { fill, formatDate, labelOf, type Messages } from '../i18n';
 import type { ScreenProps } from './types';
+import { SelectField } from './select-field';
 
 const DAY = 24 * 60 * 60_000;
 const GROUNDS = [
@@ -306,36 +307,24 @@ function Handle({
           </div>
         )}
         {action === 'identity' && (
-          <div class="field">
-            <label for="identity-method">{m.identityMethod}</label>
-            <select
-              id="identity-method"
-              value={method}
-              onChange={(e) => setMethod((e.target as HTMLSelectElement).value)}
-            >
-              {CHECKS.map((c) => (
-                <option value={c} key={c}>
-                  {labelOf(m, 'idcheck', c)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="identity-method"
+            label={m.identityMethod}
+            value={method}
+            options={CHECKS}
+            labelFor={(code) => labelOf(m, 'idcheck', code)}
+            onChange={setMethod}
+          />
         )}
         {action === 'refuse' && (
-          <div class="field">
-            <label for="refuse-ground">{m.refuseGround}</label>
-            <select
-              id="refuse-ground"
-              value={ground}
-              onChange={(e) => setGround((e.target as HTMLSelectElement).value)}
-            >
-              {GROUNDS.map((g) => (
-                <option value={g} key={g}>
-                  {labelOf(m, 'ground', g)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="refuse-ground"
+            label={m.refuseGround}
+            value={ground}
+            options={GROUNDS}
+            labelFor={(code) => labelOf(m, 'ground', code)}
+            onChange={setGround}
+          />
         )}
         {(action === 'extend' || action === 'refuse') && (
           <div class="field">
@@ -425,20 +414,14 @@ function Register({
             onInput={(e) => setSubject((e.target as HTMLInputElement).value)}
           />
         </div>
-        <div class="field">
-          <label for="register-type">{m.registerType}</label>
-          <select
-            id="register-type"
-            value={type}
-            onChange={(e) => setType((e.target as HTMLSelectElement).value)}
-          >
-            {SIMPLE_TYPES.map((t) => (
-              <option value={t} key={t}>
-                {labelOf(m, 'type', t)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="register-type"
+          label={m.registerType}
+          value={type}
+          options={SIMPLE_TYPES}
+          labelFor={(code) => labelOf(m, 'type', code)}
+          onChange={setType}
+        />
         <div class="field">
           <label for="register-received">{m.registerReceived}</label>
           <input
@@ -450,35 +433,23 @@ function Register({
             onInput={(e) => setReceived((e.target as HTMLInputElement).value)}
           />
         </div>
-        <div class="field">
-          <label for="register-channel">{m.registerChannel}</label>
-          <select
-            id="register-channel"
-            value={channel}
-            onChange={(e) => setChannel((e.target as HTMLSelectElement).value)}
-          >
-            {CHANNELS.map((c) => (
-              <option value={c} key={c}>
-                {labelOf(m, 'channel', c)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="register-identity">{m.registerIdentity}</label>
-          <select
-            id="register-identity"
-            value={check}
-            onChange={(e) => setCheck((e.target as HTMLSelectElement).value)}
-          >
-            <option value="">{m.notYet}</option>
-            {CHECKS.map((c) => (
-              <option value={c} key={c}>
-                {labelOf(m, 'idcheck', c)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="register-channel"
+          label={m.registerChannel}
+          value={channel}
+          options={CHANNELS}
+          labelFor={(code) => labelOf(m, 'channel', code)}
+          onChange={setChannel}
+        />
+        <SelectField
+          id="register-identity"
+          label={m.registerIdentity}
+          value={check}
+          options={CHECKS}
+          labelFor={(code) => labelOf(m, 'idcheck', code)}
+          empty={m.notYet}
+          onChange={setCheck}
+        />
         <button type="submit">{m.register}</button>
       </form>
     </section>

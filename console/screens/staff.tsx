@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { call, type StaffItem } from '../api';
 import { fill, formatDate, labelOf } from '../i18n';
 import type { ScreenProps } from './types';
+import { SelectField } from './select-field';
 
 const ROLES = ['owner', 'privacy_officer', 'marketer', 'developer', 'viewer'] as const;
 
@@ -133,20 +134,14 @@ export function Staff({ m, locale, self, announce, fail }: ScreenProps) {
             onInput={(e) => setName((e.target as HTMLInputElement).value)}
           />
         </div>
-        <div class="field">
-          <label for="invite-role">{m.staffRole}</label>
-          <select
-            id="invite-role"
-            value={role}
-            onChange={(e) => setRole((e.target as HTMLSelectElement).value)}
-          >
-            {ROLES.map((r) => (
-              <option value={r} key={r}>
-                {labelOf(m, 'role', r)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="invite-role"
+          label={m.staffRole}
+          value={role}
+          options={ROLES}
+          labelFor={(code) => labelOf(m, 'role', code)}
+          onChange={setRole}
+        />
         <button type="submit">{m.invite}</button>
       </form>
     </div>

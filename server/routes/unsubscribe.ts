@@ -31,6 +31,13 @@ import {
 } from './link-page.js';
 
 const OneClickBody = v.object({ 'List-Unsubscribe': v.literal('One-Click') });
+/** The answers of a one-click POST: its page, or why the click did nothing. */
+const oneClickResponses = (done: string) => ({
+  200: { description: done, contentType: 'text/html' },
+  400: 'The body is not List-Unsubscribe=One-Click',
+  404: { description: 'A truncated link', contentType: 'text/html' },
+  415: 'Not a form body',
+});
 const oneClick =
   'Body `List-Unsubscribe=One-Click` as application/x-www-form-urlencoded or multipart/form-data. Needs no cookie or authorization, never redirects, ' +
   'and answers 200 again when repeated. The link never expires; a link whose person was erased, or that is unknown, answers 200 and changes nothing.';
@@ -147,12 +154,7 @@ export function unsubscribeRoutes(ctx: AppContext) {
         description: `${oneClick} Recorded in the ledger with source \`unsubscribe\` and sent on the feed.`,
         body: OneClickBody,
         bodyContentType: 'application/x-www-form-urlencoded',
-        responses: {
-          200: { description: 'Unsubscribed (or nothing to do)', contentType: 'text/html' },
-          400: 'The body is not List-Unsubscribe=One-Click',
-          404: { description: 'A truncated link', contentType: 'text/html' },
-          415: 'Not a form body',
-        },
+        responses: oneClickResponses('Unsubscribed (or nothing to do)'),
       }),
       async (c) => {
         const token = tokenFrom(c.req.param('token'));
@@ -212,12 +214,7 @@ export function unsubscribeRoutes(ctx: AppContext) {
           '(source `unsubscribe`), the feed carries subject.objected, and later grants by a tool are stored as refused until the person lifts it themselves.',
         body: OneClickBody,
         bodyContentType: 'application/x-www-form-urlencoded',
-        responses: {
-          200: { description: 'Objected (or nothing to do)', contentType: 'text/html' },
-          400: 'The body is not List-Unsubscribe=One-Click',
-          404: { description: 'A truncated link', contentType: 'text/html' },
-          415: 'Not a form body',
-        },
+        responses: oneClickResponses('Objected (or nothing to do)'),
       }),
       async (c) => {
         const token = tokenFrom(c.req.param('token'));
