@@ -27,7 +27,7 @@ export type StateRow = Pick<
 
 /** What the writer read for a request, inside the write's transaction and under the tenant's head lock. */
 export interface ConsentWriteRead {
-  /** The stored answer to the same owner and clientEventId, if younger than a day. */
+  /** The stored answer to the same owner and clientEventId, if younger than a day (only with a subject). */
   answer?: string;
   subject: { id: string; externalId: string | null; objectedAt: string | null } | null;
   /** The subject's state rows (empty for a new subject; the caller's own when it passed them). */
@@ -40,7 +40,8 @@ export interface ConsentWriteRead {
 export interface ConsentReadKey {
   tenantId: string;
   subject: SubjectRef;
-  answer?: { owner: string; clientEventId: string; notBefore: string };
+  /** The owner is the subject's: a request without a subject yet has no stored answer. */
+  answer?: { owner: (subjectId: string) => string; clientEventId: string; notBefore: string };
   /** False when the caller already holds the subject's state rows. */
   state: boolean;
 }

@@ -41,27 +41,6 @@ export function kyselyConsentWriter(
     async readMany(keys: ConsentReadKey[]): Promise<ConsentWriteRead[]> {
       if (keys.length === 0) return [];
       const tenantId = keys[0].tenantId;
-      const answers = new Map<string, string>();
-      const withAnswer = keys.filter((k) => k.answer);
-      if (withAnswer.length > 0) {
-        const rows = await trx
-          .selectFrom('idempotency_keys')
-          .select(['owner', 'client_event_id', 'response'])
-          .where('tenant_id', '=', tenantId)
-          .where((eb) =>
-            eb.or(
-              withAnswer.map((k) =>
-                eb.and([
-                  eb('owner', '=', k.answer!.owner),
-                  eb('client_event_id', '=', k.answer!.clientEventId),
-                  eb('created_at', '>=', k.answer!.notBefore),
-                ]),
-              ),
-            ),
-          )
-          .execute();
-        for (const row of rows) answers.set(`${row.owner}\n${row.client_event_id}`, row.response);
-      }
       const hashes = keys.flatMap((k) =>
         'visitorHash' in k.subject ? [k.subject.visitorHash] : [],
       );
@@ -107,6 +86,31 @@ export function kyselyConsentWriter(
         subjects.get(
           'visitorHash' in k.subject ? `v:${k.subject.visitorHash}` : `s:${k.subject.subjectId}`,
         ) ?? null;
+      // Answers are owned by the subject: only a request whose subject exists can have one.
+      const answers = new Map<string, string>();
+      const withAnswer = keys.flatMap((k) => {
+        const subject = subjectOf(k);
+        return k.answer && subject ? [{ ...k.answer, owner: k.answer.owner(subject.id) }] : [];
+      });
+      if (withAnswer.length > 0) {
+        const rows = await trx
+          .selectFrom('idempotency_keys')
+          .select(['owner', 'client_event_id', 'response'])
+          .where('tenant_id', '=', tenantId)
+          .where((eb) =>
+            eb.or(
+              withAnswer.map((answer) =>
+                eb.and([
+                  eb('owner', '=', answer.owner),
+                  eb('client_event_id', '=', answer.clientEventId),
+                  eb('created_at', '>=', answer.notBefore),
+                ]),
+              ),
+            ),
+          )
+          .execute();
+        for (const row of rows) answers.set(`${row.owner}\n${row.client_event_id}`, row.response);
+      }
       const found = [
         ...new Set(
           keys
@@ -168,9 +172,10 @@ export function kyselyConsentWriter(
       }
       return keys.map((k): ConsentWriteRead => {
         const subject = subjectOf(k);
-        const answer = k.answer
-          ? answers.get(`${k.answer.owner}\n${k.answer.clientEventId}`)
-          : undefined;
+        const answer =
+          k.answer && subject
+            ? answers.get(`${k.answer.owner(subject.id)}\n${k.answer.clientEventId}`)
+            : undefined;
         return {
           ...(answer !== undefined ? { answer } : {}),
           subject,

@@ -57,19 +57,20 @@ function sqliteConsentStatements(handle: SQLite.Database): ConsentWriter<true> {
     },
     read(key): ConsentWriteRead {
       const q = st();
-      const answer = key.answer
-        ? (q.response.get(
-            key.tenantId,
-            key.answer.owner,
-            key.answer.clientEventId,
-            key.answer.notBefore,
-          ) as string | undefined)
-        : undefined;
       const subject = (
         'visitorHash' in key.subject
           ? q.visitor.get(key.tenantId, key.subject.visitorHash)
           : q.subject.get(key.subject.subjectId)
       ) as ConsentWriteRead['subject'] | undefined;
+      const answer =
+        key.answer && subject
+          ? (q.response.get(
+              key.tenantId,
+              key.answer.owner(subject.id),
+              key.answer.clientEventId,
+              key.answer.notBefore,
+            ) as string | undefined)
+          : undefined;
       return {
         ...(answer !== undefined ? { answer } : {}),
         subject: subject ?? null,

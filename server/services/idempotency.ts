@@ -1,16 +1,21 @@
 // Stored answers for retried writes (a `clientEventId` sent again gets the first answer).
-// An answer belongs to one tenant, one owner and one clientEventId: the owner is the
-// banner visitor (by the hash of its id) or, for consent a tool captured, the subject, so
-// another visitor reusing an id records their own choice. Answers live 24 hours (a retry
-// comes within seconds or minutes), older ones are ignored and pruned, and an erasure
-// deletes the person's answers with the rest of their data.
+// An answer belongs to one tenant, one owner and one clientEventId. The owner is the
+// subject the write was recorded for, in two name spaces: the banner's writes (the
+// visitor's subject) and consent a tool captured. Another visitor reusing an id has a
+// subject of its own and records their own choice. Subject ids are ordered by creation
+// time, so the key's index grows at its end rather than on a random page per write.
+// Answers live 24 hours (a retry comes within seconds or minutes), older ones are
+// ignored and pruned, and an erasure deletes the person's answers with the rest of
+// their data.
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
 
-export const visitorOwner = (visitorHash: string): string => `v:${visitorHash}`;
+/** The owner of a banner write's answer: the visitor's subject. */
+export const bannerOwner = (subjectId: string): string => `b:${subjectId}`;
+/** The owner of the answer to consent a tool captured for a subject. */
 export const subjectOwner = (subjectId: string): string => `s:${subjectId}`;
 
 /** Answers stored before this time no longer count. */
@@ -59,23 +64,14 @@ export async function saveAnswer(
 
 /**
  * Part of a whole erasure: the answers of the subjects (the person and the banner visitors
- * merged into them) and of every visitor linked to them. Call before their visitor links go.
+ * merged into them), to the banner and to tools.
  */
 export async function forgetAnswersOf(
   trx: Kysely<Database>,
   tenantId: string,
   subjectIds: string[],
 ): Promise<void> {
-  const visitors = await trx
-    .selectFrom('subject_visitors')
-    .select('visitor_hash')
-    .where('tenant_id', '=', tenantId)
-    .where('subject_id', 'in', subjectIds)
-    .execute();
-  const owners = [
-    ...subjectIds.map(subjectOwner),
-    ...visitors.map((v) => visitorOwner(v.visitor_hash)),
-  ];
+  const owners = subjectIds.flatMap((id) => [subjectOwner(id), bannerOwner(id)]);
   // Chunks keep the statement under SQLite's limit on bound parameters.
   for (let i = 0; i < owners.length; i += 500) {
     await trx

@@ -128,7 +128,7 @@ export async function populateTenant(
     .insertInto('idempotency_keys')
     .values({
       tenant_id: tenant.tenantId,
-      owner: `v:${tag}`,
+      owner: `b:${subjectId}`,
       client_event_id: `ce-${tag}`,
       response: '{}',
       created_at: at,

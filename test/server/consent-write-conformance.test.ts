@@ -21,7 +21,7 @@ import type {
   WriteIds,
 } from '../../server/services/consent/consent-write-plan.js';
 import { demoConfig } from '../../server/services/config/demo.js';
-import { visitorOwner } from '../../server/services/idempotency.js';
+import { bannerOwner } from '../../server/services/idempotency.js';
 import { createHead } from '../../server/services/ledger/ledger-head.js';
 import { decisionsToChanges } from '../../server/services/consent/record-consent.js';
 import type { Decisions } from '../../shared/schemas/consent.js';
@@ -69,7 +69,7 @@ function banner(visitor: string, decisions: Decisions, clientEventId: string): C
     },
     changes: (current) => decisionsToChanges(published.config, decisions, current),
     idempotency: {
-      owner: visitorOwner(hashOf(visitor)),
+      owner: bannerOwner,
       clientEventId,
       answer: (recorded, subjectId) => JSON.stringify({ subjectId, recorded }),
     },

@@ -50,6 +50,23 @@ function migrator(db: Kysely<Database>, schema?: string): Migrator {
   });
 }
 
+/** Tenant `ten_a`, as the schema of the migration under test holds it. */
+async function insertTenant(db: Kysely<Database>, now: string): Promise<void> {
+  await db
+    .insertInto('tenants')
+    .values({
+      id: 'ten_a',
+      name: 'A',
+      allowed_origins: '[]',
+      public_key: 'pk_a',
+      settings: '{}',
+      status: 'active',
+      delete_after: null,
+      created_at: now,
+    } as never)
+    .execute();
+}
+
 describe.each(dialects)('migrations on %s', (dialect) => {
   it('2026_11_29_1810 fills in event_json for events stored before it, as the feed serves them', async () => {
     const { store, schema } = await unmigratedStore(dialect);
@@ -58,19 +75,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
     );
     expect(error).toBeUndefined();
     const now = new Date().toISOString();
-    await store.db
-      .insertInto('tenants')
-      .values({
-        id: 'ten_a',
-        name: 'A',
-        allowed_origins: '[]',
-        public_key: 'pk_a',
-        settings: '{}',
-        status: 'active',
-        delete_after: null,
-        created_at: now,
-      } as never)
-      .execute();
+    await insertTenant(store.db, now);
     const events = Array.from({ length: 1205 }, (_, i) => ({
       tenant_id: 'ten_a',
       seq: i + 1,
@@ -103,6 +108,56 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       subject: { id: 'sub_3', externalId: 'crm "3"\n' },
       data: { n: 3 },
     });
+  });
+});
+
+describe.each(dialects)('answers keyed by subject on %s', (dialect) => {
+  it('2026_12_03_0900 moves a banner answer to its subject, drops one whose visitor link is gone, keeps the rest', async () => {
+    const { store, schema } = await unmigratedStore(dialect);
+    const before = await migrator(store.db, schema).migrateTo(
+      '2026_12_02_2121_add_objection_reason',
+    );
+    expect(before.error).toBeUndefined();
+    const now = new Date().toISOString();
+    await insertTenant(store.db, now);
+    await store.db
+      .insertInto('subjects')
+      .values({
+        id: 'sub_1',
+        tenant_id: 'ten_a',
+        restricted: 0,
+        created_at: now,
+        updated_at: now,
+        last_activity_at: now,
+      } as never)
+      .execute();
+    await store.db
+      .insertInto('subject_visitors')
+      .values({ tenant_id: 'ten_a', visitor_hash: 'hash1', subject_id: 'sub_1', created_at: now })
+      .execute();
+    const answer = (owner: string, clientEventId: string) => ({
+      tenant_id: 'ten_a',
+      owner,
+      client_event_id: clientEventId,
+      response: `{"for":"${owner} ${clientEventId}"}`,
+      created_at: now,
+    });
+    await store.db
+      .insertInto('idempotency_keys')
+      .values([answer('v:hash1', 'ce_1'), answer('v:gone', 'ce_2'), answer('s:sub_1', 'ce_3')])
+      .execute();
+
+    expect((await migrator(store.db, schema).migrateToLatest()).error).toBeUndefined();
+
+    const rows = await store.db
+      .selectFrom('idempotency_keys')
+      .select(['owner', 'client_event_id', 'response'])
+      .orderBy('owner')
+      .execute();
+    expect(rows).toEqual([
+      { owner: 'b:sub_1', client_event_id: 'ce_1', response: '{"for":"v:hash1 ce_1"}' },
+      { owner: 's:sub_1', client_event_id: 'ce_3', response: '{"for":"s:sub_1 ce_3"}' },
+    ]);
   });
 });
 

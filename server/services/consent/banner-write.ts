@@ -5,7 +5,7 @@
 import type { RecordConsentBody } from '../../../shared/schemas/consents.js';
 import type { RequestContext } from '../../http/request-context.js';
 import type { PublishedConfig } from '../config/config.js';
-import { visitorOwner } from '../idempotency.js';
+import { bannerOwner } from '../idempotency.js';
 import { signReceipt, type ActiveKey } from '../ledger/receipts.js';
 import { visitorHash } from '../subjects/subjects-core.js';
 import type { ConsentWriteOutcome, ConsentWriteRequest } from './consent-write-plan.js';
@@ -51,7 +51,7 @@ export function visitorRequest(
     // Refuses unknown purposes and a refused required purpose before anything is written.
     changes: (current) => decisionsToChanges(published.config, input.decisions, current),
     idempotency: {
-      owner: visitorOwner(hash),
+      owner: bannerOwner,
       clientEventId: input.clientEventId,
       answer: (recorded, subjectId) => answerBody(signer, input, subjectId, recorded),
     },

@@ -33,11 +33,13 @@ export interface ConsentWriteRequest {
     Required<Pick<RecordConsentInput, 'published'>>;
   changes: ConsentChange[] | ((current: StateRow[]) => ConsentChange[]);
   /**
-   * A retried request gets its first answer. The key is read before anything else;
-   * when no answer is stored, `answer` makes one from the result and it is stored with the write.
+   * A retried request gets its first answer. The key is read with the subject; when no
+   * answer is stored, `answer` makes one from the result and it is stored with the write.
+   * The owner is named by the subject, whose id is ordered by creation time, so new
+   * answers go to the end of the key's index instead of a random page of it.
    */
   idempotency?: {
-    owner: string;
+    owner: (subjectId: string) => string;
     clientEventId: string;
     answer(recorded: RecordedConsent, subjectId: string): string;
   };
@@ -177,7 +179,7 @@ export function planConsentWrite(
           ? null
           : {
               tenant_id: tenantId,
-              owner: request.idempotency!.owner,
+              owner: request.idempotency!.owner(subjectId),
               client_event_id: request.idempotency!.clientEventId,
               response: answer,
               created_at: at,

@@ -118,8 +118,7 @@ async function eraseWholeIn(
   );
   const shells = await mergedShellIds(trx, tenantId, subjectId);
   const everyId = [subjectId, ...shells];
-  // Stored answers to retried writes carry the person's ids (and externalId): they go too,
-  // found by their visitors before the visitor links are deleted.
+  // Stored answers to retried writes carry the person's ids (and externalId): they go too.
   await forgetAnswersOf(trx, tenantId, everyId);
   for (const table of [
     'consent_state',
