@@ -2,7 +2,9 @@
 // ledger, records, requests, tombstones, webhooks and deliveries, tokens, sessions,
 // outbox, idempotency), for the export and offboarding tests; and a way to list
 // every table of the database, whatever migrations added it.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../../server/db/create-db.js';
+import type { Database } from '../../server/db/database.js';
 import type { AppContext } from '../../server/context.js';
 import { newId, sha256Hex } from '../../server/ids.js';
 import { sealJson } from '../../server/services/subjects/personal-data.js';
@@ -137,8 +139,11 @@ export async function populateTenant(
   return { subjectId, email };
 }
 
+/** A test app, or just its store: what the schema helpers below read. */
+export type WithDatabase = { ctx: { store: { dialect: Dialect }; db: Kysely<Database> } };
+
 /** Every table in the test database, from the database itself (so a table added by a later migration counts too). */
-export async function listTables(t: TestApp): Promise<string[]> {
+export async function listTables(t: WithDatabase): Promise<string[]> {
   const rows =
     t.ctx.store.dialect === 'sqlite'
       ? await sql<{
@@ -157,7 +162,7 @@ export async function listTables(t: TestApp): Promise<string[]> {
     .sort();
 }
 
-export async function columnsOf(t: TestApp, table: string): Promise<string[]> {
+export async function columnsOf(t: WithDatabase, table: string): Promise<string[]> {
   const rows =
     t.ctx.store.dialect === 'sqlite'
       ? await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table})`.execute(t.ctx.db)

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scopes } from '../../shared/scopes.js';
 import { dialects } from '../helpers/db.js';
+import { listTables } from '../helpers/tenant-data.js';
 import {
   ADMIN_TOKEN,
   createTestTenant,
@@ -73,10 +74,9 @@ const READ_LOG_ACTIONS = new Set([
 ]);
 
 async function dumpDatabase(t: TestApp): Promise<Record<string, unknown[]>> {
-  const tables = (await t.ctx.db.introspection.getTables())
-    .map((table) => table.name)
-    .filter((name) => !TECHNICAL_TABLES.has(name))
-    .sort();
+  // The test's own tables: Kysely's introspection reads every schema of the PostgreSQL
+  // database, and fails when another test drops its schema meanwhile.
+  const tables = (await listTables(t)).filter((name) => !TECHNICAL_TABLES.has(name));
   const dump: Record<string, unknown[]> = {};
   for (const table of tables) {
     let rows: Array<Record<string, unknown>> = await t.ctx.db

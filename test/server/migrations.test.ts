@@ -11,6 +11,7 @@ import type { Database } from '../../server/db/database.js';
 import { migrations } from '../../server/db/migrations/index.js';
 import { feedEventJson } from '../../server/services/feed/feed.js';
 import { dialects } from '../helpers/db.js';
+import { columnsOf } from '../helpers/tenant-data.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -173,9 +174,8 @@ describe.each(dialects)('migration order on %s', (dialect) => {
     });
     expect((await without.migrateToLatest()).error).toBeUndefined();
     await store.migrate();
-    const columns = await store.db.introspection
-      .getTables()
-      .then((tables) => tables.find((t) => t.name === 'outbox')!.columns.map((c) => c.name));
+    // This schema's own table: Kysely's introspection would read every test's schema.
+    const columns = await columnsOf({ ctx: { store, db: store.db } }, 'outbox');
     expect(columns).toEqual(
       expect.arrayContaining(['status', 'attempts', 'next_attempt_at', 'last_error']),
     );
