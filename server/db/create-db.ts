@@ -151,12 +151,29 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, schema?: string):
     // must still take an earlier-named one that arrived after it (each touches its own tables).
     allowUnorderedMigrations: true,
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await retryCatalogueRace(() => migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     throw new Error(
       `migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`,
     );
+  }
+}
+
+/**
+ * Runs a migrator call again when it failed because a schema it was reading was dropped
+ * meanwhile: Kysely's migrator reads the tables of every schema in the database, so
+ * another application (or test) dropping its own schema on the same PostgreSQL makes it
+ * fail with "schema does not exist" (3F000) though nothing is wrong with ours. Nothing
+ * was migrated when it failed that way: the check comes before any migration.
+ */
+export async function retryCatalogueRace<T extends { error?: unknown }>(
+  run: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await run();
+    const code = (result.error as { code?: string } | undefined)?.code;
+    if (code !== '3F000' || attempt === 3) return result;
   }
 }
 

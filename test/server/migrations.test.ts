@@ -6,7 +6,12 @@ import path from 'node:path';
 import { Migrator, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStore, type Dialect, type Store } from '../../server/db/create-db.js';
+import {
+  createStore,
+  retryCatalogueRace,
+  type Dialect,
+  type Store,
+} from '../../server/db/create-db.js';
 import type { Database } from '../../server/db/database.js';
 import { migrations } from '../../server/db/migrations/index.js';
 import { feedEventJson } from '../../server/services/feed/feed.js';
@@ -71,8 +76,8 @@ async function insertTenant(db: Kysely<Database>, now: string): Promise<void> {
 describe.each(dialects)('migrations on %s', (dialect) => {
   it('2026_11_29_1810 fills in event_json for events stored before it, as the feed serves them', async () => {
     const { store, schema } = await unmigratedStore(dialect);
-    const { error } = await migrator(store.db, schema).migrateTo(
-      '2026_11_29_1800_cover_audience_index',
+    const { error } = await retryCatalogueRace(() =>
+      migrator(store.db, schema).migrateTo('2026_11_29_1800_cover_audience_index'),
     );
     expect(error).toBeUndefined();
     const now = new Date().toISOString();
@@ -93,7 +98,9 @@ describe.each(dialects)('migrations on %s', (dialect) => {
         .values(events.slice(i, i + 300) as never)
         .execute();
 
-    expect((await migrator(store.db, schema).migrateToLatest()).error).toBeUndefined();
+    expect(
+      (await retryCatalogueRace(() => migrator(store.db, schema).migrateToLatest())).error,
+    ).toBeUndefined();
 
     const stored = await store.db
       .selectFrom('feed_events')
@@ -115,8 +122,8 @@ describe.each(dialects)('migrations on %s', (dialect) => {
 describe.each(dialects)('answers keyed by subject on %s', (dialect) => {
   it('2026_12_03_0900 moves a banner answer to its subject, drops one whose visitor link is gone, keeps the rest', async () => {
     const { store, schema } = await unmigratedStore(dialect);
-    const before = await migrator(store.db, schema).migrateTo(
-      '2026_12_02_2121_add_objection_reason',
+    const before = await retryCatalogueRace(() =>
+      migrator(store.db, schema).migrateTo('2026_12_02_2121_add_objection_reason'),
     );
     expect(before.error).toBeUndefined();
     const now = new Date().toISOString();
@@ -148,7 +155,9 @@ describe.each(dialects)('answers keyed by subject on %s', (dialect) => {
       .values([answer('v:hash1', 'ce_1'), answer('v:gone', 'ce_2'), answer('s:sub_1', 'ce_3')])
       .execute();
 
-    expect((await migrator(store.db, schema).migrateToLatest()).error).toBeUndefined();
+    expect(
+      (await retryCatalogueRace(() => migrator(store.db, schema).migrateToLatest())).error,
+    ).toBeUndefined();
 
     const rows = await store.db
       .selectFrom('idempotency_keys')
@@ -172,7 +181,7 @@ describe.each(dialects)('migration order on %s', (dialect) => {
       provider: { getMigrations: async () => others },
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
-    expect((await without.migrateToLatest()).error).toBeUndefined();
+    expect((await retryCatalogueRace(() => without.migrateToLatest())).error).toBeUndefined();
     await store.migrate();
     // This schema's own table: Kysely's introspection would read every test's schema.
     const columns = await columnsOf({ ctx: { store, db: store.db } }, 'outbox');
@@ -208,3 +217,24 @@ describe.runIf(dialects.includes('postgres'))(
     });
   },
 );
+
+describe('a migrator call that met a schema dropped meanwhile', () => {
+  it('runs again, at most three times, and only for that error', async () => {
+    const dropped = {
+      error: Object.assign(new Error('schema "t_x" does not exist'), { code: '3F000' }),
+    };
+    const answers = [dropped, dropped, {}];
+    let calls = 0;
+    expect(await retryCatalogueRace(async () => answers[calls++])).toEqual({});
+    expect(calls).toBe(3);
+
+    calls = 0;
+    expect(await retryCatalogueRace(async () => (calls++, dropped))).toBe(dropped);
+    expect(calls).toBe(3);
+
+    const other = { error: Object.assign(new Error('syntax error'), { code: '42601' }) };
+    calls = 0;
+    expect(await retryCatalogueRace(async () => (calls++, other))).toBe(other);
+    expect(calls).toBe(1);
+  });
+});
