@@ -32,12 +32,49 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-03, load 3.3 at the start, the machine otherwise idle): the write worker 1,701
+**The table** (2026-12-03, 09:17, load 1.6 at the start, the machine otherwise idle): the write
+worker 2,695 req/s, 14.4 % of the bare route's 18,654, p99 40 ms; inline 2,066; PostgreSQL 1,025
+(38.0 % of SQLite); two PostgreSQL processes on one tenant 0.85x one. The same bench that morning on
+the tree before the answers' new key: 12.5 % (2,354 req/s, p99 40 ms) and PostgreSQL 39.7 %. NOT
+reached: 25 % of the bare route, p99 under 40 ms (40 at the edge; 32 to 37 in the A/B runs below),
+PostgreSQL at 50 % of SQLite, two processes at 1.5x one; what limits each is below.
+
+The table before (earlier on 2026-12-03, load 3.3 at the start, the machine otherwise idle): the write worker 1,701
 req/s, 10.0 % of the bare route's 17,076, p99 53 ms; inline 1,461; PostgreSQL 690 (40.6 % of SQLite);
 two PostgreSQL processes on one tenant 0.98x one. An exploratory run just before (\`--no-write\`, load
 1.8): bare 19,108, the worker 2,075 (10.9 %, p99 43 ms), inline 1,561, PostgreSQL 868 (41.8 %), two
 processes 0.98x. NOT reached: 25 % of the bare route, p99 under 40 ms, PostgreSQL at 50 % of SQLite,
 two processes at 1.5x one; what limits each is below.
+
+**Where a batch's time goes, and the answers' key** (2026-12-03, an idle machine, load about 1).
+The worker thread was timed per batch for a while (a temporary counter, not kept): it was busy 86 % of
+the time, with batches of about 24 requests (the 50 connections split between the batch being written
+and the next), about 8.9 ms a batch. With two batches in flight the batches shrank to 16 and took
+6.7 ms: a batch costs a fixed 3 ms or so (BEGIN, the head, the COMMIT with its fsync, about 1.8 ms on
+this disk under strace, and the messages) plus about 0.23 ms per request. The server process used 1.1
+to 1.2 of the 2 cores (the worker thread 68 % of one, the event loop 38 %, V8's helper threads 11 %),
+autocannon 15 %: the limit is the worker's one-batch-after-another, not the CPU in all. Writes per
+request: 3.8 pages in the WAL, two of them on random pages of two primary keys (the stored answer's
+owner was the visitor's hash, and so is the visitor link's key); the disk took 120 MB/s.
+Experiments, each against the unchanged tree in the same series (\`--no-write\`, SQLite only), not kept
+unless said: \`synchronous=NORMAL\` (no fsync at COMMIT) 2,621 req/s against 2,167 with FULL; \`OFF\`
+3,077; \`OFF\` and no checkpoints in the worker 3,282 (17 % of the bare route): even without any fsync
+the per-request work keeps the SQLite path under 25 %. A larger page cache (64 MB) and \`mmap_size\`
+changed nothing (2,402 and 2,418 against 2,432). Checkpoints of 10,000 pages instead of 1,000: 8 % and
+6 % more writes in two pairs, but p99 51 and 54 ms (a 40 MB checkpoint stalls a batch). A time-ordered
+answer owner (a timestamp prefix, as a test): 15 % more writes in two pairs. Kept, made real: a banner
+write's stored answer is now owned by the visitor's subject (\`b:<subject id>\`, subject ids ordered by
+creation time), so new answers go to the end of the key's index (services/idempotency.ts; the writers
+read the subject, then the answer; a migration moves the answers stored before). A/B against the tree
+before, alternating, with PostgreSQL: SQLite 2,661 and 2,963 req/s against 2,513 and 2,443 (14.6 and
+15.5 % of the bare route against 12.5 and 11.8 %), p99 37 and 32 ms against 37 and 44; PostgreSQL
+1,015 and 1,154 against 1,026 and 975. Levers left, by this: the visitor link's key is still a hash per
+new visitor (a time prefix in new visitor ids from the widget would order it); the fsync could leave
+the worker's path (COMMIT with \`synchronous=NORMAL\` and an fsync of the WAL from another thread before
+any answer: the same promise, no answer before its batch is on disk; the NORMAL row above is what it
+would give) but is not done, as this work keeps \`synchronous=FULL\` and such a change needs its own
+power-loss test; signing on the main thread after the commit (8 % of the worker); and for the rest the
+per-request work itself (statements 16 % of the worker, signing 8 %, hashing and planning 7 %, GC 7 %).
 
 **The SQLite write in a worker thread** (2026-12-02, evening). On a SQLite file the banner's
 group-commit batches now run in a worker thread with a connection of its own
