@@ -12,7 +12,7 @@ import {
   type StoredChoice,
 } from './consent/cookie';
 import { completeDecisions, effectiveConsent, type Decisions } from './consent/decisions';
-import { randomId } from './consent/random-id';
+import { randomId, visitorIdNow } from './consent/random-id';
 import type { ConsentEvent, Recorder } from './consent/recorder';
 import { needsPrompt } from './consent/reprompt';
 
@@ -83,7 +83,7 @@ export function createConsentStore(config: WidgetConfig, env: StoreEnvironment):
     decide(changes, interaction = 'save_choices') {
       const decisions = completeDecisions(config.purposes, choice?.decisions ?? {}, changes);
       choice = {
-        visitorId: choice?.visitorId ?? visitorId ?? randomId('v_'),
+        visitorId: choice?.visitorId ?? visitorId ?? visitorIdNow(),
         configVersion: config.configVersion,
         materialVersion: config.materialVersion,
         madeAt: env.nowSeconds(),

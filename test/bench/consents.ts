@@ -11,6 +11,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { Dialect } from '../../server/db/create-db.js';
+import { visitorIdNow } from '../../widget/consent/random-id.js';
 import { startBenchServer, type ServerKind } from './server-process.js';
 
 const CONNECTIONS = 50;
@@ -65,7 +66,8 @@ async function freshStore(
 function consentBody(publicKey: string): string {
   return JSON.stringify({
     key: publicKey,
-    visitorId: `v_${crypto.randomBytes(16).toString('base64url')}`,
+    // A new visitor per request, with an id made as the widget makes it.
+    visitorId: visitorIdNow(),
     decisions: { necessary: true, analytics: true, ads: false },
     configVersion: 1,
     locale: 'nl',

@@ -6,7 +6,7 @@ import {
   rejectAllDecisions,
 } from '../../widget/consent/decisions';
 import { needsPrompt } from '../../widget/consent/reprompt';
-import { randomId } from '../../widget/consent/random-id';
+import { randomId, visitorIdNow } from '../../widget/consent/random-id';
 import { purposes } from './fixtures';
 
 describe('what the buttons decide', () => {
@@ -65,5 +65,16 @@ describe('random ids', () => {
     const id = randomId('v_');
     expect(id).toMatch(/^v_[0-9a-f]{32}$/);
     expect(randomId('v_')).not.toBe(id);
+  });
+
+  it('a visitor id starts with the time it was made, then 128 random bits', () => {
+    const before = Date.now();
+    const id = visitorIdNow();
+    const after = Date.now();
+    expect(id).toMatch(/^v_[0-9a-f]{44}$/);
+    const madeAt = parseInt(id.slice(2, 14), 16);
+    expect(madeAt).toBeGreaterThanOrEqual(before);
+    expect(madeAt).toBeLessThanOrEqual(after);
+    expect(visitorIdNow().slice(14)).not.toBe(id.slice(14));
   });
 });

@@ -5,7 +5,17 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { newOrderedId, sha256Hex } from '../../ids.js';
 
-export const visitorHash = (visitorId: string): string => sha256Hex(`visitor:${visitorId}`);
+/** The widget's visitor ids: the time they were made (ms, 12 hex digits), then 128 random bits. */
+const TIMED_VISITOR_ID = /^v_([0-9a-f]{12})[0-9a-f]{32}$/;
+
+/**
+ * What the server stores of a visitor id: its hash, after the id's time where it has one,
+ * so the visitor links of new visitors go to the end of their index (ordered by time)
+ * instead of a random page of it per write. The time tells no more than the link's own
+ * created_at; ids without one (earlier widgets, tools) hash as before.
+ */
+export const visitorHash = (visitorId: string): string =>
+  (TIMED_VISITOR_ID.exec(visitorId)?.[1] ?? '') + sha256Hex(`visitor:${visitorId}`);
 
 export async function findSubjectByVisitor(
   db: Kysely<Database>,
