@@ -32,12 +32,14 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-03, 09:17, load 1.6 at the start, the machine otherwise idle): the write
-worker 2,695 req/s, 14.4 % of the bare route's 18,654, p99 40 ms; inline 2,066; PostgreSQL 1,025
-(38.0 % of SQLite); two PostgreSQL processes on one tenant 0.85x one. The same bench that morning on
-the tree before the answers' new key: 12.5 % (2,354 req/s, p99 40 ms) and PostgreSQL 39.7 %. NOT
-reached: 25 % of the bare route, p99 under 40 ms (40 at the edge; 32 to 37 in the A/B runs below),
-PostgreSQL at 50 % of SQLite, two processes at 1.5x one; what limits each is below.
+**The table** (2026-12-03, 09:40, load 2.8 at the start, the machine otherwise idle): the write
+worker 2,695 req/s, 15.0 % of the bare route's 18,022, p99 36 ms; inline 2,437; PostgreSQL 1,318
+(48.9 % of SQLite); two PostgreSQL processes on one tenant 0.61x one. A run just after (\`--no-write\`):
+14.9 % (2,641 req/s, p99 36 ms), PostgreSQL 982 (37.2 %), two processes 0.85x: the PostgreSQL rows
+move most from run to run. The same bench that morning on the tree before the two new keys (below):
+12.5 % (2,354 req/s, p99 40 ms), PostgreSQL 39.7 %. NOT reached: 25 % of the bare route, PostgreSQL
+at 50 % of SQLite (once 48.9 %, once 37.2 %), two processes at 1.5x one; p99 under 40 ms is reached in
+these runs (36 ms); what limits each is below.
 
 The table before (earlier on 2026-12-03, load 3.3 at the start, the machine otherwise idle): the write worker 1,701
 req/s, 10.0 % of the bare route's 17,076, p99 53 ms; inline 1,461; PostgreSQL 690 (40.6 % of SQLite);
@@ -46,7 +48,7 @@ two PostgreSQL processes on one tenant 0.98x one. An exploratory run just before
 processes 0.98x. NOT reached: 25 % of the bare route, p99 under 40 ms, PostgreSQL at 50 % of SQLite,
 two processes at 1.5x one; what limits each is below.
 
-**Where a batch's time goes, and the answers' key** (2026-12-03, an idle machine, load about 1).
+**Where a batch's time goes, and two keys made ordered** (2026-12-03, an idle machine, load about 1).
 The worker thread was timed per batch for a while (a temporary counter, not kept): it was busy 86 % of
 the time, with batches of about 24 requests (the 50 connections split between the batch being written
 and the next), about 8.9 ms a batch. With two batches in flight the batches shrank to 16 and took
@@ -68,8 +70,12 @@ creation time), so new answers go to the end of the key's index (services/idempo
 read the subject, then the answer; a migration moves the answers stored before). A/B against the tree
 before, alternating, with PostgreSQL: SQLite 2,661 and 2,963 req/s against 2,513 and 2,443 (14.6 and
 15.5 % of the bare route against 12.5 and 11.8 %), p99 37 and 32 ms against 37 and 44; PostgreSQL
-1,015 and 1,154 against 1,026 and 975. Levers left, by this: the visitor link's key is still a hash per
-new visitor (a time prefix in new visitor ids from the widget would order it); the fsync could leave
+1,015 and 1,154 against 1,026 and 975. Then the visitor link's key too: the widget's new visitor ids start
+with the time they were made (\`v_\` + 12 hex digits of milliseconds + 128 random bits) and the server
+keeps that time in front of the id's hash (services/subjects/subjects-core.ts; ids without it hash as
+before), so a new visitor's link goes to the end of its index. A/B against the tree just before,
+alternating (\`--no-write\`, SQLite): 2,864 and 2,931 req/s against 2,528 and 2,766, p99 33 and 32 ms
+against 37 and 36. Levers left, by this: the fsync could leave
 the worker's path (COMMIT with \`synchronous=NORMAL\` and an fsync of the WAL from another thread before
 any answer: the same promise, no answer before its batch is on disk; the NORMAL row above is what it
 would give) but is not done, as this work keeps \`synchronous=FULL\` and such a change needs its own
