@@ -88,10 +88,11 @@ export function kyselyConsentWriter(
         ) ?? null;
       // Answers are owned by the subject: only a request whose subject exists can have one.
       const answers = new Map<string, string>();
-      const withAnswer = keys.flatMap((k) => {
+      const answerKeys = keys.map((k) => {
         const subject = subjectOf(k);
-        return k.answer && subject ? [{ ...k.answer, owner: k.answer.owner(subject.id) }] : [];
+        return k.answer && subject ? { ...k.answer, owner: k.answer.owner(subject.id) } : null;
       });
+      const withAnswer = answerKeys.filter((a) => a !== null);
       if (withAnswer.length > 0) {
         const rows = await trx
           .selectFrom('idempotency_keys')
@@ -170,12 +171,10 @@ export function kyselyConsentWriter(
           .execute();
         for (const row of latest) latestOf.set(row.subject_id, { seq: row.seq, hash: row.hash });
       }
-      return keys.map((k): ConsentWriteRead => {
+      return keys.map((k, i): ConsentWriteRead => {
         const subject = subjectOf(k);
-        const answer =
-          k.answer && subject
-            ? answers.get(`${k.answer.owner(subject.id)}\n${k.answer.clientEventId}`)
-            : undefined;
+        const key = answerKeys[i];
+        const answer = key ? answers.get(`${key.owner}\n${key.clientEventId}`) : undefined;
         return {
           ...(answer !== undefined ? { answer } : {}),
           subject,
