@@ -1,8 +1,8 @@
 // The consent write's statements through Kysely: PostgreSQL, and any write inside a
 // caller's transaction on SQLite. The head row is locked first and written once;
-// the plans' rows go in one multi-row statement per table, so a batch of writes costs
-// about as many round trips as one.
-import { PostgresAdapter, type Kysely } from 'kysely';
+// the plans' rows go in one multi-row statement per table, and on PostgreSQL those
+// statements travel as one query, so a batch of writes costs as many round trips as one.
+import { PostgresAdapter, sql, type Kysely, type OperationNodeSource } from 'kysely';
 import type {
   ConsentWriter,
   ConsentReadKey,
@@ -14,6 +14,8 @@ import type { ConsentStateTable, Database, IdempotencyKeysTable } from './databa
 
 /** Rows per statement: far below either database's limit on bound parameters. */
 const CHUNK = 400;
+/** PostgreSQL's limit on the bound parameters of one statement (a 16-bit count). */
+const MAX_PARAMETERS = 65_535;
 
 export function kyselyConsentWriter(
   trx: Kysely<Database>,
@@ -186,72 +188,95 @@ export function kyselyConsentWriter(
 
     async apply(plans: ConsentWritePlan[]): Promise<void> {
       if (plans.length === 0) return;
-      const tenantId = plans[0].tenantId;
-      const fresh = plans.flatMap((p) => (p.newSubject ? [p.newSubject] : []));
-      for (const part of chunks(fresh)) {
-        await trx
-          .insertInto('subjects')
-          .values(
-            part.map((s) => ({
-              id: s.id,
-              tenant_id: tenantId,
-              restricted: 0 as const,
-              created_at: s.at,
-              updated_at: s.at,
-              last_activity_at: s.at,
-            })),
-          )
-          .execute();
-        await trx
-          .insertInto('subject_visitors')
-          .values(
-            part.map((s) => ({
-              tenant_id: tenantId,
-              visitor_hash: s.visitorHash,
-              subject_id: s.id,
-              created_at: s.at,
-            })),
-          )
-          .execute();
-      }
-      for (const part of chunks(plans.flatMap((p) => p.events)))
-        await trx.insertInto('consent_events').values(part).execute();
-      for (const part of chunks(
-        lastPerKey(
-          plans.flatMap((p) => p.states),
-          (s) => `${s.subject_id}\n${s.purpose}\n${s.channel}`,
-        ),
-      ))
-        await upsertState(trx, part);
-      const touches = new Map<string, string[]>();
-      for (const { touch } of plans)
-        if (touch) touches.set(touch.at, [...(touches.get(touch.at) ?? []), touch.subjectId]);
-      for (const [at, subjectIds] of touches) {
-        for (const part of chunks(subjectIds))
-          await trx
-            .updateTable('subjects')
-            .set({ last_activity_at: at })
-            .where('id', 'in', part)
-            .execute();
-      }
-      for (const part of chunks(plans.flatMap((p) => p.feed)))
-        await trx.insertInto('feed_events').values(part).execute();
-      const answers = lastPerKey(
-        plans.flatMap((p) => (p.answer ? [p.answer] : [])),
-        (a) => `${a.owner}\n${a.client_event_id}`,
-      );
-      for (const part of chunks(answers)) await saveAnswers(trx, part);
-      const last = plans.at(-1)!.cursor;
-      if (plans.some((p) => p.events.length > 0)) {
-        await trx
-          .updateTable('ledger_heads')
-          .set({ ledger_seq: last.seq, ledger_hash: last.hash, feed_seq: last.feedSeq })
-          .where('tenant_id', '=', tenantId)
-          .execute();
-      }
+      const statements = statementsOf(trx, plans);
+      if (postgres && statements.length > 1 && (await runAsOne(trx, statements))) return;
+      for (const statement of statements) await statement.execute();
     },
   };
   return writer;
+}
+
+type Statement = OperationNodeSource & { execute(): Promise<unknown> };
+
+/**
+ * The statements that write the plans, in an order that satisfies the foreign keys when
+ * run one after another: subjects before their links and events. A plan never both
+ * creates and touches a subject, and a batch holds each subject once (writeConsentBatch),
+ * so no two statements write the same row.
+ */
+function statementsOf(trx: Kysely<Database>, plans: ConsentWritePlan[]): Statement[] {
+  const tenantId = plans[0].tenantId;
+  const statements: Statement[] = [];
+  const fresh = plans.flatMap((p) => (p.newSubject ? [p.newSubject] : []));
+  for (const part of chunks(fresh)) {
+    statements.push(
+      trx.insertInto('subjects').values(
+        part.map((s) => ({
+          id: s.id,
+          tenant_id: tenantId,
+          restricted: 0 as const,
+          created_at: s.at,
+          updated_at: s.at,
+          last_activity_at: s.at,
+        })),
+      ),
+      trx.insertInto('subject_visitors').values(
+        part.map((s) => ({
+          tenant_id: tenantId,
+          visitor_hash: s.visitorHash,
+          subject_id: s.id,
+          created_at: s.at,
+        })),
+      ),
+    );
+  }
+  for (const part of chunks(plans.flatMap((p) => p.events)))
+    statements.push(trx.insertInto('consent_events').values(part));
+  const states = lastPerKey(
+    plans.flatMap((p) => p.states),
+    (s) => `${s.subject_id}\n${s.purpose}\n${s.channel}`,
+  );
+  for (const part of chunks(states)) statements.push(upsertState(trx, part));
+  const touches = new Map<string, string[]>();
+  for (const { touch } of plans)
+    if (touch) touches.set(touch.at, [...(touches.get(touch.at) ?? []), touch.subjectId]);
+  for (const [at, subjectIds] of touches)
+    for (const part of chunks(subjectIds))
+      statements.push(
+        trx.updateTable('subjects').set({ last_activity_at: at }).where('id', 'in', part),
+      );
+  for (const part of chunks(plans.flatMap((p) => p.feed)))
+    statements.push(trx.insertInto('feed_events').values(part));
+  const answers = lastPerKey(
+    plans.flatMap((p) => (p.answer ? [p.answer] : [])),
+    (a) => `${a.owner}\n${a.client_event_id}`,
+  );
+  for (const part of chunks(answers)) statements.push(saveAnswers(trx, part));
+  if (plans.some((p) => p.events.length > 0)) {
+    const last = plans.at(-1)!.cursor;
+    statements.push(
+      trx
+        .updateTable('ledger_heads')
+        .set({ ledger_seq: last.seq, ledger_hash: last.hash, feed_seq: last.feedSeq })
+        .where('tenant_id', '=', tenantId),
+    );
+  }
+  return statements;
+}
+
+/**
+ * PostgreSQL: all the statements as data-modifying WITH clauses of one query, so a batch
+ * costs one round trip and one parse instead of one per table. Each clause runs to
+ * completion whether or not the query reads it, and foreign keys are checked at the end
+ * of the statement, when every clause's rows are in. False (nothing run) when the
+ * query would pass PostgreSQL's limit on bound parameters.
+ */
+async function runAsOne(trx: Kysely<Database>, statements: Statement[]): Promise<boolean> {
+  const clauses = statements.map((statement, i) => sql`${sql.raw(`w${i}`)} AS (${statement})`);
+  const query = sql`WITH ${sql.join(clauses)} SELECT 1`.compile(trx);
+  if (query.parameters.length > MAX_PARAMETERS) return false;
+  await trx.executeQuery(query);
+  return true;
 }
 
 function chunks<T>(rows: T[]): T[][] {
@@ -265,8 +290,8 @@ function lastPerKey<T>(rows: T[], key: (row: T) => string): T[] {
   return [...new Map(rows.map((row) => [key(row), row])).values()];
 }
 
-async function upsertState(trx: Kysely<Database>, rows: ConsentStateTable[]): Promise<void> {
-  await trx
+function upsertState(trx: Kysely<Database>, rows: ConsentStateTable[]) {
+  return trx
     .insertInto('consent_state')
     .values(rows)
     .onConflict((oc) =>
@@ -279,13 +304,12 @@ async function upsertState(trx: Kysely<Database>, rows: ConsentStateTable[]): Pr
         expires_at: eb.ref('excluded.expires_at'),
         objection_lifted_at: eb.ref('excluded.objection_lifted_at'),
       })),
-    )
-    .execute();
+    );
 }
 
 /** Stores the answers, taking over expired ones of the same owner and id. */
-async function saveAnswers(trx: Kysely<Database>, rows: IdempotencyKeysTable[]): Promise<void> {
-  await trx
+function saveAnswers(trx: Kysely<Database>, rows: IdempotencyKeysTable[]) {
+  return trx
     .insertInto('idempotency_keys')
     .values(rows)
     .onConflict((oc) =>
@@ -293,6 +317,5 @@ async function saveAnswers(trx: Kysely<Database>, rows: IdempotencyKeysTable[]):
         response: eb.ref('excluded.response'),
         created_at: eb.ref('excluded.created_at'),
       })),
-    )
-    .execute();
+    );
 }
