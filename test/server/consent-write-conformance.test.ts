@@ -63,7 +63,8 @@ function banner(visitor: string, decisions: Decisions, clientEventId: string): C
       gpc: false,
       interaction: 'save_choices',
       ipTruncated: '203.0.113.0',
-      userAgent: 'Mozilla/5.0 (conformance)',
+      // Quotes, a backslash, braces, commas and the word NULL: what an array literal must escape.
+      userAgent: 'Mozilla/5.0 (conformance; "quoted" \\ {a,b} NULL)',
       clientEventId,
       published,
     },
