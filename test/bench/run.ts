@@ -32,7 +32,45 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-03, 09:40, load 2.8 at the start, the machine otherwise idle): the write
+**The table** (2026-12-03, 11:49, load 1.4 at the start, the machine otherwise idle): the write worker 1,913 req/s, 12.4 % of the
+bare route's 15,432, p99 53 ms; inline 1,371; PostgreSQL 805 (42.1 % of SQLite); two PostgreSQL
+processes on one tenant 0.84x one. A run just after (\`--no-write\`, load 1.7, the bare route at 10,590):
+13.1 %, p99 78 ms, PostgreSQL 52.6 %, two processes 0.84x. The SQLite path did not change since the
+morning's table below (15.0 %, p99 36 ms): this machine's speed, its disk flushes above all, moves
+by the hour. NOT reached: 25 % of the bare route, p99 under 40 ms in these runs, PostgreSQL at 50 %
+of SQLite in every run (42.1 % and 52.6 %), two processes at 1.5x one; what limits each is below.
+
+**PostgreSQL: one query per batch, rows as arrays** (2026-12-03, the afternoon; this machine was
+slower than in the morning: the bare route did 9,000 to 15,000 req/s instead of 18,000, so compare
+ratios within a run). Timed per batch with a temporary counter (not kept), a batch of
+about 25 requests held the tenant's head for about 30 ms: 2 ms to take it, 2.4 to read, 4.4 to
+plan (the chain hashes and the receipts' signatures), 14.7 to run the eight statements, the rest
+the COMMIT. PostgreSQL's own log (\`log_min_duration_statement = 0\` for one run) put the
+statements' parse and plan at 3.4 ms of that and their execution at 4.8: most of the time went to
+statements whose text and parameters grew with the batch (a parameter per cell, thousands a batch).
+Two changes, each against the tree before it, taken in turn (\`--no-write\`):
+1. All the statements of a batch in one query, as data-modifying WITH clauses (one round trip, one
+   parse; db/kysely-consent-writer.ts): one process 346 (a disturbed run) and 606 req/s against 440
+   and 591, two processes 440 and 615 against 293 and 508, server CPU per request with two
+   processes 2.26 and 1.63 ms against 2.46 and 1.93. Kept.
+2. Each table's rows as one array per column, turned back into rows by \`unnest\`, so the query's
+   text and its few dozen parameters are the same for one row or hundreds: PostgreSQL at 49.5 and
+   49.9 % of the SQLite path's rate in its run, against 43.8 and 41.0 %; the statement 14 ms a batch
+   instead of 17. Kept. The conformance suite's user agent now holds quotes, a backslash, braces,
+   commas and NULL, so the arrays' escaping is checked byte for byte against the SQLite writers.
+Tried and not kept: the PostgreSQL batches in a worker thread like SQLite's (its own pool, so no
+request parsed on the event loop sits between a batch's round trips while it holds the head): 529
+(a disturbed run) and 715 req/s against 678 and 647, two processes 520 and 570 against 423 and 583,
+no gain; timed in the worker, the batch's one statement still took 17 ms. On two cores the head's
+window is PostgreSQL's work and the CPU that the event loop, the database and the load generator
+share, not waiting for the event loop. Two processes on one tenant stay at 0.8 to 1.0x one: the
+head row orders every batch of a tenant, each process gets the row half the time with half the
+batch, and the machine has no third core for the second process (vmstat during the run: about 55 %
+busy with one process, 75 % with two). What would make a second process help is still what the
+paragraph on two processes below says: a head held for less than the transaction (a sequencer) or
+each tenant's writes sent to one process.
+
+**The table before** (2026-12-03, 09:40, load 2.8 at the start, the machine otherwise idle): the write
 worker 2,695 req/s, 15.0 % of the bare route's 18,022, p99 36 ms; inline 2,437; PostgreSQL 1,318
 (48.9 % of SQLite); two PostgreSQL processes on one tenant 0.61x one. A run just after (\`--no-write\`):
 14.9 % (2,641 req/s, p99 36 ms), PostgreSQL 982 (37.2 %), two processes 0.85x: the PostgreSQL rows
