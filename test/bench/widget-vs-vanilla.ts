@@ -343,6 +343,25 @@ export async function runWidgetVsVanillaBench(): Promise<Rows> {
 }
 
 export const WIDGET_VS_VANILLA_NOTES = `
+**A trace of the page, and what 0.6x would take** (2026-12-03, the afternoon). A run (\`--no-write\`,
+load 0.7): 0.76x, Akkoord's banner at 784 ms against vanilla-cookieconsent's 1,029; widget.js in at
+455 ms, the banner visible 320 ms later. A Chromium trace of one load (the phone profile; tracing
+slows it) and CPU profiles of five more (200 us sampling, widget.js mapped back to its sources) say
+where those milliseconds go. Before widget.js is even asked for: the host page's HTML is in at
+175 ms, and committing the navigation and starting the parser take the renderer's main thread
+another 40 to 130 ms at 4x CPU, so the request leaves at 225 to 314 ms, when the parser (or its
+preload scanner) meets the tag; the tag is already the head's first element after the title and
+icon, so no change to the host page moves it earlier, and \`fetchpriority\` would not either (no other
+request competes). After it arrives: the script's own task (compiling and running the bundle,
+about 26 ms of Akkoord's code per load in the profiles), the banner built in the next task (about
+40 ms, most of it creating the elements and attaching the stylesheet), the style and layout of a
+page still loading (30 to 60 ms), then the frame that shows the banner and the one in which the
+bench sees it. Each step is the browser's or already split; at 4x CPU they add up to 150 ms or
+more after arrival, so with widget.js in at about 450 ms the banner is seen at about 600 ms at the
+earliest: 0.6x of vanilla-cookieconsent's 900 to 1,030 ms is 540 to 620. What would get under it
+is a banner on screen before the script arrives (markup the site puts in its own HTML, which the
+script then takes over), which is a different embed from one script tag: not done.
+
 **On an idle machine** (2026-12-03, load average 1.3 to 2.8 at each start; four runs of 5 loads each,
 the table is the last): 0.77x, 0.78x, 0.77x and 0.87x, Akkoord's banner visible at 669 to 778 ms against
 vanilla-cookieconsent's 853 to 894 ms. Akkoord's code ran in no long task at the median (at most one,
