@@ -295,7 +295,11 @@ async function runAsOne(trx: Kysely<Database>, statements: Statement[]): Promise
   return true;
 }
 
-/** The integer columns of the tables the write inserts into; every other column is text. */
+/**
+ * The integer columns of the tables the write inserts into; every other column is text. A
+ * new integer column missing here fails the insert on PostgreSQL ("is of type integer but
+ * expression is of type text"), which the conformance suite runs.
+ */
 const INTEGER_COLUMNS = new Set(['seq', 'config_version', 'gpc', 'event_seq', 'restricted']);
 
 /**
