@@ -227,19 +227,30 @@ a third of the bytes written per consent).
 `;
 
 const GROWTH_NOTES = `
-**Writes as the store grows.** At 1 M ledger rows consent writes run at 89 % of the empty store's rate
-(CPU per request 87 %), at 10 M at 72 % (CPU 73 %): the target, within 20 % at 10 M, is NOT reached.
-Profiles of the empty and the 1 M server (\`BENCH_CPU_PROF\`) differ almost only in better-sqlite3's
-transaction function, that is the COMMIT: WAL writes and checkpoints into a larger file, and the one
-index still keyed at random (subject_visitors by visitor hash, 3.3 M entries at 10 M rows) taking a
-page read and a dirty page per write. A 128 MiB page cache did not change the 1 M figure (84 %);
-\`wal_autocheckpoint = 10000\` made the CPU per request equal at 1 M but left req/s at 89 % and doubled
-p99, so neither was kept. Time-ordered subject ids (this round) removed the other random indexes.
-The 10 M store takes about 10 minutes to build (13 GB), so it is built only with \`BENCH_GROWTH_10M=1\`.
+**Writes as the store grows** (the table: 2026-12-03, load 1.2 at the start, the machine otherwise
+idle). At 1 M ledger rows consent writes ran at 107 % of the empty store's rate, at 10 M at 91 %
+(CPU per request 91 %): the target, within 20 % at 10 M, is reached (it was 72 % on 2026-11-29).
+What changed between: the keys every write adds to are now ordered by time, so a new write appends
+to the end of each index instead of reading and dirtying a random page of it: subject ids, the
+stored answer's owner (the subject, \`b:<subject id>\`) and the visitor link (the widget's ids carry
+their time, and the server keeps it in front of the hash). The bulk store's 3.3 M visitor links at
+10 M rows are hashed without a time, as a store's links made before the change are, so new links
+append after them. The 10 M store takes 5 to 10 minutes to build (13 GB), so it is built only with
+\`BENCH_GROWTH_10M=1\`.
 
-**Audience.** 237,000 subjects/s at 1 M subjects, over the 200,000 target: one covering index
-(tenant, purpose, channel, status, subject_id, expires_at) answers a batch from one index range, and the
-server runs in its own process (before, the client shared its event loop).
+**Audience: NOT reached since the recipient log.** 104,000 subjects/s at 1 M subjects (with a
+\`feed:read\` key, nothing decrypted), under the 200,000 target; it was 237,000 on 2026-11-29. Since
+then every audience pull logs each person in it as disclosed to the key (the Art. 19 recipient
+log, services/registers/disclosures.ts): one upsert per person per pull, written before the batch
+is sent. Measured the same hour: the current tree 104,000 (the table) and 101,000 subjects/s; with the log
+switched off for a test (not kept) 375,000; the tree of 2026-11-29, before the log, 511,000.
+A CPU profile of the server during the pull: 64 % in the SQLite statements (mostly the 1,000-row
+upserts into disclosures, keyed by tenant, subject, recipient and categories), 15 % in Kysely
+building them. Writing a batch's disclosures in one transaction (one flush instead of five) did not
+change the rate (96,000): the cost is the rows, not the flushes. What would: a log whose rows do not
+grow with the audience on every pull, e.g. one row per pull and recipient with the range of
+subject ids it covered, expanded to per-person entries only when a person asks (GDPR-36 reads it
+per person); not done, as it changes the register's model.
 `;
 
 const benches: Bench[] = [
