@@ -1,7 +1,8 @@
 // The consent write's statements through Kysely: PostgreSQL, and any write inside a
 // caller's transaction on SQLite. The head row is locked first and written once;
-// the plans' rows go in one multi-row statement per table, and on PostgreSQL those
-// statements travel as one query, so a batch of writes costs as many round trips as one.
+// the plans' rows go in one multi-row statement per table. On PostgreSQL those statements
+// travel as one query, each table's rows as one array per column, so a batch of writes
+// costs one round trip and a query whose size does not grow with the batch.
 import {
   PostgresAdapter,
   sql,
