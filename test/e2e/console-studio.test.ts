@@ -173,17 +173,22 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await frameSays('Visitor statistics');
     await press(snl.layer, snl.settings);
     await frameSays('Visitor statistics');
-    expect(
-      await frame()
-        .locator('body')
-        .evaluate((body) =>
-          Boolean(
-            [...body.children]
-              .find((e) => e.shadowRoot)
-              ?.shadowRoot?.querySelector('[role="dialog"]'),
-          ),
-        ),
-    ).toBe(true);
+    // The settings dialog's script is fetched on demand: it opens a moment after the press.
+    await expect
+      .poll(
+        () =>
+          frame()
+            .locator('body')
+            .evaluate((body) =>
+              Boolean(
+                [...body.children]
+                  .find((e) => e.shadowRoot)
+                  ?.shadowRoot?.querySelector('[role="dialog"]'),
+              ),
+            ),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     await press(snl.width, snl.desktop);
     await press(snl.previewLanguage, 'nl');
     await frameSays('Bezoekersstatistieken');
