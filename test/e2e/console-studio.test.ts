@@ -152,6 +152,24 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
           { timeout: 20_000 },
         )
         .toContain(text);
+    /** Waits until the banner's shadow root in the preview holds an element matching `selector`. */
+    const frameHas = (selector: string) =>
+      expect
+        .poll(
+          () =>
+            frame()
+              .locator('body')
+              .evaluate(
+                (body, wanted) =>
+                  Boolean(
+                    [...body.children].find((e) => e.shadowRoot)?.shadowRoot?.querySelector(wanted),
+                  ),
+                selector,
+              )
+              .catch(() => false),
+          { timeout: 20_000 },
+        )
+        .toBe(true);
     await frameSays('Bezoekersstatistieken');
     const press = async (group: string, name: string) => {
       const button = page
@@ -174,21 +192,7 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await press(snl.layer, snl.settings);
     await frameSays('Visitor statistics');
     // The settings dialog's script is fetched on demand: it opens a moment after the press.
-    await expect
-      .poll(
-        () =>
-          frame()
-            .locator('body')
-            .evaluate((body) =>
-              Boolean(
-                [...body.children]
-                  .find((e) => e.shadowRoot)
-                  ?.shadowRoot?.querySelector('[role="dialog"]'),
-              ),
-            ),
-        { timeout: 20_000 },
-      )
-      .toBe(true);
+    await frameHas('[role="dialog"]');
     await press(snl.width, snl.desktop);
     await press(snl.previewLanguage, 'nl');
     await frameSays('Bezoekersstatistieken');
@@ -250,22 +254,7 @@ describe.skipIf(skipBrowserTests)('the banner studio in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     expect(await page.getByLabel(snl.position, { exact: true }).inputValue()).toBe('corner');
-    await expect
-      .poll(
-        () =>
-          frame()
-            .locator('body')
-            .evaluate((body) =>
-              Boolean(
-                [...body.children]
-                  .find((e) => e.shadowRoot)
-                  ?.shadowRoot?.querySelector('.ak.corner'),
-              ),
-            )
-            .catch(() => false),
-        { timeout: 20_000 },
-      )
-      .toBe(true);
+    await frameHas('.ak.corner');
     await axeStatus.waitFor({ timeout: 30_000 });
 
     // Publish: the summary, material, an explicit confirmation.
