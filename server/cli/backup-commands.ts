@@ -40,9 +40,9 @@ const POSTGRES_RESTORE =
   'restore writes SQLite databases only. This DATABASE_URL is PostgreSQL: restore the dump with pg_restore ' +
   'and put back the root secret kept with it. See docs/backup.md.';
 
-function location(): DataLocation {
+function location(out: Output): DataLocation {
   try {
-    return loadDataLocation();
+    return loadDataLocation(out.io.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
@@ -54,15 +54,20 @@ function location(): DataLocation {
  * (copyLiveDatabase), with the secret sealed into it.
  */
 export async function backupCommand(out: Output, target: string, options: BackupOptions) {
-  if (!location().databaseUrl.startsWith('sqlite:')) throw new CliError(POSTGRES_BACKUP);
+  if (!location(out).databaseUrl.startsWith('sqlite:')) throw new CliError(POSTGRES_BACKUP);
   const file = path.resolve(target);
   if (fs.existsSync(file) && !options.force)
     throw new CliError(`${target} exists; choose a new path or pass --force to overwrite it`);
-  const passphrase = readPassphrase(options.passphraseFile, backupPassphraseFromEnv(), 'encrypt');
+  const passphrase = readPassphrase(
+    options.passphraseFile,
+    backupPassphraseFromEnv(out.io.env),
+    'encrypt',
+  );
   // The live database is neither migrated nor written to here: after a write by the
   // backup's own connection, the server's writers waited past their busy timeout while
   // the copy ran. The fingerprint goes into the copy instead.
   const result = await withContext(
+    out,
     async (ctx) => {
       makePrivateDir(path.dirname(file));
       if (options.force) removeDatabaseFiles(file);
@@ -119,7 +124,7 @@ export async function backupCommand(out: Output, target: string, options: Backup
 export async function restoreCommand(out: Output, source: string, options: BackupOptions) {
   const from = path.resolve(source);
   if (!fs.existsSync(from)) throw new CliError(`No backup at ${source}`);
-  const where = location();
+  const where = location(out);
   if (!where.databaseUrl.startsWith('sqlite:')) throw new CliError(POSTGRES_RESTORE);
   const dbFile = path.resolve(where.databaseUrl.slice('sqlite:'.length));
   const secretFile = path.join(where.dataDir, 'secret');
@@ -127,7 +132,11 @@ export async function restoreCommand(out: Output, source: string, options: Backu
     throw new CliError(
       'The backup is the database of DATABASE_URL itself; restore into another DATABASE_URL',
     );
-  const passphrase = readPassphrase(options.passphraseFile, backupPassphraseFromEnv(), 'open');
+  const passphrase = readPassphrase(
+    options.passphraseFile,
+    backupPassphraseFromEnv(out.io.env),
+    'open',
+  );
 
   const backup = createStore(`sqlite:${from}`);
   let secret: string;

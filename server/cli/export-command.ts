@@ -24,6 +24,7 @@ export async function exportCommand(
   if (options.out && fs.existsSync(options.out))
     throw new CliError(`${options.out} exists; choose a new file name`);
   const result = await withContext(
+    out,
     async (ctx) => {
       const tenant = await requireTenant(ctx, options.tenant);
       const personal = options.personal ?? true;
@@ -46,7 +47,7 @@ export async function exportCommand(
 
       const target = options.out
         ? fs.createWriteStream(options.out, { flags: 'wx', mode: 0o600 })
-        : process.stdout;
+        : out.io.stdout;
       if (options.out) await once(target, 'open');
       const bar = options.out ? out.progress(total, 'export') : out.progress(0, '');
       let lines = 0;

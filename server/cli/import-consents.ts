@@ -245,7 +245,7 @@ export async function importConsentsCommand(
   file: string,
   options: { tenant?: string; skipInvalid?: boolean },
 ) {
-  const summary = await withContext(async (ctx) => {
+  const summary = await withContext(out, async (ctx) => {
     const tenant = await requireTenant(ctx, options.tenant);
     if (tenant.status !== 'active')
       throw new CliError(`Tenant ${tenant.id} is ${tenant.status}; nothing can be imported`);

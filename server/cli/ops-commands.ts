@@ -9,6 +9,7 @@ import { CLI_ACTOR } from './tenant-commands.js';
 
 export async function verifyCommand(out: Output, tenantId: string | undefined) {
   const reports = await withContext(
+    out,
     async (ctx) => {
       const tenants = tenantId
         ? [await requireTenant(ctx, tenantId)]
@@ -46,11 +47,11 @@ export async function verifyCommand(out: Output, tenantId: string | undefined) {
     )
     .join('\n');
   out.result({ ok: reports.every((r) => r.ok), tenants: reports }, human || 'No tenants.');
-  if (!reports.every((r) => r.ok)) process.exitCode = 3;
+  if (!reports.every((r) => r.ok)) out.exitCode = 3;
 }
 
 export async function purgeCommand(out: Output, tenantId: string | undefined) {
-  const result = await withContext(async (ctx) => {
+  const result = await withContext(out, async (ctx) => {
     if (tenantId) await requireTenant(ctx, tenantId);
     const retention = await runRetention(ctx, { tenantId });
     // The proof itself past its retention (ledger, feed, audit log, erasure register), per tenant.

@@ -17,7 +17,7 @@ function show(out: Output, origins: string[], heading: string) {
 }
 
 export async function listOriginsCommand(out: Output, tenantId: string | undefined) {
-  const origins = await withContext(async (ctx) => {
+  const origins = await withContext(out, async (ctx) => {
     await requireTenant(ctx, tenantId);
     return readAllowedOrigins(ctx, tenantId!);
   });
@@ -37,7 +37,7 @@ export async function changeOriginsCommand(
       'Not a valid origin',
       parsed.issues.map((i) => `${String(i.input).slice(0, 100)}: ${i.message}`),
     );
-  const origins = await withContext(async (ctx) => {
+  const origins = await withContext(out, async (ctx) => {
     await requireTenant(ctx, tenantId);
     const current = await readAllowedOrigins(ctx, tenantId!);
     const next =

@@ -1,6 +1,23 @@
 // What the `akkoord` command prints and how it fails, kept apart from the database
 // runtime so that parsing the command line (and --help) loads nothing else.
+import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
+
+/**
+ * Where a command runs: its environment and its two streams. The process's own for the
+ * installed command; the tests run commands in their own process with a captured pair.
+ */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+}
+
+export const processIo: CliIo = {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+};
 
 /** An expected failure: bad input, an unknown id, a refused operation. */
 export class CliError extends Error {
@@ -15,11 +32,14 @@ export class CliError extends Error {
 
 export interface Output {
   json: boolean;
+  io: CliIo;
   /** A result: `human` for a terminal, `data` as one JSON document with --json. */
   result(data: unknown, human: string): void;
   /** A note for people; silent with --json (stdout is then only the result). */
   note(text: string): void;
   progress(total: number, label: string): Progress;
+  /** The exit code the command ends with when it throws nothing (0 unless set). */
+  exitCode: number;
 }
 
 export interface Progress {
@@ -29,22 +49,24 @@ export interface Progress {
 
 const silent: Progress = { update() {}, stop() {} };
 
-export function createOutput(json: boolean): Output {
+export function createOutput(json: boolean, io: CliIo): Output {
   return {
     json,
+    io,
+    exitCode: 0,
     result(data, human) {
-      process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human + '\n');
+      io.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human + '\n');
     },
     note(text) {
-      if (!json) process.stderr.write(text + '\n');
+      if (!json) io.stderr.write(text + '\n');
     },
     progress(total, label) {
       // A bar only where a person watches: not in scripts, pipes or --json.
-      if (json || !process.stderr.isTTY) return silent;
+      if (json || !io.stderr.isTTY) return silent;
       const bar = new cliProgress.SingleBar(
         {
           format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
-          stream: process.stderr,
+          stream: io.stderr,
           hideCursor: true,
         },
         cliProgress.Presets.shades_classic,

@@ -1,7 +1,6 @@
 // What every `akkoord` command shares: opening the store from DATABASE_URL the way
 // the server does, printing a result for people or (--json) for scripts, a progress
 // bar on a terminal, and one error type that ends in a clear message and exit code.
-import pino from 'pino';
 import { createContext } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
@@ -14,18 +13,22 @@ import {
   ensureSecretFingerprint,
   SecretMismatchError,
 } from '../services/tenants/secret-fingerprint.js';
-import { CliError } from './output.js';
+import { CliError, type Output } from './output.js';
 
 export { CliError, type Output } from './output.js';
 
-/** Opens the database of DATABASE_URL (migrating it unless told not to), runs `fn`, closes it. */
+/**
+ * Opens the database of the command's DATABASE_URL (migrating it unless told not to),
+ * runs `fn`, closes it.
+ */
 export async function withContext<T>(
+  out: Output,
   fn: (ctx: AppContext) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(out.io.env);
   } catch (error) {
     throw new CliError((error as Error).message);
   }
@@ -37,7 +40,7 @@ export async function withContext<T>(
     const ctx = createContext({
       db: store,
       config,
-      logger: createLogger(config.logLevel, pino.destination(2)),
+      logger: createLogger(config.logLevel, out.io.stderr),
     });
     await checkSecretOrRefuse(ctx, migrate);
     return await fn(ctx);

@@ -24,7 +24,7 @@ export async function inviteStaffCommand(
       parsed.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`),
     );
   }
-  const invited = await withContext(async (ctx) => {
+  const invited = await withContext(out, async (ctx) => {
     await requireTenant(ctx, opts.tenant);
     return inviteStaff(ctx, { ...parsed.output, tenantId: opts.tenant!, actor: CLI_ACTOR });
   });

@@ -19,7 +19,7 @@ function issuesOf(issues: v.BaseIssue<unknown>[]): string[] {
 export async function createTenantCommand(out: Output, name: string, origins: string[]) {
   const parsed = v.safeParse(CreateTenantBody, { name, allowedOrigins: origins });
   if (!parsed.success) throw new CliError('The tenant is not valid', issuesOf(parsed.issues));
-  const created = await withContext((ctx) => createTenant(ctx, parsed.output, CLI_ACTOR));
+  const created = await withContext(out, (ctx) => createTenant(ctx, parsed.output, CLI_ACTOR));
   out.result(
     created,
     [
@@ -32,7 +32,7 @@ export async function createTenantCommand(out: Output, name: string, origins: st
 }
 
 export async function listTenantsCommand(out: Output) {
-  const tenants = await withContext((ctx) =>
+  const tenants = await withContext(out, (ctx) =>
     ctx.db
       .selectFrom('tenants')
       .select(['id', 'name', 'status', 'delete_after', 'created_at'])
@@ -75,7 +75,7 @@ export async function createKeyCommand(
   scopeList: string,
 ) {
   const scopes = parseScopes(scopeList);
-  const key = await withContext(async (ctx) => {
+  const key = await withContext(out, async (ctx) => {
     await requireTenant(ctx, tenantId);
     return createKey(ctx, tenantId!, scopes, CLI_ACTOR);
   });
@@ -86,7 +86,7 @@ export async function createKeyCommand(
 }
 
 export async function revokeKeyCommand(out: Output, tenantId: string | undefined, keyId: string) {
-  await withContext(async (ctx) => {
+  await withContext(out, async (ctx) => {
     await requireTenant(ctx, tenantId);
     await revokeKey(ctx, tenantId!, keyId, CLI_ACTOR);
   });
@@ -111,7 +111,7 @@ export async function publishConfigCommand(
   const parsed = v.safeParse(TenantConfigSchema, raw);
   if (!parsed.success)
     throw new CliError(`${file} is not a valid configuration`, issuesOf(parsed.issues));
-  const published = await withContext(async (ctx) => {
+  const published = await withContext(out, async (ctx) => {
     await requireTenant(ctx, tenantId);
     return publishConfig(ctx, tenantId!, parsed.output, CLI_ACTOR);
   });

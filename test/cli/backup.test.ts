@@ -16,7 +16,7 @@ import { recordConsentIn } from '../../server/services/consent/consent-write.js'
 import { findOrCreateVisitorSubject } from '../../server/services/subjects/subjects-core.js';
 import { createTenant } from '../../server/services/tenants/tenants.js';
 import { TEST_SECRET } from '../helpers/app.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliProcess } from '../helpers/cli.js';
 import { openTestStore, type TestStore } from '../helpers/db.js';
 
 describe('backup on sqlite', () => {
@@ -78,7 +78,7 @@ describe('backup on sqlite', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    const run = await runCli(['backup', target, '--json'], {
+    const run = await runCliProcess(['backup', target, '--json'], {
       DATABASE_URL: ts.url,
       AKKOORD_BACKUP_PASSPHRASE: 'a passphrase for tests',
     });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoConfig } from '../../server/services/config/demo.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliProcess } from '../helpers/cli.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/db.js';
 
 describe.each(dialects)('akkoord commands on %s', (dialect) => {
@@ -139,13 +139,18 @@ describe.each(dialects)('akkoord commands on %s', (dialect) => {
       [['tenant', 'create', 'X', '--origin', 'not a url'], 1, 'allowedOrigins.0'],
       [['frobnicate'], 2, "unknown command 'frobnicate'"],
     ];
-    // Independent of each other and each a process of its own: run them side by side.
-    const runs = await Promise.all(cases.map(([args]) => runCli(args, env)));
-    for (const [i, [args, code, message]] of cases.entries()) {
-      const run = runs[i];
+    for (const [args, code, message] of cases) {
+      const run = await runCli(args, env);
       expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(code);
       expect(run.stderr, args.join(' ')).toContain(message);
       expect(run.stderr, args.join(' ')).not.toMatch(/at .*\.ts:\d+/);
+    }
+    // The installed command ends its process with the same codes and messages: a refused
+    // operation and a usage error.
+    for (const [args, code, message] of [cases[0]!, cases.at(-1)!]) {
+      const run = await runCliProcess(args, env);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(code);
+      expect(run.stderr, args.join(' ')).toContain(message);
     }
     const json = await runCli(
       ['--json', 'key', 'create', '--tenant', 'ten_nope', '--scopes', 'admin'],
@@ -186,7 +191,8 @@ describe.each(dialects)('akkoord commands on %s', (dialect) => {
       .where('tenant_id', '=', tenant.id)
       .where('seq', '=', 2)
       .execute();
-    const broken = await runCli(['verify', '--tenant', tenant.id], env);
+    // The exit status a cron job or monitor sees: the installed command's process.
+    const broken = await runCliProcess(['verify', '--tenant', tenant.id], env);
     expect(broken.code).toBe(3);
     expect(broken.stdout).toContain(`BROKEN  ${tenant.id}: at event 2`);
   }, 120_000);

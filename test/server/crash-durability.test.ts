@@ -67,7 +67,7 @@ function writeSteadily(url: string, publicKey: string, writers: number) {
 
 describe('crash durability (SQLite, SIGKILL)', () => {
   it('loses no acknowledged consent over several kills, and the chain verifies', async () => {
-    let server: ServerProcess = await startServerProcess(env);
+    let server: ServerProcess = await startServerProcess(env, undefined, { compiled: false });
     const created = await json(
       await fetch(`${server.url}/v1/admin/tenants`, {
         method: 'POST',

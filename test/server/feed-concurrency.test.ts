@@ -4,8 +4,6 @@
 // exactly once and in the order of the database's positions. Runs on SQLite and, when
 // TEST_DATABASE_URL is set, on PostgreSQL, where a naive auto-increment cursor would
 // skip events whose transactions commit after a later one.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendFeedEvent } from '../../server/services/feed/feed-events.js';
 import { readFeedHead } from '../../server/services/feed/feed-watch.js';
@@ -18,67 +16,29 @@ import {
   TEST_SECRET,
   type TestApp,
 } from '../helpers/app.js';
+import { startServerProcess, type ServerProcess } from '../helpers/process.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const WRITERS = 4;
 const PER_WRITER = 500;
 
-interface Served {
-  url: string;
-  child: ChildProcess;
-}
-
-/** `tsx server/main.ts` on a free port; resolves with its URL once it listens. */
-function spawnServer(databaseUrl: string): Promise<Served> {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
+/** The compiled server (what `npm start` runs) on a free port, once it answers. */
+function spawnServer(databaseUrl: string): Promise<ServerProcess> {
+  return startServerProcess(
+    {
       DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
       AKKOORD_SECRET: TEST_SECRET,
       AKKOORD_ADMIN_TOKEN: ADMIN_TOKEN,
-      AKKOORD_RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], child });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function stopServer(served: Served): Promise<void> {
-  return new Promise((resolve) => {
-    if (served.child.exitCode !== null) return resolve();
-    served.child.once('exit', () => resolve());
-    served.child.kill('SIGTERM');
-    setTimeout(() => served.child.kill('SIGKILL'), 10_000).unref();
-  });
+    90_000,
+  );
 }
 
 describe.each(dialects)('gap-free feed on %s with two server processes', (dialect) => {
   let t: TestApp | undefined;
-  const servers: Served[] = [];
+  const servers: ServerProcess[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map(stopServer));
+    await Promise.all(servers.splice(0).map((server) => server.kill()));
     await t?.close();
   });
 
