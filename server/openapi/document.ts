@@ -106,9 +106,34 @@ export const tags: { name: string; description: string }[] = [
   { name: 'Demo', description: 'The demonstration shop served by `npm start`.' },
 ];
 
+/**
+ * Each valibot schema converted once per process: the schemas are constants of the route
+ * modules, and converting all of them was most of the cost of building this document, which
+ * every app (a test starts hundreds) builds on its first request for it. Frozen, because
+ * every document built here shares them.
+ */
+const converted = new WeakMap<object, Json>();
+
 function jsonSchema(schema: v.GenericSchema | Json): Json {
   if (!('~standard' in schema) && !('kind' in schema)) return schema as Json;
-  const converted = toJsonSchema(schema as v.GenericSchema, {
+  let json = converted.get(schema);
+  if (!json) {
+    json = deepFreeze(convert(schema as v.GenericSchema));
+    converted.set(schema, json);
+  }
+  return json;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function convert(schema: v.GenericSchema): Json {
+  const converted = toJsonSchema(schema, {
     errorMode: 'ignore',
     // A loose object passes unknown keys on: say so, so only strict objects reject extra fields.
     overrideSchema: ({ valibotSchema, jsonSchema: json }) =>
