@@ -30,6 +30,9 @@ export default defineConfig({
     setupFiles: ['test/helpers/response-check.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for something another process does (a browser's retry, a mail, a
+    // webhook): vitest's one second is shorter than a busy 2-core machine sometimes needs.
+    expect: { poll: { timeout: 10_000 } },
     // Test files share their worker's module graph instead of importing the server's modules
     // again for each file: that import was most of the suite's time. Tests keep no state in
     // modules (each builds its own app, store and clock), so they do not see each other.
