@@ -67,7 +67,12 @@ export function consentRoutes(ctx: AppContext) {
           ...readRequestContext(c),
           tenantId: tenant.id,
         });
-        return c.body(answer.body, 201, { 'content-type': 'application/json; charset=utf-8' });
+        // Its length given: the compression middleware then leaves this small answer alone
+        // without reading it back, the hottest route's answer written straight to the socket.
+        return c.body(answer.body, 201, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': String(Buffer.byteLength(answer.body)),
+        });
       },
     )
     .get(

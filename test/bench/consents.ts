@@ -109,6 +109,8 @@ async function load(
           'content-type': 'application/json',
           origin: 'https://shop.example',
           'user-agent': 'Mozilla/5.0 (bench)',
+          // As a browser's fetch sends it.
+          'accept-encoding': 'gzip, deflate, br, zstd',
         },
         // A new visitor and clientEventId on every request: no idempotent replays are counted.
         setupRequest: (request) => ({ ...request, body: consentBody(publicKey) }),

@@ -21,7 +21,8 @@ the first write). The bare route is Hono on @hono/node-server parsing the JSON b
 answering 201; the consent API is the whole app (request log, security headers, body limit, CORS,
 validation) on a fresh SQLite file with \`synchronous=FULL\`: every 201 is on disk. Every request has
 a new visitor (its id made as the widget makes it) and clientEventId and records three decisions (three ledger events, the state, a feed
-event, the idempotency row and an Ed25519 receipt). Rate limits are off for the run. Server CPU per
+event, the idempotency row and an Ed25519 receipt), with the headers a browser's fetch sends
+(\`Accept-Encoding: gzip, deflate, br, zstd\` among them). Rate limits are off for the run. Server CPU per
 request is the server process's CPU time over the measured run divided by its 2xx answers. The machine
 is shared with other work (see the load average), so compare the numbers of one run, not runs with
 each other; the CPU-per-request ratio moves less than req/s. With \`TEST_DATABASE_URL\` set the same
