@@ -33,7 +33,62 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-03, 11:49, load 1.4 at the start, the machine otherwise idle): the write worker 1,913 req/s, 12.4 % of the
+**The table** (2026-12-03, 16:11, load 0.6 at the start, the machine otherwise idle): the write
+worker 3,363 req/s, 17.4 % of the bare route's 19,312, p99 28 ms; inline 2,813; PostgreSQL 1,660
+(49.4 % of SQLite); two PostgreSQL processes on one tenant 0.82x one. The bench's requests now carry
+a browser's \`Accept-Encoding\`; with it, the tree before the compression change below (d33e6e7) did
+1,324 and 1,459 req/s at 1.03 to 1.11 ms CPU per request (7.5 and 7.9 % of the bare route in the
+same runs): every browser's choice had cost twice what the tables before said. NOT reached: 25 % of
+the bare route, PostgreSQL at 50 % of SQLite (49.4 %; 48.1 % in a run at 16:05), two processes at
+1.5x one. p99 under 40 ms is reached in these runs (28 and 30 ms).
+
+**A browser's answer went through zlib** (2026-12-03, afternoon). The consent API's answer (the
+consent id, the receipt and the state: 1,043 bytes) was just over the 1 KiB compression threshold.
+For every request with \`Accept-Encoding: gzip\`, which is every browser, the compression middleware
+read it back (which turns @hono/node-server's lightweight answer into a web Response and a stream)
+and gzipped it on zlib's thread pool, to save 255 bytes: about half a millisecond of CPU per answer.
+Now (server/middleware/compression.ts) status and headers are checked before the body is touched;
+answers are compressed from 1,400 bytes on (about one TCP segment); bodies up to 32 KiB are gzipped
+synchronously (0.1 ms for a kilobyte; with the consent answer still compressed that way: 2,476 req/s
+and 0.49 ms CPU per request against 1,450 and 1.0 through the pool); and the consent route gives its
+answer's Content-Length, so the middleware need not read it to learn its size. A/B in turn
+(\`--no-write\`): with \`Accept-Encoding\`, 1,459 and 1,324 req/s before against 3,202 (the threshold
+alone) and 3,363 after; without it (the bench's requests before), the worker 3,158 and 2,972 against
+3,111 and 3,192, and the inline writer, which runs on the event loop, 2,365 and 2,416 against 2,721
+and 2,708 (13 % more at 13 % less CPU per request: reading the body had built a web Response per
+answer). test/server/http-delivery.test.ts checks that the consent answer goes out plain with its
+length.
+
+**What the write must cost for 25 %** (2026-12-03, afternoon, each measured in a run of its own).
+The same app answering 201 right after validation and the tenant lookup, writing nothing (a local
+change, not kept): 6,973 req/s, 41.6 % of the bare route, 0.147 ms CPU per request. The whole write
+path adds about 0.21 ms (0.363 in the table). At 25 % of the bare route (about 4,800 req/s here) the
+server could use at most about 1.3 of the two cores (autocannon takes the rest), about 0.27 ms per
+request: the write would have to cost 0.12 ms instead of 0.21. A profile of the worker thread
+(\`BENCH_CPU_PROF\`, before the compression change): COMMIT 26 % (the WAL writes, the fsync,
+checkpoints), the statements 16 %, Ed25519 signing 9 %, GC 8 %, planning and hashing about 12 %,
+idle 19 %; the main thread 35 % idle, of the rest GC 7 % and the messages to the worker 5 %. Tried
+and not kept: the fsync off the worker's path (the worker's connection at \`synchronous=NORMAL\`, an
+\`fdatasync\` of the WAL file on libuv's thread pool after each COMMIT, the batch's answers released
+after it and the next batch written meanwhile): 2,294 and 2,763 req/s against 2,540 and 2,889 in
+turn, no gain on this disk. What is left is the work per decision (below: one ledger row per
+request), a receipt signed per batch, or fewer indexes.
+
+**PostgreSQL's batch, as PostgreSQL saw it** (2026-12-03, afternoon: one short run with
+auto_explain logging every statement over 8 ms with its trigger times, switched off again after).
+A batch of 45 consents' one query took 8 to 14 ms (once 33, once 40). Its inserts took about 4 ms
+(135 events 0.7 to 1.3 ms, 135 state upserts about 1 ms, 45 rows each for subjects, visitor links,
+feed events and answers 0.2 to 0.8 ms, the 585 foreign-key checks 2 ms), and in nearly every batch
+one insert took 4 to 5 ms longer than its rows warrant, a different table each time, or 30 ms once:
+the length of a scheduler time slice. Two cores are shared by autocannon, the server's two threads,
+PostgreSQL's backends and its WAL writer (vmstat: 35 to 39 % idle over the run), and the backend
+that holds the tenant's head row is preempted while it holds it. The same 135-row upsert in psql,
+alone: 1.5 ms. Tried and not kept: two batches of one tenant in flight (the second waiting for the
+head inside PostgreSQL, so no gap between batches): 1,510 and 1,486 req/s against 1,550 and 1,488.
+This is also why two processes do 0.82x one here: more runnable threads for the same two cores and
+the same row.
+
+**The table at 11:49** (2026-12-03, load 1.4 at the start, the machine otherwise idle): the write worker 1,913 req/s, 12.4 % of the
 bare route's 15,432, p99 53 ms; inline 1,371; PostgreSQL 805 (42.1 % of SQLite); two PostgreSQL
 processes on one tenant 0.84x one. A run just after (\`--no-write\`, load 1.7, the bare route at 10,590):
 13.1 %, p99 78 ms, PostgreSQL 52.6 %, two processes 0.84x. The SQLite path did not change since the
