@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
 import { machineRows, writeSection, type Rows } from './benchmarks-file.js';
@@ -281,7 +281,7 @@ export async function runWidgetVsVanillaBench(): Promise<Rows> {
   await ensureWidgetBuilt();
   const shop = await serveDemoShop();
   const host = await serveHost(shop.url);
-  const browser = await launchChromium();
+  const browser = await launchChromium(CHROMIUM_PATH);
   const rows: Rows = { ...machineRows() };
   try {
     const tools = {

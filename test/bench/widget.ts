@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { measureWidgetSize } from '../../widget/size-budget.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { serveDemoShop } from '../helpers/server.js';
 import { ensureWidgetBuilt } from '../helpers/widget-build.js';
 import { machineRows, writeSection, type Rows } from './benchmarks-file.js';
@@ -151,7 +151,7 @@ export async function runWidgetBench(): Promise<Record<string, number | string>>
     'widget.js brotli bytes': size.brotli,
   };
   const shop = await serveDemoShop();
-  const browser = await launchChromium();
+  const browser = await launchChromium(CHROMIUM_PATH);
   try {
     for (const profile of PROFILES) {
       // One warm-up load, so the server's first-request work is not counted.
