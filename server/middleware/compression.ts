@@ -1,7 +1,7 @@
 // gzip for text answers, for clients that accept it. An answer built in memory is
-// compressed only when it is larger than one TCP segment (about 1,400 bytes): below that
-// gzip saves no packet and no round trip, and the consent API's answer (a receipt, about a
-// kilobyte) would pay for it on every banner choice. A streamed answer (NDJSON exports and
+// compressed only from 1,400 bytes on (about what one TCP segment carries): below that gzip
+// saves a packet at most, and the consent API's answer (a receipt, about a kilobyte) would
+// pay for it on every banner choice. A streamed answer (NDJSON exports and
 // audiences, which can be large) is compressed as it streams. Answers that carry their own
 // encoding (the widget caches its gzipped bundle) and paths the caller skips are left alone.
 import { promisify } from 'node:util';
