@@ -28,6 +28,7 @@ export default defineConfig({
   test: {
     // Every answer a test app gives is checked against /openapi.json.
     setupFiles: ['test/helpers/response-check.setup.ts'],
+    globalSetup: ['test/helpers/postgres-schemas.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // expect.poll waits for something another process does (a browser's retry, a mail, a
