@@ -107,7 +107,7 @@ export async function captureConsent(
           );
           if (seen !== undefined) return { ...(JSON.parse(seen) as CapturedConsent), replay: true };
         }
-        const { row } = await findOrCreateExternalSubject(trx, tenantId, externalId, at);
+        const { row, created } = await findOrCreateExternalSubject(trx, tenantId, externalId, at);
         if (input.email && row.email_enc === null) {
           const sealed = sealEmail(ctx.keyring, input.email);
           await trx
@@ -124,7 +124,8 @@ export async function captureConsent(
             'Double opt-in needs an e-mail address: PUT /v1/subjects/{externalId} with "email" first',
           );
         }
-        const current = await readStateRows(trx, tenantId, row.id);
+        // A person created just now has no consent yet.
+        const current = created ? [] : await readStateRows(trx, tenantId, row.id);
         const changes = decisionsToChanges(published.config, input.decisions, current, {
           grantAs: input.doubleOptIn ? 'pending' : 'granted',
         });
@@ -137,6 +138,9 @@ export async function captureConsent(
           changes,
           capturedAt,
           clientEventId: input.clientEventId ?? null,
+          // Read above (the state in this transaction): the write need not read them again.
+          published,
+          currentRows: current,
         });
         const result: CapturedConsent = {
           id: recorded.consentId,

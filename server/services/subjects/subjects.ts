@@ -49,11 +49,12 @@ export async function findOrCreateExternalSubject(
       last_activity_at: at,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'external_id']).doNothing())
-    .returning('id')
+    .returningAll()
     .executeTakeFirst();
+  if (inserted) return { row: inserted, created: true };
   const row = await findSubjectByExternalId(trx, tenantId, externalId);
   if (!row) throw new Error('subject vanished right after its insert');
-  return { row, created: inserted !== undefined };
+  return { row, created: false };
 }
 
 export async function requireExternalSubject(
