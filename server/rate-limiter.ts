@@ -3,12 +3,13 @@
 // layer's choice (db/rate-limit-store.ts); the middleware that counts requests is
 // middleware/rate-limit.ts. Built by createContext, so it takes the few parts it needs
 // rather than the context it is part of.
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig, RateLimitName } from './config.js';
 import type { Store } from './db/create-db.js';
 import { openRateLimitCounters } from './db/rate-limit-store.js';
 import { RateLimitedError } from './errors.js';
 import { sha256Hex } from './ids.js';
+import { tallyLocally, type Counters } from './rate-limit-tally.js';
 import type { Logger } from './observability/logger.js';
 
 export interface RateLimiter {
@@ -19,6 +20,13 @@ export interface RateLimiter {
 }
 
 const unlimited: RateLimiter = { consume: async () => {}, check: async () => {} };
+
+/**
+ * The limits that guard capacity, hit by every visitor: where processes share the counters
+ * they count in batches (rate-limit-tally.ts). The limits against guessing (logins, keys,
+ * the admin token) count every attempt in the shared store.
+ */
+const countedInBatches: ReadonlySet<RateLimitName> = new Set(['publicPerIp', 'publicPerKey']);
 
 /**
  * One limiter per rule; keys are hashed so no address or key is held in the store. The
@@ -33,12 +41,16 @@ export function createRateLimiter(
   const rule = deps.config.rateLimits[name];
   if (!rule) return unlimited;
   const { logger } = deps;
-  let ready: Promise<RateLimiterAbstract> | undefined;
+  let ready: Promise<Counters> | undefined;
   const counters = () =>
     (ready ??= openRateLimitCounters(
       deps.store,
       { keyPrefix: `akkoord_${name}`, points: rule.points, duration: rule.seconds },
       logger,
+    ).then(({ counters, sharedByProcesses }) =>
+      sharedByProcesses && countedInBatches.has(name)
+        ? tallyLocally(counters, rule.points)
+        : counters,
     ));
   const hashed = (key: string) => sha256Hex(key).slice(0, 32);
   return {

@@ -29,9 +29,10 @@ export function openRateLimitCounters(
   store: Store,
   options: CounterOptions,
   logger: Logger,
-): Promise<RateLimiterAbstract> {
+): Promise<{ counters: RateLimiterAbstract; sharedByProcesses: boolean }> {
   const pool = store.pgPool;
-  if (!pool) return Promise.resolve(new RateLimiterMemory(options));
+  if (!pool)
+    return Promise.resolve({ counters: new RateLimiterMemory(options), sharedByProcesses: false });
   const shared = {
     storeClient: pool,
     storeType: 'pool',
@@ -49,5 +50,8 @@ export function openRateLimitCounters(
     });
     tables.set(pool, table);
   }
-  return table.then(() => new RateLimiterPostgres({ ...options, ...shared, tableCreated: true }));
+  return table.then(() => ({
+    counters: new RateLimiterPostgres({ ...options, ...shared, tableCreated: true }),
+    sharedByProcesses: true,
+  }));
 }

@@ -98,7 +98,9 @@ async function serveApp(store: AppStore): Promise<number> {
     AKKOORD_SECRET: store.secret,
     PUBLIC_URL: 'http://127.0.0.1:8080',
     // A flood from one address is exactly what the limiter exists to stop; here it is the point.
-    AKKOORD_RATE_LIMITS: 'off',
+    // BENCH_RATE_LIMITS='{"publicPerIp":"100000000/60","publicPerKey":"100000000/60"}' measures
+    // the limits' counting without refusing anything.
+    AKKOORD_RATE_LIMITS: process.env.BENCH_RATE_LIMITS ?? 'off',
     // warn: the request log is off for the run (one line per request written to a pipe nobody
     // reads measured the logger, not the server); LOG_LEVEL=info measures it too.
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

@@ -1,0 +1,112 @@
+// The busy public limits count in this process and tell the shared store in batches:
+// exact within a process, every process's hits counted within about one sync interval, and
+// one store write per key and interval instead of one per request.
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SYNC_MS, tallyLocally, type Counters } from '../../server/rate-limit-tally.js';
+
+/** The store several processes share (a real limiter), counting how often it is asked. */
+function sharedStore(points: number) {
+  const limiter = new RateLimiterMemory({ points, duration: 60 });
+  const store = {
+    calls: 0,
+    consume: (key: string, hits?: number) => {
+      store.calls += 1;
+      return limiter.consume(key, hits);
+    },
+    get: (key: string) => limiter.get(key),
+  };
+  return store;
+}
+
+async function admitted(counters: Counters, key: string, hits: number): Promise<number> {
+  let admittedHits = 0;
+  for (let i = 0; i < hits; i++) {
+    try {
+      await counters.consume(key);
+      admittedHits += 1;
+    } catch (error) {
+      expect(error).toBeInstanceOf(RateLimiterRes);
+    }
+  }
+  return admittedHits;
+}
+
+describe('rate-limit tally', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('admits exactly the limit within one process, asking the store once per interval', async () => {
+    const store = sharedStore(50);
+    const tally = tallyLocally(store, 50);
+    expect(await admitted(tally, 'k', 80)).toBe(50);
+    expect(store.calls).toBe(1);
+    const refused = await tally.consume('k').catch((error: RateLimiterRes) => error);
+    expect(refused).toBeInstanceOf(RateLimiterRes);
+    expect((refused as RateLimiterRes).msBeforeNext).toBeGreaterThan(0);
+    expect(await admitted(tally, 'other', 1)).toBe(1);
+  });
+
+  it("a process sends its hits with its next one after the interval, and another process's hits count against it", async () => {
+    const store = sharedStore(10);
+    const first = tallyLocally(store, 10);
+    const second = tallyLocally(store, 10);
+    expect(await admitted(first, 'k', 6)).toBe(6);
+    expect((await store.get('k'))?.consumedPoints).toBe(1);
+    vi.advanceTimersByTime(SYNC_MS);
+    expect(await admitted(first, 'k', 1)).toBe(1);
+    expect((await store.get('k'))?.consumedPoints).toBe(7);
+    // The second process starts from the store's count: 3 more fit, not 10.
+    expect(await admitted(second, 'k', 5)).toBe(3);
+    // Within one interval the processes together can pass the limit by the hits the other
+    // has not sent yet (the second's last two)...
+    vi.advanceTimersByTime(SYNC_MS);
+    expect(await admitted(first, 'k', 1)).toBe(1);
+    // ...and once each has sent its hits, neither admits another.
+    vi.advanceTimersByTime(SYNC_MS);
+    expect(await admitted(second, 'k', 1)).toBe(0);
+    expect((await store.get('k'))?.consumedPoints).toBe(12);
+    expect(await admitted(first, 'k', 1)).toBe(0);
+  });
+
+  it('stays exact within the process while its hits are on their way to the store', async () => {
+    const store = sharedStore(5);
+    let release!: () => void;
+    const slow = {
+      consume: async (key: string, hits?: number) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return store.consume(key, hits);
+      },
+      get: store.get,
+    };
+    const tally = tallyLocally(slow, 5);
+    const first = tally.consume('k');
+    release();
+    await first;
+    expect(await admitted(tally, 'k', 3)).toBe(3);
+    vi.advanceTimersByTime(SYNC_MS);
+    const syncing = tally.consume('k');
+    // The fifth hit is on its way with the three before it: a sixth does not fit meanwhile.
+    await expect(tally.consume('k')).rejects.toBeInstanceOf(RateLimiterRes);
+    release();
+    await syncing;
+    expect((await store.get('k'))?.consumedPoints).toBe(5);
+    expect(await admitted(tally, 'k', 1)).toBe(0);
+  });
+
+  it('a key hit less often than the interval is counted in the store at every hit', async () => {
+    const store = sharedStore(3);
+    const first = tallyLocally(store, 3);
+    const second = tallyLocally(store, 3);
+    for (const counters of [first, second, first]) {
+      expect(await admitted(counters, 'k', 1)).toBe(1);
+      vi.advanceTimersByTime(SYNC_MS);
+    }
+    expect(store.calls).toBe(3);
+    expect(await admitted(second, 'k', 1)).toBe(0);
+  });
+});
