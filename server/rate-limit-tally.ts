@@ -3,14 +3,15 @@
 // per-key limit's counter is one row that every visitor of a tenant updates: counted at each
 // request, the public limits halved the consent API's rate. Here a hit is decided from what
 // the store said at most SYNC_MS ago plus this process's hits since; the first hit after that
-// goes to the store with the hits not yet sent and brings back the count of every process.
-// Within one process the limit is exact; across processes a limit can be passed by what the
-// others admitted within one SYNC_MS, and a key hit less often than that is counted exactly.
+// goes to the store with the hits not yet sent and brings back the count of every process,
+// and hits not sent otherwise are sent SYNC_MS after the first of them. Within one process
+// the limit is exact; across processes a limit can be passed by what the others admitted in
+// the last SYNC_MS, and a key hit less often than that is counted in the store at every hit.
 import { RateLimiterRes } from 'rate-limiter-flexible';
 
-/** How long a count read from the store is trusted before the store is asked again. */
+/** How long a count read from the store is trusted, and how long a hit waits to be sent. */
 export const SYNC_MS = 200;
-/** Keys kept before the expired ones are swept out. */
+/** Keys kept before the finished ones are swept out. */
 const SWEEP_AT = 10_000;
 
 /** The part of a rate-limiter-flexible limiter that the limits use. */
@@ -25,74 +26,83 @@ interface Tally {
   stored: number;
   /** Hits on their way to the store. */
   sending: number;
-  /** Hits admitted here since that answer and not yet sent. */
+  /** Hits admitted here and not sent yet. */
   unsent: number;
-  /** When the store's window ends (ms since the epoch). */
+  /** When the store's window ends (ms since the epoch); 0 before its first answer. */
   resetAt: number;
   syncedAt: number;
-  syncing: boolean;
+  flush?: ReturnType<typeof setTimeout>;
 }
 
 export function tallyLocally(store: Counters, points: number): Counters {
   const tallies = new Map<string, Tally>();
 
-  function sweep(now: number) {
-    if (tallies.size < SWEEP_AT) return;
-    for (const [key, tally] of tallies) if (now >= tally.resetAt) tallies.delete(key);
-  }
-
   const used = (tally: Tally) => tally.stored + tally.sending + tally.unsent;
   const answer = (tally: Tally, now: number) =>
     new RateLimiterRes(Math.max(0, points - used(tally)), tally.resetAt - now, used(tally), false);
 
-  /** Sends this hit and the unsent ones; the store's answer becomes the key's tally. */
-  async function sync(key: string, tally: Tally | undefined, now: number) {
-    const carried = tally && now < tally.resetAt ? tally.unsent : 0;
-    if (tally) {
-      tally.syncing = true;
-      tally.unsent -= carried;
-      tally.sending = carried + 1;
-    }
-    const renew = (res: RateLimiterRes) => {
-      // Hits admitted while the store answered stay unsent (on the tally in use by then).
-      const current = tallies.get(key);
-      const fresh: Tally = {
-        stored: res.consumedPoints,
-        sending: 0,
-        unsent: current && now < current.resetAt ? current.unsent : 0,
-        resetAt: now + res.msBeforeNext,
-        syncedAt: now,
-        syncing: false,
-      };
-      tallies.set(key, fresh);
-      sweep(now);
+  /** Sends the unsent hits, and the asking one (`own`); the store's answer refreshes the tally. */
+  async function send(key: string, tally: Tally, own: 0 | 1): Promise<RateLimiterRes> {
+    const now = Date.now();
+    // Hits of a window that has ended are not carried into the next one.
+    const hits = (now < tally.resetAt ? tally.unsent : 0) + own;
+    tally.unsent = 0;
+    tally.sending += hits;
+    clearTimeout(tally.flush);
+    tally.flush = undefined;
+    const settle = (res: RateLimiterRes) => {
+      tally.stored = res.consumedPoints;
+      tally.resetAt = now + res.msBeforeNext;
+      tally.syncedAt = now;
     };
     try {
-      const res = await store.consume(key, 1 + carried);
-      renew(res);
+      const res = await store.consume(key, hits);
+      settle(res);
       return res;
     } catch (error) {
-      if (error instanceof RateLimiterRes) renew(error);
-      else if (tally) {
-        // The store failed (the caller lets the request through): the hits sent are not counted.
-        tally.syncing = false;
-        tally.sending = 0;
-      }
+      if (error instanceof RateLimiterRes) settle(error);
+      // Otherwise the store failed: these hits go uncounted, and the limiter logs it.
       throw error;
+    } finally {
+      tally.sending -= hits;
+      if (tally.unsent > 0) scheduleFlush(key, tally);
     }
+  }
+
+  function scheduleFlush(key: string, tally: Tally) {
+    tally.flush ??= setTimeout(() => {
+      tally.flush = undefined;
+      if (tally.sending > 0) return scheduleFlush(key, tally);
+      if (Date.now() >= tally.resetAt) tally.unsent = 0;
+      // A failure here meets the next hit too, whose caller logs it.
+      else if (tally.unsent > 0) send(key, tally, 0).catch(() => undefined);
+    }, SYNC_MS);
+    tally.flush.unref?.();
+  }
+
+  function sweep(now: number) {
+    if (tallies.size < SWEEP_AT) return;
+    for (const [key, tally] of tallies)
+      if (now >= tally.resetAt && tally.sending === 0 && tally.unsent === 0) {
+        clearTimeout(tally.flush);
+        tallies.delete(key);
+      }
   }
 
   return {
     consume(key) {
       const now = Date.now();
-      const tally = tallies.get(key);
-      const fresh =
-        tally !== undefined &&
-        now < tally.resetAt &&
-        (tally.syncing || now - tally.syncedAt < SYNC_MS);
-      if (!fresh) return sync(key, tally, now);
+      let tally = tallies.get(key);
+      if (!tally) {
+        sweep(now);
+        tally = { stored: 0, sending: 0, unsent: 0, resetAt: 0, syncedAt: 0 };
+        tallies.set(key, tally);
+      }
+      const fresh = now < tally.resetAt && (tally.sending > 0 || now - tally.syncedAt < SYNC_MS);
+      if (!fresh) return send(key, tally, 1);
       if (used(tally) >= points) return Promise.reject(answer(tally, now));
       tally.unsent += 1;
+      scheduleFlush(key, tally);
       return Promise.resolve(answer(tally, now));
     },
     async get(key) {
