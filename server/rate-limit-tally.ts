@@ -11,8 +11,9 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 
 /** How long a count read from the store is trusted, and how long a hit waits to be sent. */
 export const SYNC_MS = 200;
-/** Keys kept before the finished ones are swept out. */
+/** Keys kept before the finished ones are swept out, at most once a second. */
 const SWEEP_AT = 10_000;
+const SWEEP_EVERY_MS = 1000;
 
 /** The part of a rate-limiter-flexible limiter that the limits use. */
 export interface Counters {
@@ -36,6 +37,7 @@ interface Tally {
 
 export function tallyLocally(store: Counters, points: number): Counters {
   const tallies = new Map<string, Tally>();
+  let sweptAt = 0;
 
   const used = (tally: Tally) => tally.stored + tally.sending + tally.unsent;
   const answer = (tally: Tally, now: number) =>
@@ -81,7 +83,10 @@ export function tallyLocally(store: Counters, points: number): Counters {
   }
 
   function sweep(now: number) {
-    if (tallies.size < SWEEP_AT) return;
+    // Not at every new key: under a flood from many addresses that would cost a pass over
+    // every key per request.
+    if (tallies.size < SWEEP_AT || now - sweptAt < SWEEP_EVERY_MS) return;
+    sweptAt = now;
     for (const [key, tally] of tallies)
       if (now >= tally.resetAt && tally.sending === 0 && tally.unsent === 0) {
         clearTimeout(tally.flush);
