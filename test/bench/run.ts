@@ -33,7 +33,15 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-03, 16:11, load 0.6 at the start, the machine otherwise idle): the write
+**The table** (2026-12-03, 19:05, load 1.9 at the start, the machine otherwise idle, in a slow hour
+of this VM: the bare route did 12,290 req/s at 0.050 ms CPU per request, against 19,312 and 0.038 at
+16:11): the write worker 2,307 req/s, 18.8 % of the bare route, p99 44 ms; inline 1,972; PostgreSQL
+1,353 (58.6 % of SQLite); two PostgreSQL processes on one tenant 0.79x one. Nothing on the banner's
+write path changed since 16:11 (the table's runs have the rate limits off): the ratios move with the
+machine. NOT reached: 25 % of the bare route, p99 under 40 ms in this run (28 ms at 16:11), two
+processes at 1.5x one.
+
+**The table at 16:11** (2026-12-03, load 0.6 at the start, the machine otherwise idle): the write
 worker 3,363 req/s, 17.4 % of the bare route's 19,312, p99 28 ms; inline 2,813; PostgreSQL 1,660
 (49.4 % of SQLite); two PostgreSQL processes on one tenant 0.82x one. The bench's requests now carry
 a browser's \`Accept-Encoding\`; with it, the tree before the compression change below (d33e6e7) did
