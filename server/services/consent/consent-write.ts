@@ -35,7 +35,7 @@ export function writeConsentSync(
   const cursor = writer.cursor(request.ledger.tenantId);
   const outcome = planConsentWrite(
     request,
-    writer.read(readKeyOf(request, notBefore(options))),
+    readOfSubjectMadeNow(request) ?? writer.read(readKeyOf(request, notBefore(options))),
     cursor,
     options,
   );
@@ -52,12 +52,22 @@ export async function writeConsent(
   const cursor = await writer.cursor(request.ledger.tenantId);
   const outcome = planConsentWrite(
     request,
-    await writer.read(readKeyOf(request, notBefore(options))),
+    readOfSubjectMadeNow(request) ?? (await writer.read(readKeyOf(request, notBefore(options)))),
     cursor,
     options,
   );
   if (!outcome.replayed) await writer.apply([outcome.plan]);
   return outcome;
+}
+
+/** What a read would find of a subject the caller made in this transaction: itself and nothing else. */
+function readOfSubjectMadeNow(request: ConsentWriteRequest): ConsentWriteRead | null {
+  const { madeNow } = request.ledger;
+  if (!madeNow || !('subjectId' in request.subject)) return null;
+  return {
+    subject: { id: request.subject.subjectId, externalId: madeNow.externalId, objectedAt: null },
+    current: [],
+  };
 }
 
 export type BatchOutcome =

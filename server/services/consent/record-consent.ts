@@ -65,6 +65,11 @@ export interface RecordConsentInput {
    * not the person. Only the person's own grant lifts their objection.
    */
   byPerson?: boolean;
+  /**
+   * Set by a caller that made the subject in this transaction: it has no state, events,
+   * objection or stored answers yet, so the write reads nothing of it.
+   */
+  madeNow?: { externalId: string | null };
 }
 
 export interface RecordedEvent {

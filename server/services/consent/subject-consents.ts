@@ -141,6 +141,7 @@ export async function captureConsent(
           // Read above (the state in this transaction): the write need not read them again.
           published,
           currentRows: current,
+          ...(created ? { madeNow: { externalId } } : {}),
         });
         const result: CapturedConsent = {
           id: recorded.consentId,
