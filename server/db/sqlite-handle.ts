@@ -1,6 +1,6 @@
 // How every connection to the SQLite file is opened: the server's own and the consent
-// write worker's (sqlite-write-worker.ts) must agree on durability and on what a
-// deleted row leaves behind, so both open it here.
+// write worker's (services/consent/banner-write-worker.ts) must agree on durability and
+// on what a deleted row leaves behind, so both open it here.
 import SQLite from 'better-sqlite3';
 
 export function openSqliteHandle(file: string): SQLite.Database {

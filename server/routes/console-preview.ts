@@ -39,9 +39,16 @@ export function consolePreviewRoutes(
   bundlePath = WIDGET_BUNDLE_PATH,
   settingsPath = SETTINGS_BUNDLE_PATH,
 ) {
+  // Built files do not change while the server runs: each is read once, when first asked
+  // for. One not built yet is looked for again at the next request.
+  const files = new Map<string, string>();
   const read = (file: string) => {
+    const known = files.get(file);
+    if (known !== undefined) return known;
     try {
-      return fs.readFileSync(file, 'utf8');
+      const text = fs.readFileSync(file, 'utf8');
+      files.set(file, text);
+      return text;
     } catch {
       return null;
     }

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppContext } from '../context.js';
 import { describe } from '../openapi/describe.js';
+import { hashedAssets } from '../http/hashed-assets.js';
 import { validate } from '../validate.js';
 
 export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url));
@@ -35,6 +36,7 @@ const TYPES: Record<string, string> = {
 
 export function consoleRoutes(_ctx: AppContext, dir = CONSOLE_DIR) {
   let page: string | undefined;
+  const readAsset = hashedAssets(path.join(dir, 'assets'));
   const serve = (c: {
     body: (data: string, status: 200 | 503, headers: Record<string, string>) => Response;
   }) => {
@@ -95,14 +97,12 @@ export function consoleRoutes(_ctx: AppContext, dir = CONSOLE_DIR) {
       validate('param', AssetParams),
       (c) => {
         const { file } = c.req.valid('param');
-        const full = path.join(dir, 'assets', file);
-        if (!fs.existsSync(full))
-          return c.json({ error: { code: 'NOT_FOUND', message: 'No such file' } }, 404);
-        const extension = file.slice(file.lastIndexOf('.') + 1);
+        const asset = readAsset(file);
+        if (!asset) return c.json({ error: { code: 'NOT_FOUND', message: 'No such file' } }, 404);
         // The studio's preview frame (opaque origin) loads its script from here too.
-        return c.body(fs.readFileSync(full), 200, {
+        return c.body(asset.body, 200, {
           ...PREVIEW_SCRIPT_HEADERS,
-          'content-type': TYPES[extension],
+          'content-type': TYPES[asset.extension],
           'cache-control': 'public, max-age=31536000, immutable',
         });
       },

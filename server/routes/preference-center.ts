@@ -12,6 +12,7 @@ import { isMarketingPurpose } from '../../shared/schemas/config.js';
 import type { AppContext } from '../context.js';
 import { describe } from '../openapi/describe.js';
 import { hasLiveSession, SESSION_COOKIE, tenantPageInfo } from '../services/me/me-session.js';
+import { hashedAssets } from '../http/hashed-assets.js';
 import { validate } from '../validate.js';
 import {
   escapeHtml,
@@ -87,22 +88,7 @@ function loadTemplate(dir: string): { html: string; policy: string } {
 
 export function preferenceCenterRoutes(ctx: AppContext, dir = PREFERENCE_CENTER_DIR) {
   let template: { html: string; policy: string } | undefined;
-  // The names carry a content hash, so a file never changes: read and hash each once.
-  const assets = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string; etag: string }>();
-  const readAsset = (file: string) => {
-    const known = assets.get(file);
-    if (known) return known;
-    const full = path.join(dir, 'assets', file);
-    if (!fs.existsSync(full)) return null;
-    const body = new Uint8Array(fs.readFileSync(full));
-    const asset = {
-      body,
-      type: TYPES[file.slice(file.lastIndexOf('.') + 1)],
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
-    };
-    assets.set(file, asset);
-    return asset;
-  };
+  const readAsset = hashedAssets(path.join(dir, 'assets'));
   const pageHeaders = {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
@@ -137,7 +123,7 @@ export function preferenceCenterRoutes(ctx: AppContext, dir = PREFERENCE_CENTER_
         const asset = readAsset(c.req.valid('param').file);
         if (!asset) return c.json({ error: { code: 'NOT_FOUND', message: 'No such file' } }, 404);
         const headers = {
-          'content-type': asset.type,
+          'content-type': TYPES[asset.extension],
           'cache-control': 'public, max-age=31536000, immutable',
           etag: asset.etag,
         };

@@ -23,6 +23,8 @@ export interface TestApp {
   ctx: AppContext;
   config: AppConfig;
   testStore: TestStore;
+  /** The app's latest error log lines (with the default logger), for a failure's message. */
+  recentErrors(): string[];
   /** app.request with JSON in and out. */
   call(
     method: string,
@@ -58,7 +60,8 @@ export async function startTestApp(
     AKKOORD_WEBHOOK_ALLOW_PRIVATE: 'true',
     ...options.env,
   });
-  const logger = options.logger ?? suiteLogger();
+  const errorLines: string[] = [];
+  const logger = options.logger ?? suiteLogger() ?? errorKeeper(errorLines);
   const ctx = createContext({
     db: testStore.store,
     config,
@@ -76,6 +79,7 @@ export async function startTestApp(
     ctx,
     config,
     testStore,
+    recentErrors: () => [...errorLines],
     call(method, path, { token, body, headers } = {}) {
       return Promise.resolve(
         app.request(path, {
@@ -109,6 +113,20 @@ function suiteLogger(): Logger | undefined {
   return createLogger('debug', pino.destination({ dest: file, sync: true }));
 }
 
+/**
+ * Keeps the app's last few error lines in memory: a test that meets an unexpected 500 can then
+ * say why, where the apps of the suite otherwise log nothing.
+ */
+function errorKeeper(lines: string[]): Logger {
+  const destination = {
+    write(line: string) {
+      lines.push(line.trim());
+      if (lines.length > 5) lines.shift();
+    },
+  };
+  return createLogger('error', destination);
+}
+
 export interface TestTenant {
   tenantId: string;
   publicKey: string;
@@ -126,7 +144,9 @@ export async function createTestTenant(
     body: { name: 'Shop BV', allowedOrigins },
   });
   if (created.status !== 201)
-    throw new Error(`tenant creation failed: ${created.status} ${await created.text()}`);
+    throw new Error(
+      `tenant creation failed: ${created.status} ${await created.text()}\n${t.recentErrors().join('\n')}`,
+    );
   const body = (await created.json()) as {
     tenant: { id: string };
     publicKey: string;
@@ -134,7 +154,9 @@ export async function createTestTenant(
   };
   const published = await t.call('PUT', '/v1/config', { token: body.secretKey, body: config });
   if (published.status !== 201)
-    throw new Error(`config publish failed: ${published.status} ${await published.text()}`);
+    throw new Error(
+      `config publish failed: ${published.status} ${await published.text()}\n${t.recentErrors().join('\n')}`,
+    );
   return { tenantId: body.tenant.id, publicKey: body.publicKey, secretKey: body.secretKey };
 }
 

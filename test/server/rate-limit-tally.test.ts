@@ -109,4 +109,18 @@ describe('rate-limit tally', () => {
     expect(store.calls).toBe(3);
     expect(await admitted(second, 'k', 1)).toBe(0);
   });
+
+  it('a flood of addresses sweeps out only keys whose window ended: a live key keeps counting here', async () => {
+    const store = sharedStore(3);
+    const tally = tallyLocally(store, 3);
+    expect(await admitted(tally, 'live', 1)).toBe(1);
+    // Ten thousand other addresses, then one more: the sweep runs at that key.
+    for (let i = 0; i <= 10_000; i++) await tally.consume(`ip-${i}`);
+    const callsBefore = store.calls;
+    // 'live' is still in its window and was synced just now: counted here, limit intact.
+    expect(await admitted(tally, 'live', 3)).toBe(2);
+    expect(store.calls).toBe(callsBefore);
+    await vi.advanceTimersByTimeAsync(SYNC_MS);
+    expect(await store.counted('live')).toBe(3);
+  });
 });
