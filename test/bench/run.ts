@@ -115,6 +115,16 @@ head inside PostgreSQL, so no gap between batches): 1,510 and 1,486 req/s agains
 This is also why two processes do 0.82x one here: more runnable threads for the same two cores and
 the same row.
 
+**Checkpoints and the tail; PostgreSQL's statements per batch** (2026-12-03, 20:40, a later
+session). The write worker's connection without automatic checkpoints (the WAL grows for the run:
+the most that moving checkpoints to a thread of their own could give the tail), A/B alternating
+(\`--no-write\`, SQLite only, 20:41): p99 31 and 45 ms against 34 and 31 with them, 3,098 and 2,181
+req/s against 2,926 and 3,102 (the bare route 18,334 and 12,576 against 15,400 and 17,744): no
+signal above this VM's swings, so no checkpoint thread was built. PostgreSQL's log of a batch of
+three banner consents (\`log_statement = 'all'\` for one run): BEGIN, the head read \`FOR UPDATE\`,
+one read of the batch's visitors and their subjects, one statement writing every table, COMMIT;
+nothing left to merge on that side.
+
 **The table at 11:49** (2026-12-03, load 1.4 at the start, the machine otherwise idle): the write worker 1,913 req/s, 12.4 % of the
 bare route's 15,432, p99 53 ms; inline 1,371; PostgreSQL 805 (42.1 % of SQLite); two PostgreSQL
 processes on one tenant 0.84x one. A run just after (\`--no-write\`, load 1.7, the bare route at 10,590):
