@@ -107,7 +107,10 @@ export async function captureConsent(
           );
           if (seen !== undefined) return { ...(JSON.parse(seen) as CapturedConsent), replay: true };
         }
-        const { row, created } = await findOrCreateExternalSubject(trx, tenantId, externalId, at);
+        // Found above (under the head lock, so still current): not read again.
+        const { row, created } = known
+          ? { row: known, created: false }
+          : await findOrCreateExternalSubject(trx, tenantId, externalId, at);
         if (input.email && row.email_enc === null) {
           const sealed = sealEmail(ctx.keyring, input.email);
           await trx
