@@ -49,7 +49,7 @@ export async function writeConsent(
   request: ConsentWriteRequest,
   options: PlanOptions,
 ): Promise<ConsentWriteOutcome> {
-  const cursor = await writer.cursor(request.ledger.tenantId);
+  const cursor = request.ledger.lockedHead ?? (await writer.cursor(request.ledger.tenantId));
   const outcome = planConsentWrite(
     request,
     readOfSubjectMadeNow(request) ?? (await writer.read(readKeyOf(request, notBefore(options)))),

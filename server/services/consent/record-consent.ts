@@ -18,6 +18,7 @@ import type {
   Decisions,
 } from '../../../shared/schemas/consent.js';
 import type { ConsentInteraction } from '../../../shared/schemas/consents.js';
+import type { LedgerCursor } from '../../db/consent-writer.js';
 import type { ConsentEventsTable, ConsentStateTable, Database } from '../../db/database.js';
 import { ApiError } from '../../errors.js';
 import { newId } from '../../ids.js';
@@ -70,6 +71,11 @@ export interface RecordConsentInput {
    * objection or stored answers yet, so the write reads nothing of it.
    */
   madeNow?: { externalId: string | null };
+  /**
+   * The head as the caller's lockLedgerHead returned it in this transaction, when nothing has
+   * written to the ledger or the feed since: the write need not read it again.
+   */
+  lockedHead?: LedgerCursor;
 }
 
 export interface RecordedEvent {

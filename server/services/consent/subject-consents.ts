@@ -76,7 +76,7 @@ export async function captureConsent(
     .execute(
       async (trx): Promise<{ suppressed: Pending } | (CapturedConsent & { replay: boolean })> => {
         // The head lock first, like every writer here: no lock-order deadlock with the subject insert.
-        await lockLedgerHead(trx, tenantId);
+        const head = await lockLedgerHead(trx, tenantId);
         // Art. 17: an erased person is not stored again by a tool. Only a double opt-in may go
         // ahead, as mail only: their own confirmation is what brings them back.
         if (await erasureOf(trx, ctx.keyring, tenantId, { externalId, email: input.email })) {
@@ -144,6 +144,8 @@ export async function captureConsent(
           // Read above (the state in this transaction): the write need not read them again.
           published,
           currentRows: current,
+          // Nothing above wrote to the ledger or the feed: the head is as locked.
+          lockedHead: head,
           ...(created ? { madeNow: { externalId } } : {}),
         });
         const result: CapturedConsent = {

@@ -4,6 +4,7 @@
 // commit order and a feed reader never sees a later position before an earlier one
 // (the feed is gap-free). SQLite has a single writer anyway.
 import { sql, type Kysely } from 'kysely';
+import type { LedgerCursor } from '../../db/consent-writer.js';
 import type { Database } from '../../db/database.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -21,19 +22,22 @@ export async function createHead(db: Kysely<Database>, tenantId: string): Promis
     .execute();
 }
 
-/** Takes the tenant's write lock (held until the caller's transaction ends) and reads the chain tip. */
+/**
+ * Takes the tenant's write lock (held until the caller's transaction ends) and reads the chain
+ * tip and the feed's last position.
+ */
 export async function lockLedgerHead(
   trx: Kysely<Database>,
   tenantId: string,
-): Promise<{ seq: number; hash: string }> {
+): Promise<LedgerCursor> {
   const head = await trx
     .updateTable('ledger_heads')
     .set({ ledger_seq: sql`ledger_seq` })
     .where('tenant_id', '=', tenantId)
-    .returning(['ledger_seq', 'ledger_hash'])
+    .returning(['ledger_seq', 'ledger_hash', 'feed_seq'])
     .executeTakeFirst();
   if (!head) throw new Error(`tenant ${tenantId} has no ledger head`);
-  return { seq: head.ledger_seq, hash: head.ledger_hash };
+  return { seq: head.ledger_seq, hash: head.ledger_hash, feedSeq: head.feed_seq };
 }
 
 /** Reserves `count` positions of the feed or audit log; returns the first. Takes the lock too. */
