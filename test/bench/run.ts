@@ -125,6 +125,24 @@ three banner consents (\`log_statement = 'all'\` for one run): BEGIN, the head r
 one read of the batch's visitors and their subjects, one statement writing every table, COMMIT;
 nothing left to merge on that side.
 
+**Where the cores go; receipts signed on the event loop** (2026-12-03, 23:00, a later session).
+A CPU profile of each thread of the app under this load (\`BENCH_CPU_PROF=folder npm run bench --
+consents --no-write\`): the write worker spent 30 % of its time in COMMIT (the synchronous=FULL
+flush, waiting on the disk), 18 % running the statements, 27 % planning (9 % signing receipts, 9 %
+chaining and hashing events), 8 % collecting garbage and 10 % idle; the event loop was 49 % idle,
+its work spread over Hono, the middleware, validation and socket writes (no function above 5 %).
+vmstat over one run at 3,220 req/s: 59 % user, 14 % system, 22 % idle, 5 % waiting on the disk,
+which wrote 85 MB/s (WAL frames and checkpoints, about 26 kB per request); autocannon took 0.14 ms
+of CPU per request beside the server's 0.38. Moving the receipts' signatures from the worker to
+the event loop (the worker stores the receipt's signing input and the event loop signs it before
+answering; Ed25519 signatures are deterministic, so a replay would carry the same bytes), as a
+temporary change, A/B alternating (SQLite, 8 s runs): 2,925, 2,852 and 2,793 req/s against 3,117,
+3,109 and 2,735 without it, so it was not built. With no signature at all, the most any move of
+that work could give: 3,538, 3,062 and 3,050 against 3,090, 2,827 and 2,742 (+10 %). Shifting work
+between the two threads does not pay here; the ratio needs less work per request in all, the
+event loop's share (0.2 ms) included: one ledger row per request, fewer index entries per decision,
+and leaner middleware on this route.
+
 **The table at 11:49** (2026-12-03, load 1.4 at the start, the machine otherwise idle): the write worker 1,913 req/s, 12.4 % of the
 bare route's 15,432, p99 53 ms; inline 1,371; PostgreSQL 805 (42.1 % of SQLite); two PostgreSQL
 processes on one tenant 0.84x one. A run just after (\`--no-write\`, load 1.7, the bare route at 10,590):
