@@ -1,9 +1,9 @@
 // Built files named by their content hash (the console's and the preference center's
 // assets/): such a file never changes while the server runs, so each is read and hashed
 // once, when it is first asked for.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { etagOf } from './etag.js';
 
 export interface HashedAsset {
   body: Uint8Array<ArrayBuffer>;
@@ -24,7 +24,7 @@ export function hashedAssets(dir: string): (file: string) => HashedAsset | null 
     const body = new Uint8Array(fs.readFileSync(full));
     const asset = {
       body,
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
+      etag: etagOf(body),
       extension: file.slice(file.lastIndexOf('.') + 1),
     };
     assets.set(file, asset);

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import type { AppContext } from '../context.js';
+import { matchesEtag, etagOf } from '../http/etag.js';
 import { describe } from '../openapi/describe.js';
 import { buildOpenApi } from '../openapi/document.js';
 import { FAVICON_LINK } from './favicon.js';
@@ -91,13 +92,23 @@ ${sections}
 export function docsRoutes(ctx: AppContext, operations: () => Operation[]) {
   let cached: ReturnType<typeof buildOpenApi> | null = null;
   const document = () => (cached ??= buildOpenApi(operations(), ctx.config.publicUrl));
+  // The document does not change while the server runs: serialised once, as bytes (a string
+  // body is converted again on every answer), with an ETag, so a client that has it gets a 304.
+  let served: { body: Uint8Array<ArrayBuffer>; etag: string } | null = null;
+  const servedDocument = () => {
+    if (!served) {
+      const body = new Uint8Array(Buffer.from(JSON.stringify(document())));
+      served = { body, etag: etagOf(body) };
+    }
+    return served;
+  };
   return new Hono()
     .get(
       '/openapi.json',
       describe({
         tag: 'Operations',
         auth: 'none',
-        summary: 'This OpenAPI document',
+        summary: 'This OpenAPI document (ETag and If-None-Match)',
         responses: {
           200: {
             description: 'OpenAPI 3.1',
@@ -113,9 +124,15 @@ export function docsRoutes(ctx: AppContext, operations: () => Operation[]) {
               additionalProperties: true,
             },
           },
+          304: 'Not modified',
         },
       }),
-      (c) => c.json(document()),
+      (c) => {
+        const { body, etag } = servedDocument();
+        const headers = { 'content-type': 'application/json', etag };
+        if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+        return c.body(body, 200, headers);
+      },
     )
     .get('/docs.css', (c) =>
       c.body(docsStyle, 200, {

@@ -12,6 +12,7 @@ import { isMarketingPurpose } from '../../shared/schemas/config.js';
 import type { AppContext } from '../context.js';
 import { describe } from '../openapi/describe.js';
 import { hasLiveSession, SESSION_COOKIE, tenantPageInfo } from '../services/me/me-session.js';
+import { matchesEtag } from '../http/etag.js';
 import { hashedAssets } from '../http/hashed-assets.js';
 import { validate } from '../validate.js';
 import {
@@ -127,9 +128,7 @@ export function preferenceCenterRoutes(ctx: AppContext, dir = PREFERENCE_CENTER_
           'cache-control': 'public, max-age=31536000, immutable',
           etag: asset.etag,
         };
-        const ifNoneMatch = c.req.header('if-none-match') ?? '';
-        // The compress middleware weakens the ETag of a gzipped answer (W/"..."): either form matches.
-        if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag))
+        if (matchesEtag(c.req.header('if-none-match'), asset.etag))
           return c.body(null, 304, headers);
         return c.body(asset.body, 200, headers);
       },

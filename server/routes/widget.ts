@@ -4,7 +4,6 @@
 // script, the same for every tenant, which widget.js loads beside itself when a person is about
 // to open the dialog; served the same way.
 
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -16,6 +15,7 @@ import { ApiError } from '../errors.js';
 import { describe } from '../openapi/describe.js';
 import { getPublishedConfig } from '../services/config/config.js';
 import { toWidgetConfig } from './widget-config.js';
+import { etagOf, matchesEtag } from '../http/etag.js';
 
 export const WIDGET_BUNDLE_PATH = fileURLToPath(
   new URL('../../dist/widget/widget.js', import.meta.url),
@@ -144,15 +144,4 @@ export function widgetRoutes(
         return script(c, settings.body, settings.etag);
       },
     );
-}
-
-const etagOf = (body: string) =>
-  `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-
-function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return (
-    ifNoneMatch.trim() === '*' ||
-    ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
-  );
 }

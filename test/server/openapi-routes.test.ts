@@ -60,4 +60,19 @@ describe('/openapi.json and the mounted routes', () => {
     ).toEqual([]);
     expect(doc.tags.every((tag) => tag.description.length > 0)).toBe(true);
   });
+
+  it('is served with an ETag, and a client that has it gets 304 and no body', async () => {
+    const first = await t.app.request('/openapi.json');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    const again = await t.app.request('/openapi.json', {
+      headers: { 'if-none-match': `W/"other", ${etag}` },
+    });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const stale = await t.app.request('/openapi.json', { headers: { 'if-none-match': '"other"' } });
+    expect(stale.status).toBe(200);
+    expect(await stale.text()).toBe(await first.text());
+  });
 });
