@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import type { AppContext } from '../context.js';
-import { matchesEtag, etagOf } from '../http/etag.js';
+import { etagOf, matchesEtag } from '../http/etag.js';
 import { describe } from '../openapi/describe.js';
 import { buildOpenApi } from '../openapi/document.js';
 import { FAVICON_LINK } from './favicon.js';
