@@ -97,7 +97,7 @@ export function docsRoutes(ctx: AppContext, operations: () => Operation[]) {
   let served: { body: Uint8Array<ArrayBuffer>; etag: string } | null = null;
   const servedDocument = () => {
     if (!served) {
-      const body = new Uint8Array(Buffer.from(JSON.stringify(document())));
+      const body = new TextEncoder().encode(JSON.stringify(document()));
       served = { body, etag: etagOf(body) };
     }
     return served;
