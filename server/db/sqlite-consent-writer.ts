@@ -29,7 +29,21 @@ export function createSqliteConsentWriter(
   handle: SQLite.Database,
   db?: Kysely<Database>,
 ): SyncConsentWriter {
-  const outer = handle.transaction((work: () => unknown) => work());
+  // The tenants' heads as this batch moved them: read once and written once per batch, not
+  // once per request. The batch holds SQLite's write lock, so nothing else moves them meanwhile.
+  const heads = new Map<string, { cursor: LedgerCursor; moved: boolean }>();
+  const statements = sqliteConsentStatements(handle, heads);
+  const outer = handle.transaction((work: () => unknown) => {
+    heads.clear();
+    try {
+      const result = work();
+      for (const [tenantId, head] of heads)
+        if (head.moved) statements.advance(tenantId, head.cursor);
+      return result;
+    } finally {
+      heads.clear();
+    }
+  });
   // Called inside `outer`, better-sqlite3 runs a transaction function as a SAVEPOINT.
   const inner = handle.transaction((work: () => unknown) => work());
   return {
@@ -39,21 +53,39 @@ export function createSqliteConsentWriter(
       ? (work) =>
           db.connection().execute(async () => outer.immediate(work) as ReturnType<typeof work>)
       : async (work) => outer.immediate(work) as ReturnType<typeof work>,
-    isolated: (work) => inner(work) as ReturnType<typeof work>,
-    ...sqliteConsentStatements(handle),
+    isolated: (work) => {
+      // A request undone to its savepoint leaves the heads as they were before it.
+      const before = new Map([...heads].map(([tenantId, head]) => [tenantId, { ...head }]));
+      try {
+        return inner(work) as ReturnType<typeof work>;
+      } catch (error) {
+        heads.clear();
+        for (const [tenantId, head] of before) heads.set(tenantId, head);
+        throw error;
+      }
+    },
+    cursor: statements.cursor,
+    read: statements.read,
+    apply: statements.apply,
   };
 }
 
 /** The writer's reads and writes on a connection; the caller holds the write transaction. */
-function sqliteConsentStatements(handle: SQLite.Database): ConsentWriter<true> {
+function sqliteConsentStatements(
+  handle: SQLite.Database,
+  heads: Map<string, { cursor: LedgerCursor; moved: boolean }>,
+): ConsentWriter<true> & { advance(tenantId: string, cursor: LedgerCursor): void } {
   // Prepared on first use: the tables exist only after the migrations ran.
   let s: ReturnType<typeof prepareAll> | null = null;
   const st = () => (s ??= prepareAll(handle));
   return {
     cursor(tenantId) {
+      const known = heads.get(tenantId);
+      if (known) return { ...known.cursor };
       const row = st().head.get(tenantId) as LedgerCursor | undefined;
       if (!row) throw new Error(`tenant ${tenantId} has no ledger head`);
-      return row;
+      heads.set(tenantId, { cursor: row, moved: false });
+      return { ...row };
     },
     read(key): ConsentWriteRead {
       const q = st();
@@ -99,10 +131,11 @@ function sqliteConsentStatements(handle: SQLite.Database): ConsentWriter<true> {
         for (const row of plan.feed) q.feed.run(row);
         if (plan.answer) q.saveResponse.run(plan.answer);
       }
-      if (plans.some((p) => p.events.length > 0)) {
-        const { seq, hash, feedSeq } = plans.at(-1)!.cursor;
-        q.advance.run(seq, hash, feedSeq, plans[0].tenantId);
-      }
+      if (plans.some((p) => p.events.length > 0))
+        heads.set(plans[0].tenantId, { cursor: { ...plans.at(-1)!.cursor }, moved: true });
+    },
+    advance(tenantId, { seq, hash, feedSeq }) {
+      st().advance.run(seq, hash, feedSeq, tenantId);
     },
   };
 }

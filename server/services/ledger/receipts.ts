@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { ReceiptPayloadV1 } from '../../../shared/schemas/consents.js';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/database.js';
+import { signEd25519 } from './ed25519.js';
 
 export const RECEIPT_ALG = 'EdDSA';
 /** RFC 8725 §3.11: an explicit type so a receipt cannot pass for another kind of token. */
@@ -109,7 +110,7 @@ export async function publicJwks(ctx: KeyContext): Promise<{ keys: JWK[] }> {
 
 /**
  * A compact JWS (RFC 7515 §7.1) over the JSON payload, signed with Ed25519 (RFC 8037).
- * Signed with node:crypto on the spot rather than through jose's WebCrypto path, which
+ * Signed on the spot (ed25519.ts) rather than through jose's WebCrypto path, which
  * sends every signature to the thread pool and back: inside a group-commit batch that
  * round trip was paid once per request while the transaction stayed open. Receipts
  * verify with jose (compactVerify / jwtVerify) like any other JWS; the tests do so.
@@ -118,5 +119,5 @@ export async function publicJwks(ctx: KeyContext): Promise<{ keys: JWK[] }> {
  */
 export function signReceipt({ key, header }: ActiveKey, payload: ReceiptPayloadV1): string {
   const signingInput = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-  return `${signingInput}.${crypto.sign(null, Buffer.from(signingInput), key).toString('base64url')}`;
+  return `${signingInput}.${signEd25519(key, Buffer.from(signingInput)).toString('base64url')}`;
 }
