@@ -33,7 +33,49 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-03, 19:05, load 1.9 at the start, the machine otherwise idle, in a slow hour
+**The table** (2026-12-04, 04:46, load 1.6 at the start, the machine otherwise idle; a slower
+machine than the day before's: the bare route did 7,729 req/s at 0.114 ms CPU per request, against
+12,290 to 19,312 and 0.038 to 0.050): the write worker 1,530 req/s, 19.8 % of the bare route, p99 55
+ms; inline 1,257; PostgreSQL 744 (48.6 % of SQLite); two PostgreSQL processes on one tenant 0.89x
+one. NOT reached: 25 % of the bare route, p99 under 40 ms, PostgreSQL at 50 % of SQLite in this run,
+two processes at 1.5x one.
+
+**Receipts signed with libsodium; the head once per batch; where the worker's time goes**
+(2026-12-04, a later session, this machine; A/B runs alternate the two trees' servers, 8 s each).
+- Counted with a temporary counter (not kept): the worker's batches held 24.7 requests on average
+  (p50 24, p90 30: about half the 50 connections) and took it 13 to 19 ms. Per request, inside the
+  transaction: reads 0.02 to 0.03 ms, planning 0.30 to 0.37 (of which the receipt's signature 0.10 to
+  0.14), statements 0.19 to 0.23; then COMMIT 0.11 to 0.14. The worker was 7 to 9 % idle: it is the
+  serial part of the path.
+- An Ed25519 signature from node:crypto costs 67 µs on this machine (it sets up a new OpenSSL 3
+  signing context at every call), from libsodium 38 µs, the same bytes (Ed25519 is deterministic). Receipts are now
+  signed with libsodium through sodium-native, a prebuilt addon (server/services/ledger/ed25519.ts;
+  node:crypto where the addon does not load). A/B, three rounds: 1,611, 1,582 and 1,730 req/s against
+  1,474, 1,506 and 1,647 (+6.4 %), 0.735 to 0.831 ms CPU per request against 0.828 to 0.871. For
+  scale, no signature at all: 1,713 and 1,733 against 1,571 and 1,529 (+11 %).
+- The SQLite writer read the tenant's head before, and updated it after, every request of a batch;
+  now it does both once per batch (the head is kept in the writer for the batch and put back when a
+  request's savepoint is undone). A/B, three rounds: 1,587, 1,623 and 1,588 req/s against 1,493,
+  1,615 and 1,559 (+2.8 %).
+- The worker's code alone, in one process on one thread with no HTTP (batches of 25 on a fresh file,
+  a temporary script): 530 to 565 µs per write. The statements take 159 µs (the subject 22, its
+  visitor link 10, three events 54, three state rows 46, the feed event 15, the stored answer 12),
+  COMMIT about 100 (with \`synchronous=OFF\`, not an option, 18 % less time per write), the signature
+  36, planning and hashing the rest.
+- Tried and not kept, A/B on the server: the consent tables \`WITHOUT ROWID\` (each row kept in its
+  primary key's b-tree, one b-tree fewer per row): all five 0.91x, as the feed events and the stored
+  answers are rows of 0.6 to 1 kB; \`consent_state\`, \`consent_events\` and \`subject_visitors\` alone
+  0.99x over four rounds, although in the single-thread loop above they took 6 % off each write.
+  Foreign keys off on the worker's connection (to learn the checks' cost): 1.02x. A 64 MB page cache
+  for the worker instead of 2 MB: 1.07x in one series, 0.99x in the next (2.4 % less in the loop).
+- What that leaves: at 0.82 ms of server CPU per request, and at most 0.145 for the load generator
+  (what it can take beside the bare route), two cores carry at most about 2,070 requests a second;
+  the run reached 1,530. 25 % of this bare route is 1,930: about 0.2 ms less work per request in
+  all, which no single step measured here holds. The work per consent (ten rows, three chained
+  events, one signed receipt, a fsync per batch) shrinks further only with a change of format (one
+  ledger row per request).
+
+**The table of 2026-12-03, 19:05** (load 1.9 at the start, the machine otherwise idle, in a slow hour
 of this VM: the bare route did 12,290 req/s at 0.050 ms CPU per request, against 19,312 and 0.038 at
 16:11): the write worker 2,307 req/s, 18.8 % of the bare route, p99 44 ms; inline 1,972; PostgreSQL
 1,353 (58.6 % of SQLite); two PostgreSQL processes on one tenant 0.79x one. Nothing on the banner's
