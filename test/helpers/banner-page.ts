@@ -7,7 +7,6 @@ export const banner = (page: Page) => page.locator('akkoord-consent .banner');
 export const settingsDialog = (page: Page) => page.locator('akkoord-consent .dialog');
 export const reopenButton = (page: Page) => page.locator('akkoord-consent .reopen');
 
-/** Opens the shop and waits until the widget has run (window.akkoord exists). */
 /** Opens the page and waits for the banner: built (in the task after the script's), and focused once painted. */
 export async function openShop(page: Page, url: string): Promise<void> {
   await page.goto(url);

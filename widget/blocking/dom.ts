@@ -37,6 +37,7 @@ export function startGate(
         if (!(el instanceof HTMLScriptElement))
           placeholder?.(el, purposesOf(needed).find((key) => !consent[key]) ?? null);
         if (el instanceof HTMLIFrameElement) toggleIframe(el, isAllowed(needed, consent));
+        else if (el instanceof HTMLScriptElement && stillArriving(el, doc)) break;
         else if (el instanceof HTMLScriptElement && !ran.has(el) && isAllowed(needed, consent)) {
           ran.add(el);
           await runScript(el as HTMLScriptElement, doc);
@@ -48,6 +49,9 @@ export function startGate(
   new MutationObserver((records) => {
     if (records.some((r) => Array.from(r.addedNodes).some(mayContainGated))) activateAll();
   }).observe(doc.documentElement, { childList: true, subtree: true });
+  // A script held back while its text was arriving runs once the parser has passed it: at the
+  // next gated element, or here for the page's last one.
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', activateAll);
 
   return {
     update(next) {
@@ -55,6 +59,19 @@ export function startGate(
       activateAll();
     },
   };
+}
+
+/**
+ * While the page loads, the parser puts a script element in the document before all of its
+ * text (a slow network cuts it anywhere), so the last node parsed so far may be incomplete.
+ * An inline script that nothing follows yet waits, and so does everything after it, so that
+ * scripts still run whole and in document order.
+ */
+function stillArriving(el: Element, doc: Document): boolean {
+  if (doc.readyState !== 'loading' || el.hasAttribute('src')) return false;
+  for (let node: Node | null = el; node && node !== doc.documentElement; node = node.parentNode)
+    if (node.nextSibling) return false;
+  return true;
 }
 
 function mayContainGated(node: Node): boolean {
