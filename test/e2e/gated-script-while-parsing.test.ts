@@ -73,9 +73,9 @@ describe.skipIf(skipBrowserTests)('a gated script cut in two by the network', ()
     await openShop(page, siteUrl);
     // The widget had loaded before the page's last part arrived, so it ran during the pause.
     const widgetBeforePageEnd = await page.evaluate(() => {
-      const widget = performance
-        .getEntriesByType('resource')
-        .find((e) => e.name.includes('/widget.js'));
+      const widget = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find(
+        (e) => e.name.includes('/widget.js'),
+      );
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return widget !== undefined && widget.responseEnd < nav.responseEnd;
     });
