@@ -238,3 +238,57 @@ describe('a migrator call that met a schema dropped meanwhile', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe.each(dialects)('the external-id index on %s', (dialect) => {
+  it('2026_12_04_0900 keeps only subjects with an external id in the unique index, and still refuses a second one with the same id', async () => {
+    const { store, schema } = await unmigratedStore(dialect);
+    const previous = '2026_12_03_0900_key_answers_by_subject';
+    expect(
+      (await retryCatalogueRace(() => migrator(store.db, schema).migrateTo(previous))).error,
+    ).toBeUndefined();
+    const now = new Date().toISOString();
+    await insertTenant(store.db, now);
+    const subject = (id: string, externalId: string | null) => ({
+      id,
+      tenant_id: 'ten_a',
+      external_id: externalId,
+      restricted: 0,
+      created_at: now,
+      updated_at: now,
+      last_activity_at: now,
+    });
+    await store.db
+      .insertInto('subjects')
+      .values([subject('sub_1', 'crm-1'), subject('sub_2', null), subject('sub_3', null)] as never)
+      .execute();
+
+    expect(
+      (await retryCatalogueRace(() => migrator(store.db, schema).migrateToLatest())).error,
+    ).toBeUndefined();
+
+    const definition =
+      dialect === 'sqlite'
+        ? await sql<{
+            definition: string;
+          }>`SELECT sql AS definition FROM sqlite_master WHERE name = 'subjects_external'`.execute(
+            store.db,
+          )
+        : await sql<{
+            definition: string;
+          }>`SELECT indexdef AS definition FROM pg_indexes WHERE indexname = 'subjects_external' AND schemaname = ${schema}`.execute(
+            store.db,
+          );
+    expect(definition.rows[0].definition).toMatch(/unique/i);
+    expect(definition.rows[0].definition).toMatch(/where \(?"?external_id"? is not null/i);
+    await store.db
+      .insertInto('subjects')
+      .values(subject('sub_4', null) as never)
+      .execute();
+    await expect(
+      store.db
+        .insertInto('subjects')
+        .values(subject('sub_5', 'crm-1') as never)
+        .execute(),
+    ).rejects.toThrow(/unique/i);
+  });
+});

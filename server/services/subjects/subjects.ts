@@ -48,7 +48,10 @@ export async function findOrCreateExternalSubject(
       updated_at: at,
       last_activity_at: at,
     })
-    .onConflict((oc) => oc.columns(['tenant_id', 'external_id']).doNothing())
+    // The unique index covers only subjects with an external id: its predicate names it.
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'external_id']).where('external_id', 'is not', null).doNothing(),
+    )
     .returningAll()
     .executeTakeFirst();
   if (inserted) return { row: inserted, created: true };
