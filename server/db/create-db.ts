@@ -8,6 +8,7 @@ import { makePrivateDir, narrowToOwner, touchPrivateFile } from '../private-file
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
 import { RetryingKysely } from './transaction-retry.js';
+import { preparingPool } from './prepared-statements.js';
 import { createSqliteConsentWriter, type SyncConsentWriter } from './sqlite-consent-writer.js';
 import { openSqliteHandle } from './sqlite-handle.js';
 import { withStatementCache } from './statement-cache.js';
@@ -107,7 +108,9 @@ function openPostgres(url: string): Store {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // Every transaction runs again on a deadlock or serialization failure (transaction-retry.ts).
-  const db = new RetryingKysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new RetryingKysely<Database>({
+    dialect: new PostgresDialect({ pool: preparingPool(pool) }),
+  });
   const closers: Array<() => Promise<void>> = [];
   return {
     db,

@@ -20,6 +20,7 @@ import type {
   LedgerCursor,
 } from './consent-writer.js';
 import type { Database } from './database.js';
+import { PREPARED } from './prepared-statements.js';
 
 /** Rows per statement: far below either database's limit on bound parameters. */
 const CHUNK = 400;
@@ -288,7 +289,8 @@ function statementsOf(
  */
 async function runAsOne(trx: Kysely<Database>, statements: Statement[]): Promise<void> {
   const clauses = statements.map((statement, i) => sql`${sql.raw(`w${i}`)} AS (${statement})`);
-  await sql`WITH ${sql.join(clauses)} SELECT 1`.execute(trx);
+  // Prepared on each connection (prepared-statements.ts): batches of one shape share the text.
+  await sql`${sql.raw(PREPARED)}WITH ${sql.join(clauses)} SELECT 1`.execute(trx);
 }
 
 /**
