@@ -33,12 +33,15 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-04, 04:46, load 1.6 at the start, the machine otherwise idle; a slower
-machine than the day before's: the bare route did 7,729 req/s at 0.114 ms CPU per request, against
-12,290 to 19,312 and 0.038 to 0.050): the write worker 1,530 req/s, 19.8 % of the bare route, p99 55
-ms; inline 1,257; PostgreSQL 744 (48.6 % of SQLite); two PostgreSQL processes on one tenant 0.89x
-one. NOT reached: 25 % of the bare route, p99 under 40 ms, PostgreSQL at 50 % of SQLite in this run,
-two processes at 1.5x one.
+**The table** (2026-12-04, 05:28, with every change below; load 4.8 at the start from a test run
+that had just ended, the machine otherwise idle; a slower machine than the day before's: the bare
+route did 8,233 req/s at 0.107 ms CPU per request, against 12,290 to 19,312 and 0.038 to 0.050):
+the write worker 1,629 req/s, 19.8 % of the bare route, p99 52 ms, 0.764 ms CPU per request;
+inline 1,327; PostgreSQL 838 (51.4 % of SQLite); two PostgreSQL processes on one tenant 0.89x one.
+The run at 04:46, before the external-id index and PostgreSQL's prepared statement (receipts
+already signed with libsodium): bare 7,729, the worker 1,530 (19.8 %, p99 55 ms, 0.819 ms CPU per
+request), PostgreSQL 744 (48.6 %), two processes 0.89x. NOT reached: 25 % of the bare route, p99
+under 40 ms, two processes at 1.5x one.
 
 **Receipts signed with libsodium; the head once per batch; where the worker's time goes**
 (2026-12-04, a later session, this machine; A/B runs alternate the two trees' servers, 8 s each).
@@ -78,9 +81,9 @@ two processes at 1.5x one.
   0.99x over four rounds, although in the single-thread loop above they took 6 % off each write.
   Foreign keys off on the worker's connection (to learn the checks' cost): 1.02x. A 64 MB page cache
   for the worker instead of 2 MB: 1.07x in one series, 0.99x in the next (2.4 % less in the loop).
-- What that leaves: at 0.82 ms of server CPU per request, and at most 0.145 for the load generator
-  (what it can take beside the bare route), two cores carry at most about 2,070 requests a second;
-  the run reached 1,530. 25 % of this bare route is 1,930: about 0.2 ms less work per request in
+- What that leaves (the 04:46 run): at 0.82 ms of server CPU per request, and at most 0.145 for
+  the load generator (what it can take beside the bare route), two cores carry at most about 2,070
+  requests a second; the run reached 1,530. 25 % of this bare route is 1,930: about 0.2 ms less work per request in
   all, which no single step measured here holds. The work per consent (ten rows, three chained
   events, one signed receipt, a fsync per batch) shrinks further only with a change of format (one
   ledger row per request).
