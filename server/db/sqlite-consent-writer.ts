@@ -21,6 +21,9 @@ export interface SyncConsentWriter extends ConsentWriter<true> {
   isolated<T>(work: () => T): T;
 }
 
+/** Each tenant's head as the batch has moved it so far, by tenant id. */
+type Heads = Map<string, { cursor: LedgerCursor; moved: boolean }>;
+
 /**
  * `db` is the Kysely instance on the same connection, whose transactions the batch must
  * wait for; a connection nothing else uses (the write worker's) passes none.
@@ -31,7 +34,7 @@ export function createSqliteConsentWriter(
 ): SyncConsentWriter {
   // The tenants' heads as this batch moved them: read once and written once per batch, not
   // once per request. The batch holds SQLite's write lock, so nothing else moves them meanwhile.
-  const heads = new Map<string, { cursor: LedgerCursor; moved: boolean }>();
+  const heads: Heads = new Map();
   const statements = sqliteConsentStatements(handle, heads);
   const outer = handle.transaction((work: () => unknown) => {
     heads.clear();
@@ -73,7 +76,7 @@ export function createSqliteConsentWriter(
 /** The writer's reads and writes on a connection; the caller holds the write transaction. */
 function sqliteConsentStatements(
   handle: SQLite.Database,
-  heads: Map<string, { cursor: LedgerCursor; moved: boolean }>,
+  heads: Heads,
 ): ConsentWriter<true> & { advance(tenantId: string, cursor: LedgerCursor): void } {
   // Prepared on first use: the tables exist only after the migrations ran.
   let s: ReturnType<typeof prepareAll> | null = null;

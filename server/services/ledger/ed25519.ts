@@ -1,5 +1,5 @@
 // Ed25519 signatures (RFC 8032) for receipts, one per banner consent, made inside the
-// write worker's batch while it holds the write lock. libsodium, through the sodium-native
+// write's batch while it holds the ledger head. libsodium, through the sodium-native
 // addon (prebuilt, nothing compiles on install), signs in about 38 µs on our CI machine;
 // node:crypto, which sets up a new OpenSSL 3 signing context at every call, takes about 67.
 // Ed25519 signatures are deterministic, so both give the same bytes for the same key and
@@ -15,7 +15,10 @@ interface Sodium {
   crypto_sign_detached(signature: Buffer, message: Buffer, secretKey: Buffer): void;
 }
 
-/** Required rather than imported, so that a missing addon means the fallback, not a failed start (knip cannot see this use). */
+/**
+ * Required rather than imported, so that a missing addon means the fallback rather than a
+ * server that cannot start (knip.json lists the package, as knip cannot see this use).
+ */
 function loadSodium(): Sodium | null {
   try {
     return createRequire(import.meta.url)('sodium-native') as Sodium;
