@@ -22,7 +22,11 @@ interface Sodium {
 function loadSodium(): Sodium | null {
   try {
     return createRequire(import.meta.url)('sodium-native') as Sodium;
-  } catch {
+  } catch (error) {
+    // Receipts stay correct, only slower: say so once, where an operator looks.
+    process.emitWarning(
+      `sodium-native did not load (${(error as Error).message}); receipts are signed with node:crypto`,
+    );
     return null;
   }
 }
