@@ -75,6 +75,10 @@ under 40 ms, two processes at 1.5x one.
   (server/db/prepared-statements.ts), parsed and planned once per connection instead of once per
   batch. A/B alternating, PostgreSQL only, three rounds: 725, 794 and 794 req/s against 707, 775 and
   731 (+4.5 %), 0.94 to 1.09 ms CPU per request against 0.96 to 1.05.
+- All of the above together, the tree before them (ec6870f) against the one after, alternating,
+  three rounds each: SQLite 1,719, 1,604 and 1,652 req/s against 1,503, 1,528 and 1,551 (+8.6 %),
+  20.4 % of each run's own bare route on average against 19.1 %, 0.74 to 0.80 ms CPU per request
+  against 0.83 to 0.87; PostgreSQL 785, 785 and 782 against 777, 757 and 757 (+2.6 %).
 - Tried and not kept, A/B on the server: the consent tables \`WITHOUT ROWID\` (each row kept in its
   primary key's b-tree, one b-tree fewer per row): all five 0.91x, as the feed events and the stored
   answers are rows of 0.6 to 1 kB; \`consent_state\`, \`consent_events\` and \`subject_visitors\` alone
