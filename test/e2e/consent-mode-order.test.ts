@@ -12,7 +12,7 @@ import { openShop } from '../helpers/banner-page.js';
 import { useBannerBrowser } from '../helpers/banner-browser.js';
 import { skipBrowserTests } from '../helpers/chromium.js';
 import { serveOtherOrigin, type OtherOrigin } from '../helpers/other-origin.js';
-import { serveDemoShop } from '../helpers/server.js';
+import { allowShopOrigins, serveDemoShop } from '../helpers/server.js';
 
 /** A gtag.js / gtm.js stand-in: reads the queue and every later push, as the real library does. */
 const TAG_LIBRARY = `(function () {
@@ -66,14 +66,7 @@ describe.skipIf(skipBrowserTests)('Consent Mode order with an async banner', () 
         return head(`<script src="${shop.url}/widget-stub.js"></script>`, gtag);
       return 'not found';
     });
-    await fetch(`${shop.url}/v1/tenant/origins`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${shop.demo.secretKey}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ allowedOrigins: [shop.url, site.url] }),
-    });
+    await allowShopOrigins(shop, [shop.url, site.url]);
     context = await browser().newContext();
     page = await context.newPage();
   });

@@ -7,7 +7,7 @@ import { choiceCookie, openShop, serverConsents } from '../helpers/banner-page.j
 import { useBannerBrowser } from '../helpers/banner-browser.js';
 import { skipBrowserTests } from '../helpers/chromium.js';
 import { serveOtherOrigin, type OtherOrigin } from '../helpers/other-origin.js';
-import { serveDemoShop } from '../helpers/server.js';
+import { allowShopOrigins, serveDemoShop } from '../helpers/server.js';
 
 describe.skipIf(skipBrowserTests)('the banner on another origin', () => {
   let shop: Awaited<ReturnType<typeof serveDemoShop>>;
@@ -53,14 +53,7 @@ describe.skipIf(skipBrowserTests)('the banner on another origin', () => {
       `akkoord tenant origins add ${site.url} --tenant ${shop.demo.tenantId}`,
     );
 
-    const put = await fetch(`${shop.url}/v1/tenant/origins`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${shop.demo.secretKey}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ allowedOrigins: [shop.url, site.url] }),
-    });
+    const put = await allowShopOrigins(shop, [shop.url, site.url]);
     expect(put.status).toBe(200);
 
     // The queued choice goes out again with backoff (2 s first), on the same page.

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gatedOrder, openShop } from '../helpers/banner-page.js';
 import { useBannerBrowser } from '../helpers/banner-browser.js';
 import { skipBrowserTests } from '../helpers/chromium.js';
-import { serveDemoShop } from '../helpers/server.js';
+import { allowShopOrigins, serveDemoShop } from '../helpers/server.js';
 
 const PAUSE_MS = 1500;
 
@@ -46,14 +46,7 @@ describe.skipIf(skipBrowserTests)('a gated script cut in two by the network', ()
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    await fetch(`${shop.url}/v1/tenant/origins`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${shop.demo.secretKey}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ allowedOrigins: [shop.url, siteUrl] }),
-    });
+    await allowShopOrigins(shop, [shop.url, siteUrl]);
     context = await browser().newContext();
     page = await context.newPage();
   });

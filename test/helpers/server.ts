@@ -53,3 +53,18 @@ export async function serveDemoShop(
   if (!demo?.secretKey) throw new Error('the demo tenant was not created');
   return { ...served, demo: { ...demo, secretKey: demo.secretKey } };
 }
+
+/** Sets the demo tenant's allowed origins through the API, as a site owner would. */
+export function allowShopOrigins(
+  shop: Awaited<ReturnType<typeof serveDemoShop>>,
+  origins: string[],
+): Promise<Response> {
+  return fetch(`${shop.url}/v1/tenant/origins`, {
+    method: 'PUT',
+    headers: {
+      authorization: `Bearer ${shop.demo.secretKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ allowedOrigins: origins }),
+  });
+}

@@ -244,7 +244,8 @@ async function dump(db: Kysely<Database>) {
   };
 }
 
-async function runScenarios(db: Kysely<Database>, run: Runner) {
+/** The scenarios' tenant, with its ledger head. */
+async function seedTenant(db: Kysely<Database>) {
   await db
     .insertInto('tenants')
     .values({
@@ -259,6 +260,10 @@ async function runScenarios(db: Kysely<Database>, run: Runner) {
     })
     .execute();
   await createHead(db, TENANT);
+}
+
+async function runScenarios(db: Kysely<Database>, run: Runner) {
+  await seedTenant(db);
   const ids = countingIds();
   const answers: Array<{ step: string; answers: Answer[] }> = [];
   for (const [i, step] of steps.entries()) {
@@ -298,5 +303,55 @@ describe.each(writers)('consent write conformance: $name', ({ dialect, runner })
     await expect(`${JSON.stringify(result, null, 1)}\n`).toMatchFileSnapshot(
       './consent-write-conformance.expected.json',
     );
+  });
+});
+
+describe('the SQLite writer in a batch', () => {
+  let test: TestStore | undefined;
+  afterEach(async () => {
+    await test?.cleanup();
+  });
+
+  it('GDPR-04: a request undone after writing its rows leaves the head, and so the chain, as before it', async () => {
+    test = await openTestStore('sqlite');
+    const { db } = test.store;
+    await seedTenant(db);
+    const writer = test.store.consentWriter!;
+    const options = { at: new Date(START).toISOString(), ids: countingIds() };
+    const write = (request: ConsentWriteRequest) => () =>
+      writeConsentSync(writer, request, options);
+    const outcomes = await writer.batch(() =>
+      [
+        write(banner('v1', { analytics: true, ads: false }, 'ce_1')),
+        () => {
+          write(banner('v2', { analytics: true, ads: true }, 'ce_2'))();
+          throw new Error('failed after its rows were written');
+        },
+        write(banner('v3', { analytics: false, ads: true }, 'ce_3')),
+      ].map((work) => {
+        try {
+          return writer.isolated(work).replayed;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      }),
+    );
+    expect(outcomes).toEqual([false, 'failed after its rows were written', false]);
+
+    const events = await db.selectFrom('consent_events').selectAll().orderBy('seq').execute();
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(new Set(events.map((e) => e.subject_id)).size).toBe(2);
+    events.forEach((event, i) => {
+      if (i > 0) expect(event.prev_hash).toBe(events[i - 1].hash);
+    });
+    const feed = await db.selectFrom('feed_events').select('seq').orderBy('seq').execute();
+    expect(feed.map((f) => f.seq)).toEqual([1, 2]);
+    expect(
+      await db
+        .selectFrom('ledger_heads')
+        .select(['ledger_seq', 'ledger_hash', 'feed_seq'])
+        .where('tenant_id', '=', TENANT)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ ledger_seq: events.length, ledger_hash: events.at(-1)!.hash, feed_seq: 2 });
   });
 });
