@@ -1,9 +1,16 @@
 // The public consent API (/v1/consents) through the whole app, on every dialect:
 // read-back, signed receipts, idempotency, refusals, GPC (GDPR-04, GDPR-09, GPC-01, GPC-04).
 import crypto from 'node:crypto';
-import { compactVerify, createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import {
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JSONWebKeySet,
+} from 'jose';
 import { describe, expect } from 'vitest';
 import type { ReceiptPayloadV1 } from '../../shared/schemas/consents.js';
+import { rotateSigningKey } from '../../server/services/ledger/receipts.js';
 import { dialects } from '../helpers/db.js';
 import { createTestTenant, type TestApp, type TestTenant } from '../helpers/app.js';
 import { it } from '../helpers/app-fixture.js';
@@ -158,9 +165,36 @@ describe.each(dialects)('POST /v1/consents on %s', (dialect) => {
     expect(await again.text()).toBe(firstText);
     expect(await countEvents()).toBe(eventsAfterFirst);
     expect(await t.ctx.db.selectFrom('feed_events').select('seq').execute()).toHaveLength(1);
+    // Stored unsigned: the key id and the receipt's payload JSON, signed again on the way out.
+    const [receiptHeader, receiptPayload] = (JSON.parse(firstText) as { receipt: string }).receipt
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString());
+    const { kid } = JSON.parse(receiptHeader) as { kid: string };
     expect(await t.ctx.db.selectFrom('idempotency_keys').select('response').execute()).toEqual([
-      { response: firstText },
+      { response: `${kid}\n${receiptPayload}` },
     ]);
+  });
+
+  it('a retry after the signing key was rotated gets the first answer, signed by the first key', async () => {
+    const body = choice();
+    const firstText = await (await post(body)).text();
+    await rotateSigningKey(t.ctx);
+    expect(await (await post(body)).text()).toBe(firstText);
+    // New writes are signed with the new key.
+    const next = (await (await post(choice())).json()) as { receipt: string };
+    expect(decodeProtectedHeader(next.receipt).kid).not.toBe(
+      decodeProtectedHeader((JSON.parse(firstText) as { receipt: string }).receipt).kid,
+    );
+  });
+
+  it('an answer stored whole, as answers were before they were stored unsigned, is replayed as stored', async () => {
+    const body = choice();
+    await post(body);
+    const whole = JSON.stringify({ id: 'cns_stored', receipt: 'a.b.c', state: { ads: 'denied' } });
+    await t.ctx.db.updateTable('idempotency_keys').set({ response: whole }).execute();
+    const again = await post(body);
+    expect(again.status).toBe(201);
+    expect(await again.text()).toBe(whole);
   });
 
   it('two identical requests racing store once and get the same answer', async () => {

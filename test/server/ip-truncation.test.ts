@@ -57,7 +57,11 @@ describe('the stored address over real HTTP', () => {
   });
 
   async function serveOn(hostname: string): Promise<string> {
-    t = await startTestApp('sqlite', { env: { AKKOORD_RATE_LIMITS: 'off' } });
+    // The server's own address is not the client's: a public URL elsewhere keeps the
+    // receipt's issuer out of the search for the client's address in the file.
+    t = await startTestApp('sqlite', {
+      env: { AKKOORD_RATE_LIMITS: 'off', PUBLIC_URL: 'https://consent.example' },
+    });
     const server = serve({ fetch: t.app.fetch, port: 0, hostname });
     await new Promise<void>((resolve) =>
       server.listening ? resolve() : server.once('listening', () => resolve()),

@@ -12,39 +12,37 @@ import { Worker } from 'node:worker_threads';
 import type { AppContext } from '../../context.js';
 import type { Store } from '../../db/create-db.js';
 import type { PublishedConfig } from '../config/config.js';
-import type { ActiveKey } from '../ledger/receipts.js';
-import type { Signer, VisitorConsentAnswer, VisitorConsentInput } from './banner-write.js';
+import type { Issuer, StoredBannerAnswer, VisitorConsentInput } from './banner-write.js';
 import { fromWire, type WireError } from './banner-write-errors.js';
 import { createBatchCommit, type GroupCommit, type Outcome } from './group-commit.js';
 
 export interface BatchMessage {
   id: number;
-  /** Config versions and keys the worker has not seen yet. */
+  /** Config versions the worker has not seen yet. */
   configs: Array<[string, PublishedConfig]>;
-  keys: ActiveKey[];
   jobs: Array<{ input: VisitorConsentInput; config: string; kid: string; at: string }>;
 }
 
 export type BatchReply =
   | {
       id: number;
-      outcomes: Array<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: WireError }>;
+      outcomes: Array<{ ok: true; output: StoredBannerAnswer } | { ok: false; error: WireError }>;
     }
   | { id: number; failed: WireError };
 
 export interface BannerJob {
   input: VisitorConsentInput;
-  signer: Signer;
+  issuer: Issuer;
   published: PublishedConfig;
   at: string;
 }
 
-const workers = new WeakMap<Store, GroupCommit<BannerJob, VisitorConsentAnswer>>();
+const workers = new WeakMap<Store, GroupCommit<BannerJob, StoredBannerAnswer>>();
 
 /** The store's write worker, started on first use; null where the store has none (PostgreSQL, in-memory SQLite). */
 export function bannerWriteWorker(
   ctx: AppContext,
-): GroupCommit<BannerJob, VisitorConsentAnswer> | null {
+): GroupCommit<BannerJob, StoredBannerAnswer> | null {
   const { store } = ctx;
   if (!store.writeWorkerFile) return null;
   let found = workers.get(store);
@@ -58,7 +56,6 @@ export function bannerWriteWorker(
 interface Running {
   worker: Worker;
   sentConfigs: Set<string>;
-  sentKeys: Set<string>;
   pending: Map<number, { resolve: (reply: BatchReply) => void; reject: (error: unknown) => void }>;
 }
 
@@ -66,7 +63,7 @@ function startClient(
   store: Store,
   file: string,
   publicUrl: string,
-): GroupCommit<BannerJob, VisitorConsentAnswer> {
+): GroupCommit<BannerJob, StoredBannerAnswer> {
   let running: Running | null = null;
   let nextId = 1;
   let closed = false;
@@ -85,7 +82,6 @@ function startClient(
     const started: Running = {
       worker,
       sentConfigs: new Set(),
-      sentKeys: new Set(),
       pending: new Map(),
     };
     worker.on('message', (reply: BatchReply) => {
@@ -107,18 +103,14 @@ function startClient(
   async function send(jobs: BannerJob[]): Promise<BatchReply> {
     const target = await current();
     if (closed) throw new Error('the store is closed');
-    const message: BatchMessage = { id: nextId++, configs: [], keys: [], jobs: [] };
-    for (const { input, signer, published, at } of jobs) {
+    const message: BatchMessage = { id: nextId++, configs: [], jobs: [] };
+    for (const { input, issuer, published, at } of jobs) {
       const config = `${input.tenantId}:${published.version}`;
       if (!target.sentConfigs.has(config)) {
         target.sentConfigs.add(config);
         message.configs.push([config, published]);
       }
-      if (!target.sentKeys.has(signer.key.kid)) {
-        target.sentKeys.add(signer.key.kid);
-        message.keys.push(signer.key);
-      }
-      message.jobs.push({ input, config, kid: signer.key.kid, at });
+      message.jobs.push({ input, config, kid: issuer.kid, at });
     }
     return new Promise((resolve, reject) => {
       target.pending.set(message.id, { resolve, reject });
@@ -134,7 +126,7 @@ function startClient(
   });
 
   return createBatchCommit(
-    async (jobs: BannerJob[]): Promise<Outcome<VisitorConsentAnswer>[]> => {
+    async (jobs: BannerJob[]): Promise<Outcome<StoredBannerAnswer>[]> => {
       const reply = await store.db.connection().execute(() => send(jobs));
       // The commit failed: nothing of the batch is stored, and every request says so.
       if ('failed' in reply) throw fromWire(reply.failed);

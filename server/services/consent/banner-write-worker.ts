@@ -1,6 +1,6 @@
 // The banner's consent write in a worker thread: its own connection to the SQLite file,
-// and the whole batch there: the reads, the plan, the receipts' signatures, the
-// statements and the COMMIT (the synchronous=FULL fsync). The server's event loop
+// and the whole batch there: the reads, the plan, the statements and the COMMIT (the
+// synchronous=FULL fsync). Receipts are signed by the server thread, from the stored answers. The server's event loop
 // meanwhile parses and validates the next requests, so the two cores share the work.
 // banner-write-client.ts sends a batch as one message and answers nobody before this
 // thread replies that the batch committed.
@@ -8,8 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSqliteConsentWriter } from '../../db/sqlite-consent-writer.js';
 import { openSqliteHandle } from '../../db/sqlite-handle.js';
 import type { PublishedConfig } from '../config/config.js';
-import type { ActiveKey } from '../ledger/receipts.js';
-import { answerOf, visitorRequest, type VisitorConsentAnswer } from './banner-write.js';
+import { storedAnswerOf, visitorRequest, type StoredBannerAnswer } from './banner-write.js';
 import type { BatchMessage, BatchReply } from './banner-write-client.js';
 import { writeConsentSync } from './consent-write.js';
 import { runSyncBatch } from './group-commit.js';
@@ -17,19 +16,17 @@ import { wireError } from './banner-write-errors.js';
 
 const { file, publicUrl } = workerData as { file: string; publicUrl: string };
 const writer = createSqliteConsentWriter(openSqliteHandle(file));
-/** Config versions and signing keys are sent once each; the client knows which it sent. */
+/** Config versions are sent once each; the client knows which it sent. */
 const configs = new Map<string, PublishedConfig>();
-const keys = new Map<string, ActiveKey>();
 
 parentPort!.on('message', (message: BatchMessage) => {
   for (const [key, published] of message.configs) configs.set(key, published);
-  for (const key of message.keys) keys.set(key.kid, key);
-  const write = (job: BatchMessage['jobs'][number]): VisitorConsentAnswer => {
+  const write = (job: BatchMessage['jobs'][number]): StoredBannerAnswer => {
     const request = visitorRequest(job.input, configs.get(job.config)!, {
       publicUrl,
-      key: keys.get(job.kid)!,
+      kid: job.kid,
     });
-    return answerOf(writeConsentSync(writer, request, { at: job.at }));
+    return storedAnswerOf(writeConsentSync(writer, request, { at: job.at }));
   };
   runSyncBatch(writer, write, message.jobs)
     .then(

@@ -1,8 +1,13 @@
 // What a banner's consent asks the ledger to write and what it answers, as plain data and
 // pure functions: the same on the event loop (visitor-consents.ts) and in the write worker
-// (banner-write-worker.ts), which gets the request, the config version and the signing key
-// as messages.
-import type { RecordConsentBody } from '../../../shared/schemas/consents.js';
+// (banner-write-worker.ts), which gets the request and the config version as messages.
+//
+// The write stores its answer unsigned: the receipt's key id and payload JSON. The
+// server signs it on the way out, first time and retry alike (answerFromStored), so the
+// write itself (and the worker holding the ledger) never signs, never holds a private
+// key, and keeps a row about half the size of the whole answer. Ed25519 signatures are
+// deterministic, so a retry gets the first answer byte for byte.
+import type { RecordConsentBody, ReceiptPayloadV1 } from '../../../shared/schemas/consents.js';
 import type { RequestContext } from '../../http/request-context.js';
 import type { PublishedConfig } from '../config/config.js';
 import { bannerOwner } from '../idempotency.js';
@@ -15,23 +20,29 @@ export interface VisitorConsentInput extends RecordConsentBody, RequestContext {
   tenantId: string;
 }
 
+/** The answer as the write stored it (see StoredAnswer) and whether it was a retry's. */
+export interface StoredBannerAnswer {
+  stored: string;
+  replayed: boolean;
+}
+
 export interface VisitorConsentAnswer {
   /** The response JSON exactly as first sent: a retry gets the same bytes. */
   body: string;
   replayed: boolean;
 }
 
-/** What signs and names the receipt: the issuer (the server's public URL) and the active key. */
-export interface Signer {
+/** Who issues the receipt: the server's public URL and the id of the key that will sign it. */
+export interface Issuer {
   publicUrl: string;
-  key: ActiveKey;
+  kid: string;
 }
 
 /** What the banner's request asks the ledger to record, once per visitor and clientEventId. */
 export function visitorRequest(
   input: VisitorConsentInput,
   published: PublishedConfig,
-  signer: Signer,
+  issuer: Issuer,
 ): ConsentWriteRequest {
   const hash = visitorHash(input.visitorId);
   return {
@@ -53,26 +64,30 @@ export function visitorRequest(
     idempotency: {
       owner: bannerOwner,
       clientEventId: input.clientEventId,
-      answer: (recorded, subjectId) => answerBody(signer, input, subjectId, recorded),
+      answer: (recorded, subjectId) => storedAnswer(issuer, input, subjectId, recorded),
     },
   };
 }
 
-export const answerOf = (outcome: ConsentWriteOutcome): VisitorConsentAnswer =>
+export const storedAnswerOf = (outcome: ConsentWriteOutcome): StoredBannerAnswer =>
   outcome.replayed
-    ? { body: outcome.answer, replayed: true }
-    : { body: outcome.answer!, replayed: false };
+    ? { stored: outcome.answer, replayed: true }
+    : { stored: outcome.answer!, replayed: false };
 
-/** The 201 body: the consent id, the signed receipt (payload version 1) and the state. */
-function answerBody(
-  signer: Signer,
+/**
+ * The stored form of a 201 answer: the signing key's id, a line break, then the receipt's
+ * payload JSON (version 1). Answers stored whole, as JSON, before this form existed
+ * begin with `{` and are sent as they are.
+ */
+function storedAnswer(
+  issuer: Issuer,
   input: VisitorConsentInput,
   subjectId: string,
   recorded: RecordedConsent,
 ): string {
-  const receipt = signReceipt(signer.key, {
+  const payload: ReceiptPayloadV1 = {
     v: 1,
-    iss: signer.publicUrl,
+    iss: issuer.publicUrl,
     tenant: input.tenantId,
     sub: subjectId,
     consentId: recorded.consentId,
@@ -86,6 +101,24 @@ function answerBody(
     noticeHash: recorded.noticeHash,
     iat: Math.floor(Date.parse(recorded.occurredAt) / 1000),
     ledger: recorded.ledger,
+  };
+  return `${issuer.kid}\n${JSON.stringify(payload)}`;
+}
+
+/** The key id a stored answer must be signed with; null for an answer stored whole. */
+export const storedAnswerKid = (stored: string): string | null =>
+  stored.startsWith('{') ? null : stored.slice(0, stored.indexOf('\n'));
+
+/** The 201 body: the consent id, the signed receipt and the state, as first sent. */
+export function answerFromStored(stored: string, key: ActiveKey | null): string {
+  if (stored.startsWith('{')) return stored;
+  const payloadJson = stored.slice(stored.indexOf('\n') + 1);
+  const payload = JSON.parse(payloadJson) as ReceiptPayloadV1;
+  if (!key || key.kid !== storedAnswerKid(stored))
+    throw new Error('a stored banner answer needs the key that signed it first');
+  return JSON.stringify({
+    id: payload.consentId,
+    receipt: signReceipt(key, payloadJson),
+    state: payload.state,
   });
-  return JSON.stringify({ id: recorded.consentId, receipt, state: recorded.state });
 }

@@ -15,13 +15,16 @@ import { kyselyConsentWriter } from '../../db/kysely-consent-writer.js';
 import { writeConsent, writeConsentBatch, writeConsentSync } from './consent-write.js';
 import { createBatchCommit, createSyncGroupCommit, type GroupCommit } from './group-commit.js';
 import { objectToMarketing } from '../rights/object.js';
-import { activeSigningKey } from '../ledger/receipts.js';
+import { activeSigningKey, signingKeyById, type ActiveKey } from '../ledger/receipts.js';
 import { configSeen } from './record-consent.js';
 import { findSubjectByVisitor } from '../subjects/subjects-core.js';
 import {
-  answerOf,
+  answerFromStored,
+  storedAnswerKid,
+  storedAnswerOf,
   visitorRequest,
-  type Signer,
+  type Issuer,
+  type StoredBannerAnswer,
   type VisitorConsentAnswer,
   type VisitorConsentInput,
 } from './banner-write.js';
@@ -30,17 +33,17 @@ import { bannerWriteWorker } from './banner-write-client.js';
 type Job = {
   ctx: AppContext;
   input: VisitorConsentInput;
-  signer: Signer;
+  issuer: Issuer;
   published: PublishedConfig;
 };
 
-const requestOf = (job: Job) => visitorRequest(job.input, job.published, job.signer);
+const requestOf = (job: Job) => visitorRequest(job.input, job.published, job.issuer);
 
-const groupCommits = new WeakMap<Kysely<Database>, GroupCommit<Job, VisitorConsentAnswer>>();
-const syncGroupCommits = new WeakMap<SyncConsentWriter, GroupCommit<Job, VisitorConsentAnswer>>();
+const groupCommits = new WeakMap<Kysely<Database>, GroupCommit<Job, StoredBannerAnswer>>();
+const syncGroupCommits = new WeakMap<SyncConsentWriter, GroupCommit<Job, StoredBannerAnswer>>();
 
 /** PostgreSQL: each tenant's requests queue apart; a batch is one transaction and one set of statements (writeConsentBatch). */
-function groupCommitFor(ctx: AppContext): GroupCommit<Job, VisitorConsentAnswer> {
+function groupCommitFor(ctx: AppContext): GroupCommit<Job, StoredBannerAnswer> {
   let found = groupCommits.get(ctx.db);
   if (!found) {
     found = createBatchCommit((jobs: Job[]) => writeBatch(ctx.db, jobs), { countsFor: ctx.db });
@@ -50,11 +53,13 @@ function groupCommitFor(ctx: AppContext): GroupCommit<Job, VisitorConsentAnswer>
 }
 
 /** SQLite on the event loop (an in-memory database, or the benchmark's comparison): a whole batch in one call. */
-function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<Job, VisitorConsentAnswer> {
+function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<Job, StoredBannerAnswer> {
   let found = syncGroupCommits.get(writer);
   if (!found) {
     found = createSyncGroupCommit(writer, (job: Job) =>
-      answerOf(writeConsentSync(writer, requestOf(job), { at: job.ctx.clock.now().toISOString() })),
+      storedAnswerOf(
+        writeConsentSync(writer, requestOf(job), { at: job.ctx.clock.now().toISOString() }),
+      ),
     );
     syncGroupCommits.set(writer, found);
   }
@@ -74,15 +79,16 @@ export async function recordVisitorConsent(
   input: VisitorConsentInput,
 ): Promise<VisitorConsentAnswer> {
   // Loaded before the transaction: on SQLite a query beside an open transaction waits for it.
-  const signer = { publicUrl: ctx.config.publicUrl, key: await activeSigningKey(ctx) };
+  const active = await activeSigningKey(ctx);
+  const issuer = { publicUrl: ctx.config.publicUrl, kid: active.kid };
   const published = await configSeen(ctx.db, input.tenantId, input.configVersion);
-  const job = { ctx, input, signer, published };
+  const job = { ctx, input, issuer, published };
   const worker = bannerWriteWorker(ctx);
   const writer = ctx.store.consentWriter;
   const answer = worker
     ? await worker.submit('single-writer', {
         input,
-        signer,
+        issuer,
         published,
         at: ctx.clock.now().toISOString(),
       })
@@ -92,7 +98,14 @@ export async function recordVisitorConsent(
   if (!answer.replayed && (input.gpc || input.gpcHeader)) await recordGpcObjection(ctx, input);
   // Long-polling feed readers of this process hear of the new event at once.
   if (!answer.replayed) notifyFeed(ctx, input.tenantId);
-  return answer;
+  return { body: await answerBody(ctx, answer.stored, active), replayed: answer.replayed };
+}
+
+/** The answer as sent: a stored receipt signed with the key that signed it first (a retry's may have been retired since). */
+async function answerBody(ctx: AppContext, stored: string, active: ActiveKey): Promise<string> {
+  const kid = storedAnswerKid(stored);
+  if (kid === null || kid === active.kid) return answerFromStored(stored, active);
+  return answerFromStored(stored, (await signingKeyById(ctx, kid)) ?? null);
 }
 
 /**
@@ -103,13 +116,15 @@ export async function recordVisitorConsent(
 async function writeBatch(
   db: Kysely<Database>,
   jobs: Job[],
-): Promise<Array<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }>> {
+): Promise<Array<{ ok: true; output: StoredBannerAnswer } | { ok: false; error: unknown }>> {
   const at = jobs[0].ctx.clock.now().toISOString();
   try {
     const outcomes = await db
       .transaction()
       .execute((trx) => writeConsentBatch(kyselyConsentWriter(trx), jobs.map(requestOf), { at }));
-    return outcomes.map((o) => (o.ok ? { ok: true as const, output: answerOf(o.output) } : o));
+    return outcomes.map((o) =>
+      o.ok ? { ok: true as const, output: storedAnswerOf(o.output) } : o,
+    );
   } catch (error) {
     if (jobs.length === 1 && !isUniqueViolation(error)) return [{ ok: false, error }];
     const outcomes = [];
@@ -130,13 +145,13 @@ async function writeAlone(
   db: Kysely<Database>,
   job: Job,
   at: string,
-): Promise<{ ok: true; output: VisitorConsentAnswer } | { ok: false; error: unknown }> {
+): Promise<{ ok: true; output: StoredBannerAnswer } | { ok: false; error: unknown }> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const output = await db
         .transaction()
         .execute((trx) => writeConsent(kyselyConsentWriter(trx), requestOf(job), { at }));
-      return { ok: true, output: answerOf(output) };
+      return { ok: true, output: storedAnswerOf(output) };
     } catch (error) {
       if (attempt >= ALONE_ATTEMPTS || !isUniqueViolation(error)) return { ok: false, error };
     }

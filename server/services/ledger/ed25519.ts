@@ -1,5 +1,5 @@
-// Ed25519 signatures (RFC 8032) for receipts, one per banner consent, made inside the
-// write's batch while it holds the ledger head. libsodium, through the sodium-native
+// Ed25519 signatures (RFC 8032) for receipts, one per banner answer, made by the server
+// thread as the answer goes out (and again for a retry). libsodium, through the sodium-native
 // addon (prebuilt, nothing compiles on install), signs in about 38 µs on our CI machine;
 // node:crypto, which sets up a new OpenSSL 3 signing context at every call, takes about 67.
 // Ed25519 signatures are deterministic, so both give the same bytes for the same key and

@@ -6,7 +6,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import type { ReceiptPayloadV1 } from '../../../shared/schemas/consents.js';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import { signEd25519 } from './ed25519.js';
@@ -38,13 +37,16 @@ async function loadActiveKey(ctx: KeyContext): Promise<ActiveKey> {
     .orderBy('kid', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const found = row ?? (await createSigningKey(ctx));
-  const jwk = JSON.parse(ctx.keyring.decrypt(found.private_enc)) as JWK & { kty: string };
+  return importKey(ctx, row ?? (await createSigningKey(ctx)));
+}
+
+function importKey(ctx: KeyContext, row: { kid: string; private_enc: string }): ActiveKey {
+  const jwk = JSON.parse(ctx.keyring.decrypt(row.private_enc)) as JWK & { kty: string };
   return {
-    kid: found.kid,
+    kid: row.kid,
     key: crypto.createPrivateKey({ key: jwk, format: 'jwk' }),
     header: Buffer.from(
-      JSON.stringify({ alg: RECEIPT_ALG, kid: found.kid, typ: RECEIPT_TYP }),
+      JSON.stringify({ alg: RECEIPT_ALG, kid: row.kid, typ: RECEIPT_TYP }),
     ).toString('base64url'),
     loadedAt: Date.now(),
   };
@@ -108,16 +110,37 @@ export async function publicJwks(ctx: KeyContext): Promise<{ keys: JWK[] }> {
   return { keys: rows.map((r) => JSON.parse(r.public_jwk) as JWK) };
 }
 
+/** Keys by kid, retired ones too: a retried write's receipt is signed again with the key that signed it first. */
+const keysById = new WeakMap<Kysely<Database>, Map<string, ActiveKey>>();
+
+/** The signing key `kid`, active or retired; undefined when no such key exists. */
+export async function signingKeyById(ctx: KeyContext, kid: string): Promise<ActiveKey | undefined> {
+  const active = await activeSigningKey(ctx);
+  if (active.kid === kid) return active;
+  let known = keysById.get(ctx.db);
+  if (!known) keysById.set(ctx.db, (known = new Map()));
+  const cached = known.get(kid);
+  if (cached) return cached;
+  const row = await ctx.db
+    .selectFrom('signing_keys')
+    .select(['kid', 'private_enc'])
+    .where('kid', '=', kid)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const key = importKey(ctx, row);
+  known.set(kid, key);
+  return key;
+}
+
 /**
- * A compact JWS (RFC 7515 §7.1) over the JSON payload, signed with Ed25519 (RFC 8037).
- * Signed on the spot (ed25519.ts) rather than through jose's WebCrypto path, which
- * sends every signature to the thread pool and back: inside a group-commit batch that
- * round trip was paid once per request while the transaction stayed open. Receipts
- * verify with jose (compactVerify / jwtVerify) like any other JWS; the tests do so.
- * Load the key (activeSigningKey) before opening a transaction: on SQLite a query
- * beside an open transaction would wait for it.
+ * A compact JWS (RFC 7515 §7.1) over the payload JSON as it was first written, signed
+ * with Ed25519 (RFC 8037). Signed on the spot (ed25519.ts) rather than through jose's
+ * WebCrypto path, which sends every signature to the thread pool and back. Ed25519
+ * signatures are deterministic (RFC 8032 §5.1.6): the same key and payload give the same
+ * receipt, byte for byte, whenever it is signed. Receipts verify with jose
+ * (compactVerify / jwtVerify) like any other JWS; the tests do so.
  */
-export function signReceipt({ key, header }: ActiveKey, payload: ReceiptPayloadV1): string {
-  const signingInput = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+export function signReceipt({ key, header }: ActiveKey, payloadJson: string): string {
+  const signingInput = `${header}.${Buffer.from(payloadJson).toString('base64url')}`;
   return `${signingInput}.${signEd25519(key, Buffer.from(signingInput)).toString('base64url')}`;
 }
