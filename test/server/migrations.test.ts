@@ -292,3 +292,41 @@ describe.each(dialects)('the external-id index on %s', (dialect) => {
     ).rejects.toThrow(/unique/i);
   });
 });
+
+describe.each(dialects)("the ledger tables' tenant keys on %s", (dialect) => {
+  /** The tables each table's foreign keys reference, read from the database. */
+  async function referenced(store: Store, schema: string | undefined, table: string) {
+    const { rows } =
+      dialect === 'sqlite'
+        ? await sql<{
+            target: string;
+          }>`SELECT "table" AS target FROM pragma_foreign_key_list(${table})`.execute(store.db)
+        : await sql<{ target: string }>`
+            SELECT confrelid::regclass::text AS target FROM pg_constraint
+            WHERE contype = 'f' AND conrelid = ${`${schema}.${table}`}::regclass`.execute(store.db);
+    return rows.map((row) => row.target.replace(/^.*\./, '')).sort();
+  }
+
+  it('2026_12_04_1000 drops the key to tenants of the four tables written under the ledger head on PostgreSQL only, and keeps the keys to subjects', async () => {
+    const { store, schema } = await unmigratedStore(dialect);
+    expect(
+      (await retryCatalogueRace(() => migrator(store.db, schema).migrateToLatest())).error,
+    ).toBeUndefined();
+    const tenantKey = dialect === 'sqlite' ? ['tenants'] : [];
+    expect(await referenced(store, schema, 'consent_events')).toEqual(tenantKey);
+    expect(await referenced(store, schema, 'feed_events')).toEqual(tenantKey);
+    expect(await referenced(store, schema, 'idempotency_keys')).toEqual(tenantKey);
+    expect(await referenced(store, schema, 'consent_state')).toEqual(
+      [...tenantKey, 'subjects'].sort(),
+    );
+    expect(await referenced(store, schema, 'subject_visitors')).toEqual(['subjects', 'tenants']);
+
+    // And back: down restores them.
+    const previous = '2026_12_04_0900_make_external_index_partial';
+    expect(
+      (await retryCatalogueRace(() => migrator(store.db, schema).migrateTo(previous))).error,
+    ).toBeUndefined();
+    expect(await referenced(store, schema, 'consent_events')).toEqual(['tenants']);
+    expect(await referenced(store, schema, 'consent_state')).toEqual(['subjects', 'tenants']);
+  });
+});

@@ -25,6 +25,7 @@ import * as createKeptRecords from './2026_12_02_2120_create_kept_records.js';
 import * as addObjectionReason from './2026_12_02_2121_add_objection_reason.js';
 import * as keyAnswersBySubject from './2026_12_03_0900_key_answers_by_subject.js';
 import * as makeExternalIndexPartial from './2026_12_04_0900_make_external_index_partial.js';
+import * as dropLedgerTenantKeys from './2026_12_04_1000_drop_ledger_tenant_keys.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_1200_create_schema': createSchema,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_2121_add_objection_reason': addObjectionReason,
   '2026_12_03_0900_key_answers_by_subject': keyAnswersBySubject,
   '2026_12_04_0900_make_external_index_partial': makeExternalIndexPartial,
+  '2026_12_04_1000_drop_ledger_tenant_keys': dropLedgerTenantKeys,
 };
