@@ -119,7 +119,7 @@ export function planConsentWrite(
       ledger.objectedAt !== undefined ? ledger.objectedAt : (read.subject?.objectedAt ?? null),
   };
 
-  const plan = { ...planConsent(input, ledger.published, current, at), consentId: ids.consent() };
+  const plan = planConsent(input, ledger.published, current, at, ids.consent());
   const changed = plan.changes.length > 0;
   const chained = changed
     ? chainEvents(plan, input, cursor)

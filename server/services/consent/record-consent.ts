@@ -21,7 +21,6 @@ import type { ConsentInteraction } from '../../../shared/schemas/consents.js';
 import type { LedgerCursor } from '../../db/consent-writer.js';
 import type { ConsentEventsTable, ConsentStateTable, Database } from '../../db/database.js';
 import { ApiError } from '../../errors.js';
-import { newId } from '../../ids.js';
 import { getPublishedConfig, type PublishedConfig } from '../config/config.js';
 import { effectiveStatus, shapeState, type StateRow } from './consent-state.js';
 import { consentExpiresAt } from './consent-lifetime.js';
@@ -280,6 +279,7 @@ export function planConsent(
   published: PublishedConfig,
   current: StateRow[],
   occurredAt: string,
+  consentId: string,
 ): ConsentPlan {
   const { config } = published;
   const locale = config.locales.includes(input.locale) ? input.locale : config.defaultLocale;
@@ -310,7 +310,7 @@ export function planConsent(
     locale,
     noticeHash: published.noticeHashes[locale],
     occurredAt,
-    consentId: newId('cns'),
+    consentId,
     changes,
   };
 }
