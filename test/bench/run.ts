@@ -33,7 +33,56 @@ batches written by the write worker thread (the default) and written inline on t
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-04, 05:28, with every change below; load 4.8 at the start from a test run
+**The table** (2026-12-04, 10:15, on a new, faster machine; load 1.3 at the start, the machine
+otherwise idle): the bare route did 38,874 req/s at 0.020 ms CPU per request, 4.7 times the 8,233
+of the machine of the tables below, while the consent write gained 3.2 times: the write worker
+5,260 req/s, 13.5 % of the bare route, p50 9 ms, p99 17 ms, 0.235 ms CPU per request; inline
+4,342; PostgreSQL 2,736 (52.0 % of SQLite); two PostgreSQL processes on one tenant 0.86x one.
+Reached in this run: p99 under 40 ms (and under the 20 ms aim), PostgreSQL at 50 % of SQLite.
+NOT reached: 25 % of the bare route, two processes at 1.5x one.
+
+**Banner answers stored unsigned; PostgreSQL's tenant keys; where the time goes on this machine**
+(2026-12-04, 09:30 to 10:15; A/B runs alternate the two trees' servers, 8 s each).
+- A profile of the server under the load (\`BENCH_CPU_PROF=/tmp/prof\`, the tree before these
+  changes): the server thread 55 % idle, the write worker 9 % idle. The worker's own time: BEGIN and
+  COMMIT 27 %, the statements 22 %, the receipt's signature 8.5 %, hashing about 8 %, planning about
+  10 %, garbage collection 5 %. Counted in the worker (a temporary counter): 24.4 requests per batch
+  on average; a batch costs about 1.2 ms of COMMIT (its fsync and WAL writes: the same with pages
+  of 1, 2, 4 or 8 KiB, 1.13 to 1.40 ms) plus about 0.09 ms per request of reads, plan and statements.
+- The banner's stored answer is now the receipt's key id and payload JSON, unsigned; the server
+  thread signs the receipt as the answer goes out, and again for a retry (Ed25519 is
+  deterministic: the same bytes). The stored answer went from 1,369 to 821 bytes per write, the
+  whole file from 5,832 to 5,285 bytes per write (SQLite's \`dbstat\` after a 4 s run), and the
+  worker no longer holds a private key. No signature at all would lift the worker's path by about
+  7 % (three rounds); with the signature moved to the server thread the A/B shows no change (4,894,
+  4,950 and 5,088 req/s against 5,155, 4,902 and 5,074): the two threads take turns on each half of
+  the connections, so work moved from one to the other leaves the cycle as long.
+- Tried and not kept: the next batch sent to the worker, or to PostgreSQL, before the previous
+  one's requests are answered, with and without those answers put off to the next turn of the event
+  loop (SQLite 5,243, 5,105 and 5,128 against 5,134, 5,601 and 5,464; PostgreSQL 2,601, 2,650 and
+  2,609 against 2,598, 2,512 and 2,605); the worker's WAL auto-checkpoint off (5,672, 5,316 and 5,179
+  against 5,307, 5,409 and 5,374).
+- More connections than the table's 50: 100 give 1.09x, 200 1.16x (p99 32 and 65 ms). The server
+  is near the machine's two cores, not waiting: at 0.235 ms of server CPU per request, beside the
+  load generator, two cores carry about 6,000 requests a second, and 25 % of this bare route is
+  9,700, which needs about 0.14 ms of server CPU per request: 40 % less than now. The bare route's
+  own cost fell five times from the last machine, the write's three times; on the last machine the
+  same code was at 19.8 %.
+- PostgreSQL, counted per batch of 25 (temporary counters): BEGIN 2.5 ms (the pool hands out its
+  connection on \`process.nextTick\`, which waits behind the promise jobs of the answers just
+  settled), the head lock 0.6, the reads 0.8, planning 0.9, the one write query 3.9, COMMIT 0.8. The
+  write query checks a foreign key with a query per inserted row, about 350 per batch: with all eight
+  keys of the six tables it inserts into dropped, +17 % (2,803 and 2,807 against 2,357 and 2,464).
+  The four keys to \`tenants\` of the tables written only under the tenant's ledger head
+  (\`consent_events\`, \`consent_state\`, \`feed_events\`, \`idempotency_keys\`) are dropped on
+  PostgreSQL by a migration: the write holds the head row, whose own key keeps the tenant, and
+  offboarding deletes every tenant table by name. Dropped by hand in the bench's schema: +7 % (2,619,
+  2,627 and 2,682 against 2,432, 2,452 and 2,514); the migration against the tree before it, six
+  rounds: 2,558 against 2,451 on average (+4.4 %). The keys to \`subjects\`, and the tenant keys of
+  \`subjects\` and \`subject_visitors\` (written outside the head too), stay; SQLite keeps all of
+  them (checked in-process; dropping one would rebuild the table).
+
+**The table of the machine before** (2026-12-04, 05:28, with every change below; load 4.8 at the start from a test run
 that had just ended, the machine otherwise idle; a slower machine than the day before's: the bare
 route did 8,233 req/s at 0.107 ms CPU per request, against 12,290 to 19,312 and 0.038 to 0.050):
 the write worker 1,629 req/s, 19.8 % of the bare route, p99 52 ms, 0.764 ms CPU per request;
