@@ -1,7 +1,7 @@
 // The banner's consent write in a worker thread: its own connection to the SQLite file,
 // and the whole batch there: the reads, the plan, the statements and the COMMIT (the
-// synchronous=FULL fsync). Receipts are signed by the server thread, from the stored answers. The server's event loop
-// meanwhile parses and validates the next requests, so the two cores share the work.
+// synchronous=FULL fsync). The server's event loop meanwhile parses and validates the
+// next requests, and signs the receipts of the stored answers, so the two cores share the work.
 // banner-write-client.ts sends a batch as one message and answers nobody before this
 // thread replies that the batch committed.
 import { parentPort, workerData } from 'node:worker_threads';

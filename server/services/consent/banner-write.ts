@@ -11,7 +11,7 @@ import type { RecordConsentBody, ReceiptPayloadV1 } from '../../../shared/schema
 import type { RequestContext } from '../../http/request-context.js';
 import type { PublishedConfig } from '../config/config.js';
 import { bannerOwner } from '../idempotency.js';
-import { signReceipt, type ActiveKey } from '../ledger/receipts.js';
+import { signReceipt, type SigningKey } from '../ledger/receipts.js';
 import { visitorHash } from '../subjects/subjects-core.js';
 import type { ConsentWriteOutcome, ConsentWriteRequest } from './consent-write-plan.js';
 import { decisionsToChanges, type RecordedConsent } from './record-consent.js';
@@ -110,7 +110,7 @@ export const storedAnswerKid = (stored: string): string | null =>
   stored.startsWith('{') ? null : stored.slice(0, stored.indexOf('\n'));
 
 /** The 201 body: the consent id, the signed receipt and the state, as first sent. */
-export function answerFromStored(stored: string, key: ActiveKey | null): string {
+export function answerFromStored(stored: string, key: SigningKey | null): string {
   if (stored.startsWith('{')) return stored;
   const payloadJson = stored.slice(stored.indexOf('\n') + 1);
   const payload = JSON.parse(payloadJson) as ReceiptPayloadV1;

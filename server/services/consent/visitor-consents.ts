@@ -15,7 +15,7 @@ import { kyselyConsentWriter } from '../../db/kysely-consent-writer.js';
 import { writeConsent, writeConsentBatch, writeConsentSync } from './consent-write.js';
 import { createBatchCommit, createSyncGroupCommit, type GroupCommit } from './group-commit.js';
 import { objectToMarketing } from '../rights/object.js';
-import { activeSigningKey, signingKeyById, type ActiveKey } from '../ledger/receipts.js';
+import { activeSigningKey, signingKeyById, type SigningKey } from '../ledger/receipts.js';
 import { configSeen } from './record-consent.js';
 import { findSubjectByVisitor } from '../subjects/subjects-core.js';
 import {
@@ -102,7 +102,7 @@ export async function recordVisitorConsent(
 }
 
 /** The answer as sent: a stored receipt signed with the key that signed it first (a retry's may have been retired since). */
-async function answerBody(ctx: AppContext, stored: string, active: ActiveKey): Promise<string> {
+async function answerBody(ctx: AppContext, stored: string, active: SigningKey): Promise<string> {
   const kid = storedAnswerKid(stored);
   if (kid === null || kid === active.kid) return answerFromStored(stored, active);
   return answerFromStored(stored, (await signingKeyById(ctx, kid)) ?? null);

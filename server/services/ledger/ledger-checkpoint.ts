@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database, LedgerCheckpointsTable } from '../../db/database.js';
 import { sha256Hex } from '../../ids.js';
 import { GENESIS_HASH } from './ledger-head.js';
-import type { ActiveKey } from './receipts.js';
+import type { SigningKey } from './receipts.js';
 
 /** RFC 8725: its own type, so a checkpoint cannot pass for a receipt or the reverse. */
 export const CHECKPOINT_TYP = 'akkoord-checkpoint+jwt';
@@ -34,7 +34,7 @@ export const KEPT_GENESIS = GENESIS_HASH;
 export const foldKept = (digest: string, seq: number, hash: string) =>
   sha256Hex(`${digest}\n${seq}:${hash}`);
 
-export function signCheckpoint(key: ActiveKey, payload: CheckpointPayload): string {
+export function signCheckpoint(key: SigningKey, payload: CheckpointPayload): string {
   const header = Buffer.from(
     JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ: CHECKPOINT_TYP }),
   ).toString('base64url');

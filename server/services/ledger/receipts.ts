@@ -14,11 +14,13 @@ export const RECEIPT_ALG = 'EdDSA';
 /** RFC 8725 §3.11: an explicit type so a receipt cannot pass for another kind of token. */
 export const RECEIPT_TYP = 'akkoord-receipt+jwt';
 
-export interface ActiveKey {
+/** A receipt signing key as this process holds it: the active one, or a retired one a retry needs. */
+export interface SigningKey {
   kid: string;
   key: KeyObject;
   /** base64url of the JWS protected header, the same for every receipt of this key. */
   header: string;
+  /** When this process loaded it (the active key is looked up again after RECHECK_MS). */
   loadedAt: number;
 }
 
@@ -26,9 +28,9 @@ type KeyContext = Pick<AppContext, 'db' | 'keyring' | 'clock'>;
 
 /** How long a process trusts its cached active key before looking for a newer one (another process may rotate). */
 const RECHECK_MS = 5 * 60_000;
-const activeKeys = new WeakMap<Kysely<Database>, Promise<ActiveKey>>();
+const activeKeys = new WeakMap<Kysely<Database>, Promise<SigningKey>>();
 
-async function loadActiveKey(ctx: KeyContext): Promise<ActiveKey> {
+async function loadActiveKey(ctx: KeyContext): Promise<SigningKey> {
   const row = await ctx.db
     .selectFrom('signing_keys')
     .select(['kid', 'private_enc'])
@@ -40,7 +42,7 @@ async function loadActiveKey(ctx: KeyContext): Promise<ActiveKey> {
   return importKey(ctx, row ?? (await createSigningKey(ctx)));
 }
 
-function importKey(ctx: KeyContext, row: { kid: string; private_enc: string }): ActiveKey {
+function importKey(ctx: KeyContext, row: { kid: string; private_enc: string }): SigningKey {
   const jwk = JSON.parse(ctx.keyring.decrypt(row.private_enc)) as JWK & { kty: string };
   return {
     kid: row.kid,
@@ -73,7 +75,7 @@ async function createSigningKey(ctx: KeyContext): Promise<{ kid: string; private
 }
 
 /** The key receipts are signed with now, created on first use and cached per database. */
-export function activeSigningKey(ctx: KeyContext): Promise<ActiveKey> {
+export function activeSigningKey(ctx: KeyContext): Promise<SigningKey> {
   let pending = activeKeys.get(ctx.db);
   if (!pending) {
     pending = loadActiveKey(ctx);
@@ -111,10 +113,13 @@ export async function publicJwks(ctx: KeyContext): Promise<{ keys: JWK[] }> {
 }
 
 /** Keys by kid, retired ones too: a retried write's receipt is signed again with the key that signed it first. */
-const keysById = new WeakMap<Kysely<Database>, Map<string, ActiveKey>>();
+const keysById = new WeakMap<Kysely<Database>, Map<string, SigningKey>>();
 
 /** The signing key `kid`, active or retired; undefined when no such key exists. */
-export async function signingKeyById(ctx: KeyContext, kid: string): Promise<ActiveKey | undefined> {
+export async function signingKeyById(
+  ctx: KeyContext,
+  kid: string,
+): Promise<SigningKey | undefined> {
   const active = await activeSigningKey(ctx);
   if (active.kid === kid) return active;
   let known = keysById.get(ctx.db);
@@ -140,7 +145,7 @@ export async function signingKeyById(ctx: KeyContext, kid: string): Promise<Acti
  * receipt, byte for byte, whenever it is signed. Receipts verify with jose
  * (compactVerify / jwtVerify) like any other JWS; the tests do so.
  */
-export function signReceipt({ key, header }: ActiveKey, payloadJson: string): string {
+export function signReceipt({ key, header }: SigningKey, payloadJson: string): string {
   const signingInput = `${header}.${Buffer.from(payloadJson).toString('base64url')}`;
   return `${signingInput}.${signEd25519(key, Buffer.from(signingInput)).toString('base64url')}`;
 }
