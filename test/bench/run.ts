@@ -446,7 +446,14 @@ a third of the bytes written per consent).
 `;
 
 const GROWTH_NOTES = `
-**Writes as the store grows** (the table: 2026-12-03, load 1.2 at the start, the machine otherwise
+**The table** (2026-12-04, 10:26, on a faster machine than 2026-12-03's; load 1.7 at the start,
+the machine otherwise idle): consent writes at 1 M ledger rows ran at 100 % of the empty store's
+rate and at 10 M rows at 101 % (CPU per request 98 % of the empty store's at both; p99 19 to 20
+ms): the target, within 20 % at 10 M, is reached. Since 2026-12-03 the banner's stored answer is
+unsigned (821 bytes a write instead of 1,369). The audience: 157,740 subjects/s, under the 200,000
+target, for the reason below.
+
+**Writes as the store grows** (the table of 2026-12-03, load 1.2 at the start, the machine otherwise
 idle). At 1 M ledger rows consent writes ran at 107 % of the empty store's rate, at 10 M at 91 %
 (CPU per request 91 %): the target, within 20 % at 10 M, is reached (it was 72 % on 2026-11-29).
 What changed between: the keys every write adds to are now ordered by time, so a new write appends
@@ -457,11 +464,11 @@ their time, and the server keeps it in front of the hash). The bulk store's 3.3 
 append after them. The 10 M store takes 5 to 10 minutes to build (13 GB), so it is built only with
 \`BENCH_GROWTH_10M=1\`.
 
-**Audience: NOT reached since the recipient log.** 104,000 subjects/s at 1 M subjects (with a
+**Audience: NOT reached since the recipient log.** 104,000 subjects/s at 1 M subjects on 2026-12-03 (with a
 \`feed:read\` key, nothing decrypted), under the 200,000 target; it was 237,000 on 2026-11-29. Since
 then every audience pull logs each person in it as disclosed to the key (the Art. 19 recipient
 log, services/registers/disclosures.ts): one upsert per person per pull, written before the batch
-is sent. Measured the same hour: the current tree 104,000 (the table) and 101,000 subjects/s; with the log
+is sent. Measured the same hour: the current tree 104,000 (the table of 2026-12-03) and 101,000 subjects/s; with the log
 switched off for a test (not kept) 375,000; the tree of 2026-11-29, before the log, 511,000.
 A CPU profile of the server during the pull: 64 % in the SQLite statements (mostly the 1,000-row
 upserts into disclosures, keyed by tenant, subject, recipient and categories), 15 % in Kysely
