@@ -62,6 +62,10 @@ NOT reached: 25 % of the bare route, two processes at 1.5x one.
   loop (SQLite 5,243, 5,105 and 5,128 against 5,134, 5,601 and 5,464; PostgreSQL 2,601, 2,650 and
   2,609 against 2,598, 2,512 and 2,605); the worker's WAL auto-checkpoint off (5,672, 5,316 and 5,179
   against 5,307, 5,409 and 5,374).
+- PostgreSQL's connection handed out at once from a list of released ones instead of through
+  the pool's \`process.nextTick\`: p50 11 ms against 18, but 2,223, 2,048 and 2,147 req/s against 2,626,
+  2,657 and 2,668 (0.81x) at more CPU per request: the batches go out sooner and smaller, and the
+  wait they lost was what let them grow.
 - More connections than the table's 50: 100 give 1.09x, 200 1.16x (p99 32 and 65 ms). The server
   is near the machine's two cores, not waiting: at 0.235 ms of server CPU per request, beside the
   load generator, two cores carry about 6,000 requests a second, and 25 % of this bare route is
