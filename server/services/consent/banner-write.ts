@@ -69,10 +69,11 @@ export function visitorRequest(
   };
 }
 
-export const storedAnswerOf = (outcome: ConsentWriteOutcome): StoredBannerAnswer =>
-  outcome.replayed
-    ? { stored: outcome.answer, replayed: true }
-    : { stored: outcome.answer!, replayed: false };
+export const storedAnswerOf = (outcome: ConsentWriteOutcome): StoredBannerAnswer => ({
+  // A banner request always has an idempotency key, so its write always stores an answer.
+  stored: outcome.answer!,
+  replayed: outcome.replayed,
+});
 
 /**
  * The stored form of a 201 answer: the signing key's id, a line break, then the receipt's
@@ -115,7 +116,7 @@ export function answerFromStored(stored: string, key: SigningKey | null): string
   const payloadJson = stored.slice(stored.indexOf('\n') + 1);
   const payload = JSON.parse(payloadJson) as ReceiptPayloadV1;
   if (!key || key.kid !== storedAnswerKid(stored))
-    throw new Error('a stored banner answer needs the key that signed it first');
+    throw new Error('a stored banner answer is signed with the key it names');
   return JSON.stringify({
     id: payload.consentId,
     receipt: signReceipt(key, payloadJson),
