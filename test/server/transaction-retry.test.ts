@@ -91,9 +91,13 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
       await bothHold;
     };
     let jobRuns = 0;
+    let outside: Promise<string> | undefined;
     const commit = createGroupCommit(t.ctx.db, async (trx, input: string) => {
       if (input === 'plain') return 'plain done';
       jobRuns += 1;
+      // The run after the lost deadlock waits for the winner to commit: on a busy machine it
+      // could otherwise take the first row again before the winner had it, and deadlock anew.
+      if (jobRuns > 1) await outside;
       await trx
         .updateTable('tenants')
         .set({ name: 'job first' })
@@ -107,7 +111,7 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
         .execute();
       return 'job done';
     });
-    const outside = t.ctx.db.transaction().execute(async (trx) => {
+    outside = t.ctx.db.transaction().execute(async (trx) => {
       // Slower to look for deadlocks than the job's session: the job is the one PostgreSQL picks to fail.
       await sql`SET LOCAL deadlock_timeout = '10s'`.execute(trx);
       await trx
