@@ -91,7 +91,6 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
       await bothHold;
     };
     let jobRuns = 0;
-    let outside: Promise<string> | undefined;
     const commit = createGroupCommit(t.ctx.db, async (trx, input: string) => {
       if (input === 'plain') return 'plain done';
       jobRuns += 1;
@@ -111,7 +110,7 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
         .execute();
       return 'job done';
     });
-    outside = t.ctx.db.transaction().execute(async (trx) => {
+    const outside = t.ctx.db.transaction().execute(async (trx) => {
       // Slower to look for deadlocks than the job's session: the job is the one PostgreSQL picks to fail.
       await sql`SET LOCAL deadlock_timeout = '10s'`.execute(trx);
       await trx
