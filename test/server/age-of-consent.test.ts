@@ -50,6 +50,8 @@ describe.each(dialects)('age of digital consent on %s', (dialect) => {
       .selectFrom('audit_log')
       .select(['target', 'details'])
       .where('action', '=', 'consent.age_checked')
+      // In the order they were written: PostgreSQL returns rows in whatever order its pages hold them.
+      .orderBy('seq')
       .execute();
 
   it("GDPR-11: a declared child's grant without parental consent is refused with 422 PARENTAL_CONSENT_REQUIRED and nothing is stored", async () => {
