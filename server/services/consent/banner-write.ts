@@ -20,7 +20,7 @@ export interface VisitorConsentInput extends RecordConsentBody, RequestContext {
   tenantId: string;
 }
 
-/** The answer as the write stored it (see StoredAnswer) and whether it was a retry's. */
+/** The answer as the write stored it (see storedAnswer below) and whether it was a retry's. */
 export interface StoredBannerAnswer {
   stored: string;
   replayed: boolean;

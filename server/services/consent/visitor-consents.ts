@@ -104,8 +104,8 @@ export async function recordVisitorConsent(
 /** The answer as sent: a stored receipt signed with the key that signed it first (a retry's may have been retired since). */
 async function answerBody(ctx: AppContext, stored: string, active: SigningKey): Promise<string> {
   const kid = storedAnswerKid(stored);
-  if (kid === null || kid === active.kid) return answerFromStored(stored, active);
-  return answerFromStored(stored, (await signingKeyById(ctx, kid)) ?? null);
+  const key = kid === null || kid === active.kid ? active : await signingKeyById(ctx, kid);
+  return answerFromStored(stored, key ?? null);
 }
 
 /**

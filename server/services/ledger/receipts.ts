@@ -115,13 +115,11 @@ export async function publicJwks(ctx: KeyContext): Promise<{ keys: JWK[] }> {
 /** Keys by kid, retired ones too: a retried write's receipt is signed again with the key that signed it first. */
 const keysById = new WeakMap<Kysely<Database>, Map<string, SigningKey>>();
 
-/** The signing key `kid`, active or retired; undefined when no such key exists. */
+/** The signing key `kid`, loaded once per database; undefined when no such key exists. */
 export async function signingKeyById(
   ctx: KeyContext,
   kid: string,
 ): Promise<SigningKey | undefined> {
-  const active = await activeSigningKey(ctx);
-  if (active.kid === kid) return active;
   let known = keysById.get(ctx.db);
   if (!known) keysById.set(ctx.db, (known = new Map()));
   const cached = known.get(kid);
