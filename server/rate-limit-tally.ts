@@ -4,9 +4,10 @@
 // request, the public limits halved the consent API's rate. Here a hit is decided from what
 // the store said at most SYNC_MS ago plus this process's hits since; the first hit after that
 // goes to the store with the hits not yet sent and brings back the count of every process,
-// and hits not sent otherwise are sent SYNC_MS after the first of them. Within one process
-// the limit is exact; across processes a limit can be passed by what the others admitted in
-// the last SYNC_MS, and a key hit less often than that is counted in the store at every hit.
+// and hits not sent otherwise are sent SYNC_MS after the first of them, or when the store
+// closes. Within one process the limit is exact; across processes a limit can be passed by
+// what the others admitted in the last SYNC_MS, and a key hit less often than that is
+// counted in the store at every hit.
 import { RateLimiterRes } from 'rate-limiter-flexible';
 
 /** How long a count read from the store is trusted, and how long a hit waits to be sent. */
@@ -35,7 +36,12 @@ interface Tally {
   flush?: ReturnType<typeof setTimeout>;
 }
 
-export function tallyLocally(store: Counters, points: number): Counters {
+/** Counters that count here first; `close` sends what is still unsent and stops the timers. */
+export interface Tallied extends Counters {
+  close(): Promise<void>;
+}
+
+export function tallyLocally(store: Counters, points: number): Tallied {
   const tallies = new Map<string, Tally>();
   let sweptAt = 0;
 
@@ -71,7 +77,10 @@ export function tallyLocally(store: Counters, points: number): Counters {
     }
   }
 
+  let closed = false;
+
   function scheduleFlush(key: string, tally: Tally) {
+    if (closed) return;
     tally.flush ??= setTimeout(() => {
       tally.flush = undefined;
       if (tally.sending > 0) return scheduleFlush(key, tally);
@@ -115,6 +124,21 @@ export function tallyLocally(store: Counters, points: number): Counters {
       const tally = tallies.get(key);
       if (tally && now < tally.resetAt && now - tally.syncedAt < SYNC_MS) return answer(tally, now);
       return store.get(key);
+    },
+    /**
+     * Before the store closes: a timer left behind would send to a closed store, and the
+     * hits admitted in the last interval would go uncounted for the other processes.
+     */
+    async close() {
+      closed = true;
+      const now = Date.now();
+      const unsent = [...tallies].filter(([, tally]) => {
+        clearTimeout(tally.flush);
+        tally.flush = undefined;
+        return tally.unsent > 0 && now < tally.resetAt;
+      });
+      // A store that fails now has nobody left to tell; the hits expire with their window.
+      await Promise.all(unsent.map(([key, tally]) => send(key, tally, 0).catch(() => undefined)));
     },
   };
 }

@@ -47,11 +47,12 @@ export function createRateLimiter(
       deps.store,
       { keyPrefix: `akkoord_${name}`, points: rule.points, duration: rule.seconds },
       logger,
-    ).then(({ counters, sharedByProcesses }) =>
-      sharedByProcesses && countedInBatches.has(name)
-        ? tallyLocally(counters, rule.points)
-        : counters,
-    ));
+    ).then(({ counters, sharedByProcesses }) => {
+      if (!sharedByProcesses || !countedInBatches.has(name)) return counters;
+      const tallied = tallyLocally(counters, rule.points);
+      deps.store.onClose(() => tallied.close());
+      return tallied;
+    }));
   const hashed = (key: string) => sha256Hex(key).slice(0, 32);
   return {
     async check(key) {

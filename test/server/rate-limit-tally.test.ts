@@ -123,4 +123,13 @@ describe('rate-limit tally', () => {
     await vi.advanceTimersByTimeAsync(SYNC_MS);
     expect(await store.counted('live')).toBe(3);
   });
+
+  it('close sends the hits not yet sent', async () => {
+    const store = sharedStore(10);
+    const tally = tallyLocally(store, 10);
+    expect(await admitted(tally, 'k', 4)).toBe(4);
+    expect(await store.counted('k')).toBe(1);
+    await tally.close();
+    expect(await store.counted('k')).toBe(4);
+  });
 });

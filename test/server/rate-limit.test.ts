@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContext } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import { createStore, type Store } from '../../server/db/create-db.js';
 import { RateLimitedError } from '../../server/errors.js';
 import { createLogger } from '../../server/observability/logger.js';
 import { dialects, openTestStore } from '../helpers/db.js';
@@ -70,5 +71,32 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     await expect(
       startTestApp(dialect, { env: { AKKOORD_RATE_LIMITS: '{"publicPerIp":"fast"}' } }),
     ).rejects.toThrow(/AKKOORD_RATE_LIMITS/);
+  });
+});
+
+describe.runIf(dialects.includes('postgres'))('busy limits counted in batches on postgres', () => {
+  it('a process that closes sends the hits it had not yet sent, so another process sees them', async () => {
+    const { url, store: later, cleanup } = await openTestStore('postgres');
+    const first = createStore(url);
+    try {
+      const config = loadConfig({
+        DATABASE_URL: url,
+        AKKOORD_SECRET: TEST_SECRET,
+        AKKOORD_RATE_LIMITS: '{"publicPerIp":"3/60"}',
+      });
+      const limiterOf = (store: Store) =>
+        createContext({ db: store, config, logger: createLogger('silent') }).rateLimits.publicPerIp;
+      // The first hit goes to the store; the second, within the sync interval, is counted
+      // in the process and would be sent later. Closing sends it now.
+      const closing = limiterOf(first);
+      await closing.consume('203.0.113.9');
+      await closing.consume('203.0.113.9');
+      await first.close();
+      const other = limiterOf(later);
+      await other.consume('203.0.113.9');
+      await expect(other.consume('203.0.113.9')).rejects.toBeInstanceOf(RateLimitedError);
+    } finally {
+      await cleanup();
+    }
   });
 });
