@@ -12,6 +12,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import type { Dialect } from '../../server/db/create-db.js';
 import { visitorIdNow } from '../../widget/consent/random-id.js';
+import { coresBusyBetween, sampleCpu, type CoresBusy } from './machine-cpu.js';
+import { watchHeadLockWaits, type HeadLockWaits } from './head-lock-waits.js';
 import { startBenchServer, type ServerKind } from './server-process.js';
 
 const CONNECTIONS = 50;
@@ -25,10 +27,14 @@ export interface PrebuiltStore {
   publicKey: string;
 }
 
-/** A fresh store with one tenant and the demo configuration published, made in this process before the server starts. */
+/**
+ * A fresh store with one tenant (or more) and the demo configuration published, made in this
+ * process before the server starts. `publicKey` is the first tenant's; `publicKeys` all of them.
+ */
 async function freshStore(
   dialect: Dialect = 'sqlite',
-): Promise<PrebuiltStore & { dir: string; databaseUrl: string }> {
+  tenants = 1,
+): Promise<PrebuiltStore & { dir: string; databaseUrl: string; publicKeys: string[] }> {
   const { createContext } = await import('../../server/app.js');
   const { loadConfig } = await import('../../server/config.js');
   const { createStore } = await import('../../server/db/create-db.js');
@@ -52,12 +58,16 @@ async function freshStore(
   try {
     await store.migrate();
     const ctx = createContext({ db: store, config });
-    const tenant = await createTenant(ctx, {
-      name: 'Bench BV',
-      allowedOrigins: ['https://shop.example'],
-    });
-    await publishConfig(ctx, tenant.tenant.id, demoConfig('https://shop.example'), 'bench');
-    return { dir, file, databaseUrl, secret, publicKey: tenant.publicKey };
+    const publicKeys: string[] = [];
+    for (let n = 1; n <= tenants; n++) {
+      const tenant = await createTenant(ctx, {
+        name: `Bench ${n} BV`,
+        allowedOrigins: ['https://shop.example'],
+      });
+      await publishConfig(ctx, tenant.tenant.id, demoConfig('https://shop.example'), 'bench');
+      publicKeys.push(tenant.publicKey);
+    }
+    return { dir, file, databaseUrl, secret, publicKey: publicKeys[0], publicKeys };
   } finally {
     await store.close();
   }
@@ -131,6 +141,10 @@ export interface Measured {
   non2xx: number;
   errors: number;
   total: number;
+  /** Cores kept busy during the measured run, by whom (Linux only). */
+  cores?: CoresBusy & { server: number };
+  /** How often a server's transaction waited for a ledger head row (PostgreSQL runs). */
+  headLockWaits?: HeadLockWaits;
 }
 
 /** A database in the PostgreSQL of TEST_DATABASE_URL, kept apart in its own schema. */
@@ -158,7 +172,12 @@ export async function measure(
     if (store) await firstWrite(server.port, publicKey);
     const warmup = await load(server.port, publicKey, WARMUP_S);
     const cpuBefore = await server.cpuMs();
+    const machineBefore = sampleCpu();
+    const waits =
+      dialect === 'postgres' ? watchHeadLockWaits(process.env.TEST_DATABASE_URL!) : undefined;
     const result = await load(server.port, publicKey, DURATION_S);
+    const headLockWaits = await waits?.stop();
+    const machineAfter = sampleCpu();
     const cpu = (await server.cpuMs()) - cpuBefore;
     measured = {
       cpuMsPerRequest: Math.round((cpu / Math.max(1, result['2xx'])) * 1000) / 1000,
@@ -169,6 +188,8 @@ export async function measure(
       non2xx: result.non2xx,
       errors: result.errors + result.timeouts,
       total: result.requests.total,
+      cores: coresOf(cpu, machineBefore, machineAfter),
+      ...(headLockWaits ? { headLockWaits } : {}),
     };
   } finally {
     await server.stop();
@@ -182,6 +203,31 @@ export async function measure(
     }
   }
   return measured;
+}
+
+/** The cores a run kept busy; `serverCpuMs` is the server processes' CPU time over the run. */
+function coresOf(
+  serverCpuMs: number,
+  before: ReturnType<typeof sampleCpu>,
+  after: ReturnType<typeof sampleCpu>,
+): Measured['cores'] {
+  if (!before || !after) return undefined;
+  const busy = coresBusyBetween(before, after);
+  return { ...busy, server: Math.round((serverCpuMs / (after.at - before.at)) * 100) / 100 };
+}
+
+const CORES = 'cores busy: server / PostgreSQL / load generator / whole machine';
+
+/** Cores busy as a table cell: the server's, PostgreSQL's, the load generator's, the machine's. */
+function coresCell(cores: Measured['cores']): string {
+  if (!cores) return 'not measured (no /proc)';
+  return `${cores.server} / ${cores.postgres} / ${cores.loadGenerator} / ${cores.machine} of ${os.availableParallelism()}`;
+}
+
+/** Head-row waits as a table cell: how often a transaction waited, and how many on average. */
+function waitsCell(waits: HeadLockWaits | undefined): string {
+  if (!waits) return 'not measured';
+  return `${waits.withWaiterPct} % of ${waits.samples} samples, ${waits.meanWaiting} waiting on average`;
 }
 
 /** How many consent calls reached the file: a cross-check that answered means stored. */
@@ -218,24 +264,30 @@ async function countStoredAndDrop(databaseUrl: string): Promise<number> {
 }
 
 /**
- * Two server processes on one PostgreSQL database, one tenant: the same 50 connections,
- * half to each. Their writes serialise on the tenant's ledger head row (SELECT ... FOR UPDATE).
+ * Two server processes on one PostgreSQL database: the same 50 connections, half to each.
+ * With one tenant their writes serialise on its ledger head row (SELECT ... FOR UPDATE);
+ * with two, each process writes for a tenant of its own, so only the machine is shared.
  */
-async function measureTwoServers(): Promise<Measured> {
-  const fresh = await freshStore('postgres');
+async function measureTwoServers(tenants: 1 | 2): Promise<Measured> {
+  const fresh = await freshStore('postgres', tenants);
   const store = { databaseUrl: fresh.databaseUrl, secret: fresh.secret };
   const servers = [await startBenchServer('app', store), await startBenchServer('app', store)];
+  const keyOf = (n: number) => fresh.publicKeys[n % tenants];
   const half = CONNECTIONS / 2;
   let measured: Measured | undefined;
   try {
-    await Promise.all(servers.map((s) => firstWrite(s.port, fresh.publicKey)));
+    await Promise.all(servers.map((s, n) => firstWrite(s.port, keyOf(n))));
     const warmups = await Promise.all(
-      servers.map((s) => load(s.port, fresh.publicKey, WARMUP_S, half)),
+      servers.map((s, n) => load(s.port, keyOf(n), WARMUP_S, half)),
     );
     const cpuBefore = await Promise.all(servers.map((s) => s.cpuMs()));
+    const machineBefore = sampleCpu();
+    const waits = watchHeadLockWaits(process.env.TEST_DATABASE_URL!);
     const results = await Promise.all(
-      servers.map((s) => load(s.port, fresh.publicKey, DURATION_S, half)),
+      servers.map((s, n) => load(s.port, keyOf(n), DURATION_S, half)),
     );
+    const headLockWaits = await waits.stop();
+    const machineAfter = sampleCpu();
     const cpuAfter = await Promise.all(servers.map((s) => s.cpuMs()));
     const cpu = cpuAfter.reduce((sum, after, i) => sum + after - cpuBefore[i], 0);
     const answered = results.reduce((sum, r) => sum + r['2xx'], 0);
@@ -248,6 +300,8 @@ async function measureTwoServers(): Promise<Measured> {
       non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
       errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
       total: results.reduce((sum, r) => sum + r.requests.total, 0),
+      cores: coresOf(cpu, machineBefore, machineAfter),
+      headLockWaits,
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -265,11 +319,11 @@ export async function runConsentsBench(): Promise<Record<string, number | string
   );
   const bare = await measure('bare');
   console.log(
-    `  bare Hono:   ${bare.reqPerSec} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms, ${bare.cpuMsPerRequest} ms CPU/request`,
+    `  bare Hono:   ${bare.reqPerSec} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms, ${bare.cpuMsPerRequest} ms CPU/request, cores ${coresCell(bare.cores)}`,
   );
   const app = await measure('app');
   console.log(
-    `  consent API: ${app.reqPerSec} req/s, p50 ${app.p50} ms, p99 ${app.p99} ms, ${app.cpuMsPerRequest} ms CPU/request, non-2xx ${app.non2xx}, errors ${app.errors}`,
+    `  consent API: ${app.reqPerSec} req/s, p50 ${app.p50} ms, p99 ${app.p99} ms, ${app.cpuMsPerRequest} ms CPU/request, non-2xx ${app.non2xx}, errors ${app.errors}, cores ${coresCell(app.cores)}`,
   );
   console.log(
     `  acknowledged writes ${app.acknowledged}, consent calls in the file after the run ${app.stored}`,
@@ -287,16 +341,20 @@ export async function runConsentsBench(): Promise<Record<string, number | string
     : undefined;
   if (postgres) {
     console.log(
-      `  consent API on PostgreSQL: ${postgres.reqPerSec} req/s, p50 ${postgres.p50} ms, p99 ${postgres.p99} ms, ${postgres.cpuMsPerRequest} ms CPU/request, non-2xx ${postgres.non2xx}, errors ${postgres.errors}`,
+      `  consent API on PostgreSQL: ${postgres.reqPerSec} req/s, p50 ${postgres.p50} ms, p99 ${postgres.p99} ms, ${postgres.cpuMsPerRequest} ms CPU/request, non-2xx ${postgres.non2xx}, errors ${postgres.errors}, cores ${coresCell(postgres.cores)}`,
     );
     console.log(
       `  acknowledged ${postgres.acknowledged}, stored ${postgres.stored}; ${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} % of SQLite`,
     );
   }
-  const two = postgres ? await measureTwoServers() : undefined;
-  if (postgres && two) {
+  const two = postgres ? await measureTwoServers(1) : undefined;
+  const twoTenants = postgres ? await measureTwoServers(2) : undefined;
+  if (postgres && two && twoTenants) {
     console.log(
-      `  two server processes on PostgreSQL: ${two.reqPerSec} req/s (${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${two.p50} ms, p99 ${two.p99} ms, ${two.cpuMsPerRequest} ms CPU/request, non-2xx ${two.non2xx}, errors ${two.errors}; acknowledged ${two.acknowledged}, stored ${two.stored}`,
+      `  two server processes on PostgreSQL, one tenant: ${two.reqPerSec} req/s (${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${two.p50} ms, p99 ${two.p99} ms, ${two.cpuMsPerRequest} ms CPU/request, non-2xx ${two.non2xx}, errors ${two.errors}, cores ${coresCell(two.cores)}, ${waitsCell(two.headLockWaits)}; acknowledged ${two.acknowledged}, stored ${two.stored}`,
+    );
+    console.log(
+      `  two server processes on PostgreSQL, a tenant each: ${twoTenants.reqPerSec} req/s (${(twoTenants.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${twoTenants.p50} ms, p99 ${twoTenants.p99} ms, ${twoTenants.cpuMsPerRequest} ms CPU/request, cores ${coresCell(twoTenants.cores)}, ${waitsCell(twoTenants.headLockWaits)}; acknowledged ${twoTenants.acknowledged}, stored ${twoTenants.stored}`,
     );
   }
   const postgresRows: Record<string, number | string> = postgres
@@ -304,6 +362,8 @@ export async function runConsentsBench(): Promise<Record<string, number | string
         'POST /v1/consents (PostgreSQL, one server process): req/s': postgres.reqPerSec,
         'PostgreSQL: p50 / p99 ms': `${postgres.p50} / ${postgres.p99}`,
         'PostgreSQL: server CPU ms per request (the server process only)': postgres.cpuMsPerRequest,
+        [`PostgreSQL: ${CORES}`]: coresCell(postgres.cores),
+        'PostgreSQL: waits for the head row': waitsCell(postgres.headLockWaits),
         'PostgreSQL: non-2xx / errors': `${postgres.non2xx} / ${postgres.errors}`,
         'PostgreSQL: acknowledged / in the database afterwards': `${postgres.acknowledged} / ${postgres.stored}`,
         'PostgreSQL consent writes as % of SQLite (req/s)': `${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} %`,
@@ -313,8 +373,22 @@ export async function runConsentsBench(): Promise<Record<string, number | string
                 two.reqPerSec,
               'PostgreSQL, two processes: p50 / p99 ms (the slower of the two)': `${two.p50} / ${two.p99}`,
               'PostgreSQL, two processes: server CPU ms per request (both)': two.cpuMsPerRequest,
+              [`PostgreSQL, two processes: ${CORES}`]: coresCell(two.cores),
               'PostgreSQL, two processes: acknowledged / in the database afterwards': `${two.acknowledged} / ${two.stored}`,
+              'PostgreSQL, two processes: waits for the head row': waitsCell(two.headLockWaits),
               'PostgreSQL, two processes as a multiple of one': `${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x`,
+            }
+          : {}),
+        ...(twoTenants
+          ? {
+              'PostgreSQL, two processes, a tenant each: req/s (25 connections each)':
+                twoTenants.reqPerSec,
+              'PostgreSQL, two processes, a tenant each: p50 / p99 ms': `${twoTenants.p50} / ${twoTenants.p99}`,
+              [`PostgreSQL, two processes, a tenant each: ${CORES}`]: coresCell(twoTenants.cores),
+              'PostgreSQL, two processes, a tenant each: waits for a head row': waitsCell(
+                twoTenants.headLockWaits,
+              ),
+              'PostgreSQL, two processes, a tenant each, as a multiple of one': `${(twoTenants.reqPerSec / postgres.reqPerSec).toFixed(2)}x`,
             }
           : {}),
       }
@@ -325,9 +399,11 @@ export async function runConsentsBench(): Promise<Record<string, number | string
     'bare Hono route: req/s': bare.reqPerSec,
     'bare Hono route: p50 / p99 ms': `${bare.p50} / ${bare.p99}`,
     'bare Hono route: server CPU ms per request': bare.cpuMsPerRequest,
+    [`bare Hono route: ${CORES}`]: coresCell(bare.cores),
     'POST /v1/consents (SQLite, synchronous=FULL, write worker): req/s': app.reqPerSec,
     'POST /v1/consents: p50 / p99 ms': `${app.p50} / ${app.p99}`,
     'POST /v1/consents: server CPU ms per request': app.cpuMsPerRequest,
+    [`POST /v1/consents: ${CORES}`]: coresCell(app.cores),
     'POST /v1/consents: non-2xx / errors': `${app.non2xx} / ${app.errors}`,
     'POST /v1/consents: acknowledged / in the file afterwards': `${app.acknowledged} / ${app.stored}`,
     'consent writes as % of bare (req/s)': `${(ratio * 100).toFixed(1)} %`,

@@ -28,12 +28,47 @@ is shared with other work (see the load average), so compare the numbers of one 
 each other; the CPU-per-request ratio moves less than req/s. With \`TEST_DATABASE_URL\` set the same
 load runs, in the same run, against the app on that PostgreSQL (a fresh schema, one server process,
 a pool of 10 connections), and the PostgreSQL rows appear, then two server processes on that one
-database and one tenant, 25 of the 50 connections each. The SQLite app runs twice: with its banner
-batches written by the write worker thread (the default) and written inline on the event loop.
+database, 25 of the 50 connections each: first both writing for one tenant, then each for a tenant of
+its own. The SQLite app runs twice: with its banner batches written by the write worker thread (the
+default) and written inline on the event loop. "Cores busy" splits the machine's CPU over the
+measured run (Linux's /proc): the server processes, PostgreSQL's processes, the load generator (the
+bench's own process) and the whole machine, out of \`nproc\`. "Waits for the head row" samples
+PostgreSQL's pg_stat_activity every 10 ms during the run: the share of samples in which a
+transaction was blocked in the tenant's \`SELECT ... FOR UPDATE\` of its ledger head.
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-04, 10:15, on a new, faster machine; load 1.3 at the start, the machine
+**The table** (2026-12-04, 13:54, on another machine, slower and noisier than the one of 10:15
+below: in five runs between 13:30 and 13:55 the bare route did 9,795 to 16,729 req/s, the consent
+write 1,847 to 2,773, 12.9 to 22.6 % of the bare route, p99 34 to 60 ms, and PostgreSQL 36 to 74 %
+of SQLite). In this run: 22.6 % of the bare route (the line is 25 %), p99 40 ms (the line is under
+40), PostgreSQL 43.4 % of SQLite (the line is 50 %; three of the five runs reached it), two
+processes on one tenant 0.93x one (the line is 1.5x).
+
+**Two PostgreSQL processes: the head row, or the machine?** (2026-12-04, 13:30 to 13:55; the
+cores-busy and head-row rows are new in this run.)
+- One server on PostgreSQL leaves the machine part idle: 1.3 to 1.4 of its 2 cores busy (the
+  server 0.7, PostgreSQL 0.3 to 0.4, the load generator 0.16), and no transaction ever waits for
+  the head row: one batch per tenant is open at a time.
+- Two servers writing for one tenant: 0.92x, 0.80x, 0.64x, 0.78x, 0.97x and 0.93x one server in six
+  runs; in 50 to 57 % of the samples a transaction waits for the head row.
+- Two servers writing for a tenant each, so that no head row is shared and nothing ever waits:
+  0.67x, 0.88x, 0.95x, 1.15x and 1.21x in five runs, with the machine 1.82 to 1.85 of 2 cores busy
+  and the servers' CPU per request 0.87 to 1.19 ms against 0.52 to 0.72 for one server. Without any
+  lock between them two servers still fall short of 1.5x here: the machine is full. The CPU per
+  request rises with the second process, not only with the smaller batches: one server at 25
+  connections (12.3 requests per batch against 24.7 at 50, a temporary counter) costs 0.78 ms per
+  request against 0.68, while two servers at 12.4 per batch cost 1.04 to 1.11 ms.
+- So on two cores shared with PostgreSQL and the load generator, no change to how the head row is
+  taken can show 1.5x; what would show it is a machine where the second process has cores of its
+  own (PostgreSQL and the load generator elsewhere), and then, for one tenant, a head row held
+  for less of the batch (today from the first statement to COMMIT).
+- Tried and not kept: PostgreSQL batches that open their transaction and queue for the head row
+  while the batch before writes, taking their requests only once the lock is granted (at most two
+  open per tenant): 1,267, 1,214, 1,435 and 1,357 req/s against 1,170, 1,453, 1,556 and 1,397
+  (alternating, 8 s each).
+
+**The table of 10:15** (2026-12-04, on a new, faster machine; load 1.3 at the start, the machine
 otherwise idle): the bare route did 38,874 req/s at 0.020 ms CPU per request, 4.7 times the 8,233
 of the machine of the tables below, while the consent write gained 3.2 times: the write worker
 5,260 req/s, 13.5 % of the bare route, p50 9 ms, p99 17 ms, 0.235 ms CPU per request; inline
