@@ -31,7 +31,7 @@ export interface PrebuiltStore {
  * A fresh store with one tenant (or more) and the demo configuration published, made in this
  * process before the server starts. `publicKey` is the first tenant's; `publicKeys` all of them.
  */
-async function freshStore(
+export async function freshStore(
   dialect: Dialect = 'sqlite',
   tenants = 1,
 ): Promise<PrebuiltStore & { dir: string; databaseUrl: string; publicKeys: string[] }> {
@@ -73,7 +73,7 @@ async function freshStore(
   }
 }
 
-function consentBody(publicKey: string): string {
+export function consentBody(publicKey: string): string {
   return JSON.stringify({
     key: publicKey,
     // A new visitor per request, with an id made as the widget makes it.

@@ -572,6 +572,11 @@ const benches: Bench[] = [
       (await import('./lighthouse-console.js')).writeConsoleLighthouseSection(rows),
   },
   {
+    name: 'write-trace',
+    run: async () => (await import('./write-trace.js')).runWriteTraceBench(),
+    write: async (rows) => (await import('./write-trace.js')).writeWriteTraceSection(rows),
+  },
+  {
     name: 'subject-rights',
     run: async () => (await import('./subject-rights.js')).runSubjectRightsBench(),
     write: async (rows) => (await import('./subject-rights.js')).writeSubjectRightsSection(rows),
