@@ -67,6 +67,9 @@ cores-busy and head-row rows are new in this run.)
   while the batch before writes, taking their requests only once the lock is granted (at most two
   open per tenant): 1,267, 1,214, 1,435 and 1,357 req/s against 1,170, 1,453, 1,556 and 1,397
   (alternating, 8 s each).
+- Tried and not kept: the SQLite write worker given up to two batches at once (the next one sent
+  while the first writes, the server's connection held while either is out): 2,038, 2,251, 2,153
+  and 2,284 req/s against 2,468, 2,252, 2,222 and 2,456, at more CPU per request (smaller batches).
 
 **The table of 10:15** (2026-12-04, on a new, faster machine; load 1.3 at the start, the machine
 otherwise idle): the bare route did 38,874 req/s at 0.020 ms CPU per request, 4.7 times the 8,233
