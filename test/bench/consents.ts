@@ -311,12 +311,24 @@ async function measureTwoServers(tenants: 1 | 2): Promise<Measured> {
   return measured;
 }
 
-export async function runConsentsBench(): Promise<Record<string, number | string>> {
-  const started = new Date();
-  const load1 = os.loadavg()[0].toFixed(1);
-  console.log(
-    `consents bench: ${CONNECTIONS} connections, ${DURATION_S} s per server after ${WARMUP_S} s warm-up`,
-  );
+/**
+ * The whole sequence runs this many times: on a shared two-core machine one run's req/s can
+ * be a third off the next, so each ratio is the median of the rounds' own ratios.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** One pass over every server kind, one after the other. */
+interface Round {
+  bare: Measured;
+  app: Measured;
+  inline: Measured;
+  postgres?: Measured;
+  two?: Measured;
+  twoTenants?: Measured;
+}
+
+async function measureRound(n: number): Promise<Round> {
+  console.log(`round ${n} of ${ROUNDS}`);
   const bare = await measure('bare');
   console.log(
     `  bare Hono:   ${bare.reqPerSec} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms, ${bare.cpuMsPerRequest} ms CPU/request, cores ${coresCell(bare.cores)}`,
@@ -328,35 +340,69 @@ export async function runConsentsBench(): Promise<Record<string, number | string
   console.log(
     `  acknowledged writes ${app.acknowledged}, consent calls in the file after the run ${app.stored}`,
   );
-  const ratio = app.reqPerSec / bare.reqPerSec;
-  console.log(`  ratio: ${(ratio * 100).toFixed(1)} % of the bare route`);
+  console.log(
+    `  ratio: ${((app.reqPerSec / bare.reqPerSec) * 100).toFixed(1)} % of the bare route`,
+  );
   // The same app with its SQLite batches written on the event loop: what the write worker changes.
   const inline = await measure('app', undefined, 'sqlite', 'inline');
   console.log(
     `  consent API, writes inline on the event loop: ${inline.reqPerSec} req/s, p50 ${inline.p50} ms, p99 ${inline.p99} ms, ${inline.cpuMsPerRequest} ms CPU/request, non-2xx ${inline.non2xx}, errors ${inline.errors}; acknowledged ${inline.acknowledged}, stored ${inline.stored}`,
   );
   // PostgreSQL in the same run when TEST_DATABASE_URL names one (its own schema, dropped afterwards).
-  const postgres = process.env.TEST_DATABASE_URL
-    ? await measure('app', undefined, 'postgres')
-    : undefined;
-  if (postgres) {
-    console.log(
-      `  consent API on PostgreSQL: ${postgres.reqPerSec} req/s, p50 ${postgres.p50} ms, p99 ${postgres.p99} ms, ${postgres.cpuMsPerRequest} ms CPU/request, non-2xx ${postgres.non2xx}, errors ${postgres.errors}, cores ${coresCell(postgres.cores)}`,
-    );
-    console.log(
-      `  acknowledged ${postgres.acknowledged}, stored ${postgres.stored}; ${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} % of SQLite`,
-    );
-  }
-  const two = postgres ? await measureTwoServers(1) : undefined;
-  const twoTenants = postgres ? await measureTwoServers(2) : undefined;
-  if (postgres && two && twoTenants) {
-    console.log(
-      `  two server processes on PostgreSQL, one tenant: ${two.reqPerSec} req/s (${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${two.p50} ms, p99 ${two.p99} ms, ${two.cpuMsPerRequest} ms CPU/request, non-2xx ${two.non2xx}, errors ${two.errors}, cores ${coresCell(two.cores)}, ${waitsCell(two.headLockWaits)}; acknowledged ${two.acknowledged}, stored ${two.stored}`,
-    );
-    console.log(
-      `  two server processes on PostgreSQL, a tenant each: ${twoTenants.reqPerSec} req/s (${(twoTenants.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${twoTenants.p50} ms, p99 ${twoTenants.p99} ms, ${twoTenants.cpuMsPerRequest} ms CPU/request, cores ${coresCell(twoTenants.cores)}, ${waitsCell(twoTenants.headLockWaits)}; acknowledged ${twoTenants.acknowledged}, stored ${twoTenants.stored}`,
-    );
-  }
+  if (!process.env.TEST_DATABASE_URL) return { bare, app, inline };
+  const postgres = await measure('app', undefined, 'postgres');
+  console.log(
+    `  consent API on PostgreSQL: ${postgres.reqPerSec} req/s, p50 ${postgres.p50} ms, p99 ${postgres.p99} ms, ${postgres.cpuMsPerRequest} ms CPU/request, non-2xx ${postgres.non2xx}, errors ${postgres.errors}, cores ${coresCell(postgres.cores)}`,
+  );
+  console.log(
+    `  acknowledged ${postgres.acknowledged}, stored ${postgres.stored}; ${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} % of SQLite`,
+  );
+  const two = await measureTwoServers(1);
+  console.log(
+    `  two server processes on PostgreSQL, one tenant: ${two.reqPerSec} req/s (${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${two.p50} ms, p99 ${two.p99} ms, ${two.cpuMsPerRequest} ms CPU/request, non-2xx ${two.non2xx}, errors ${two.errors}, cores ${coresCell(two.cores)}, ${waitsCell(two.headLockWaits)}; acknowledged ${two.acknowledged}, stored ${two.stored}`,
+  );
+  const twoTenants = await measureTwoServers(2);
+  console.log(
+    `  two server processes on PostgreSQL, a tenant each: ${twoTenants.reqPerSec} req/s (${(twoTenants.reqPerSec / postgres.reqPerSec).toFixed(2)}x one), p50 ${twoTenants.p50} ms, p99 ${twoTenants.p99} ms, ${twoTenants.cpuMsPerRequest} ms CPU/request, cores ${coresCell(twoTenants.cores)}, ${waitsCell(twoTenants.headLockWaits)}; acknowledged ${twoTenants.acknowledged}, stored ${twoTenants.stored}`,
+  );
+  return { bare, app, inline, postgres, two, twoTenants };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+export async function runConsentsBench(): Promise<Record<string, number | string>> {
+  const started = new Date();
+  const load1 = os.loadavg()[0].toFixed(1);
+  console.log(
+    `consents bench: ${CONNECTIONS} connections, ${DURATION_S} s per server after ${WARMUP_S} s warm-up, ${ROUNDS} rounds`,
+  );
+  const rounds: Round[] = [];
+  for (let n = 1; n <= ROUNDS; n++) rounds.push(await measureRound(n));
+  /** A server's rows come from its median round by req/s (the lower of the two middle ones). */
+  const medianOf = (kind: keyof Round): Measured | undefined => {
+    const runs = rounds.flatMap((round) => (round[kind] ? [round[kind]] : []));
+    return runs.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor((runs.length - 1) / 2)];
+  };
+  /** A ratio: the median of the rounds' own ratios, then each round's. */
+  const ratioCell = (
+    of: (round: Required<Round>) => number,
+    format: (ratio: number) => string,
+  ): string => {
+    const ratios = rounds.map((round) => of(round as Required<Round>));
+    return `${format(median(ratios))} (rounds: ${ratios.map(format).join(', ')})`;
+  };
+  const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+  const times = (ratio: number) => `${ratio.toFixed(2)}x`;
+  const bare = medianOf('bare')!;
+  const app = medianOf('app')!;
+  const inline = medianOf('inline')!;
+  const postgres = medianOf('postgres');
+  const two = medianOf('two');
+  const twoTenants = medianOf('twoTenants');
   const postgresRows: Record<string, number | string> = postgres
     ? {
         'POST /v1/consents (PostgreSQL, one server process): req/s': postgres.reqPerSec,
@@ -366,7 +412,10 @@ export async function runConsentsBench(): Promise<Record<string, number | string
         'PostgreSQL: waits for the head row': waitsCell(postgres.headLockWaits),
         'PostgreSQL: non-2xx / errors': `${postgres.non2xx} / ${postgres.errors}`,
         'PostgreSQL: acknowledged / in the database afterwards': `${postgres.acknowledged} / ${postgres.stored}`,
-        'PostgreSQL consent writes as % of SQLite (req/s)': `${((postgres.reqPerSec / app.reqPerSec) * 100).toFixed(1)} %`,
+        'PostgreSQL consent writes as % of SQLite (req/s)': ratioCell(
+          (round) => round.postgres.reqPerSec / round.app.reqPerSec,
+          percent,
+        ),
         ...(two
           ? {
               'PostgreSQL, two server processes, one tenant: req/s (25 connections each)':
@@ -376,7 +425,10 @@ export async function runConsentsBench(): Promise<Record<string, number | string
               [`PostgreSQL, two processes: ${CORES}`]: coresCell(two.cores),
               'PostgreSQL, two processes: acknowledged / in the database afterwards': `${two.acknowledged} / ${two.stored}`,
               'PostgreSQL, two processes: waits for the head row': waitsCell(two.headLockWaits),
-              'PostgreSQL, two processes as a multiple of one': `${(two.reqPerSec / postgres.reqPerSec).toFixed(2)}x`,
+              'PostgreSQL, two processes as a multiple of one': ratioCell(
+                (round) => round.two.reqPerSec / round.postgres.reqPerSec,
+                times,
+              ),
             }
           : {}),
         ...(twoTenants
@@ -388,7 +440,10 @@ export async function runConsentsBench(): Promise<Record<string, number | string
               'PostgreSQL, two processes, a tenant each: waits for a head row': waitsCell(
                 twoTenants.headLockWaits,
               ),
-              'PostgreSQL, two processes, a tenant each, as a multiple of one': `${(twoTenants.reqPerSec / postgres.reqPerSec).toFixed(2)}x`,
+              'PostgreSQL, two processes, a tenant each, as a multiple of one': ratioCell(
+                (round) => round.twoTenants.reqPerSec / round.postgres.reqPerSec,
+                times,
+              ),
             }
           : {}),
       }
@@ -396,6 +451,7 @@ export async function runConsentsBench(): Promise<Record<string, number | string
   return {
     date: started.toISOString().slice(0, 10),
     'machine: nproc, load average (1 min) at start': `${os.availableParallelism()}, ${load1}`,
+    rounds: ROUNDS,
     'bare Hono route: req/s': bare.reqPerSec,
     'bare Hono route: p50 / p99 ms': `${bare.p50} / ${bare.p99}`,
     'bare Hono route: server CPU ms per request': bare.cpuMsPerRequest,
@@ -406,13 +462,22 @@ export async function runConsentsBench(): Promise<Record<string, number | string
     [`POST /v1/consents: ${CORES}`]: coresCell(app.cores),
     'POST /v1/consents: non-2xx / errors': `${app.non2xx} / ${app.errors}`,
     'POST /v1/consents: acknowledged / in the file afterwards': `${app.acknowledged} / ${app.stored}`,
-    'consent writes as % of bare (req/s)': `${(ratio * 100).toFixed(1)} %`,
-    'consent writes as % of bare (CPU per request)': `${((bare.cpuMsPerRequest / app.cpuMsPerRequest) * 100).toFixed(1)} %`,
+    'consent writes as % of bare (req/s)': ratioCell(
+      (round) => round.app.reqPerSec / round.bare.reqPerSec,
+      percent,
+    ),
+    'consent writes as % of bare (CPU per request)': ratioCell(
+      (round) => round.bare.cpuMsPerRequest / round.app.cpuMsPerRequest,
+      percent,
+    ),
     'SQLite batches written inline on the event loop (no write worker): req/s': inline.reqPerSec,
     'inline: p50 / p99 ms': `${inline.p50} / ${inline.p99}`,
     'inline: server CPU ms per request': inline.cpuMsPerRequest,
     'inline: acknowledged / in the file afterwards': `${inline.acknowledged} / ${inline.stored}`,
-    'inline as % of bare (req/s)': `${((inline.reqPerSec / bare.reqPerSec) * 100).toFixed(1)} %`,
+    'inline as % of bare (req/s)': ratioCell(
+      (round) => round.inline.reqPerSec / round.bare.reqPerSec,
+      percent,
+    ),
     ...postgresRows,
   };
 }

@@ -17,7 +17,9 @@ const CONSENTS_INTRO = `
 Measured by \`npm run bench -- consents\` (test/bench/consents.ts) on a machine with \`nproc\` = ${os.availableParallelism()}:
 autocannon on 127.0.0.1, 50 connections, a 2 s warm-up then 10 s per server, each server in its own
 child process (one at a time), after one answered write (the app starts its consent write worker on
-the first write). The bare route is Hono on @hono/node-server parsing the JSON body and
+the first write). The whole sequence runs three times (\`BENCH_ROUNDS\`): a server's rows are from
+its median round by req/s, and each ratio is the median of the rounds' own ratios, with each
+round's in brackets. The bare route is Hono on @hono/node-server parsing the JSON body and
 answering 201; the consent API is the whole app (request log, security headers, body limit, CORS,
 validation) on a fresh SQLite file with \`synchronous=FULL\`: every 201 is on disk. Every request has
 a new visitor (its id made as the widget makes it) and clientEventId and records three decisions (three ledger events, the state, a feed
@@ -38,27 +40,37 @@ transaction was blocked in the tenant's \`SELECT ... FOR UPDATE\` of its ledger 
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-04, 13:54, on another machine, slower and noisier than the one of 10:15
-below: in five runs between 13:30 and 13:55 the bare route did 9,795 to 16,729 req/s, the consent
-write 1,847 to 2,773, 12.9 to 22.6 % of the bare route, p99 34 to 60 ms, and PostgreSQL 36 to 74 %
-of SQLite). In this run: 22.6 % of the bare route (the line is 25 %), p99 40 ms (the line is under
-40), PostgreSQL 43.4 % of SQLite (the line is 50 %; three of the five runs reached it), two
-processes on one tenant 0.93x one (the line is 1.5x).
+**The table** (2026-12-04, 14:15, three rounds, on another machine, slower and noisier than the one
+of 10:15 below: within this run the bare route did 19,530, 10,302 and 15,452 req/s). Medians: the
+consent write 15.9 % of the bare route (the line is 25 %), p99 40 ms (the line is under 40),
+PostgreSQL 48.0 % of SQLite (the line is 50 %; its rounds 48.0, 40.9 and 55.0 %), two processes on
+one tenant 0.81x one (the line is 1.5x). Five single runs before it, 13:30 to 13:55: 12.9 to
+22.6 % of the bare route, p99 34 to 60 ms, PostgreSQL 36 to 74 % of SQLite. The rounds were
+added after those five: one run's ratios moved by half from one run to the next.
 
-**Two PostgreSQL processes: the head row, or the machine?** (2026-12-04, 13:30 to 13:55; the
-cores-busy and head-row rows are new in this run.)
+**A PostgreSQL batch on this machine** (temporary timers, one server, 24.8 requests per batch on
+average, two runs): 16 to 19 ms from taking the batch to its commit, of which the connection and
+BEGIN 4.0 to 4.8 ms (behind the answers of the batch before, on the same thread), the head lock
+1.3 to 1.7, the reads 1.8 to 2.1, planning 1.3 to 1.5, the one write query 6.5 (building it 0.85
+and compiling it 0.15 of that, the rest PostgreSQL inserting about 250 rows and 575 index entries
+and checking their keys) and COMMIT about 1.6. The server is 0.7 of a core busy: the batch cycle,
+not the CPU, sets the rate, and the write query is the largest part of it; one ledger row per
+request instead of one per decision would take 50 of the rows and 100 of the index entries.
+
+**Two PostgreSQL processes: the head row, or the machine?** (2026-12-04, 13:30 to 14:20: single
+runs, and the three rounds of the table.)
 - One server on PostgreSQL leaves the machine part idle: 1.3 to 1.4 of its 2 cores busy (the
   server 0.7, PostgreSQL 0.3 to 0.4, the load generator 0.16), and no transaction ever waits for
   the head row: one batch per tenant is open at a time.
-- Two servers writing for one tenant: 0.92x, 0.80x, 0.64x, 0.78x, 0.97x and 0.93x one server in six
-  runs; in 50 to 57 % of the samples a transaction waits for the head row.
+- Two servers writing for one tenant: 0.92x, 0.80x, 0.64x, 0.78x, 0.97x, 0.93x, 0.81x, 0.90x and
+  0.75x one server in nine runs; in 50 to 57 % of the samples a transaction waits for the head row.
 - Two servers writing for a tenant each, so that no head row is shared and nothing ever waits:
-  0.67x, 0.88x, 0.95x, 1.15x and 1.21x in five runs, with the machine 1.82 to 1.85 of 2 cores busy
-  and the servers' CPU per request 0.87 to 1.19 ms against 0.52 to 0.72 for one server. Without any
-  lock between them two servers still fall short of 1.5x here: the machine is full. The CPU per
-  request rises with the second process, not only with the smaller batches: one server at 25
-  connections (12.3 requests per batch against 24.7 at 50, a temporary counter) costs 0.78 ms per
-  request against 0.68, while two servers at 12.4 per batch cost 1.04 to 1.11 ms.
+  0.67x, 0.88x, 0.95x, 1.15x, 1.21x, 0.86x, 1.29x and 0.89x in eight runs, with the machine 1.81 to
+  1.85 of 2 cores busy and the servers' CPU per request 0.85 to 1.19 ms against 0.46 to 0.72 for one
+  server. Without any lock between them two servers still fall short of 1.5x here: the machine is
+  full. The CPU per request rises with the second process, not only with the smaller batches: one
+  server at 25 connections (12.3 requests per batch against 24.7 at 50, a temporary counter) costs
+  0.78 ms per request against 0.68, while two servers at 12.4 per batch cost 1.04 to 1.11 ms.
 - So on two cores shared with PostgreSQL and the load generator, no change to how the head row is
   taken can show 1.5x; what would show it is a machine where the second process has cores of its
   own (PostgreSQL and the load generator elsewhere), and then, for one tenant, a head row held
