@@ -48,6 +48,8 @@ export function sampleCpu(): CpuSample | null {
 export function coresBusyBetween(before: CpuSample, after: CpuSample): CoresBusy {
   const wallMs = after.at - before.at;
   let postgresMs = 0;
+  // A backend started during the run counts from zero; one that ended during it is missed
+  // (the servers' pools keep theirs for the whole run).
   for (const [pid, ms] of after.postgresMs) postgresMs += ms - (before.postgresMs.get(pid) ?? 0);
   const cores = (ms: number) => Math.round((ms / wallMs) * 100) / 100;
   return {
