@@ -82,6 +82,13 @@ runs, and the three rounds of the table.)
 - Tried and not kept: the SQLite write worker given up to two batches at once (the next one sent
   while the first writes, the server's connection held while either is out): 2,038, 2,251, 2,153
   and 2,284 req/s against 2,468, 2,252, 2,222 and 2,456, at more CPU per request (smaller batches).
+- A prototype, not kept: the PostgreSQL batches written by a worker thread with its own
+  connections, as the SQLite ones are, so that no HTTP work on the server thread delays the
+  transaction's round trips while it holds the head row. One server: 1,624, 1,496, 1,419 and 1,495
+  req/s against 1,357, 1,475, 1,353 and 1,048 (+15 %, +8 % without the last, low round); two
+  servers on one tenant: 1,165, 1,176 and 1,174 against 1,056, 1,094 and 1,093 (+8 %). Not kept
+  in this form: it lacked the batch's fallback (each request alone after a unique-key conflict),
+  and it doubles each process's PostgreSQL connections.
 
 **The table of 10:15** (2026-12-04, on a new, faster machine; load 1.3 at the start, the machine
 otherwise idle): the bare route did 38,874 req/s at 0.020 ms CPU per request, 4.7 times the 8,233
