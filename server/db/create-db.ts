@@ -25,11 +25,12 @@ export interface Store {
   /** The consent write path as synchronous prepared statements (SQLite); null where writes are asynchronous (PostgreSQL). */
   consentWriter: SyncConsentWriter | null;
   /**
-   * The SQLite file the banner's consent batches are written to by a worker thread with
-   * a connection of its own (services/consent/banner-write-client.ts); null where they
-   * are written on the event loop (an in-memory database, PostgreSQL).
+   * The database the banner's consent batches are written to by a worker thread with
+   * connections of its own (services/consent/banner-write-client.ts): `sqlite:` and the
+   * file's absolute path, or the PostgreSQL URL; null where they are written on the event
+   * loop (an in-memory database, or `consentWrites: 'inline'`).
    */
-  writeWorkerFile: string | null;
+  writeWorkerUrl: string | null;
   /** Runs `close` before the store closes (a worker's connection before the server's). */
   onClose(close: () => Promise<void>): void;
   /**
@@ -50,15 +51,18 @@ export interface StoreOptions {
   /**
    * Where a SQLite file's banner consents are written: in a worker thread (the default)
    * or inline on the event loop (the benchmark compares the two). An in-memory database
-   * has no second connection, so it is always written inline.
+   * has no second connection, so it is always written inline. PostgreSQL's are always
+   * written by a worker.
    */
   consentWrites?: 'worker' | 'inline';
+  /** PostgreSQL: connections this store keeps at most (10; the write worker's store 3). */
+  connections?: number;
 }
 
 export function createStore(databaseUrl: string, options: StoreOptions = {}): Store {
   if (databaseUrl.startsWith('sqlite:'))
     return openSqlite(databaseUrl.slice('sqlite:'.length), options);
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options);
   throw new Error(
     `DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:"`,
   );
@@ -83,8 +87,10 @@ function openSqlite(file: string, options: StoreOptions): Store {
     sqlite: handle,
     pgPool: null,
     consentWriter: createSqliteConsentWriter(handle, db),
-    writeWorkerFile:
-      file !== ':memory:' && options.consentWrites !== 'inline' ? path.resolve(file) : null,
+    writeWorkerUrl:
+      file !== ':memory:' && options.consentWrites !== 'inline'
+        ? `sqlite:${path.resolve(file)}`
+        : null,
     onClose: (close) => closers.push(close),
     async scrub() {
       handle.pragma('wal_checkpoint(TRUNCATE)');
@@ -97,14 +103,14 @@ function openSqlite(file: string, options: StoreOptions): Store {
   };
 }
 
-function openPostgres(url: string): Store {
+function openPostgres(url: string, options: StoreOptions): Store {
   const parsed = new URL(url);
   // ?schema=NAME keeps several databases in one (the test suite runs each file in its own).
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
-    max: 10,
+    max: options.connections ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // Every transaction runs again on a deadlock or serialization failure (transaction-retry.ts).
@@ -118,7 +124,7 @@ function openPostgres(url: string): Store {
     sqlite: null,
     pgPool: pool,
     consentWriter: null,
-    writeWorkerFile: null,
+    writeWorkerUrl: url,
     onClose: (close) => closers.push(close),
     async scrub() {
       for (const table of [

@@ -160,4 +160,21 @@ export async function createTestTenant(
   return { tenantId: body.tenant.id, publicKey: body.publicKey, secretKey: body.secretKey };
 }
 
+/** A banner's first choice for a new visitor: accept analytics, refuse ads (the demo purposes). */
+export function bannerChoice(
+  publicKey: string,
+  visitorId = `v_${crypto.randomBytes(16).toString('base64url')}`,
+) {
+  return {
+    key: publicKey,
+    visitorId,
+    decisions: { necessary: true, analytics: true, ads: false },
+    configVersion: 1,
+    locale: 'nl',
+    source: 'banner',
+    gpc: false,
+    clientEventId: `ce_${crypto.randomBytes(12).toString('hex')}`,
+  };
+}
+
 export { fixedClock };

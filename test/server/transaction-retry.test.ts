@@ -8,6 +8,7 @@ import { MAX_TRANSACTION_ATTEMPTS } from '../../server/db/transaction-retry.js';
 import { createGroupCommit } from '../../server/services/consent/group-commit.js';
 import {
   ADMIN_TOKEN,
+  bannerChoice,
   createTestTenant,
   startTestApp,
   type TestApp,
@@ -168,18 +169,7 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
       Array.from({ length: rounds }, async (_, i) => {
         const visitorId = `v_${crypto.randomBytes(16).toString('base64url')}`;
         const [banner, put] = await Promise.all([
-          t.call('POST', '/v1/consents', {
-            body: {
-              key: tenant.publicKey,
-              visitorId,
-              decisions: { necessary: true, analytics: true, ads: false },
-              configVersion: 1,
-              locale: 'nl',
-              source: 'banner',
-              gpc: false,
-              clientEventId: `ce_${crypto.randomBytes(12).toString('hex')}`,
-            },
-          }),
+          t.call('POST', '/v1/consents', { body: bannerChoice(tenant.publicKey, visitorId) }),
           t.call('PUT', `/v1/subjects/crm-race-${i}`, {
             token: tenant.secretKey,
             body: { email: `race${i}@example.org`, visitorIds: [visitorId] },

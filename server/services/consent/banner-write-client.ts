@@ -1,9 +1,11 @@
 // The server's side of the banner's write worker (banner-write-worker.ts). Requests are
 // grouped as before (group commit); a batch goes to the worker as one message and comes
 // back as one answer per request once it committed. While the worker writes, this thread
-// parses the next requests. The worker owns a second connection to the file, so a batch
-// holds Kysely's connection meanwhile: the server's own transactions on the file wait for
-// it, as they wait for an inline batch, and never meet SQLite's busy errors.
+// parses the next requests and answers the last batch's. On SQLite the worker owns a
+// second connection to the file, so a batch holds Kysely's connection meanwhile: the
+// server's own transactions on the file wait for it, as they wait for an inline batch, and
+// never meet SQLite's busy errors. On PostgreSQL the worker has a small pool of its own,
+// the database orders the writers, and each tenant's batches go out apart.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import type { PublishedConfig } from '../config/config.js';
 import type { Issuer, StoredBannerAnswer, VisitorConsentInput } from './banner-write.js';
 import { fromWire, type WireError } from './banner-write-errors.js';
 import { createBatchCommit, type GroupCommit, type Outcome } from './group-commit.js';
+import { countRetry, type RetryableCode } from '../../db/transaction-retry.js';
 
 export interface BatchMessage {
   id: number;
@@ -23,12 +26,16 @@ export interface BatchMessage {
   jobs: Array<{ input: VisitorConsentInput; config: string; kid: string; at: string }>;
 }
 
-export type BatchReply =
+export type BatchReply = (
   | {
       id: number;
       outcomes: Array<{ ok: true; output: StoredBannerAnswer } | { ok: false; error: WireError }>;
     }
-  | { id: number; failed: WireError };
+  | { id: number; failed: WireError }
+) & {
+  /** Transactions the worker ran again since its last reply (PostgreSQL), for /metrics. */
+  retries?: Array<[RetryableCode | 'exhausted', number]>;
+};
 
 export interface BannerJob {
   input: VisitorConsentInput;
@@ -39,18 +46,24 @@ export interface BannerJob {
 
 const workers = new WeakMap<Store, GroupCommit<BannerJob, StoredBannerAnswer>>();
 
-/** The store's write worker, started on first use; null where the store has none (PostgreSQL, in-memory SQLite). */
+/** The store's write worker, started on first use; null where the store has none (in-memory SQLite). */
 export function bannerWriteWorker(
   ctx: AppContext,
 ): GroupCommit<BannerJob, StoredBannerAnswer> | null {
   const { store } = ctx;
-  if (!store.writeWorkerFile) return null;
+  if (!store.writeWorkerUrl) return null;
   let found = workers.get(store);
   if (!found) {
-    found = startClient(store, store.writeWorkerFile, ctx.config.publicUrl);
+    found = startClient(store, store.writeWorkerUrl, ctx.config.publicUrl);
     workers.set(store, found);
   }
   return found;
+}
+
+/** What a write worker is started with: the database it writes to, and the receipts' issuer. */
+export interface WorkerData {
+  databaseUrl: string;
+  publicUrl: string;
 }
 
 interface Running {
@@ -61,7 +74,7 @@ interface Running {
 
 function startClient(
   store: Store,
-  file: string,
+  databaseUrl: string,
   publicUrl: string,
 ): GroupCommit<BannerJob, StoredBannerAnswer> {
   let running: Running | null = null;
@@ -78,13 +91,15 @@ function startClient(
   }
 
   async function start(): Promise<Running> {
-    const worker = await spawn({ file, publicUrl });
+    const worker = await spawn({ databaseUrl, publicUrl });
     const started: Running = {
       worker,
       sentConfigs: new Set(),
       pending: new Map(),
     };
     worker.on('message', (reply: BatchReply) => {
+      for (const [code, times] of reply.retries ?? [])
+        for (let n = 0; n < times; n++) countRetry(store.db, code);
       const call = started.pending.get(reply.id);
       started.pending.delete(reply.id);
       call?.resolve(reply);
@@ -127,7 +142,10 @@ function startClient(
 
   return createBatchCommit(
     async (jobs: BannerJob[]): Promise<Outcome<StoredBannerAnswer>[]> => {
-      const reply = await store.db.connection().execute(() => send(jobs));
+      const reply =
+        store.dialect === 'sqlite'
+          ? await store.db.connection().execute(() => send(jobs))
+          : await send(jobs);
       // The commit failed: nothing of the batch is stored, and every request says so.
       if ('failed' in reply) throw fromWire(reply.failed);
       return reply.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWire(o.error) }));
@@ -146,7 +164,7 @@ function startClient(
  */
 let bundled: Promise<string> | null = null;
 
-async function spawn(workerData: { file: string; publicUrl: string }): Promise<Worker> {
+async function spawn(workerData: WorkerData): Promise<Worker> {
   const here = import.meta.url;
   if (!here.endsWith('.ts'))
     return new Worker(new URL('./banner-write-worker.js', here), { workerData });

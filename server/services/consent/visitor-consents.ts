@@ -1,19 +1,16 @@
 // The banner's side of the ledger (POST /v1/consents): record a visitor's choice once
 // per visitor and clientEventId (services/idempotency.ts) and answer with a signed receipt, and let the browser that holds
 // a visitor id read that visitor's state and history.
-import type { Kysely } from 'kysely';
 import type { ConsentState } from '../../../shared/schemas/consent.js';
 import type { HistoryEntry } from '../../../shared/schemas/consents.js';
 import type { AppContext } from '../../context.js';
-import type { Database } from '../../db/database.js';
 import { notFound } from '../../errors.js';
 import type { SyncConsentWriter } from '../../db/sqlite-consent-writer.js';
 import { requirePublishedConfig, type PublishedConfig } from '../config/config.js';
 import { readStateRows, shapeState } from './consent-state.js';
 import { notifyFeed } from '../feed/feed-watch.js';
-import { kyselyConsentWriter } from '../../db/kysely-consent-writer.js';
-import { writeConsent, writeConsentBatch, writeConsentSync } from './consent-write.js';
-import { createBatchCommit, createSyncGroupCommit, type GroupCommit } from './group-commit.js';
+import { writeConsentSync } from './consent-write.js';
+import { createSyncGroupCommit, type GroupCommit } from './group-commit.js';
 import { objectToMarketing } from '../rights/object.js';
 import { activeSigningKey, signingKeyById, type SigningKey } from '../ledger/receipts.js';
 import { configSeen } from './record-consent.js';
@@ -39,18 +36,7 @@ type Job = {
 
 const requestOf = (job: Job) => visitorRequest(job.input, job.published, job.issuer);
 
-const groupCommits = new WeakMap<Kysely<Database>, GroupCommit<Job, StoredBannerAnswer>>();
 const syncGroupCommits = new WeakMap<SyncConsentWriter, GroupCommit<Job, StoredBannerAnswer>>();
-
-/** PostgreSQL: each tenant's requests queue apart; a batch is one transaction and one set of statements (writeConsentBatch). */
-function groupCommitFor(ctx: AppContext): GroupCommit<Job, StoredBannerAnswer> {
-  let found = groupCommits.get(ctx.db);
-  if (!found) {
-    found = createBatchCommit((jobs: Job[]) => writeBatch(ctx.db, jobs), { countsFor: ctx.db });
-    groupCommits.set(ctx.db, found);
-  }
-  return found;
-}
 
 /** SQLite on the event loop (an in-memory database, or the benchmark's comparison): a whole batch in one call. */
 function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<Job, StoredBannerAnswer> {
@@ -68,11 +54,11 @@ function syncGroupCommitFor(writer: SyncConsentWriter): GroupCommit<Job, StoredB
 
 /**
  * Records a visitor's choice; concurrent calls share a transaction (group commit),
- * and the answer comes once it is committed. On a SQLite file a worker thread with a
- * connection of its own plans, signs, writes and commits each batch while this thread
- * parses and validates the next requests (banner-write-client.ts); on PostgreSQL
- * through Kysely, each tenant's writes queueing apart and committing in parallel (they
- * serialise on the tenant's ledger head anyway).
+ * and the answer comes once it is committed. A worker thread with connections of its own
+ * reads, plans, writes and commits each batch (banner-write-client.ts) while this thread
+ * parses and validates the next requests and signs the answers: on a SQLite file one batch
+ * at a time, on PostgreSQL one per tenant at a time (they serialise on the tenant's ledger
+ * head anyway). An in-memory SQLite database is written on this thread.
  */
 export async function recordVisitorConsent(
   ctx: AppContext,
@@ -82,23 +68,31 @@ export async function recordVisitorConsent(
   const active = await activeSigningKey(ctx);
   const issuer = { publicUrl: ctx.config.publicUrl, kid: active.kid };
   const published = await configSeen(ctx.db, input.tenantId, input.configVersion);
-  const job = { ctx, input, issuer, published };
   const worker = bannerWriteWorker(ctx);
-  const writer = ctx.store.consentWriter;
   const answer = worker
-    ? await worker.submit('single-writer', {
+    ? await worker.submit(ctx.store.dialect === 'postgres' ? input.tenantId : 'single-writer', {
         input,
         issuer,
         published,
         at: ctx.clock.now().toISOString(),
       })
-    : writer
-      ? await syncGroupCommitFor(writer).submit('single-writer', job)
-      : await groupCommitFor(ctx).submit(input.tenantId, job);
+    : await syncGroupCommitFor(inlineWriter(ctx)).submit('single-writer', {
+        ctx,
+        input,
+        issuer,
+        published,
+      });
   if (!answer.replayed && (input.gpc || input.gpcHeader)) await recordGpcObjection(ctx, input);
   // Long-polling feed readers of this process hear of the new event at once.
   if (!answer.replayed) notifyFeed(ctx, input.tenantId);
   return { body: await answerBody(ctx, answer.stored, active), replayed: answer.replayed };
+}
+
+/** The SQLite writer of a store whose banner writes run on this thread (in memory, or the inline bench). */
+function inlineWriter(ctx: AppContext): SyncConsentWriter {
+  if (!ctx.store.consentWriter)
+    throw new Error('only a SQLite store writes banner consents on the server thread');
+  return ctx.store.consentWriter;
 }
 
 /** The answer as sent: a stored receipt signed with the key that signed it first (a retry's may have been retired since). */
@@ -107,60 +101,6 @@ async function answerBody(ctx: AppContext, stored: string, active: SigningKey): 
   const key = kid === null || kid === active.kid ? active : await signingKeyById(ctx, kid);
   return answerFromStored(stored, key ?? null);
 }
-
-/**
- * A PostgreSQL batch: one transaction, the head locked once. If a statement fails (a
- * unique key another writer took), nothing of the batch stands, and each request runs
- * again in a transaction of its own so that only the failing one fails.
- */
-async function writeBatch(
-  db: Kysely<Database>,
-  jobs: Job[],
-): Promise<Array<{ ok: true; output: StoredBannerAnswer } | { ok: false; error: unknown }>> {
-  const at = jobs[0].ctx.clock.now().toISOString();
-  try {
-    const outcomes = await db
-      .transaction()
-      .execute((trx) => writeConsentBatch(kyselyConsentWriter(trx), jobs.map(requestOf), { at }));
-    return outcomes.map((o) =>
-      o.ok ? { ok: true as const, output: storedAnswerOf(o.output) } : o,
-    );
-  } catch (error) {
-    if (jobs.length === 1 && !isUniqueViolation(error)) return [{ ok: false, error }];
-    const outcomes = [];
-    for (const job of jobs) outcomes.push(await writeAlone(db, job, at));
-    return outcomes;
-  }
-}
-
-const ALONE_ATTEMPTS = 3;
-
-/**
- * One request in a transaction of its own. A visitor may be linked to a subject by
- * another transaction that does not take the ledger head (a tool's PUT /v1/subjects
- * with visitorIds): the write read no link, and its own link then meets the other's
- * unique key. Run again, it reads that link and records on that subject.
- */
-async function writeAlone(
-  db: Kysely<Database>,
-  job: Job,
-  at: string,
-): Promise<{ ok: true; output: StoredBannerAnswer } | { ok: false; error: unknown }> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const output = await db
-        .transaction()
-        .execute((trx) => writeConsent(kyselyConsentWriter(trx), requestOf(job), { at }));
-      return { ok: true, output: storedAnswerOf(output) };
-    } catch (error) {
-      if (attempt >= ALONE_ATTEMPTS || !isUniqueViolation(error)) return { ok: false, error };
-    }
-  }
-}
-
-/** PostgreSQL's unique_violation. */
-const isUniqueViolation = (error: unknown): boolean =>
-  (error as { code?: unknown } | null)?.code === '23505';
 
 /** The newest events a visitor may read back; older ones remain in the ledger and the exports. */
 const HISTORY_LIMIT = 1000;
