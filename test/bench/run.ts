@@ -40,15 +40,26 @@ transaction was blocked in the tenant's \`SELECT ... FOR UPDATE\` of its ledger 
 `;
 
 const CONSENTS_NOTES = `
-**The table** (2026-12-04, 14:15, three rounds, on another machine, slower and noisier than the one
-of 10:15 below: within this run the bare route did 19,530, 10,302 and 15,452 req/s). Medians: the
-consent write 15.9 % of the bare route (the line is 25 %), p99 40 ms (the line is under 40),
-PostgreSQL 48.0 % of SQLite (the line is 50 %; its rounds 48.0, 40.9 and 55.0 %), two processes on
-one tenant 0.81x one (the line is 1.5x). Five single runs before it, 13:30 to 13:55: 12.9 to
-22.6 % of the bare route, p99 34 to 60 ms, PostgreSQL 36 to 74 % of SQLite. The rounds were
-added after those five: one run's ratios moved by half from one run to the next.
+**The table** (2026-12-04, 15:06, three rounds, with the PostgreSQL write worker below; on a
+machine slower and noisier than the one of 10:15 below: within this run the bare route did 16,725,
+15,846 and 10,174 req/s). Medians: the consent write 16.9 % of the bare route (the line is 25 %),
+p99 35 ms (the line is under 40), PostgreSQL 56.3 % of SQLite (the line is 50 %; its rounds 54.4,
+56.3 and 70.2 %), two processes on one tenant 0.68x one (the line is 1.5x; see below). The run of
+14:15, before the worker: 15.9 % of the bare route, p99 40 ms, PostgreSQL 48.0 % of SQLite (rounds
+48.0, 40.9 and 55.0 %), two processes 0.81x. Five single runs before that, 13:30 to 13:55: 12.9
+to 22.6 % of the bare route, p99 34 to 60 ms, PostgreSQL 36 to 74 % of SQLite; the rounds were
+added after them, as one run's ratios moved by half from one run to the next.
 
-**A PostgreSQL batch on this machine** (temporary timers, one server, 24.8 requests per batch on
+**PostgreSQL's batches in the write worker** (kept). The banner's batches on PostgreSQL are now
+written by the write worker thread, with a pool of its own (3 connections), as SQLite's are: the
+server thread's HTTP work no longer runs between the round trips of a transaction that holds the
+tenant's head row. A/B against the tree before (alternating, 8 s each): 1,484, 1,438, 1,329 and
+1,403 req/s against 1,224, 1,101, 1,226 and 1,164 (+20 %). A prototype measured earlier the same
+way: two servers on one tenant +8 % (1,172 against 1,081); in the table they stay under one server
+(0.59x to 0.71x, a transaction waiting for the head row in 60 to 64 % of samples), since one
+server alone gained more.
+
+**A PostgreSQL batch on this machine, before the worker** (temporary timers, one server, 24.8 per batch on
 average, two runs): 16 to 19 ms from taking the batch to its commit, of which the connection and
 BEGIN 4.0 to 4.8 ms (behind the answers of the batch before, on the same thread), the head lock
 1.3 to 1.7, the reads 1.8 to 2.1, planning 1.3 to 1.5, the one write query 6.5 (building it 0.85
@@ -82,13 +93,6 @@ runs, and the three rounds of the table.)
 - Tried and not kept: the SQLite write worker given up to two batches at once (the next one sent
   while the first writes, the server's connection held while either is out): 2,038, 2,251, 2,153
   and 2,284 req/s against 2,468, 2,252, 2,222 and 2,456, at more CPU per request (smaller batches).
-- A prototype, not kept: the PostgreSQL batches written by a worker thread with its own
-  connections, as the SQLite ones are, so that no HTTP work on the server thread delays the
-  transaction's round trips while it holds the head row. One server: 1,624, 1,496, 1,419 and 1,495
-  req/s against 1,357, 1,475, 1,353 and 1,048 (+15 %, +8 % without the last, low round); two
-  servers on one tenant: 1,165, 1,176 and 1,174 against 1,056, 1,094 and 1,093 (+8 %). Not kept
-  in this form: it lacked the batch's fallback (each request alone after a unique-key conflict),
-  and it doubles each process's PostgreSQL connections.
 
 **The table of 10:15** (2026-12-04, on a new, faster machine; load 1.3 at the start, the machine
 otherwise idle): the bare route did 38,874 req/s at 0.020 ms CPU per request, 4.7 times the 8,233
