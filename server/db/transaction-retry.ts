@@ -31,9 +31,10 @@ export function transactionRetryCounts(db: object): RetryCounts {
   return found;
 }
 
-export function countRetry(db: object, code: RetryableCode | 'exhausted'): void {
+/** Counts `times` retries (a worker thread reports its own in bulk). */
+export function countRetry(db: object, code: RetryableCode | 'exhausted', times = 1): void {
   const found = transactionRetryCounts(db);
-  found.set(code, (found.get(code) ?? 0) + 1);
+  found.set(code, (found.get(code) ?? 0) + times);
 }
 
 /** The SQLSTATE of a deadlock or serialization failure, also when wrapped as a cause; else null. */

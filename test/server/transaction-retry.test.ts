@@ -3,6 +3,7 @@
 // answering 500, and /metrics counts it. Needs TEST_DATABASE_URL (PostgreSQL).
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_TRANSACTION_ATTEMPTS } from '../../server/db/transaction-retry.js';
 import { createGroupCommit } from '../../server/services/consent/group-commit.js';
@@ -189,4 +190,49 @@ describe.runIf(onPostgres)('transaction retry on postgres', () => {
       .execute();
     expect(linked.filter((l) => l.external_id?.startsWith('crm-race-'))).toHaveLength(rounds);
   }, 60_000);
+  it("GDPR-04: a banner batch that loses a deadlock in the write worker runs again, and the server's /metrics counts it", async () => {
+    const visitorId = `v_${crypto.randomBytes(16).toString('base64url')}`;
+    const choose = (ads: boolean) =>
+      t.call('POST', '/v1/consents', {
+        body: { ...bannerChoice(tenant.publicKey, visitorId), decisions: { analytics: true, ads } },
+      });
+    expect((await choose(false)).status).toBe(201);
+    const { id: subjectId } = await t.ctx.db
+      .selectFrom('subjects')
+      .select('id')
+      .where('tenant_id', '=', tenant.tenantId)
+      .executeTakeFirstOrThrow();
+    const schema = new URL(t.testStore.url).searchParams.get('schema')!;
+    const other = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await other.connect();
+    try {
+      // Another transaction holds the subject's row; the worker's batch takes the tenant's
+      // head, then waits for that row; the other then asks for the head: a lock cycle.
+      await other.query('BEGIN');
+      await other.query(
+        `UPDATE ${schema}.subjects SET last_activity_at = last_activity_at WHERE id = $1`,
+        [subjectId],
+      );
+      // A changed choice: the batch writes events and touches the subject.
+      const second = choose(true);
+      await expect
+        .poll(async () => {
+          const { rows } = await other.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          return rows[0].n;
+        })
+        .toBe(1);
+      // The worker waited first, so its deadlock check runs first and ends its transaction.
+      await other.query(`SELECT 1 FROM ${schema}.ledger_heads WHERE tenant_id = $1 FOR UPDATE`, [
+        tenant.tenantId,
+      ]);
+      await other.query('COMMIT');
+      expect((await second).status).toBe(201);
+    } finally {
+      await other.end();
+    }
+    expect(await metric(t, 'akkoord_db_transaction_retries_total{code="40P01"}')).toBe(1);
+  }, 30_000);
 });

@@ -98,8 +98,7 @@ function startClient(
       pending: new Map(),
     };
     worker.on('message', (reply: BatchReply) => {
-      for (const [code, times] of reply.retries ?? [])
-        for (let n = 0; n < times; n++) countRetry(store.db, code);
+      for (const [code, times] of reply.retries ?? []) countRetry(store.db, code, times);
       const call = started.pending.get(reply.id);
       started.pending.delete(reply.id);
       call?.resolve(reply);

@@ -27,31 +27,33 @@ const configs = new Map<string, PublishedConfig>();
 const requestOf = (job: BatchMessage['jobs'][number]) =>
   visitorRequest(job.input, configs.get(job.config)!, { publicUrl, kid: job.kid });
 
-const writeBatch = databaseUrl.startsWith('sqlite:') ? sqliteBatches() : postgresBatches();
+/** How this worker writes a batch, and the database whose transaction retries it reports. */
+interface BatchWriter {
+  write(jobs: BatchMessage['jobs']): Promise<Outcome<StoredBannerAnswer>[]>;
+  retrying: object | null;
+}
 
-function sqliteBatches(): (jobs: BatchMessage['jobs']) => Promise<Outcome<StoredBannerAnswer>[]> {
+function sqliteBatches(): BatchWriter {
   const writer = createSqliteConsentWriter(openSqliteHandle(databaseUrl.slice('sqlite:'.length)));
   const write = (job: BatchMessage['jobs'][number]): StoredBannerAnswer =>
     storedAnswerOf(writeConsentSync(writer, requestOf(job), { at: job.at }));
-  return (jobs) => runSyncBatch(writer, write, jobs);
+  return { write: (jobs) => runSyncBatch(writer, write, jobs), retrying: null };
 }
-
-/** The worker's PostgreSQL database, whose transaction retries the server's /metrics counts. */
-let retried: object | null = null;
 
 /** Three connections: one batch per tenant is open at a time. */
-function postgresBatches(): (jobs: BatchMessage['jobs']) => Promise<Outcome<StoredBannerAnswer>[]> {
+function postgresBatches(): BatchWriter {
   const { db } = createStore(databaseUrl, { connections: 3 });
-  retried = db;
-  return (jobs) => writeBannerBatch(db, jobs.map(requestOf), jobs[0].at);
+  return { write: (jobs) => writeBannerBatch(db, jobs.map(requestOf), jobs[0].at), retrying: db };
 }
 
+const batches = databaseUrl.startsWith('sqlite:') ? sqliteBatches() : postgresBatches();
 const reported = new Map<RetryableCode | 'exhausted', number>();
 
+/** The worker's transaction retries since its last reply: the server's /metrics counts them. */
 function retriesSinceLastReply(): Pick<BatchReply, 'retries'> {
-  if (!retried) return {};
+  if (!batches.retrying) return {};
   const retries: NonNullable<BatchReply['retries']> = [];
-  for (const [code, total] of transactionRetryCounts(retried)) {
+  for (const [code, total] of transactionRetryCounts(batches.retrying)) {
     const since = total - (reported.get(code) ?? 0);
     if (since === 0) continue;
     retries.push([code, since]);
@@ -62,7 +64,8 @@ function retriesSinceLastReply(): Pick<BatchReply, 'retries'> {
 
 parentPort!.on('message', (message: BatchMessage) => {
   for (const [key, published] of message.configs) configs.set(key, published);
-  writeBatch(message.jobs)
+  batches
+    .write(message.jobs)
     .then(
       (outcomes): BatchReply => ({
         id: message.id,
